@@ -1,0 +1,135 @@
+# Pagoda: a small x86 kernel about virtual memory.
+#
+#   make          build build/pagoda.elf (the Multiboot kernel)
+#   make iso      build build/pagoda.iso (bootable through GRUB)
+#   make run      boot it in QEMU, serial console on this terminal
+#   make debug    boot it paused, with a gdb stub on :1234 (see tools/gdbinit)
+#   make test     every test layer; ends with "N passed, N failed"
+#   make host-tests   only the host unit tests (ASan + UBSan)
+#
+# `make run` and `make test` first install any missing Debian packages
+# (tools/deps.sh), so a fresh Debian 12 machine needs nothing else.
+
+BUILD   := build
+CC      := gcc
+HOSTCC  := gcc
+QEMU    := qemu-system-i386
+
+# ---- The kernel ----
+KCFLAGS := -m32 -march=i686 -std=gnu11 -O2 -g \
+	-ffreestanding -fno-pic -fno-pie -fno-stack-protector \
+	-fno-omit-frame-pointer -fno-asynchronous-unwind-tables \
+	-mno-sse -mno-sse2 -mno-mmx -mno-80387 \
+	-Wall -Wextra -Werror -Wno-unused-parameter \
+	-Iinclude -Iarch/x86/include -MMD -MP
+KASFLAGS := -m32 -D__ASSEMBLER__ -Iinclude -Iarch/x86/include -MMD -MP -g
+KLDFLAGS := -m32 -nostdlib -static -no-pie -Wl,--build-id=none -Wl,-z,noexecstack \
+	-Wl,-z,max-page-size=0x1000 -Wl,-T,$(BUILD)/kernel.ld
+LIBGCC  := -lgcc        # 64-bit division and friends
+
+KERNEL_C := $(wildcard arch/x86/*.c kern/*.c dev/*.c lib/*.c \
+	arch/x86/tests/*.c tests/kernel/*.c)
+KERNEL_S := $(wildcard arch/x86/*.S arch/x86/tests/*.S tests/kernel/*.S)
+KERNEL_OBJS := $(patsubst %.c,$(BUILD)/k/%.o,$(KERNEL_C)) \
+	$(patsubst %.S,$(BUILD)/k/%.o,$(filter-out arch/x86/kernel.ld.S,$(KERNEL_S)))
+
+all: $(BUILD)/pagoda.elf
+
+$(BUILD)/k/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(KCFLAGS) -c $< -o $@
+
+# A byte loop in memset must not be turned into a call to memset.
+$(BUILD)/k/lib/string.o: KCFLAGS += -fno-tree-loop-distribute-patterns
+
+$(BUILD)/k/%.o: %.S
+	@mkdir -p $(dir $@)
+	$(CC) $(KASFLAGS) -c $< -o $@
+
+$(BUILD)/kernel.ld: arch/x86/kernel.ld.S
+	@mkdir -p $(dir $@)
+	$(CC) -E -P -x c -D__ASSEMBLER__ -Iinclude -Iarch/x86/include -MMD -MP -MT $@ $< -o $@
+
+# Two link passes: the first with an empty symbol table, whose function
+# addresses then fill the table of the second. The table lies after all code
+# (kernel.ld.S), so no function moves between passes; the check proves it.
+$(BUILD)/ksyms0.S: tools/gen-ksyms.sh
+	@mkdir -p $(BUILD)
+	sh tools/gen-ksyms.sh > $@
+$(BUILD)/pagoda.pass1.elf: $(KERNEL_OBJS) $(BUILD)/ksyms0.o $(BUILD)/kernel.ld
+	$(CC) $(KLDFLAGS) -o $@ $(KERNEL_OBJS) $(BUILD)/ksyms0.o $(LIBGCC)
+$(BUILD)/ksyms.S: $(BUILD)/pagoda.pass1.elf tools/gen-ksyms.sh
+	sh tools/gen-ksyms.sh $< > $@
+$(BUILD)/ksyms0.o $(BUILD)/ksyms.o: $(BUILD)/%.o: $(BUILD)/%.S
+	$(CC) $(KASFLAGS) -c $< -o $@
+$(BUILD)/pagoda.elf: $(KERNEL_OBJS) $(BUILD)/ksyms.o $(BUILD)/kernel.ld
+	$(CC) $(KLDFLAGS) -o $@.tmp $(KERNEL_OBJS) $(BUILD)/ksyms.o $(LIBGCC)
+	@sh tools/gen-ksyms.sh $@.tmp > $(BUILD)/ksyms.check.S; \
+	 cmp -s $(BUILD)/ksyms.S $(BUILD)/ksyms.check.S || \
+	 { echo "ksyms: function addresses moved between link passes"; exit 1; }
+	mv $@.tmp $@
+
+# ---- A GRUB-bootable image ----
+iso: $(BUILD)/pagoda.iso
+$(BUILD)/pagoda.iso: $(BUILD)/pagoda.elf tools/grub.cfg
+	@rm -rf $(BUILD)/isodir && mkdir -p $(BUILD)/isodir/boot/grub
+	cp $(BUILD)/pagoda.elf $(BUILD)/isodir/boot/pagoda.elf
+	cp tools/grub.cfg $(BUILD)/isodir/boot/grub/grub.cfg
+	grub-mkrescue -o $@ $(BUILD)/isodir 2> $(BUILD)/grub-mkrescue.log || \
+		{ cat $(BUILD)/grub-mkrescue.log; exit 1; }
+
+# ---- Host unit tests of the machine-independent code ----
+HOST_SAN    := -fsanitize=address,undefined -fno-sanitize-recover=all
+HOST_CFLAGS := -std=gnu11 -g -O1 -Wall -Wextra -Werror -Iinclude $(HOST_SAN) -MMD -MP
+HOST_LIB    := lib/string.c lib/printf.c lib/cmdline.c lib/ksym_lookup.c lib/ktest.c
+HOST_TESTS  := $(wildcard tests/host/test_*.c)
+HOST_OBJS   := $(patsubst %.c,$(BUILD)/host/%.o,$(HOST_LIB) $(HOST_TESTS)) \
+	$(BUILD)/host/tests/host/oracle.o $(BUILD)/host/tests/host/main.o
+
+# The kernel's libc names would collide with the host's: prefix them.
+$(BUILD)/host/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(HOSTCC) $(HOST_CFLAGS) -include tests/host/rename.h -c $< -o $@
+$(BUILD)/host/lib/string.o: HOST_CFLAGS += -fno-tree-loop-distribute-patterns
+# The oracle and the runner use the host's own C library: no renaming.
+$(BUILD)/host/tests/host/oracle.o $(BUILD)/host/tests/host/main.o: $(BUILD)/host/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(HOSTCC) $(HOST_CFLAGS) -c $< -o $@
+
+$(BUILD)/host/unit-tests: $(HOST_OBJS)
+	$(HOSTCC) $(HOST_SAN) -o $@ $(HOST_OBJS)
+
+host-tests: $(BUILD)/host/unit-tests
+	$(BUILD)/host/unit-tests
+
+# ---- Running ----
+deps:
+	@sh tools/deps.sh
+
+QEMU_RUN_FLAGS := -accel tcg -cpu max -m 128M -no-reboot -nographic \
+	-device isa-debug-exit,iobase=0xf4,iosize=0x04
+
+run: deps
+	@$(MAKE) --no-print-directory all
+	@echo "Booting build/pagoda.elf; quit QEMU with Ctrl-A then X."
+	$(QEMU) $(QEMU_RUN_FLAGS) -kernel $(BUILD)/pagoda.elf -append "$(CMDLINE)"
+
+run-iso: deps
+	@$(MAKE) --no-print-directory iso
+	$(QEMU) $(QEMU_RUN_FLAGS) -cdrom $(BUILD)/pagoda.iso
+
+debug: deps
+	@$(MAKE) --no-print-directory all
+	@echo "QEMU is paused with a gdb stub on :1234. In another terminal: gdb -x tools/gdbinit"
+	$(QEMU) $(QEMU_RUN_FLAGS) -s -S -kernel $(BUILD)/pagoda.elf -append "$(CMDLINE)"
+
+test: deps
+	@$(MAKE) --no-print-directory all iso $(BUILD)/host/unit-tests
+	@sh tools/test.sh
+
+clean:
+	rm -rf $(BUILD)
+
+.PHONY: all iso host-tests deps run run-iso debug test clean
+
+-include $(shell find $(BUILD) -name '*.d' 2>/dev/null)

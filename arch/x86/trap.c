@@ -1,0 +1,217 @@
+/*
+ * Trap dispatch: every interrupt, exception and system call arrives here
+ * from the entry stubs (trap_entry.S) with interrupts disabled.
+ *
+ * An exception in kernel mode goes, in order, to a registered handler, to
+ * the exception table (an instruction that was allowed to fault), and
+ * otherwise to trap_fatal(), which explains what happened and stops.
+ */
+#include <arch/trap.h>
+#include <arch/cpu.h>
+#include <arch/diag.h>
+#include <arch/extable.h>
+#include <arch/memlayout.h>
+#include <pagoda/errno.h>
+#include <pagoda/kernel.h>
+
+static uint64_t vector_counts[NUM_VECTORS];
+static trap_handler_t exception_handlers[NUM_EXCEPTIONS];
+static irq_handler_t irq_handlers[NUM_IRQS];
+struct trap_fixup_record trap_last_fixup;
+
+static const char *const exception_names[NUM_EXCEPTIONS] = {
+	[T_DE] = "Divide error (#DE)",
+	[T_DB] = "Debug (#DB)",
+	[T_NMI] = "Non-maskable interrupt",
+	[T_BP] = "Breakpoint (#BP)",
+	[T_OF] = "Overflow (#OF)",
+	[T_BR] = "BOUND range exceeded (#BR)",
+	[T_UD] = "Invalid opcode (#UD)",
+	[T_NM] = "Device not available (#NM)",
+	[T_DF] = "Double fault (#DF)",
+	[T_CSO] = "Coprocessor segment overrun",
+	[T_TS] = "Invalid TSS (#TS)",
+	[T_NP] = "Segment not present (#NP)",
+	[T_SS] = "Stack-segment fault (#SS)",
+	[T_GP] = "General protection fault (#GP)",
+	[T_PF] = "Page fault (#PF)",
+	[T_MF] = "x87 floating-point error (#MF)",
+	[T_AC] = "Alignment check (#AC)",
+	[T_MC] = "Machine check (#MC)",
+	[T_XM] = "SIMD floating-point exception (#XM)",
+	[T_VE] = "Virtualization exception (#VE)",
+	[T_CP] = "Control protection (#CP)",
+};
+
+/* A sentence for the reader who meets this exception for the first time. */
+static const char *const exception_hints[NUM_EXCEPTIONS] = {
+	[T_DE] = "a DIV or IDIV by zero, or a quotient too large for its register",
+	[T_UD] = "the CPU met bytes that are not a valid instruction: a jump into data?",
+	[T_DF] = "an exception while delivering another; most often a kernel stack overflow",
+	[T_TS] = "the task-state segment is invalid",
+	[T_NP] = "a segment or gate marked not present was used",
+	[T_SS] = "a stack-segment violation",
+	[T_GP] = "a protection violation: a bad segment selector, a privileged instruction, or a gate of too high a privilege",
+	[T_AC] = "an unaligned access with alignment checking on",
+};
+
+const char *trap_name(int vector)
+{
+	if (vector >= 0 && vector < NUM_EXCEPTIONS && exception_names[vector])
+		return exception_names[vector];
+	if (vector >= IRQ_BASE && vector < IRQ_BASE + NUM_IRQS)
+		return "Hardware interrupt";
+	if (vector == T_SYSCALL)
+		return "System call";
+	return "Reserved vector";
+}
+
+trap_handler_t trap_set_handler(int vector, trap_handler_t handler)
+{
+	trap_handler_t old = exception_handlers[vector];
+
+	exception_handlers[vector] = handler;
+	return old;
+}
+
+void irq_set_handler(int irq, irq_handler_t handler)
+{
+	irq_handlers[irq] = handler;
+}
+
+uint64_t trap_count(int vector)
+{
+	uint32_t flags = irq_save();
+	uint64_t n = vector_counts[vector];
+
+	irq_restore(flags);
+	return n;
+}
+
+/* Explain a page fault's error code in words. */
+static void explain_page_fault(const struct trapframe *tf, vaddr_t cr2)
+{
+	const char *who = (tf->err & PF_ERR_U) ? "User code" : "The kernel";
+	const char *what = (tf->err & PF_ERR_I) ? "fetched an instruction from" :
+			   (tf->err & PF_ERR_W) ? "wrote to" : "read from";
+	const char *why;
+
+	if (tf->err & PF_ERR_RSVD)
+		why = "whose paging entry has a reserved bit set";
+	else if (!(tf->err & PF_ERR_P))
+		why = "which no page maps";
+	else if (tf->err & PF_ERR_W)
+		why = "which is mapped read-only";
+	else if (tf->err & PF_ERR_U)
+		why = "which is mapped for the kernel only";
+	else
+		why = "which its page's protection forbids";
+	printk("  %s %s address 0x%08lx, %s.\n", who, what, (unsigned long)cr2, why);
+	if (cr2 < PAGE_SIZE)
+		printk("  The address is in page 0: a NULL pointer dereference?\n");
+	printk("  error code 0x%x: %s page | %s | %s mode%s%s\n", tf->err,
+	       (tf->err & PF_ERR_P) ? "present (protection violation)" : "not-present",
+	       (tf->err & PF_ERR_W) ? "write" : "read",
+	       (tf->err & PF_ERR_U) ? "user" : "supervisor",
+	       (tf->err & PF_ERR_RSVD) ? " | reserved bit" : "",
+	       (tf->err & PF_ERR_I) ? " | instruction fetch" : "");
+}
+
+/* Explain a selector error code (#TS, #NP, #SS, #GP). */
+static void explain_selector_error(uint32_t err)
+{
+	static const char *const tables[] = { "GDT", "IDT", "LDT", "IDT" };
+
+	if (err == 0)
+		return;
+	printk("  error code 0x%x: %s entry %u%s\n", err, tables[(err >> 1) & 3],
+	       err >> 3, (err & 1) ? " (during an external event)" : "");
+}
+
+static void print_registers(const struct trapframe *tf)
+{
+	static const struct bit_name eflags_bits[] = {
+		{ EFLAGS_CF, "CF" }, { EFLAGS_PF, "PF" }, { EFLAGS_AF, "AF" },
+		{ EFLAGS_ZF, "ZF" }, { EFLAGS_SF, "SF" }, { EFLAGS_TF, "TF" },
+		{ EFLAGS_IF, "IF" }, { EFLAGS_DF, "DF" }, { EFLAGS_OF, "OF" },
+		{ EFLAGS_NT, "NT" }, { EFLAGS_RF, "RF" }, { EFLAGS_VM, "VM" },
+		{ EFLAGS_AC, "AC" }, { 0, NULL },
+	};
+
+	printk("EAX: %08x  EBX: %08x  ECX: %08x  EDX: %08x\n", tf->eax, tf->ebx, tf->ecx, tf->edx);
+	printk("ESI: %08x  EDI: %08x  EBP: %08x  ESP: %08x\n", tf->esi, tf->edi, tf->ebp, trap_esp(tf));
+	printk("EIP: %08x  EFLAGS: %08x ", tf->eip, tf->eflags);
+	diag_print_bits(tf->eflags, eflags_bits);
+	printk("\nCS: %04x  DS: %04x  ES: %04x  FS: %04x  GS: %04x  SS: %04x\n",
+	       tf->cs & 0xFFFF, tf->ds & 0xFFFF, tf->es & 0xFFFF, tf->fs & 0xFFFF,
+	       tf->gs & 0xFFFF, trap_from_user(tf) ? tf->user_ss & 0xFFFF : (uint32_t)read_segment(ss));
+	diag_print_control_regs();
+}
+
+void trap_fatal(struct trapframe *tf, const char *why)
+{
+	vaddr_t cr2 = read_cr2();
+
+	if (!diag_enter_fatal()) {
+		printk("\n*** fault while reporting a fault: %s at eip %08x\n", trap_name((int)tf->trapno), tf->eip);
+		kernel_stop(true);
+	}
+	printk("\n------------[ cut here: %s ]------------\n", why);
+	printk("%s, vector %u, in %s mode at ", trap_name((int)tf->trapno), tf->trapno,
+	       trap_from_user(tf) ? "user" : "kernel");
+	diag_print_symbol(tf->eip);
+	printk("\n");
+	if (tf->trapno == T_PF)
+		explain_page_fault(tf, cr2);
+	else if (tf->trapno < NUM_EXCEPTIONS && exception_hints[tf->trapno])
+		printk("  This usually means %s.\n", exception_hints[tf->trapno]);
+	if (tf->trapno == T_TS || tf->trapno == T_NP || tf->trapno == T_SS || tf->trapno == T_GP)
+		explain_selector_error(tf->err);
+	print_registers(tf);
+	if (!trap_from_user(tf))
+		diag_backtrace(tf->eip, tf->ebp);
+	printk("------------[ end of report ]------------\n");
+	kernel_stop(true);
+}
+
+static void exception_dispatch(struct trapframe *tf)
+{
+	int v = (int)tf->trapno;
+	vaddr_t fixup;
+
+	if (exception_handlers[v] && exception_handlers[v](tf))
+		return;
+	if (!trap_from_user(tf) && (fixup = extable_find(tf->eip)) != 0) {
+		trap_last_fixup.vector = v;
+		trap_last_fixup.err = tf->err;
+		trap_last_fixup.cr2 = v == T_PF ? read_cr2() : 0;
+		trap_last_fixup.eip = tf->eip;
+		trap_last_fixup.fixup = fixup;
+		tf->eip = fixup;
+		return;
+	}
+	trap_fatal(tf, trap_from_user(tf) ? "exception in user mode (no processes yet)"
+					  : "unhandled exception in kernel mode");
+}
+
+static void irq_dispatch(struct trapframe *tf)
+{
+	int irq = (int)tf->trapno - IRQ_BASE;
+
+	if ((irq == IRQ_SPURIOUS_PRIMARY || irq == IRQ_SPURIOUS_SECONDARY) && pic_is_spurious(irq))
+		return;
+	if (irq_handlers[irq])
+		irq_handlers[irq](tf);
+	pic_eoi(irq);
+}
+
+void trap_dispatch(struct trapframe *tf)
+{
+	vector_counts[tf->trapno]++;
+	if (tf->trapno < NUM_EXCEPTIONS)
+		exception_dispatch(tf);
+	else if (tf->trapno < IRQ_BASE + NUM_IRQS)
+		irq_dispatch(tf);
+	else if (tf->trapno == T_SYSCALL)
+		tf->eax = (uint32_t)-ENOSYS;    /* system calls arrive with processes */
+}

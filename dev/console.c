@@ -1,0 +1,14 @@
+/* The console fans output out to the serial port and the VGA screen. */
+#include <pagoda/console.h>
+
+void console_init(void)
+{
+	serial_init();
+	vga_init();
+}
+
+void console_write(const char *s, size_t len)
+{
+	serial_write(s, len);
+	vga_write(s, len);
+}

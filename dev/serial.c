@@ -1,0 +1,62 @@
+/*
+ * The 16550 UART on COM1, polled: the primary console. Output only for now.
+ * Register map: PC16550D datasheet; COM1 sits at I/O port 0x3F8.
+ */
+#include <pagoda/console.h>
+#include <arch/cpu.h>
+
+#define COM1            0x3F8
+#define UART_DATA       0       /* transmit/receive buffer (DLAB = 0) */
+#define UART_IER        1       /* interrupt enable (DLAB = 0) */
+#define UART_DLL        0       /* divisor latch low (DLAB = 1) */
+#define UART_DLM        1       /* divisor latch high (DLAB = 1) */
+#define UART_FCR        2       /* FIFO control */
+#define UART_LCR        3       /* line control */
+#define UART_MCR        4       /* modem control */
+#define UART_LSR        5       /* line status */
+
+#define LCR_8N1         0x03    /* 8 data bits, no parity, 1 stop bit */
+#define LCR_DLAB        0x80    /* divisor latch access */
+#define FCR_ENABLE_CLEAR 0x07   /* enable FIFOs and clear both */
+#define MCR_DTR_RTS_OUT2 0x0B   /* DTR, RTS, and OUT2 (gates the IRQ line) */
+#define LSR_THRE        0x20    /* transmit holding register empty */
+
+#define UART_CLOCK_HZ   115200  /* the divisor's base rate */
+#define SERIAL_BAUD     115200
+
+static bool serial_present;
+
+/* Program COM1 for 115200 8N1 with FIFOs; no interrupts. */
+void serial_init(void)
+{
+	uint16_t divisor = UART_CLOCK_HZ / SERIAL_BAUD;
+
+	outb(COM1 + UART_IER, 0);
+	outb(COM1 + UART_LCR, LCR_DLAB);
+	outb(COM1 + UART_DLL, divisor & 0xFF);
+	outb(COM1 + UART_DLM, divisor >> 8);
+	outb(COM1 + UART_LCR, LCR_8N1);
+	outb(COM1 + UART_FCR, FCR_ENABLE_CLEAR);
+	outb(COM1 + UART_MCR, MCR_DTR_RTS_OUT2);
+	/* With no UART, the bus floats and reads 0xFF: never wait on it. */
+	serial_present = inb(COM1 + UART_LSR) != 0xFF;
+}
+
+static void serial_putc(char c)
+{
+	while (!(inb(COM1 + UART_LSR) & LSR_THRE))
+		;
+	outb(COM1 + UART_DATA, (uint8_t)c);
+}
+
+/* Write len bytes, turning "\n" into "\r\n" for terminals. */
+void serial_write(const char *s, size_t len)
+{
+	if (!serial_present)
+		return;
+	for (size_t i = 0; i < len; i++) {
+		if (s[i] == '\n')
+			serial_putc('\r');
+		serial_putc(s[i]);
+	}
+}

@@ -1,0 +1,22 @@
+/* Compiler helpers used across the tree. */
+#ifndef PAGODA_COMPILER_H
+#define PAGODA_COMPILER_H
+
+#define __noreturn      __attribute__((noreturn))
+#define __printf(a, b)  __attribute__((format(printf, a, b)))
+#define __unused        __attribute__((unused))
+#define __used          __attribute__((used))
+#define __section(s)    __attribute__((section(s)))
+#define __aligned(n)    __attribute__((aligned(n)))
+#define __packed        __attribute__((packed))
+
+#define ARRAY_SIZE(a)   (sizeof(a) / sizeof((a)[0]))
+#define ALIGN_UP(x, a)  (((x) + (a) - 1) & ~((__typeof__(x))(a) - 1))
+#define ALIGN_DOWN(x, a) ((x) & ~((__typeof__(x))(a) - 1))
+#define MIN(a, b)       ((a) < (b) ? (a) : (b))
+#define MAX(a, b)       ((a) > (b) ? (a) : (b))
+
+#define likely(x)       __builtin_expect(!!(x), 1)
+#define unlikely(x)     __builtin_expect(!!(x), 0)
+
+#endif /* PAGODA_COMPILER_H */

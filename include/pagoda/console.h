@@ -1,0 +1,19 @@
+/*
+ * The console: every character the kernel prints goes to COM1 (the primary
+ * console, readable under QEMU's -nographic) and to the VGA text screen.
+ */
+#ifndef PAGODA_CONSOLE_H
+#define PAGODA_CONSOLE_H
+
+#include <pagoda/types.h>
+
+void console_init(void);
+void console_write(const char *s, size_t len);
+
+/* Individual devices (dev/serial.c, dev/vga.c). */
+void serial_init(void);
+void serial_write(const char *s, size_t len);
+void vga_init(void);
+void vga_write(const char *s, size_t len);
+
+#endif /* PAGODA_CONSOLE_H */

@@ -1,0 +1,71 @@
+/*
+ * In-kernel self-tests, run when the kernel boots with "test" on its command
+ * line ("test=PREFIX" runs only the tests whose names start with PREFIX).
+ * Results go to the console in TAP form, `ok N - name` or `not ok N - name`,
+ * and QEMU then exits with a pass or fail status (tools/qemu-test.sh).
+ *
+ *     KTEST(timer_ticks_advance)
+ *     {
+ *             uint64_t t0 = timer_ticks();
+ *             ...
+ *             KT_ASSERT(timer_ticks() > t0);
+ *     }
+ */
+#ifndef PAGODA_KTEST_H
+#define PAGODA_KTEST_H
+
+#include <pagoda/compiler.h>
+#include <pagoda/types.h>
+
+struct ktest_ctx {
+	const char *name;
+	bool failed;
+};
+
+struct ktest {
+	const char *name;
+	void (*fn)(struct ktest_ctx *t);
+};
+
+#define KTEST(tname)                                                          \
+	static void ktest_fn_##tname(struct ktest_ctx *t);                    \
+	static const struct ktest ktest_##tname __section("ktests") __used   \
+		__attribute__((no_reorder))                                   \
+		__aligned(4) = { #tname, ktest_fn_##tname };                  \
+	static void ktest_fn_##tname(struct ktest_ctx *t __unused)
+
+/* Record a failure with its location; the test goes on (see KT_ASSERT). */
+void ktest_fail(struct ktest_ctx *t, const char *file, int line, const char *fmt, ...) __printf(4, 5);
+
+/* Fail and leave the test when cond is false. */
+#define KT_ASSERT(cond) do {                                                  \
+	if (!(cond)) {                                                        \
+		ktest_fail(t, __FILE__, __LINE__, "assertion failed: %s", #cond); \
+		return;                                                       \
+	}                                                                     \
+} while (0)
+
+/* Fail and leave the test unless a == b, printing both values. */
+#define KT_ASSERT_EQ(a, b) do {                                               \
+	unsigned long long a_ = (unsigned long long)(a), b_ = (unsigned long long)(b); \
+	if (a_ != b_) {                                                       \
+		ktest_fail(t, __FILE__, __LINE__, "%s == %s: 0x%llx != 0x%llx", \
+			   #a, #b, a_, b_);                                   \
+		return;                                                       \
+	}                                                                     \
+} while (0)
+
+/* Where test output goes: vprintk in the kernel, vprintf on the host. */
+typedef int (*ktest_vprint_fn)(const char *fmt, va_list ap);
+
+/*
+ * Run the tests in [start, end) whose names begin with prefix, printing
+ * TAP through vprint (lib/ktest.c). Returns the number that failed.
+ */
+int ktest_run_range(const struct ktest *start, const struct ktest *end,
+		    const char *prefix, ktest_vprint_fn vprint);
+
+/* Run the kernel's own selected tests (kern/ktest.c). */
+int ktest_run(const char *prefix);
+
+#endif /* PAGODA_KTEST_H */

@@ -1,0 +1,48 @@
+/*
+ * Deliberate crashes, chosen with "crash=KIND" on the command line, to show
+ * (and to test, tools/test.sh) what the kernel reports when things go wrong:
+ *   crash=pagefault   read an unmapped address
+ *   crash=wp          write to a read-only page
+ *   crash=divide      divide by zero
+ *   crash=gp          load a segment register with a bad selector
+ *   crash=panic       call panic()
+ */
+#include <pagoda/cmdline.h>
+#include <pagoda/kernel.h>
+#include <pagoda/string.h>
+#include <arch/bootpgdir.h>
+#include <arch/memlayout.h>
+
+/* Kept out of line so the backtrace shows a chain of named frames. */
+static __attribute__((noinline)) void crash_now(const char *kind)
+{
+	uint32_t quotient, remainder;
+
+	if (strcmp(kind, "pagefault") == 0) {
+		(void)*(volatile uint32_t *)KERNEL_LOAD_PA;     /* the identity map is gone */
+	} else if (strcmp(kind, "wp") == 0) {
+		boot_map_large(FIXMAP_BASE, 0, false);
+		*(volatile uint32_t *)FIXMAP_BASE = 1;
+	} else if (strcmp(kind, "divide") == 0) {
+		/* In C, 1u / 0 is undefined and GCC turns it into (0 == 1);
+		 * only the instruction itself is sure to raise #DE. */
+		__asm__ volatile("divl %2" : "=a"(quotient), "=d"(remainder)
+				 : "r"(0u), "a"(1u), "d"(0u));
+	} else if (strcmp(kind, "gp") == 0) {
+		__asm__ volatile("movw %w0, %%ds" : : "r"(0xFFF8));    /* past the GDT's end */
+	} else if (strcmp(kind, "panic") == 0) {
+		panic("deliberate panic from the command line (crash=panic)");
+	}
+}
+
+/* Crash as the command line asks, or return if it does not. */
+void crash_if_requested(const char *args)
+{
+	char kind[16];
+
+	if (cmdline_get_str(args, "crash", kind, sizeof(kind)) != 0)
+		return;
+	printk("crash=%s: crashing on purpose, as the command line asks\n", kind);
+	crash_now(kind);
+	printk("crash=%s: unknown kind; expected pagefault, wp, divide, gp or panic\n", kind);
+}

@@ -1,0 +1,117 @@
+/*
+ * kmain: where the boot code (arch/x86/boot.S) hands over, in the higher
+ * half, with paging on and the identity map gone.
+ */
+#include <pagoda/bootinfo.h>
+#include <pagoda/cmdline.h>
+#include <pagoda/console.h>
+#include <pagoda/kernel.h>
+#include <pagoda/ktest.h>
+#include <pagoda/qemu.h>
+#include <pagoda/string.h>
+#include <arch/cpu.h>
+#include <arch/memlayout.h>
+#include <arch/trap.h>
+
+bool kernel_test_mode;
+
+/* Extents exported by the linker script (arch/x86/kernel.ld.S). */
+extern char _kernel_start[], _kernel_end[], _etext[], _erodata[], _edata[];
+extern char _kernel_start_pa[], _kernel_end_pa[];
+
+int multiboot_parse(uint32_t magic, uint32_t mbi_pa);
+void boot_info_print_memory_map(void);
+void crash_if_requested(const char *args);
+
+/* The fw_cfg file whose contents QEMU users can append to the command line:
+ * -fw_cfg name=opt/pagoda/cmdline,string=test */
+#define FW_CFG_CMDLINE "opt/pagoda/cmdline"
+
+void kernel_stop(bool failure)
+{
+	cpu_disable_interrupts();
+	if (kernel_test_mode)
+		qemu_exit(failure ? QEMU_EXIT_FAILURE : QEMU_EXIT_SUCCESS);
+	printk("System halted.\n");
+	for (;;)
+		cpu_halt();
+}
+
+/* Append the words QEMU passed through fw_cfg, if any. This lets the test
+ * runner boot the same GRUB image in test mode without a second image. */
+static void cmdline_add_fw_cfg(void)
+{
+	size_t len = strlen(boot_info.cmdline);
+	char extra[128];
+
+	if (fw_cfg_read_file(FW_CFG_CMDLINE, extra, sizeof(extra)) <= 0)
+		return;
+	if (len + 1 + strlen(extra) >= sizeof(boot_info.cmdline)) {
+		pr_warn("cmdline: no room for \"%s\" from fw_cfg\n", extra);
+		return;
+	}
+	boot_info.cmdline[len] = ' ';
+	strlcpy(boot_info.cmdline + len + 1, extra, sizeof(boot_info.cmdline) - len - 1);
+	boot_info.args = cmdline_skip_image_name(boot_info.cmdline);
+}
+
+static void apply_cmdline(void)
+{
+	long level;
+
+	if (cmdline_get_long(boot_info.args, "loglevel", &level) == 0)
+		log_level = (int)level;
+	kernel_test_mode = cmdline_has(boot_info.args, "test");
+}
+
+static void print_kernel_extents(void)
+{
+	pr_info("Kernel image: virtual %p-%p, physical %#lx-%#lx (%lu KiB)\n",
+		_kernel_start, _kernel_end, (unsigned long)_kernel_start_pa,
+		(unsigned long)_kernel_end_pa, (unsigned long)(_kernel_end - _kernel_start) / 1024);
+	pr_info("  text %lu KiB, rodata %lu KiB, data %lu KiB, bss %lu KiB\n",
+		(unsigned long)(_etext - _kernel_start) / 1024,
+		(unsigned long)(_erodata - _etext) / 1024,
+		(unsigned long)(_edata - _erodata) / 1024,
+		(unsigned long)(_kernel_end - _edata) / 1024);
+}
+
+/* Boot has finished: run the self-tests, or wait for interrupts. */
+static void __noreturn kernel_run(void)
+{
+	char prefix[64];
+
+	if (kernel_test_mode) {
+		/* "test" runs everything; "test=PREFIX" a selection. */
+		if (cmdline_get_str(boot_info.args, "test", prefix, sizeof(prefix)) != 0)
+			prefix[0] = '\0';
+		kernel_stop(ktest_run(prefix) != 0);
+	}
+	pr_info("Pagoda is up. There are no processes to run yet; halting until an interrupt.\n");
+	for (;;)
+		cpu_wait_for_interrupt();
+}
+
+void kmain(uint32_t magic, uint32_t mbi_pa)
+{
+	console_init();
+	gdt_init();
+	idt_init();
+	if (multiboot_parse(magic, mbi_pa) != 0) {
+		printk("Pagoda must be started by a Multiboot boot loader (GRUB, or QEMU -kernel),\n"
+		       "which leaves 0x2badb002 in EAX; found %#x. Stopping.\n", magic);
+		kernel_stop(true);
+	}
+	cmdline_add_fw_cfg();
+	apply_cmdline();
+	pr_notice("Pagoda, a small x86 kernel about virtual memory\n");
+	pr_info("Command line: %s\n", boot_info.cmdline);
+	print_kernel_extents();
+	boot_info_print_memory_map();
+
+	pic_init();
+	pit_init(TIMER_HZ);
+	cpu_enable_interrupts();
+	crash_if_requested(boot_info.args);
+	kernel_run();
+}

@@ -1,0 +1,136 @@
+#!/usr/bin/env bash
+# Run every test layer and end with one line: "N passed, N failed".
+#
+#   1. host unit tests (ASan + UBSan) of the machine-independent code;
+#   2. the in-kernel self-tests, kernel booted by QEMU's -kernel;
+#   3. the same self-tests, booted from build/pagoda.iso through GRUB;
+#   4. deliberate crashes, whose reports must explain what happened.
+#
+# Each QEMU run has a time limit; every run's serial log is kept under
+# build/test-logs/, and a failed run's is named. Exit status 0 only if
+# nothing failed. `make test` builds what this needs first.
+#   usage: tools/test.sh [LAYER...]    (host, kernel, grub, crash; default all)
+set -u
+cd "$(dirname "$0")/.."
+
+BUILD=build
+LOGS=$BUILD/test-logs
+QEMU=qemu-system-i386
+# isa-debug-exit turns the kernel's pass/fail write into QEMU's exit status:
+# 0x10 -> 33 (all tests passed), 0x11 -> 35 (failure); see <pagoda/qemu.h>.
+QEMU_PASS=33
+QEMU_FAIL=35
+QEMU_FLAGS=(-accel tcg -cpu max -m 128M -no-reboot -nographic -net none
+	-device isa-debug-exit,iobase=0xf4,iosize=0x04)
+
+passed=0
+failed=0
+mkdir -p "$LOGS"
+
+pass() { passed=$((passed + 1)); }
+fail() { failed=$((failed + 1)); echo "FAIL: $*"; }
+
+# run_qemu LOG TIMEOUT ARGS...: boot QEMU, serial output to LOG with the
+# carriage returns removed; returns QEMU's exit status (124 on time-out).
+run_qemu() {
+	local log=$1 limit=$2
+	shift 2
+	timeout "$limit" "$QEMU" "${QEMU_FLAGS[@]}" "$@" </dev/null 2>&1 | tr -d '\r' > "$log"
+	return "${PIPESTATUS[0]}"
+}
+
+# tally_tap LAYER LOG STATUS WANT: count the TAP results in LOG; a run that
+# printed fewer results than its plan, or ended with another status than
+# WANT, counts as one more failure.
+tally_tap() {
+	local layer=$1 log=$2 status=$3 want=$4
+	local ok nok plan
+	ok=$(grep -c '^ok ' "$log")
+	nok=$(grep -c '^not ok ' "$log")
+	plan=$(sed -n 's/^1\.\.\([0-9][0-9]*\)$/\1/p' "$log" | head -n 1)
+	passed=$((passed + ok))
+	failed=$((failed + nok))
+	grep '^not ok ' "$log" | sed "s/^/FAIL: $layer: /"
+	echo "$layer: $ok passed, $nok failed (log: $log)"
+	if [ -z "$plan" ] || [ $((ok + nok)) -ne "$plan" ]; then
+		fail "$layer: ran $((ok + nok)) of ${plan:-?} planned tests; the end of the log:"
+		tail -n 30 "$log" | sed 's/^/    /'
+	elif [ "$status" -ne "$want" ] && [ "$nok" -eq 0 ]; then
+		fail "$layer: exit status $status, expected $want"
+	fi
+}
+
+# expect_lines NAME LOG PATTERN...: one test, passing if every fixed-string
+# PATTERN occurs in LOG.
+expect_lines() {
+	local name=$1 log=$2 missing=""
+	shift 2
+	for p in "$@"; do
+		grep -qF -- "$p" "$log" || missing="$missing\n    missing: $p"
+	done
+	if [ -z "$missing" ]; then pass; else fail "$name (log: $log)"; printf "%b\n" "$missing"; fi
+}
+
+layer_host() {
+	local log=$LOGS/host.log status
+	"$BUILD/host/unit-tests" > "$log" 2>&1
+	status=$?
+	tally_tap host "$log" "$status" 0
+}
+
+layer_kernel() {
+	local log=$LOGS/kernel.log status
+	run_qemu "$log" 60 -kernel "$BUILD/pagoda.elf" -append "test"
+	status=$?
+	tally_tap kernel "$log" "$status" "$QEMU_PASS"
+}
+
+# The real boot loader: GRUB's memory map and command line. The image's
+# grub.cfg has no "test"; QEMU adds it through fw_cfg (kern/main.c).
+layer_grub() {
+	local log=$LOGS/grub.log status
+	run_qemu "$log" 120 -cdrom "$BUILD/pagoda.iso" -boot d \
+		-fw_cfg name=opt/pagoda/cmdline,string=test
+	status=$?
+	tally_tap grub "$log" "$status" "$QEMU_PASS"
+	expect_lines "grub: booted by GRUB with grub.cfg's command line" "$log" \
+		"Physical RAM map, as given by GRUB" \
+		"Command line: loglevel=7 bootloader=grub test"
+}
+
+# crash_case KIND PATTERN...: boot with crash=KIND; the run must stop with
+# the failure status and its report must contain every PATTERN.
+crash_case() {
+	local kind=$1 log=$LOGS/crash-$1.log status
+	shift
+	run_qemu "$log" 60 -kernel "$BUILD/pagoda.elf" -append "test crash=$kind"
+	status=$?
+	if [ "$status" -ne "$QEMU_FAIL" ]; then
+		fail "crash=$kind: exit status $status, expected $QEMU_FAIL (log: $log)"
+		return
+	fi
+	expect_lines "crash=$kind: report" "$log" "$@" "Call trace:" "<crash_now+" "<kmain+" \
+		"CR0: " "[ PE ET WP PG ]" "end of report"
+}
+
+layer_crash() {
+	crash_case pagefault "Page fault (#PF), vector 14, in kernel mode" \
+		"The kernel read from address 0x00100000, which no page maps." \
+		"error code 0x0: not-present page | read | supervisor mode" "CR2: 00100000"
+	crash_case wp "Page fault (#PF), vector 14, in kernel mode" \
+		"The kernel wrote to address 0xffc00000, which is mapped read-only." \
+		"error code 0x3: present (protection violation) page | write | supervisor mode"
+	crash_case divide "Divide error (#DE), vector 0, in kernel mode" \
+		"This usually means a DIV or IDIV by zero"
+	crash_case gp "General protection fault (#GP), vector 13, in kernel mode" \
+		"error code 0xfff8: GDT entry 8191"
+	crash_case panic "Kernel panic: deliberate panic from the command line (crash=panic)"
+}
+
+layers=${*:-host kernel grub crash}
+for layer in $layers; do
+	"layer_$layer"
+done
+
+echo "$passed passed, $failed failed"
+[ "$failed" -eq 0 ]
