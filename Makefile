@@ -20,7 +20,7 @@ KCFLAGS := -m32 -march=i686 -std=gnu11 -O2 -g \
 	-ffreestanding -fno-pic -fno-pie -fno-stack-protector \
 	-fno-omit-frame-pointer -fno-asynchronous-unwind-tables \
 	-mno-sse -mno-sse2 -mno-mmx -mno-80387 \
-	-Wall -Wextra -Werror -Wno-unused-parameter \
+	-Wall -Wextra -Werror \
 	-Iinclude -Iarch/x86/include -MMD -MP
 KASFLAGS := -m32 -D__ASSEMBLER__ -Iinclude -Iarch/x86/include -MMD -MP -g
 KLDFLAGS := -m32 -nostdlib -static -no-pie -Wl,--build-id=none -Wl,-z,noexecstack \

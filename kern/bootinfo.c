@@ -14,7 +14,6 @@ const char *boot_mem_type_name(uint32_t type)
 	}
 }
 
-/* Print the memory map the way Linux prints the BIOS e820 table. */
 void boot_info_print_memory_map(void)
 {
 	uint64_t usable = 0;

@@ -11,6 +11,7 @@
 #include <pagoda/string.h>
 #include <arch/cpu.h>
 #include <arch/memlayout.h>
+#include <arch/multiboot.h>
 #include <arch/trap.h>
 
 bool kernel_test_mode;
@@ -18,10 +19,6 @@ bool kernel_test_mode;
 /* Extents exported by the linker script (arch/x86/kernel.ld.S). */
 extern char _kernel_start[], _kernel_end[], _etext[], _erodata[], _edata[];
 extern char _kernel_start_pa[], _kernel_end_pa[];
-
-int multiboot_parse(uint32_t magic, uint32_t mbi_pa);
-void boot_info_print_memory_map(void);
-void crash_if_requested(const char *args);
 
 /* The fw_cfg file whose contents QEMU users can append to the command line:
  * -fw_cfg name=opt/pagoda/cmdline,string=test */

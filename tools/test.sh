@@ -4,12 +4,13 @@
 #   1. host unit tests (ASan + UBSan) of the machine-independent code;
 #   2. the in-kernel self-tests, kernel booted by QEMU's -kernel;
 #   3. the same self-tests, booted from build/pagoda.iso through GRUB;
-#   4. deliberate crashes, whose reports must explain what happened.
+#   4. deliberate crashes, whose reports must explain what happened;
+#   5. the docs' quotations of the code are current.
 #
 # Each QEMU run has a time limit; every run's serial log is kept under
 # build/test-logs/, and a failed run's is named. Exit status 0 only if
 # nothing failed. `make test` builds what this needs first.
-#   usage: tools/test.sh [LAYER...]    (host, kernel, grub, crash; default all)
+#   usage: tools/test.sh [LAYER...]    (host kernel grub crash docs; default all)
 set -u
 cd "$(dirname "$0")/.."
 
@@ -83,6 +84,17 @@ layer_kernel() {
 	run_qemu "$log" 60 -kernel "$BUILD/pagoda.elf" -append "test"
 	status=$?
 	tally_tap kernel "$log" "$status" "$QEMU_PASS"
+
+	# loglevel=N hides messages of level N and above: the boot log's
+	# memory map (level 6) disappears, the test results (printk) stay.
+	log=$LOGS/kernel-loglevel.log
+	run_qemu "$log" 60 -kernel "$BUILD/pagoda.elf" -append "test=eip loglevel=6"
+	if [ $? -eq "$QEMU_PASS" ] && grep -q '^ok 1 - eip_in_higher_half' "$log" &&
+	   ! grep -q 'Physical RAM map' "$log"; then
+		pass
+	else
+		fail "kernel: loglevel=6 should hide the boot log (log: $log)"
+	fi
 }
 
 # The real boot loader: GRUB's memory map and command line. The image's
@@ -127,7 +139,24 @@ layer_crash() {
 	crash_case panic "Kernel panic: deliberate panic from the command line (crash=panic)"
 }
 
-layers=${*:-host kernel grub crash}
+# The docs quote the code; these checks keep the quotes current.
+layer_docs() {
+	local diagram
+	diagram=$(sh tools/layout-diagram.sh)
+	if grep -qF -- "$diagram" docs/memory-layout.md; then
+		pass
+	else
+		fail "docs: the diagram in docs/memory-layout.md differs from arch/x86/include/arch/memlayout.h (tools/layout-diagram.sh prints the current one)"
+	fi
+	# docs/boot.md shows the first program header: linked high, loaded low.
+	if readelf -lW "$BUILD/pagoda.elf" | grep -qE '^ +LOAD +0x001000 0xc0100000 0x00100000 .* R E 0x1000$'; then
+		pass
+	else
+		fail "docs: build/pagoda.elf's first LOAD header no longer matches docs/boot.md"
+	fi
+}
+
+layers=${*:-host kernel grub crash docs}
 for layer in $layers; do
 	"layer_$layer"
 done

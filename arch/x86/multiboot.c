@@ -114,11 +114,6 @@ static void read_modules(const struct multiboot_info *mbi)
 	boot_info.nmodules = n;
 }
 
-/*
- * Check the loader's magic and fill boot_info from the structure at mbi_pa.
- * Returns 0, or -EINVAL if the kernel was not started by a Multiboot loader
- * (then mbi_pa is not trusted at all).
- */
 int multiboot_parse(uint32_t magic, uint32_t mbi_pa)
 {
 	const struct multiboot_info *mbi;

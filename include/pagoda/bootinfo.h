@@ -57,4 +57,7 @@ extern struct boot_info boot_info;
 /* Human name of a memory type ("usable", "reserved", "ACPI data", ...). */
 const char *boot_mem_type_name(uint32_t type);
 
+/* Print the memory map to the boot log, as Linux prints the e820 table. */
+void boot_info_print_memory_map(void);
+
 #endif /* PAGODA_BOOTINFO_H */

@@ -43,6 +43,9 @@ extern bool kernel_test_mode;
  * status the test runner reads (kern/main.c). */
 void kernel_stop(bool failure) __noreturn;
 
+/* Crash on purpose if the command line says crash=KIND (kern/crash.c). */
+void crash_if_requested(const char *args);
+
 /* Per the kernel's own clock (arch/x86/pit.c). */
 uint64_t timer_ticks(void);
 #define TIMER_HZ        100

@@ -202,6 +202,17 @@ KTEST(syscall_gate_returns_enosys)
 	KT_ASSERT_EQ(ret, -ENOSYS);
 }
 
+KTEST(multiboot_magic_checked)
+{
+	size_t nranges = boot_info.nranges;
+
+	/* A wrong magic means the info pointer is garbage: nothing is read
+	 * (an unmapped physical address here would otherwise fault). */
+	KT_ASSERT_EQ(multiboot_parse(0x12345678, 0xfffff000), -EINVAL);
+	KT_ASSERT_EQ(multiboot_parse(MULTIBOOT_HEADER_MAGIC, 0xfffff000), -EINVAL);
+	KT_ASSERT_EQ(boot_info.nranges, nranges);
+}
+
 KTEST(multiboot_info_read)
 {
 	uint64_t usable = 0;

@@ -66,6 +66,14 @@ struct multiboot_module {
 	uint32_t string;        /* physical address of the module's command line */
 	uint32_t reserved;
 } __attribute__((packed));
+
+/*
+ * Check the loader's magic and fill boot_info (<pagoda/bootinfo.h>) from
+ * the structure at mbi_pa (arch/x86/multiboot.c). Returns 0, or -EINVAL if
+ * the kernel was not started by a Multiboot loader; then mbi_pa is not
+ * touched at all and boot_info is left as it was.
+ */
+int multiboot_parse(uint32_t magic, uint32_t mbi_pa);
 #endif
 
 #endif /* ARCH_MULTIBOOT_H */
