@@ -125,7 +125,7 @@ debug: deps
 
 test: deps
 	@$(MAKE) --no-print-directory all iso $(BUILD)/host/unit-tests
-	@sh tools/test.sh
+	@bash tools/test.sh
 
 clean:
 	rm -rf $(BUILD)
