@@ -27,7 +27,7 @@ KLDFLAGS := -m32 -nostdlib -static -no-pie -Wl,--build-id=none -Wl,-z,noexecstac
 	-Wl,-z,max-page-size=0x1000 -Wl,-T,$(BUILD)/kernel.ld
 LIBGCC  := -lgcc        # 64-bit division and friends
 
-KERNEL_C := $(wildcard arch/x86/*.c kern/*.c dev/*.c lib/*.c \
+KERNEL_C := $(wildcard arch/x86/*.c kern/*.c mm/*.c dev/*.c lib/*.c \
 	arch/x86/tests/*.c tests/kernel/*.c)
 KERNEL_S := $(wildcard arch/x86/*.S arch/x86/tests/*.S tests/kernel/*.S)
 KERNEL_OBJS := $(patsubst %.c,$(BUILD)/k/%.o,$(KERNEL_C)) \

@@ -6,7 +6,9 @@
 #include <pagoda/cmdline.h>
 #include <pagoda/console.h>
 #include <pagoda/kernel.h>
+#include <pagoda/ksyms.h>
 #include <pagoda/ktest.h>
+#include <pagoda/page_alloc.h>
 #include <pagoda/qemu.h>
 #include <pagoda/string.h>
 #include <arch/cpu.h>
@@ -92,6 +94,7 @@ static void __noreturn kernel_run(void)
 void kmain(uint32_t magic, uint32_t mbi_pa)
 {
 	console_init();
+	ksyms_init();
 	gdt_init();
 	idt_init();
 	if (multiboot_parse(magic, mbi_pa) != 0) {
@@ -105,6 +108,8 @@ void kmain(uint32_t magic, uint32_t mbi_pa)
 	pr_info("Command line: %s\n", boot_info.cmdline);
 	print_kernel_extents();
 	boot_info_print_memory_map();
+
+	page_alloc_init();
 
 	pic_init();
 	pit_init(TIMER_HZ);

@@ -12,7 +12,10 @@ enum {
 	F_PLUS  = 1 << 2,       /* '+': sign on positive numbers */
 	F_SPACE = 1 << 3,       /* ' ': space where the sign would be */
 	F_ALT   = 1 << 4,       /* '#': 0x prefix, or a leading 0 for octal */
+	F_SYMBOL = 1 << 5,      /* %pS: a code address, printed by name */
 };
+
+const char *(*fmt_symbol_lookup)(uintptr_t addr, uintptr_t *offset);
 
 struct spec {
 	unsigned flags;
@@ -202,7 +205,18 @@ static void fmt_one(struct out *o, struct spec *sp, va_list *ap)
 		break;
 	case 'p': {
 		void *p = va_arg(*ap, void *);
+		uintptr_t off;
+		const char *name;
 
+		if ((sp->flags & F_SYMBOL) && fmt_symbol_lookup &&
+		    (name = fmt_symbol_lookup((uintptr_t)p, &off)) != NULL) {
+			struct spec hex = { 0, 0, -1, 0, 'x' };
+
+			out_put(o, name, strlen(name));
+			out_put(o, "+0x", 3);
+			fmt_integer(o, &hex, off, false);
+			break;
+		}
 		if (!p) {
 			out_field(o, sp, "(nil)", 5);
 			break;
@@ -251,6 +265,10 @@ int fmt_vformat(struct fmt_sink *sink, const char *fmt, va_list ap)
 			break;
 		fmt = pct + 1;
 		parse_spec(&fmt, &sp, &args);
+		if (sp.conv == 'p' && *fmt == 'S') {
+			sp.flags |= F_SYMBOL;
+			fmt++;
+		}
 		fmt_one(&o, &sp, &args);
 	}
 	va_end(args);

@@ -57,6 +57,13 @@ extern struct boot_info boot_info;
 /* Human name of a memory type ("usable", "reserved", "ACPI data", ...). */
 const char *boot_mem_type_name(uint32_t type);
 
+/*
+ * Make physical [pa, pa + len) reachable through the direct map during boot
+ * and return its virtual address, or NULL if it lies beyond the direct map
+ * (provided by the architecture: arch/x86/bootpgdir.c).
+ */
+void *boot_map_phys(paddr_t pa, size_t len);
+
 /* Print the memory map to the boot log, as Linux prints the e820 table. */
 void boot_info_print_memory_map(void);
 

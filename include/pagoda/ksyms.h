@@ -27,6 +27,9 @@ struct ksym_table {
  */
 const char *ksym_lookup(const struct ksym_table *t, vaddr_t addr, vaddr_t *offset);
 
+/* Let printf's %pS name kernel functions. */
+void ksyms_init(void);
+
 /* The running kernel's table (kern/ksyms.c); empty during the first link. */
 const struct ksym_table *ksyms_kernel(void);
 

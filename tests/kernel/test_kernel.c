@@ -73,6 +73,16 @@ KTEST(cmdline_from_boot_loader)
 		KT_ASSERT(strncmp(a, "pagoda.elf", 10) != 0);
 }
 
+KTEST(printf_names_code_addresses)
+{
+	char buf[64];
+
+	snprintf(buf, sizeof(buf), "[%pS]", (void *)((uintptr_t)kmain + 0x10));
+	KT_ASSERT_EQ(strcmp(buf, "[kmain+0x10]"), 0);
+	snprintf(buf, sizeof(buf), "[%pS]", (void *)0x1000);   /* no symbol: plain %p */
+	KT_ASSERT_EQ(strcmp(buf, "[0x1000]"), 0);
+}
+
 KTEST(printf_64bit_in_kernel)
 {
 	char buf[64];

@@ -6,14 +6,7 @@
 #ifndef ARCH_BOOTPGDIR_H
 #define ARCH_BOOTPGDIR_H
 
-#include <pagoda/types.h>
-
-/*
- * Make sure [pa, pa + len) is reachable through the direct map, adding
- * 4 MiB pages to the boot directory if needed. Returns its virtual address,
- * or NULL if the range reaches beyond the direct map (DIRECT_MAP_SIZE).
- */
-void *boot_map_phys(paddr_t pa, size_t len);
+#include <pagoda/bootinfo.h>  /* boot_map_phys(): 4 MiB pages of direct map */
 
 /* Map the 4 MiB page at 4 MiB-aligned pa at va, read-only or writable;
  * va must be above the direct map and currently unmapped. */
