@@ -6,6 +6,7 @@
 #   make debug    boot it paused, with a gdb stub on :1234 (see tools/gdbinit)
 #   make test     every test layer; ends with "N passed, N failed"
 #   make host-tests   only the host unit tests (ASan + UBSan)
+#   make fuzz     run the libFuzzer harnesses (FUZZ_SECONDS each, default 600)
 #
 # `make run` and `make test` first install any missing Debian packages
 # (tools/deps.sh), so a fresh Debian 12 machine needs nothing else.
@@ -81,10 +82,12 @@ $(BUILD)/pagoda.iso: $(BUILD)/pagoda.elf tools/grub.cfg
 # ---- Host unit tests of the machine-independent code ----
 HOST_SAN    := -fsanitize=address,undefined -fno-sanitize-recover=all
 HOST_CFLAGS := -std=gnu11 -g -O1 -Wall -Wextra -Werror -Iinclude $(HOST_SAN) -MMD -MP
-HOST_LIB    := lib/string.c lib/printf.c lib/cmdline.c lib/ksym_lookup.c lib/ktest.c
-HOST_TESTS  := $(wildcard tests/host/test_*.c)
+HOST_LIB    := lib/string.c lib/printf.c lib/cmdline.c lib/ksym_lookup.c lib/ktest.c \
+	mm/pmm.c mm/pmm_check.c
+HOST_TESTS  := $(wildcard tests/host/test_*.c) tests/host/pmm_world.c
 HOST_OBJS   := $(patsubst %.c,$(BUILD)/host/%.o,$(HOST_LIB) $(HOST_TESTS)) \
-	$(BUILD)/host/tests/host/oracle.o $(BUILD)/host/tests/host/main.o
+	$(BUILD)/host/tests/host/oracle.o $(BUILD)/host/tests/host/main.o \
+	$(BUILD)/host/tests/host/panic.o
 
 # The kernel's libc names would collide with the host's: prefix them.
 $(BUILD)/host/%.o: %.c
@@ -92,7 +95,8 @@ $(BUILD)/host/%.o: %.c
 	$(HOSTCC) $(HOST_CFLAGS) -include tests/host/rename.h -c $< -o $@
 $(BUILD)/host/lib/string.o: HOST_CFLAGS += -fno-tree-loop-distribute-patterns
 # The oracle and the runner use the host's own C library: no renaming.
-$(BUILD)/host/tests/host/oracle.o $(BUILD)/host/tests/host/main.o: $(BUILD)/host/%.o: %.c
+HOST_UNRENAMED := $(addprefix $(BUILD)/host/tests/host/,oracle.o main.o panic.o)
+$(HOST_UNRENAMED): $(BUILD)/host/%.o: %.c
 	@mkdir -p $(dir $@)
 	$(HOSTCC) $(HOST_CFLAGS) -c $< -o $@
 
@@ -101,6 +105,27 @@ $(BUILD)/host/unit-tests: $(HOST_OBJS)
 
 host-tests: $(BUILD)/host/unit-tests
 	$(BUILD)/host/unit-tests
+
+# ---- Fuzzing (clang's libFuzzer) ----
+# `make fuzz` runs each harness for FUZZ_SECONDS, keeping its corpus in
+# build/fuzz/corpus-NAME; `make test` runs a short fixed-seed pass.
+FUZZ_CC      := clang
+FUZZ_SAN     := -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all
+FUZZ_CFLAGS  := -std=gnu11 -g -O1 -Wall -Wextra -Werror -Iinclude
+FUZZ_SECONDS ?= 600
+FUZZ_PMM_SRC := lib/string.c lib/printf.c mm/pmm.c mm/pmm_check.c tests/host/pmm_world.c
+
+$(BUILD)/fuzz/renamed/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(FUZZ_CC) $(FUZZ_CFLAGS) $(FUZZ_SAN) -include tests/host/rename.h -c $< -o $@
+$(BUILD)/fuzz/renamed/lib/string.o: FUZZ_CFLAGS += -fno-builtin
+$(BUILD)/fuzz/fuzz_pmm: tests/fuzz/fuzz_pmm.c tests/host/panic.c \
+		$(patsubst %.c,$(BUILD)/fuzz/renamed/%.o,$(FUZZ_PMM_SRC))
+	$(FUZZ_CC) $(FUZZ_CFLAGS) $(FUZZ_SAN) -o $@ $^
+
+fuzz: deps $(BUILD)/fuzz/fuzz_pmm
+	@mkdir -p $(BUILD)/fuzz/corpus-pmm
+	$(BUILD)/fuzz/fuzz_pmm -max_total_time=$(FUZZ_SECONDS) $(BUILD)/fuzz/corpus-pmm
 
 # ---- Running ----
 deps:
@@ -124,12 +149,12 @@ debug: deps
 	$(QEMU) $(QEMU_RUN_FLAGS) -s -S -kernel $(BUILD)/pagoda.elf -append "$(CMDLINE)"
 
 test: deps
-	@$(MAKE) --no-print-directory all iso $(BUILD)/host/unit-tests
+	@$(MAKE) --no-print-directory all iso $(BUILD)/host/unit-tests $(BUILD)/fuzz/fuzz_pmm
 	@bash tools/test.sh
 
 clean:
 	rm -rf $(BUILD)
 
-.PHONY: all iso host-tests deps run run-iso debug test clean
+.PHONY: all iso host-tests fuzz deps run run-iso debug test clean
 
 -include $(shell find $(BUILD) -name '*.d' 2>/dev/null)

@@ -4,7 +4,8 @@
 # installed it prints nothing and takes one dpkg-query.
 set -eu
 
-PACKAGES="make gcc gcc-multilib binutils qemu-system-x86 grub-pc-bin grub-common xorriso mtools"
+PACKAGES="make gcc gcc-multilib binutils qemu-system-x86 grub-pc-bin grub-common xorriso mtools
+	clang libclang-rt-14-dev"
 
 installed=$(dpkg-query -W -f='${Package} ${Status}\n' $PACKAGES 2>/dev/null |
 	awk '$NF == "installed" { print $1 }')

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Run every test layer and end with one line: "N passed, N failed".
 #
-#   1. host unit tests (ASan + UBSan) of the machine-independent code;
+#   1. host unit tests (ASan + UBSan) of the machine-independent code, and a
+#      short fixed-seed run of each libFuzzer harness;
 #   2. the in-kernel self-tests, kernel booted by QEMU's -kernel, and the
 #      frame allocator's at 16M, 1G, 3583M and 4G of RAM;
 #   3. the same self-tests, booted from build/pagoda.iso through GRUB;
@@ -11,7 +12,7 @@
 # Each QEMU run has a time limit; every run's serial log is kept under
 # build/test-logs/, and a failed run's is named. Exit status 0 only if
 # nothing failed. `make test` builds what this needs first.
-#   usage: tools/test.sh [LAYER...]    (host kernel memory grub crash docs; default all)
+#   usage: tools/test.sh [LAYER...]    (host fuzz kernel memory grub crash docs; default all)
 set -u
 cd "$(dirname "$0")/.."
 
@@ -78,6 +79,18 @@ layer_host() {
 	"$BUILD/host/unit-tests" > "$log" 2>&1
 	status=$?
 	tally_tap host "$log" "$status" 0
+}
+
+# A short fixed-seed pass of each libFuzzer harness: the same inputs every
+# time, so a failure here is reproducible (`make fuzz` runs long).
+layer_fuzz() {
+	local log=$LOGS/fuzz-pmm.log
+	if "$BUILD/fuzz/fuzz_pmm" -seed=1 -runs=4000 > "$log" 2>&1; then
+		pass
+	else
+		fail "fuzz pmm: the harness crashed (log: $log)"
+		tail -n 20 "$log" | sed 's/^/    /'
+	fi
 }
 
 layer_kernel() {
@@ -179,7 +192,7 @@ layer_docs() {
 	fi
 }
 
-layers=${*:-host kernel memory grub crash docs}
+layers=${*:-host fuzz kernel memory grub crash docs}
 for layer in $layers; do
 	"layer_$layer"
 done

@@ -19,6 +19,7 @@ int oracle_snprintf(char *buf, size_t size, const char *fmt, ...)
 int oracle_memcmp(const void *a, const void *b, size_t n) { return memcmp(a, b, n); }
 int oracle_strcmp(const char *a, const char *b) { return strcmp(a, b); }
 int oracle_strncmp(const char *a, const char *b, size_t n) { return strncmp(a, b, n); }
+const char *oracle_strstr(const char *h, const char *n) { return strstr(h, n); }
 void *oracle_malloc(size_t n) { return malloc(n); }
 void oracle_free(void *p) { free(p); }
 
