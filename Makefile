@@ -7,6 +7,7 @@
 #   make test     every test layer; ends with "N passed, N failed"
 #   make host-tests   only the host unit tests (ASan + UBSan)
 #   make fuzz     run the libFuzzer harnesses (FUZZ_SECONDS each, default 600)
+#   make bench    measurements (host allocator figures, guest instruction counts)
 #
 # `make run` and `make test` first install any missing Debian packages
 # (tools/deps.sh), so a fresh Debian 12 machine needs nothing else.
@@ -127,6 +128,22 @@ fuzz: deps $(BUILD)/fuzz/fuzz_pmm
 	@mkdir -p $(BUILD)/fuzz/corpus-pmm
 	$(BUILD)/fuzz/fuzz_pmm -max_total_time=$(FUZZ_SECONDS) $(BUILD)/fuzz/corpus-pmm
 
+# ---- Benchmarks (measurements, not tests) ----
+BENCH_CFLAGS := -std=gnu11 -O2 -g -Wall -Wextra -Werror -Iinclude
+BENCH_PMM_SRC := lib/string.c lib/printf.c mm/pmm.c
+
+$(BUILD)/bench/renamed/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(HOSTCC) $(BENCH_CFLAGS) -include tests/host/rename.h -c $< -o $@
+$(BUILD)/bench/renamed/lib/string.o: BENCH_CFLAGS += -fno-tree-loop-distribute-patterns
+$(BUILD)/bench/bench_pmm: tests/bench/bench_pmm.c tests/bench/panic.c \
+		$(patsubst %.c,$(BUILD)/bench/renamed/%.o,$(BENCH_PMM_SRC))
+	$(HOSTCC) $(BENCH_CFLAGS) -o $@ $^
+
+bench: deps $(BUILD)/bench/bench_pmm $(BUILD)/pagoda.elf
+	@$(BUILD)/bench/bench_pmm
+	@sh tools/bench-boot.sh
+
 # ---- Running ----
 deps:
 	@sh tools/deps.sh
@@ -155,6 +172,6 @@ test: deps
 clean:
 	rm -rf $(BUILD)
 
-.PHONY: all iso host-tests fuzz deps run run-iso debug test clean
+.PHONY: all iso host-tests fuzz bench deps run run-iso debug test clean
 
 -include $(shell find $(BUILD) -name '*.d' 2>/dev/null)

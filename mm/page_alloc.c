@@ -155,6 +155,8 @@ static void print_summary(void)
 	pr_info("  frame metadata: %lu KiB at %#llx (%u bytes per 4 KiB frame)\n",
 		(unsigned long)((page_alloc_boot.meta_end - page_alloc_boot.meta_start) / 1024),
 		(unsigned long long)page_alloc_boot.meta_start, (unsigned)sizeof(struct page));
+	pr_debug("  set up in %llu TSC cycles (instructions, under QEMU's -icount)\n",
+		 (unsigned long long)page_alloc_boot.setup_tsc);
 	if (page_alloc_boot.above_4g_bytes)
 		pr_warn("Memory: %lluK of RAM above 4 GiB is out of reach without PAE\n",
 			(unsigned long long)page_alloc_boot.above_4g_bytes / 1024);
@@ -166,6 +168,7 @@ void page_alloc_init(void)
 	uint64_t ram_end = measure_ram(&page_alloc_boot.above_4g_bytes);
 	uint32_t npages = (uint32_t)(ram_end >> PMM_PAGE_SHIFT);
 	uint64_t meta_len = ALIGN_UP((uint64_t)npages * sizeof(struct page), (uint64_t)PMM_PAGE_SIZE);
+	uint64_t tsc = rdtsc();
 	struct page *meta;
 	size_t n;
 
@@ -184,5 +187,6 @@ void page_alloc_init(void)
 			add_usable_range(r->base, MIN(r->base + r->len, ram_end), ex, n);
 	}
 	page_alloc_boot.free_at_boot = pmm_free_count(&kernel_pmm);
+	page_alloc_boot.setup_tsc = rdtsc() - tsc;
 	print_summary();
 }

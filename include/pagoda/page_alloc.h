@@ -15,6 +15,7 @@ struct page_alloc_boot {
 	uint64_t total_bytes;           /* usable RAM below 4 GiB */
 	uint64_t above_4g_bytes;        /* usable RAM out of reach without PAE */
 	uint64_t free_at_boot;          /* frames free when setup finished */
+	uint64_t setup_tsc;             /* TSC cycles page_alloc_init took */
 };
 extern struct page_alloc_boot page_alloc_boot;
 
