@@ -122,6 +122,12 @@ layer_memory() {
 		status=$?
 		tally_tap "memory $size" "$log" "$status" "$QEMU_PASS"
 	done
+	# A Multiboot module (QEMU's -initrd) must stay out of the allocator.
+	log=$LOGS/memory-module.log
+	run_qemu "$log" 60 -kernel "$BUILD/pagoda.elf" -initrd README.md -append "test=pmm"
+	status=$?
+	tally_tap "memory with a module" "$log" "$status" "$QEMU_PASS"
+	expect_lines "memory with a module: module seen" "$log" "multiboot: module 0:"
 	expect_lines "memory 4G: RAM above 4 GiB reported" "$LOGS/memory-4G.log" \
 		"Memory: 1048576K of RAM above 4 GiB is out of reach without PAE"
 	# The numbers themselves are checked in the kernel; here, the format.

@@ -110,6 +110,8 @@ static void read_modules(const struct multiboot_info *mbi)
 		reserve(m->start, m->end - m->start, "multiboot module");
 		if (mods[i].string)
 			copy_phys_string(mods[i].string, m->cmdline, sizeof(m->cmdline), "module command line");
+		pr_info("multiboot: module %zu: [mem %#llx-%#llx] %s\n", i, (unsigned long long)m->start,
+			(unsigned long long)m->end - 1, m->cmdline);
 	}
 	boot_info.nmodules = n;
 }

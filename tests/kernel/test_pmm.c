@@ -51,6 +51,19 @@ KTEST(pmm_free_frames_match_memory_map)
 	KT_ASSERT_EQ(page_alloc_boot.free_at_boot, expected);
 }
 
+/* Modules (QEMU's -initrd, GRUB's module lines) stay out of the allocator,
+ * and so does the module list. tools/test.sh boots one run with a module. */
+KTEST(pmm_modules_are_reserved)
+{
+	for (size_t i = 0; i < boot_info.nmodules; i++) {
+		const struct boot_module *m = &boot_info.modules[i];
+
+		KT_ASSERT(m->end > m->start);
+		for (paddr_t pa = ALIGN_DOWN(m->start, (paddr_t)PMM_PAGE_SIZE); pa < m->end; pa += PMM_PAGE_SIZE)
+			KT_ASSERT_EQ(pa_to_page(pa)->state, PAGE_RESERVED);
+	}
+}
+
 KTEST(pmm_consistent_at_boot)
 {
 	char why[160];
