@@ -24,11 +24,6 @@
 #include <pagoda/kernel.h>
 #include <pagoda/string.h>
 
-static struct page *pfn_page(const struct pmm *pmm, uint32_t pfn)
-{
-	return &pmm->pages[pfn - pmm->base_pfn];
-}
-
 static bool pfn_managed(const struct pmm *pmm, uint32_t pfn)
 {
 	return pfn - pmm->base_pfn < pmm->npages;       /* unsigned: below base wraps */
@@ -42,7 +37,7 @@ static struct zone *page_zone(struct pmm *pmm, const struct page *page)
 /* Put the block at pfn on its zone's free list for `order`. */
 static void free_list_push(struct pmm *pmm, struct zone *z, uint32_t pfn, unsigned order)
 {
-	struct page *p = pfn_page(pmm, pfn);
+	struct page *p = pmm_pfn_to_page(pmm, pfn);
 	uint32_t head = z->free_head[order];
 
 	p->state = PAGE_FREE;
@@ -50,7 +45,7 @@ static void free_list_push(struct pmm *pmm, struct zone *z, uint32_t pfn, unsign
 	p->list.prev = PFN_NONE;
 	p->list.next = head;
 	if (head != PFN_NONE)
-		pfn_page(pmm, head)->list.prev = pfn;
+		pmm_pfn_to_page(pmm, head)->list.prev = pfn;
 	z->free_head[order] = pfn;
 	z->nr_free[order]++;
 }
@@ -58,14 +53,14 @@ static void free_list_push(struct pmm *pmm, struct zone *z, uint32_t pfn, unsign
 /* Take the block at pfn off its free list; it becomes a tail frame. */
 static void free_list_remove(struct pmm *pmm, struct zone *z, uint32_t pfn, unsigned order)
 {
-	struct page *p = pfn_page(pmm, pfn);
+	struct page *p = pmm_pfn_to_page(pmm, pfn);
 
 	if (p->list.prev != PFN_NONE)
-		pfn_page(pmm, p->list.prev)->list.next = p->list.next;
+		pmm_pfn_to_page(pmm, p->list.prev)->list.next = p->list.next;
 	else
 		z->free_head[order] = p->list.next;
 	if (p->list.next != PFN_NONE)
-		pfn_page(pmm, p->list.next)->list.prev = p->list.prev;
+		pmm_pfn_to_page(pmm, p->list.next)->list.prev = p->list.prev;
 	p->state = PAGE_TAIL;
 	z->nr_free[order]--;
 }
@@ -84,11 +79,11 @@ static void buddy_free(struct pmm *pmm, struct zone *z, uint32_t pfn, unsigned o
 
 		if (!pfn_managed(pmm, buddy))
 			break;
-		b = pfn_page(pmm, buddy);
+		b = pmm_pfn_to_page(pmm, buddy);
 		if (b->state != PAGE_FREE || b->order != order || &pmm->zones[b->zone] != z)
 			break;
 		free_list_remove(pmm, z, buddy, order);
-		pfn_page(pmm, pfn)->state = PAGE_TAIL;
+		pmm_pfn_to_page(pmm, pfn)->state = PAGE_TAIL;
 		pfn &= ~(1u << order);                  /* the merged block starts lower */
 	}
 	free_list_push(pmm, z, pfn, order);
@@ -159,7 +154,7 @@ void pmm_add_free_range(struct pmm *pmm, uint32_t start_pfn, uint32_t end_pfn)
 	for (uint32_t pfn = start_pfn; pfn < end_pfn; pfn++) {
 		struct page *p;
 
-		if (!pfn_managed(pmm, pfn) || (p = pfn_page(pmm, pfn))->state != PAGE_RESERVED)
+		if (!pfn_managed(pmm, pfn) || (p = pmm_pfn_to_page(pmm, pfn))->state != PAGE_RESERVED)
 			panic("pmm_add_free_range: frame %#x is outside the array or already free", pfn);
 		p->state = PAGE_TAIL;
 		p->zone = pfn < pmm->zones[ZONE_HIGH].start_pfn ? ZONE_LOW : ZONE_HIGH;
@@ -168,7 +163,7 @@ void pmm_add_free_range(struct pmm *pmm, uint32_t start_pfn, uint32_t end_pfn)
 	 * merges with free neighbours given earlier. */
 	for (uint32_t pfn = start_pfn; pfn < end_pfn;) {
 		unsigned order = largest_fitting_order(pfn, end_pfn);
-		struct zone *z = page_zone(pmm, pfn_page(pmm, pfn));
+		struct zone *z = page_zone(pmm, pmm_pfn_to_page(pmm, pfn));
 
 		buddy_free(pmm, z, pfn, order);
 		z->free_pages += 1u << order;
@@ -183,7 +178,7 @@ static uint32_t cache_pop(struct pmm *pmm, struct zone *z)
 	uint32_t pfn = z->cache_head;
 
 	if (pfn != PFN_NONE) {
-		z->cache_head = pfn_page(pmm, pfn)->list.next;
+		z->cache_head = pmm_pfn_to_page(pmm, pfn)->list.next;
 		z->cache_count--;
 	}
 	return pfn;
@@ -191,7 +186,7 @@ static uint32_t cache_pop(struct pmm *pmm, struct zone *z)
 
 static void cache_push(struct pmm *pmm, struct zone *z, uint32_t pfn)
 {
-	struct page *p = pfn_page(pmm, pfn);
+	struct page *p = pmm_pfn_to_page(pmm, pfn);
 
 	p->state = PAGE_CACHED;
 	p->order = 0;
@@ -206,7 +201,7 @@ static void cache_drain(struct pmm *pmm, struct zone *z, uint32_t n)
 	uint32_t pfn;
 
 	while (n-- && (pfn = cache_pop(pmm, z)) != PFN_NONE) {
-		pfn_page(pmm, pfn)->state = PAGE_TAIL;
+		pmm_pfn_to_page(pmm, pfn)->state = PAGE_TAIL;
 		buddy_free(pmm, z, pfn, 0);
 	}
 }
@@ -244,7 +239,7 @@ struct page *pmm_alloc_pages(struct pmm *pmm, unsigned order, unsigned flags)
 		pfn = zone_alloc(pmm, &pmm->zones[ZONE_LOW], order);
 	if (pfn == PFN_NONE)
 		return NULL;
-	p = pfn_page(pmm, pfn);
+	p = pmm_pfn_to_page(pmm, pfn);
 	p->state = PAGE_ALLOCATED;
 	p->order = (uint8_t)order;
 	p->refcount = 1;

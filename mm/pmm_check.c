@@ -15,12 +15,12 @@ static int check_free_list(const struct pmm *pmm, int zi, unsigned order, char *
 	const struct zone *z = &pmm->zones[zi];
 	uint32_t pfn = z->free_head[order], prev = PFN_NONE, n = 0;
 
-	for (; pfn != PFN_NONE; prev = pfn, pfn = pmm->pages[pfn - pmm->base_pfn].list.next) {
+	for (; pfn != PFN_NONE; prev = pfn, pfn = pmm_pfn_to_page(pmm, pfn)->list.next) {
 		const struct page *p;
 
 		if (pfn < z->start_pfn || pfn + (1u << order) > z->end_pfn)
 			FAIL("%s order %u: block %#x outside the zone", z->name, order, pfn);
-		p = &pmm->pages[pfn - pmm->base_pfn];
+		p = pmm_pfn_to_page(pmm, pfn);
 		if (p->state != PAGE_FREE || p->order != order || p->zone != zi)
 			FAIL("%s order %u: block %#x has state %u order %u zone %u",
 			     z->name, order, pfn, p->state, p->order, p->zone);
@@ -43,12 +43,12 @@ static int check_cache(const struct pmm *pmm, int zi, uint64_t *frames, char *wh
 	const struct zone *z = &pmm->zones[zi];
 	uint32_t n = 0;
 
-	for (uint32_t pfn = z->cache_head; pfn != PFN_NONE; pfn = pmm->pages[pfn - pmm->base_pfn].list.next) {
+	for (uint32_t pfn = z->cache_head; pfn != PFN_NONE; pfn = pmm_pfn_to_page(pmm, pfn)->list.next) {
 		const struct page *p;
 
 		if (pfn < z->start_pfn || pfn >= z->end_pfn)
 			FAIL("%s cache: frame %#x outside the zone", z->name, pfn);
-		p = &pmm->pages[pfn - pmm->base_pfn];
+		p = pmm_pfn_to_page(pmm, pfn);
 		if (p->state != PAGE_CACHED || p->zone != zi)
 			FAIL("%s cache: frame %#x has state %u zone %u", z->name, pfn, p->state, p->zone);
 		if (++n > z->cache_count)
