@@ -1,0 +1,18 @@
+/* The x86 pmap: one page directory and the page tables it points to. */
+#ifndef ARCH_PMAP_H
+#define ARCH_PMAP_H
+
+#include <pagoda/types.h>
+
+struct pmap_env;
+
+struct pmap {
+	uint32_t *pd;                   /* the directory, via env->phys_to_virt */
+	paddr_t pd_pa;                  /* what CR3 holds when this pmap runs */
+	const struct pmap_env *env;
+	bool kernel;                    /* kernel_pmap: owns the kernel half */
+	bool active;                    /* in CR3: changes need TLB invalidation */
+	uint32_t npts;                  /* page tables owned (user half) */
+};
+
+#endif /* ARCH_PMAP_H */

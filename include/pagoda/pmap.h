@@ -1,0 +1,104 @@
+/*
+ * The page-table layer (pmap), in machine-independent terms: protections
+ * are VM_PROT_* and attributes PMAP_*, never PTE bits. The implementation
+ * for 32-bit two-level x86 paging is arch/x86/pmap.c; everything above this
+ * interface would stay as it is for PAE or x86-64.
+ *
+ * A pmap is one address space's page tables. Page tables are allocated on
+ * demand and freed when their last mapping goes; running out of memory is
+ * an error return, never a panic, and leaves the pmap as it was.
+ *
+ * The kernel half (KERNEL_VBASE and up) belongs to kernel_pmap alone, and
+ * its page tables exist from boot on (pmap_bootstrap), so every pmap shares
+ * them by copying the directory entries once, at pmap_create.
+ */
+#ifndef PAGODA_PMAP_H
+#define PAGODA_PMAP_H
+
+#include <pagoda/pmm.h>
+#include <pagoda/types.h>
+
+typedef unsigned vm_prot_t;
+#define VM_PROT_NONE    0x0
+#define VM_PROT_READ    0x1
+#define VM_PROT_WRITE   0x2
+#define VM_PROT_EXEC    0x4     /* 32-bit paging cannot refuse it: read implies exec */
+#define VM_PROT_RW      (VM_PROT_READ | VM_PROT_WRITE)
+
+/* Attributes of a mapping, beyond its protection. */
+#define PMAP_USER       0x1     /* reachable from ring 3 */
+#define PMAP_GLOBAL     0x2     /* kept in the TLB across address-space switches */
+#define PMAP_WIRED      0x4     /* never to be paged out (recorded, for later) */
+#define PMAP_NOCACHE    0x8     /* uncached: device memory */
+
+/*
+ * What a pmap needs from the machine around it, so the same code runs on
+ * the CPU and, in the host tests, over simulated physical memory.
+ */
+struct pmap_env {
+	struct pmm *pmm;                        /* page-table frames (PMM_LOWMEM) */
+	void *(*phys_to_virt)(paddr_t pa);      /* reach a page-table frame */
+	void (*tlb_invalidate)(vaddr_t va);     /* one page, in the active pmap */
+	void (*tlb_flush)(void);                /* all non-global entries */
+};
+
+/* Counters for /proc/vmstat and the tests. */
+struct pmap_stats {
+	uint64_t pt_alloc, pt_free;             /* page tables created and freed */
+	uint64_t tlb_single, tlb_full;          /* invalidations by kind */
+};
+extern struct pmap_stats pmap_stats;
+
+/* Above this many single-page invalidations in one operation, flush the
+ * whole TLB instead (docs/pmap.md says how it was chosen). */
+#define PMAP_TLB_FLUSH_THRESHOLD 32
+
+/* struct pmap, in the architecture's terms; its owner embeds it. */
+#include <arch/pmap.h>
+
+/*
+ * Make *pmap an empty address space: a page directory holding the kernel
+ * half's shared entries (copied from `kernel`) and nothing below
+ * KERNEL_VBASE. Returns 0, or -ENOMEM.
+ */
+int pmap_init(struct pmap *pmap, const struct pmap_env *env, const struct pmap *kernel);
+
+/* Free every page table of the user half and the directory. The pmap must
+ * not be active. Mapped frames are the caller's: they are not freed. */
+void pmap_fini(struct pmap *pmap);
+
+/*
+ * Map the page at va to the frame at pa with prot and attributes, replacing
+ * any mapping there. va and pa must be page aligned; prot must allow
+ * something (VM_PROT_NONE is pmap_remove's job). Returns 0, or -ENOMEM if a
+ * page table was needed and none could be allocated (nothing changed).
+ */
+int pmap_enter(struct pmap *pmap, vaddr_t va, paddr_t pa, vm_prot_t prot, unsigned flags);
+
+/* Unmap every page in [sva, eva); freeing page tables that become empty. */
+void pmap_remove(struct pmap *pmap, vaddr_t sva, vaddr_t eva);
+
+/* Change the protection of every mapped page in [sva, eva); VM_PROT_NONE
+ * unmaps. Unmapped pages stay unmapped. */
+void pmap_protect(struct pmap *pmap, vaddr_t sva, vaddr_t eva, vm_prot_t prot);
+
+/*
+ * Translate va: returns 0 and sets *pa (with va's offset) and *prot (if not
+ * NULL), or -ENOENT if nothing maps it.
+ */
+int pmap_extract(const struct pmap *pmap, vaddr_t va, paddr_t *pa, vm_prot_t *prot);
+
+/*
+ * Boot-time set-up of the kernel half (kernel_pmap only): map [va, va + len)
+ * to [pa, pa + len) with 4 MiB pages (all 4 MiB aligned), or create the
+ * empty page tables for [sva, eva) that later pmap_enter calls will fill,
+ * so every pmap shares them. Return 0 or -ENOMEM.
+ */
+int pmap_kernel_map_large(struct pmap *kernel, vaddr_t va, paddr_t pa, uint64_t len,
+			  vm_prot_t prot, unsigned flags);
+int pmap_kernel_reserve_tables(struct pmap *kernel, vaddr_t sva, vaddr_t eva);
+
+/* Page tables this pmap owns (the kernel's shared ones are not counted). */
+uint32_t pmap_page_tables(const struct pmap *pmap);
+
+#endif /* PAGODA_PMAP_H */

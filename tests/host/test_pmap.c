@@ -1,0 +1,302 @@
+/*
+ * The x86 pmap (arch/x86/pmap.c) on the host, over simulated physical
+ * memory. An independent software MMU walker checks every translation, and
+ * a simulated TLB, which caches what the walker finds and forgets only what
+ * the pmap invalidates, catches every missing invalidation.
+ */
+#include <pagoda/errno.h>
+#include <pagoda/ktest.h>
+#include <pagoda/pmap.h>
+#include <pagoda/string.h>
+#include <arch/memlayout.h>
+#include <arch/mmu.h>
+#include "oracle.h"
+#include "pmm_world.h"
+
+#define PHYS_BASE       ((paddr_t)WORLD_BASE_PFN << PAGE_SHIFT)
+#define TEST_VA         0x00400000u     /* the user range the tests use */
+#define TEST_PAGES      8192u           /* 32 MiB: eight page tables */
+
+static struct pmm_world world;
+static uint8_t phys_mem[WORLD_NPAGES * PAGE_SIZE] __attribute__((aligned(4096)));
+
+/* ---- the machine: memory and a TLB ---- */
+
+struct tlb_entry {
+	bool valid;
+	uint32_t pa;
+	bool writable, user;
+};
+static struct tlb_entry tlb[TEST_PAGES];
+static unsigned invlpg_count, flush_count;
+
+static void *sim_phys_to_virt(paddr_t pa)
+{
+	if (pa < PHYS_BASE || pa >= PHYS_BASE + sizeof(phys_mem))
+		return NULL;    /* a page-table pointer outside RAM: ASan will say */
+	return phys_mem + (pa - PHYS_BASE);
+}
+
+static void sim_invlpg(vaddr_t va)
+{
+	invlpg_count++;
+	if (va >= TEST_VA && va < TEST_VA + TEST_PAGES * PAGE_SIZE)
+		tlb[(va - TEST_VA) / PAGE_SIZE].valid = false;
+}
+
+static void sim_flush(void)
+{
+	flush_count++;
+	memset(tlb, 0, sizeof(tlb));
+}
+
+static const struct pmap_env env = { &world.pmm, sim_phys_to_virt, sim_invlpg, sim_flush };
+
+/* The MMU, written from the manual rather than from pmap.c. */
+struct xlate {
+	bool present, writable, user;
+	uint32_t pa;
+};
+
+static uint32_t phys_read32(paddr_t pa)
+{
+	uint32_t v;
+
+	memcpy(&v, sim_phys_to_virt(pa), 4);
+	return v;
+}
+
+static struct xlate mmu_walk(paddr_t cr3, vaddr_t va)
+{
+	struct xlate x = { false, false, false, 0 };
+	uint32_t pde = phys_read32(cr3 + 4 * (va >> 22)), pte;
+
+	if (!(pde & PTE_P))
+		return x;
+	if (pde & PDE_PS)
+		return (struct xlate){ true, pde & PTE_W, pde & PTE_U, (pde & 0xFFC00000u) | (va & 0x3FFFFFu) };
+	pte = phys_read32((pde & 0xFFFFF000u) + 4 * ((va >> 12) & 0x3FF));
+	if (!(pte & PTE_P))
+		return x;
+	return (struct xlate){ true, (pde & PTE_W) && (pte & PTE_W), (pde & PTE_U) && (pte & PTE_U),
+			       (pte & 0xFFFFF000u) | (va & 0xFFFu) };
+}
+
+/* An access: what the TLB holds, or a fresh walk that it then caches. */
+static struct xlate mmu_access(const struct pmap *p, vaddr_t va)
+{
+	struct tlb_entry *e = &tlb[(va - TEST_VA) / PAGE_SIZE];
+	struct xlate x;
+
+	if (e->valid)
+		return (struct xlate){ true, e->writable, e->user, e->pa | (va & 0xFFF) };
+	x = mmu_walk(p->pd_pa, va);
+	if (x.present)
+		*e = (struct tlb_entry){ true, x.pa & ~0xFFFu, x.writable, x.user };
+	return x;
+}
+
+/* ---- the model ---- */
+
+struct model_page {
+	bool mapped, writable, user;
+	uint32_t pa;
+};
+static struct model_page model[TEST_PAGES];
+
+/* Every page must translate as the model says, through the TLB too. */
+static bool check_all(struct ktest_ctx *t, const struct pmap *p, int line)
+{
+	for (uint32_t i = 0; i < TEST_PAGES; i++) {
+		vaddr_t va = TEST_VA + i * PAGE_SIZE;
+		struct xlate w = mmu_walk(p->pd_pa, va), a = mmu_access(p, va);
+		const struct model_page *m = &model[i];
+
+		if (w.present != m->mapped || (m->mapped && (w.pa != m->pa || w.writable != m->writable || w.user != m->user))) {
+			ktest_fail(t, __FILE__, line, "va %#lx: walk %d/%#x/w%d/u%d, model %d/%#x/w%d/u%d",
+				   (unsigned long)va, w.present, w.pa, w.writable, w.user,
+				   m->mapped, m->pa, m->writable, m->user);
+			return false;
+		}
+		if (a.present != w.present || a.pa != w.pa || a.writable != w.writable) {
+			ktest_fail(t, __FILE__, line, "va %#lx: stale TLB entry (pa %#x w%d), tables say %d/%#x/w%d",
+				   (unsigned long)va, a.pa, a.writable, w.present, w.pa, w.writable);
+			return false;
+		}
+	}
+	return true;
+}
+
+/* Page tables needed = directory entries with at least one mapped page. */
+static uint32_t model_tables(void)
+{
+	uint32_t n = 0;
+
+	for (uint32_t pt = 0; pt < TEST_PAGES / 1024; pt++) {
+		bool any = false;
+
+		for (uint32_t i = 0; i < 1024; i++)
+			any |= model[pt * 1024 + i].mapped;
+		n += any;
+	}
+	return n;
+}
+
+static void reset(struct pmap *kernel)
+{
+	world_init(&world);
+	memset(model, 0, sizeof(model));
+	memset(tlb, 0, sizeof(tlb));
+	invlpg_count = flush_count = 0;
+	if (kernel) {
+		pmap_init(kernel, &env, NULL);
+		pmap_kernel_reserve_tables(kernel, KMAP_BASE, KMAP_END);
+		pmap_kernel_map_large(kernel, KERNEL_VBASE, 0, 8 << 20, VM_PROT_RW, PMAP_GLOBAL);
+	}
+}
+
+KTEST(pmap_random_operations_match_mmu)
+{
+	struct pmap kernel, p;
+	uint64_t free_before;
+	unsigned seed = 77;
+
+	reset(&kernel);
+	free_before = pmm_free_count(&world.pmm);
+	KT_ASSERT_EQ(pmap_init(&p, &env, &kernel), 0);
+	p.active = true;                /* every change must reach the TLB */
+	for (int op = 0; op < 3000; op++) {
+		unsigned r = oracle_rand(&seed);
+		uint32_t i = oracle_rand(&seed) % TEST_PAGES, n = 1 + oracle_rand(&seed) % 64;
+		vaddr_t va = TEST_VA + i * PAGE_SIZE;
+
+		if (i + n > TEST_PAGES)
+			n = TEST_PAGES - i;
+		if (r % 4 < 2) {                        /* enter */
+			bool w = r & 16, u = r & 32;
+			uint32_t pa = (oracle_rand(&seed) & 0xFFFFF) << PAGE_SHIFT;
+
+			KT_ASSERT_EQ(pmap_enter(&p, va, pa, w ? VM_PROT_RW : VM_PROT_READ, u ? PMAP_USER : 0), 0);
+			model[i] = (struct model_page){ true, w, u, pa };
+		} else if (r % 4 == 2) {                /* remove a range */
+			pmap_remove(&p, va, va + n * PAGE_SIZE);
+			for (uint32_t j = i; j < i + n; j++)
+				model[j].mapped = false;
+		} else {                                /* protect a range */
+			vm_prot_t prot = r & 16 ? VM_PROT_RW : (r & 32 ? VM_PROT_READ : VM_PROT_NONE);
+
+			pmap_protect(&p, va, va + n * PAGE_SIZE, prot);
+			for (uint32_t j = i; j < i + n; j++) {
+				model[j].writable = model[j].mapped && (prot & VM_PROT_WRITE);
+				if (prot == VM_PROT_NONE)
+					model[j].mapped = false;
+			}
+		}
+		if (op % 50 == 0 && !check_all(t, &p, __LINE__))
+			return;
+		KT_ASSERT_EQ(pmap_page_tables(&p), model_tables());
+	}
+	if (!check_all(t, &p, __LINE__))
+		return;
+	pmap_remove(&p, TEST_VA, TEST_VA + TEST_PAGES * PAGE_SIZE);
+	KT_ASSERT_EQ(pmap_page_tables(&p), 0);          /* no empty table left behind */
+	p.active = false;
+	pmap_fini(&p);
+	KT_ASSERT_EQ(pmm_free_count(&world.pmm), free_before);
+}
+
+KTEST(pmap_extract_reports_frame_and_protection)
+{
+	struct pmap kernel, p;
+	paddr_t pa;
+	vm_prot_t prot;
+
+	reset(&kernel);
+	KT_ASSERT_EQ(pmap_init(&p, &env, &kernel), 0);
+	KT_ASSERT_EQ(pmap_extract(&p, TEST_VA, &pa, &prot), -ENOENT);
+	KT_ASSERT_EQ(pmap_enter(&p, TEST_VA, 0x12345000, VM_PROT_READ, PMAP_USER), 0);
+	KT_ASSERT_EQ(pmap_extract(&p, TEST_VA + 0x678, &pa, &prot), 0);
+	KT_ASSERT_EQ(pa, 0x12345678);
+	KT_ASSERT_EQ(prot, VM_PROT_READ | VM_PROT_EXEC);
+	pmap_protect(&p, TEST_VA, TEST_VA + PAGE_SIZE, VM_PROT_RW);
+	KT_ASSERT_EQ(pmap_extract(&p, TEST_VA, &pa, &prot), 0);
+	KT_ASSERT_EQ(prot, VM_PROT_RW | VM_PROT_EXEC);
+	/* The kernel half, shared: a 4 MiB page of the direct map. */
+	KT_ASSERT_EQ(pmap_extract(&p, KERNEL_VBASE + 0x512345, &pa, &prot), 0);
+	KT_ASSERT_EQ(pa, 0x512345);
+	KT_ASSERT_EQ(pmap_extract(&p, KERNEL_VBASE + (8 << 20), &pa, &prot), -ENOENT);
+	pmap_remove(&p, TEST_VA, TEST_VA + PAGE_SIZE);
+	pmap_fini(&p);
+}
+
+KTEST(pmap_kernel_half_is_shared)
+{
+	struct pmap kernel, a, b;
+	paddr_t pa;
+
+	reset(&kernel);
+	KT_ASSERT_EQ(pmap_init(&a, &env, &kernel), 0);
+	KT_ASSERT_EQ(pmap_init(&b, &env, &kernel), 0);
+	/* A kernel mapping made after both were created shows in both, since
+	 * they point at the same kernel page table. */
+	KT_ASSERT_EQ(pmap_enter(&kernel, KMAP_BASE, 0x7000, VM_PROT_RW, PMAP_GLOBAL), 0);
+	KT_ASSERT_EQ(pmap_extract(&a, KMAP_BASE, &pa, NULL), 0);
+	KT_ASSERT_EQ(pa, 0x7000);
+	KT_ASSERT(mmu_walk(b.pd_pa, KMAP_BASE).present);
+	KT_ASSERT(!mmu_walk(b.pd_pa, KMAP_BASE).user);
+	KT_ASSERT_EQ(pmap_page_tables(&a), 0);
+	pmap_remove(&kernel, KMAP_BASE, KMAP_BASE + PAGE_SIZE);
+	KT_ASSERT_EQ(pmap_extract(&b, KMAP_BASE, &pa, NULL), -ENOENT);
+	/* The kernel's own tables are never freed when empty. */
+	KT_ASSERT(mmu_walk(kernel.pd_pa, KMAP_BASE).present == false);
+	KT_ASSERT(kernel.pd[KMAP_BASE >> 22] & PTE_P);
+	pmap_fini(&a);
+	pmap_fini(&b);
+}
+
+KTEST(pmap_tlb_invalidation_rules)
+{
+	struct pmap kernel, p;
+
+	reset(&kernel);
+	KT_ASSERT_EQ(pmap_init(&p, &env, &kernel), 0);
+	p.active = true;
+	for (uint32_t i = 0; i < 100; i++)      /* new mappings: nothing to invalidate */
+		KT_ASSERT_EQ(pmap_enter(&p, TEST_VA + i * PAGE_SIZE, 0x100000 + i * PAGE_SIZE, VM_PROT_RW, 0), 0);
+	KT_ASSERT_EQ(invlpg_count, 0);
+	KT_ASSERT_EQ(pmap_enter(&p, TEST_VA, 0x200000, VM_PROT_RW, 0), 0);    /* replace: one */
+	KT_ASSERT_EQ(invlpg_count, 1);
+	pmap_protect(&p, TEST_VA, TEST_VA + 4 * PAGE_SIZE, VM_PROT_READ);      /* four */
+	KT_ASSERT_EQ(invlpg_count, 5);
+	pmap_protect(&p, TEST_VA, TEST_VA + 4 * PAGE_SIZE, VM_PROT_READ);      /* no change: none */
+	KT_ASSERT_EQ(invlpg_count, 5);
+	KT_ASSERT_EQ(flush_count, 0);
+	pmap_remove(&p, TEST_VA, TEST_VA + 100 * PAGE_SIZE);   /* past the threshold: one flush */
+	KT_ASSERT_EQ(invlpg_count, 5);
+	KT_ASSERT_EQ(flush_count, 1);
+	p.active = false;                       /* not in CR3: nothing to invalidate */
+	KT_ASSERT_EQ(pmap_enter(&p, TEST_VA, 0x300000, VM_PROT_RW, 0), 0);
+	pmap_remove(&p, TEST_VA, TEST_VA + PAGE_SIZE);
+	KT_ASSERT_EQ(invlpg_count, 5);
+	KT_ASSERT_EQ(flush_count, 1);
+	pmap_fini(&p);
+}
+
+KTEST(pmap_out_of_memory_changes_nothing)
+{
+	struct pmap kernel, p, q;
+	struct page *pg;
+	paddr_t pa;
+
+	reset(&kernel);
+	KT_ASSERT_EQ(pmap_init(&p, &env, &kernel), 0);
+	KT_ASSERT_EQ(pmap_enter(&p, TEST_VA, 0x5000, VM_PROT_RW, 0), 0);
+	while ((pg = pmm_alloc_pages(&world.pmm, 0, PMM_ANY)) != NULL)
+		;                                       /* use up every frame */
+	KT_ASSERT_EQ(pmap_enter(&p, TEST_VA + (4 << 20), 0x6000, VM_PROT_RW, 0), -ENOMEM);
+	KT_ASSERT_EQ(pmap_extract(&p, TEST_VA + (4 << 20), &pa, NULL), -ENOENT);
+	KT_ASSERT_EQ(pmap_page_tables(&p), 1);
+	/* A page in an existing table needs no memory. */
+	KT_ASSERT_EQ(pmap_enter(&p, TEST_VA + PAGE_SIZE, 0x6000, VM_PROT_RW, 0), 0);
+	KT_ASSERT_EQ(pmap_init(&q, &env, &kernel), -ENOMEM);
+}
