@@ -1,9 +1,11 @@
 /*
  * VGA text mode: 80x25 cells of (character, attribute) at physical 0xB8000,
- * reached through the direct map. The cursor is moved through the CRT
+ * reached through the direct map during early boot and through its own
+ * uncached fixed mapping (FIX_VGA) once the kernel page tables exist. The cursor is moved through the CRT
  * controller's registers so the screen shows where output continues.
  */
 #include <pagoda/console.h>
+#include <pagoda/pmap.h>
 #include <pagoda/string.h>
 #include <arch/cpu.h>
 #include <arch/memlayout.h>
@@ -42,6 +44,13 @@ void vga_init(void)
 		vga_mem[i] = vga_cell(' ');
 	vga_row = vga_col = 0;
 	vga_move_cursor();
+}
+
+void vga_remap(void)
+{
+	if (pmap_enter(&kernel_pmap, fix_to_virt(FIX_VGA), VGA_TEXT_PA, VM_PROT_RW,
+		       PMAP_GLOBAL | PMAP_NOCACHE) == 0)
+		vga_mem = (volatile uint16_t *)fix_to_virt(FIX_VGA);
 }
 
 static void vga_newline(void)

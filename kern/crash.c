@@ -10,7 +10,7 @@
 #include <pagoda/cmdline.h>
 #include <pagoda/kernel.h>
 #include <pagoda/string.h>
-#include <arch/bootpgdir.h>
+#include <pagoda/pmap.h>
 #include <arch/memlayout.h>
 
 /* Kept out of line so the backtrace shows a chain of named frames. */
@@ -21,8 +21,8 @@ static __attribute__((noinline)) void crash_now(const char *kind)
 	if (strcmp(kind, "pagefault") == 0) {
 		(void)*(volatile uint32_t *)KERNEL_LOAD_PA;     /* the identity map is gone */
 	} else if (strcmp(kind, "wp") == 0) {
-		boot_map_large(FIXMAP_BASE, 0, false);
-		*(volatile uint32_t *)FIXMAP_BASE = 1;
+		pmap_enter(&kernel_pmap, fix_to_virt(FIX_SCRATCH), 0, VM_PROT_READ, 0);
+		*(volatile uint32_t *)fix_to_virt(FIX_SCRATCH) = 1;
 	} else if (strcmp(kind, "divide") == 0) {
 		/* In C, 1u / 0 is undefined and GCC turns it into (0 == 1);
 		 * only the instruction itself is sure to raise #DE. */

@@ -9,6 +9,7 @@
 #include <pagoda/ksyms.h>
 #include <pagoda/ktest.h>
 #include <pagoda/page_alloc.h>
+#include <pagoda/pmap.h>
 #include <pagoda/qemu.h>
 #include <pagoda/string.h>
 #include <arch/cpu.h>
@@ -110,6 +111,8 @@ void kmain(uint32_t magic, uint32_t mbi_pa)
 	boot_info_print_memory_map();
 
 	page_alloc_init();
+	pmap_bootstrap();
+	vga_remap();
 
 	pic_init();
 	pit_init(TIMER_HZ);

@@ -15,5 +15,7 @@ void serial_init(void);
 void serial_write(const char *s, size_t len);
 void vga_init(void);
 void vga_write(const char *s, size_t len);
+/* Move the VGA buffer to its fixed mapping, uncached, once page tables exist. */
+void vga_remap(void);
 
 #endif /* PAGODA_CONSOLE_H */

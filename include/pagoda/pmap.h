@@ -96,7 +96,22 @@ int pmap_extract(const struct pmap *pmap, vaddr_t va, paddr_t *pa, vm_prot_t *pr
  */
 int pmap_kernel_map_large(struct pmap *kernel, vaddr_t va, paddr_t pa, uint64_t len,
 			  vm_prot_t prot, unsigned flags);
-int pmap_kernel_reserve_tables(struct pmap *kernel, vaddr_t sva, vaddr_t eva);
+int pmap_kernel_reserve_tables(struct pmap *kernel, vaddr_t sva, vaddr_t eva); /* eva 0: to 4 GiB */
+
+/* The kernel's pmap and its environment (arch/x86/pmap_kernel.c). */
+extern struct pmap kernel_pmap;
+extern const struct pmap_env kernel_pmap_env;
+
+/*
+ * Build kernel_pmap and switch to it: the direct map of low memory (4 MiB
+ * pages; 4 KiB pages around the kernel image so its text and read-only
+ * data are read-only), empty shared page tables for vmalloc, kmap and the
+ * fixed mappings, all global. Needs the frame allocator.
+ */
+void pmap_bootstrap(void);
+
+/* Load pmap into CR3. */
+void pmap_activate(struct pmap *pmap);
 
 /* Page tables this pmap owns (the kernel's shared ones are not counted). */
 uint32_t pmap_page_tables(const struct pmap *pmap);

@@ -6,6 +6,8 @@
 #include <pagoda/errno.h>
 #include <pagoda/kernel.h>
 #include <pagoda/ktest.h>
+#include <pagoda/page_alloc.h>
+#include <pagoda/pmap.h>
 #include <arch/bootpgdir.h>
 #include <arch/cpu.h>
 #include <arch/extable.h>
@@ -38,16 +40,22 @@ KTEST(paging_control_bits)
 	KT_ASSERT(read_cr0() & CR0_PG);
 	KT_ASSERT(read_cr0() & CR0_WP);
 	KT_ASSERT(read_cr4() & CR4_PSE);
-	KT_ASSERT_EQ(read_cr3(), virt_to_phys(boot_pgdir));
+	KT_ASSERT(read_cr4() & CR4_PGE);
+	/* The boot directory is gone; the kernel pmap's is in CR3. */
+	KT_ASSERT_EQ(read_cr3(), kernel_pmap.pd_pa);
+	KT_ASSERT(read_cr3() != virt_to_phys(boot_pgdir));
 }
 
 KTEST(identity_map_gone)
 {
 	uint32_t v = 0xdeadbeef;
 
-	/* Each PDE that boot.S used for the identity map is now empty... */
+	/* Each PDE that boot.S used for the identity map is now empty, and
+	 * the kernel pmap maps nothing below KERNEL_VBASE... */
 	for (uint32_t pa = 0; pa < (uint32_t)_kernel_end_pa; pa += LARGE_PAGE_SIZE)
 		KT_ASSERT_EQ(boot_pgdir[pa >> PDE_SHIFT], 0);
+	for (uint32_t pdx = 0; pdx < (KERNEL_VBASE >> PDE_SHIFT); pdx++)
+		KT_ASSERT_EQ(kernel_pmap.pd[pdx], 0);
 	/* ...and the CPU agrees: reading the image's physical address faults. */
 	KT_ASSERT_EQ(probe_read32((void *)KERNEL_LOAD_PA, &v), -EFAULT);
 	KT_ASSERT_EQ(v, 0xdeadbeef);
@@ -67,30 +75,82 @@ KTEST(higher_half_maps_the_image)
 }
 
 /*
- * Map physical 0..4 MiB a second time, read-only, in a scratch 4 MiB slot:
- * a read through the alias sees what the writable direct map holds, and a
- * kernel write through it faults because CR0.WP makes ring 0 obey R/W.
+ * Map target's frame a second time, read-only, in the scratch fixed
+ * mapping: a read through the alias sees what the writable direct map
+ * holds, and a kernel write through it faults because CR0.WP makes ring 0
+ * obey R/W.
  */
 KTEST(cr0_wp_makes_kernel_obey_read_only)
 {
 	static volatile uint32_t target = 0x1234abcd;
-	vaddr_t alias = FIXMAP_BASE + (vaddr_t)virt_to_phys((const void *)&target);
+	paddr_t target_pa = virt_to_phys((const void *)&target);
+	vaddr_t alias = fix_to_virt(FIX_SCRATCH) + (vaddr_t)(target_pa % PAGE_SIZE);
 	uint32_t v = 0;
 
-	KT_ASSERT(virt_to_phys((const void *)&target) < LARGE_PAGE_SIZE);
-	boot_map_large(FIXMAP_BASE, 0, false);
+	KT_ASSERT_EQ(pmap_enter(&kernel_pmap, fix_to_virt(FIX_SCRATCH), ALIGN_DOWN(target_pa, (paddr_t)PAGE_SIZE),
+				VM_PROT_READ, 0), 0);
 	KT_ASSERT_EQ(probe_read32((void *)alias, &v), 0);
 	KT_ASSERT_EQ(v, 0x1234abcd);
 	target = 0x5678;                                /* write through one mapping */
 	KT_ASSERT_EQ(probe_read32((void *)alias, &v), 0);  /* read through the other */
 	KT_ASSERT_EQ(v, 0x5678);
 	KT_ASSERT_EQ(probe_write32((void *)alias, 0xbad), -EFAULT);
-	boot_unmap_large(FIXMAP_BASE);
+	pmap_remove(&kernel_pmap, fix_to_virt(FIX_SCRATCH), fix_to_virt(FIX_SCRATCH) + PAGE_SIZE);
 	KT_ASSERT_EQ(trap_last_fixup.vector, T_PF);
 	KT_ASSERT_EQ(trap_last_fixup.cr2, alias);
 	KT_ASSERT_EQ(trap_last_fixup.err & (PF_ERR_P | PF_ERR_W | PF_ERR_U), PF_ERR_P | PF_ERR_W);
 	KT_ASSERT_EQ(target, 0x5678);
 	KT_ASSERT_EQ(probe_read32((void *)alias, &v), -EFAULT);   /* and now unmapped */
+}
+
+extern char _text_start[], _rodata_start[], _data_start[];
+
+/* Text and read-only data are mapped read-only; CR0.WP enforces it on the
+ * kernel itself. Data stays writable. */
+KTEST(kernel_text_and_rodata_read_only)
+{
+	static volatile uint32_t data_word;
+	uint32_t v;
+
+	KT_ASSERT_EQ(probe_read32(_text_start, &v), 0);
+	KT_ASSERT_EQ(probe_write32(_text_start, v), -EFAULT);
+	KT_ASSERT_EQ(trap_last_fixup.err & (PF_ERR_P | PF_ERR_W), PF_ERR_P | PF_ERR_W);
+	KT_ASSERT_EQ(trap_last_fixup.cr2, (vaddr_t)_text_start);
+	KT_ASSERT_EQ(probe_write32(_rodata_start, 0), -EFAULT);
+	KT_ASSERT_EQ(probe_write32((void *)((uintptr_t)_data_start - 4), 0), -EFAULT); /* last rodata word */
+	KT_ASSERT_EQ(probe_write32(&data_word, 7), 0);
+	KT_ASSERT_EQ(data_word, 7);
+}
+
+/* Kernel mappings carry the global bit, so they survive CR3 reloads. */
+KTEST(kernel_mappings_are_global)
+{
+	uint32_t pde_text = kernel_pmap.pd[(vaddr_t)_text_start >> PDE_SHIFT];
+	uint32_t *pt = phys_to_virt(pde_text & PTE_FRAME_MASK);
+	uint32_t pte = pt[((vaddr_t)_text_start >> PTE_SHIFT) & PTE_INDEX_MASK];
+	vaddr_t far = KERNEL_VBASE + ALIGN_DOWN(MIN((uint64_t)kernel_pmm.npages << PAGE_SHIFT,
+						     (uint64_t)DIRECT_MAP_SIZE) - 1, (uint64_t)LARGE_PAGE_SIZE);
+
+	KT_ASSERT(!(pde_text & PDE_PS));                /* 4 KiB pages around the image */
+	KT_ASSERT_EQ(pte & (PTE_P | PTE_W | PTE_U | PTE_G), PTE_P | PTE_G);
+	if (far >= KERNEL_VBASE + LARGE_PAGE_SIZE) {    /* 4 MiB pages beyond it */
+		uint32_t pde = kernel_pmap.pd[far >> PDE_SHIFT];
+
+		KT_ASSERT_EQ(pde & (PTE_P | PTE_W | PTE_U | PTE_G | PDE_PS), PTE_P | PTE_W | PTE_G | PDE_PS);
+	}
+}
+
+/* The direct map reaches the last frame of low memory. */
+KTEST(direct_map_covers_low_memory)
+{
+	uint64_t low_end = MIN((uint64_t)kernel_pmm.zones[ZONE_LOW].end_pfn << PAGE_SHIFT,
+			       (uint64_t)DIRECT_MAP_SIZE);
+	paddr_t pa;
+
+	KT_ASSERT_EQ(pmap_extract(&kernel_pmap, KERNEL_VBASE + (vaddr_t)low_end - 4, &pa, NULL), 0);
+	KT_ASSERT_EQ(pa, low_end - 4);
+	KT_ASSERT_EQ(pmap_extract(&kernel_pmap, (vaddr_t)_kernel_start_pa + KERNEL_VBASE, &pa, NULL), 0);
+	KT_ASSERT_EQ(pa, (paddr_t)(uintptr_t)_kernel_start_pa);
 }
 
 static volatile int breakpoints_seen;

@@ -36,6 +36,8 @@
 #ifndef ARCH_MEMLAYOUT_H
 #define ARCH_MEMLAYOUT_H
 
+#include <arch/mmu.h>   /* PAGE_SIZE */
+
 #define KERNEL_VBASE    0xC0000000      /* start of the kernel half */
 #define KERNEL_LOAD_PA  0x00100000      /* where the boot loader puts the image */
 #define KERNEL_LINK_VA  (KERNEL_VBASE + KERNEL_LOAD_PA) /* 0xC0100000 */
@@ -51,6 +53,12 @@
 #define FIXMAP_BASE     KMAP_END        /* 0xFFC00000 */
 
 #define USER_TOP        KERNEL_VBASE    /* user addresses are below this */
+
+/* Fixed mappings: one page each, at addresses known when compiling. */
+#define FIX_SCRATCH     0               /* for self-tests and crash=wp */
+#define FIX_VGA         1               /* the VGA text buffer, uncached */
+#define FIX_COUNT       2
+#define fix_to_virt(i)  (FIXMAP_BASE + (i) * PAGE_SIZE)
 
 /* Physical addresses of legacy devices, reached through the direct map. */
 #define VGA_TEXT_PA     0x000B8000
