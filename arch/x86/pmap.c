@@ -102,26 +102,39 @@ static void tlb_finish(const struct pmap *pmap, struct tlb_batch *b)
 	pmap_stats.tlb_single += b->n;
 }
 
+/* Give *pde a new, empty page table with the directory bits pde_bits.
+ * Returns 0, or -ENOMEM with *pde unchanged. */
+static int pt_create(struct pmap *pmap, uint32_t *pde, uint32_t pde_bits)
+{
+	struct page *pt = pmm_alloc_pages(pmap->env->pmm, 0, PMM_LOWMEM);
+	paddr_t pa;
+
+	if (!pt)
+		return -ENOMEM;
+	pa = pmm_page_to_pa(pmap->env->pmm, pt);
+	memset(pmap->env->phys_to_virt(pa), 0, PAGE_SIZE);
+	pt->priv[0] = 0;                        /* present entries */
+	*pde = (uint32_t)pa | pde_bits;
+	pmap_stats.pt_alloc++;
+	return 0;
+}
+
 /* The PTE for va, creating its page table if needed: 0 or -ENOMEM. */
 static int pte_lookup_or_create(struct pmap *pmap, vaddr_t va, uint32_t **ptep)
 {
 	uint32_t *pde = &pmap->pd[PDX(va)];
-	struct page *pt;
+	int err;
 
 	if (*pde & PDE_PS)
 		panic("pmap_enter: %#lx lies in a 4 MiB page", (unsigned long)va);
 	if (!(*pde & PTE_P)) {
 		if (pmap->kernel)       /* kernel tables are all made at boot: shared */
 			panic("pmap_enter: no kernel page table for %#lx", (unsigned long)va);
-		pt = pmm_alloc_pages(pmap->env->pmm, 0, PMM_LOWMEM);
-		if (!pt)
-			return -ENOMEM;
-		memset(pmap->env->phys_to_virt(pmm_page_to_pa(pmap->env->pmm, pt)), 0, PAGE_SIZE);
-		pt->priv[0] = 0;
 		/* The directory allows everything; each PTE restricts (as xv6 says). */
-		*pde = (uint32_t)pmm_page_to_pa(pmap->env->pmm, pt) | PTE_P | PTE_W | PTE_U;
+		err = pt_create(pmap, pde, PTE_P | PTE_W | PTE_U);
+		if (err)
+			return err;
 		pmap->npts++;
-		pmap_stats.pt_alloc++;
 	}
 	*ptep = &pt_entries(pmap, *pde)[PTX(va)];
 	return 0;
@@ -295,16 +308,13 @@ int pmap_kernel_reserve_tables(struct pmap *kernel, vaddr_t sva, vaddr_t eva)
 		panic("pmap_kernel_reserve_tables: not the kernel half (%#lx)", (unsigned long)sva);
 	for (uint64_t va = sva; va < eva || (eva == 0 && va < 0x100000000ull); va += PDE_SPAN) {
 		uint32_t *pde = &kernel->pd[PDX(va)];
-		struct page *pt;
+		int err;
 
 		if (*pde & PTE_P)
 			continue;
-		pt = pmm_alloc_pages(kernel->env->pmm, 0, PMM_LOWMEM);
-		if (!pt)
-			return -ENOMEM;
-		memset(kernel->env->phys_to_virt(pmm_page_to_pa(kernel->env->pmm, pt)), 0, PAGE_SIZE);
-		*pde = (uint32_t)pmm_page_to_pa(kernel->env->pmm, pt) | PTE_P | PTE_W;
-		pmap_stats.pt_alloc++;
+		err = pt_create(kernel, pde, PTE_P | PTE_W);    /* ring 0 only */
+		if (err)
+			return err;
 	}
 	return 0;
 }
