@@ -15,13 +15,10 @@
 #include <arch/cpu.h>
 #include <arch/memlayout.h>
 #include <arch/multiboot.h>
+#include <arch/sections.h>
 #include <arch/trap.h>
 
 bool kernel_test_mode;
-
-/* Extents exported by the linker script (arch/x86/kernel.ld.S). */
-extern char _kernel_start[], _kernel_end[], _etext[], _erodata[], _edata[];
-extern char _kernel_start_pa[], _kernel_end_pa[];
 
 /* The fw_cfg file whose contents QEMU users can append to the command line:
  * -fw_cfg name=opt/pagoda/cmdline,string=test */

@@ -14,14 +14,13 @@
 #include <pagoda/string.h>
 #include <arch/cpu.h>
 #include <arch/memlayout.h>
+#include <arch/sections.h>
 
 #define FOUR_GIB        0x100000000ull
 #define LOW_MEMORY_END  0x100000ull     /* the metadata goes above 1 MiB */
 
 struct pmm kernel_pmm;
 struct page_alloc_boot page_alloc_boot;
-
-extern char _kernel_start[], _etext[], _kernel_start_pa[], _kernel_end_pa[];
 
 struct page *page_alloc(unsigned order, unsigned flags)
 {

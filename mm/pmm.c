@@ -250,7 +250,7 @@ struct page *pmm_alloc_pages(struct pmm *pmm, unsigned order, unsigned flags)
 /* Panic unless page is the first frame of an allocated block of `order`. */
 static void check_free(struct pmm *pmm, struct page *page, unsigned order, void *caller)
 {
-	uint32_t pfn = (uint32_t)(page - pmm->pages) + pmm->base_pfn;
+	uint32_t pfn = pmm_page_to_pfn(pmm, page);
 	const char *why;
 
 	if (page < pmm->pages || page >= pmm->pages + pmm->npages)

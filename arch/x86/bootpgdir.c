@@ -4,8 +4,6 @@
 #include <arch/mmu.h>
 #include <pagoda/kernel.h>
 
-#define PDX(va) ((uint32_t)(va) >> PDE_SHIFT)
-
 static bool boot_pgdir_retired;
 
 void *boot_map_phys(paddr_t pa, size_t len)

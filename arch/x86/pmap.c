@@ -21,8 +21,6 @@
 #include <arch/memlayout.h>
 #include <arch/mmu.h>
 
-#define PDX(va)         ((uint32_t)(va) >> PDE_SHIFT)
-#define PTX(va)         (((uint32_t)(va) >> PTE_SHIFT) & PTE_INDEX_MASK)
 #define KERNEL_PDX      PDX(KERNEL_VBASE)
 #define PDE_SPAN        ((uint64_t)LARGE_PAGE_SIZE)     /* what one PDE covers */
 

@@ -9,8 +9,7 @@
 #include <arch/bootpgdir.h>
 #include <arch/cpu.h>
 #include <arch/memlayout.h>
-
-extern char _kernel_start[], _data_start[], _kernel_end[];
+#include <arch/sections.h>
 
 struct pmap kernel_pmap;
 static struct pmap *active_pmap;

@@ -9,8 +9,7 @@
 #include <pagoda/printf.h>
 #include <pagoda/string.h>
 #include <arch/memlayout.h>
-
-extern char _kernel_start_pa[], _kernel_end_pa[];
+#include <arch/sections.h>
 
 static bool overlaps(paddr_t a, paddr_t a_end, paddr_t b, paddr_t b_end)
 {

@@ -14,11 +14,10 @@
 #include <arch/memlayout.h>
 #include <arch/mmu.h>
 #include <arch/multiboot.h>
+#include <arch/sections.h>
 #include <arch/segment.h>
 #include <arch/trap.h>
 #include <arch/tss.h>
-
-extern char _kernel_start_pa[], _kernel_end_pa[];
 
 /* Returns its own return address: an EIP in the caller. */
 static __attribute__((noinline)) vaddr_t current_eip(void)
@@ -53,8 +52,8 @@ KTEST(identity_map_gone)
 	/* Each PDE that boot.S used for the identity map is now empty, and
 	 * the kernel pmap maps nothing below KERNEL_VBASE... */
 	for (uint32_t pa = 0; pa < (uint32_t)_kernel_end_pa; pa += LARGE_PAGE_SIZE)
-		KT_ASSERT_EQ(boot_pgdir[pa >> PDE_SHIFT], 0);
-	for (uint32_t pdx = 0; pdx < (KERNEL_VBASE >> PDE_SHIFT); pdx++)
+		KT_ASSERT_EQ(boot_pgdir[PDX(pa)], 0);
+	for (uint32_t pdx = 0; pdx < PDX(KERNEL_VBASE); pdx++)
 		KT_ASSERT_EQ(kernel_pmap.pd[pdx], 0);
 	/* ...and the CPU agrees: reading the image's physical address faults. */
 	KT_ASSERT_EQ(probe_read32((void *)KERNEL_LOAD_PA, &v), -EFAULT);
@@ -103,8 +102,6 @@ KTEST(cr0_wp_makes_kernel_obey_read_only)
 	KT_ASSERT_EQ(probe_read32((void *)alias, &v), -EFAULT);   /* and now unmapped */
 }
 
-extern char _text_start[], _rodata_start[], _data_start[];
-
 /* Text and read-only data are mapped read-only; CR0.WP enforces it on the
  * kernel itself. Data stays writable. */
 KTEST(kernel_text_and_rodata_read_only)
@@ -125,16 +122,16 @@ KTEST(kernel_text_and_rodata_read_only)
 /* Kernel mappings carry the global bit, so they survive CR3 reloads. */
 KTEST(kernel_mappings_are_global)
 {
-	uint32_t pde_text = kernel_pmap.pd[(vaddr_t)_text_start >> PDE_SHIFT];
+	uint32_t pde_text = kernel_pmap.pd[PDX(_text_start)];
 	uint32_t *pt = phys_to_virt(pde_text & PTE_FRAME_MASK);
-	uint32_t pte = pt[((vaddr_t)_text_start >> PTE_SHIFT) & PTE_INDEX_MASK];
+	uint32_t pte = pt[PTX(_text_start)];
 	vaddr_t far = KERNEL_VBASE + ALIGN_DOWN(MIN((uint64_t)kernel_pmm.npages << PAGE_SHIFT,
 						     (uint64_t)DIRECT_MAP_SIZE) - 1, (uint64_t)LARGE_PAGE_SIZE);
 
 	KT_ASSERT(!(pde_text & PDE_PS));                /* 4 KiB pages around the image */
 	KT_ASSERT_EQ(pte & (PTE_P | PTE_W | PTE_U | PTE_G), PTE_P | PTE_G);
 	if (far >= KERNEL_VBASE + LARGE_PAGE_SIZE) {    /* 4 MiB pages beyond it */
-		uint32_t pde = kernel_pmap.pd[far >> PDE_SHIFT];
+		uint32_t pde = kernel_pmap.pd[PDX(far)];
 
 		KT_ASSERT_EQ(pde & (PTE_P | PTE_W | PTE_U | PTE_G | PDE_PS), PTE_P | PTE_W | PTE_G | PDE_PS);
 	}

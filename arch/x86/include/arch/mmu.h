@@ -73,6 +73,10 @@
 #define PT_ENTRIES      1024                            /* entries per table */
 #define PD_ENTRIES      1024                            /* entries per directory */
 #define PTE_INDEX_MASK  (PT_ENTRIES - 1)
+#ifndef __ASSEMBLER__
+#define PDX(va)         ((uint32_t)(va) >> PDE_SHIFT)                   /* directory index */
+#define PTX(va)         (((uint32_t)(va) >> PTE_SHIFT) & PTE_INDEX_MASK) /* table index */
+#endif
 
 /* ---- Page-directory and page-table entry bits (SDM 3A table 4-4..4-6) ---- */
 #define PTE_P           0x001           /* present */
