@@ -82,9 +82,9 @@ $(BUILD)/pagoda.iso: $(BUILD)/pagoda.elf tools/grub.cfg
 
 # ---- Host unit tests of the machine-independent code ----
 HOST_SAN    := -fsanitize=address,undefined -fno-sanitize-recover=all
-HOST_CFLAGS := -std=gnu11 -g -O1 -Wall -Wextra -Werror -Iinclude -Iarch/x86/include $(HOST_SAN) -MMD -MP
+HOST_CFLAGS := -DPAGODA_HOST -std=gnu11 -g -O1 -Wall -Wextra -Werror -Iinclude -Iarch/x86/include $(HOST_SAN) -MMD -MP
 HOST_LIB    := lib/string.c lib/printf.c lib/cmdline.c lib/ksym_lookup.c lib/ktest.c \
-	mm/pmm.c mm/pmm_check.c arch/x86/pmap.c
+	mm/pmm.c mm/pmm_check.c mm/slab.c mm/heap.c mm/vmalloc.c arch/x86/pmap.c
 HOST_TESTS  := $(wildcard tests/host/test_*.c) tests/host/pmm_world.c
 HOST_OBJS   := $(patsubst %.c,$(BUILD)/host/%.o,$(HOST_LIB) $(HOST_TESTS)) \
 	$(BUILD)/host/tests/host/oracle.o $(BUILD)/host/tests/host/main.o \
@@ -112,7 +112,7 @@ host-tests: $(BUILD)/host/unit-tests
 # build/fuzz/corpus-NAME; `make test` runs a short fixed-seed pass.
 FUZZ_CC      := clang
 FUZZ_SAN     := -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all
-FUZZ_CFLAGS  := -std=gnu11 -g -O1 -Wall -Wextra -Werror -Iinclude
+FUZZ_CFLAGS  := -DPAGODA_HOST -std=gnu11 -g -O1 -Wall -Wextra -Werror -Iinclude
 FUZZ_SECONDS ?= 600
 FUZZ_PMM_SRC := lib/string.c lib/printf.c mm/pmm.c mm/pmm_check.c tests/host/pmm_world.c
 
@@ -129,7 +129,7 @@ fuzz: deps $(BUILD)/fuzz/fuzz_pmm
 	$(BUILD)/fuzz/fuzz_pmm -max_total_time=$(FUZZ_SECONDS) $(BUILD)/fuzz/corpus-pmm
 
 # ---- Benchmarks (measurements, not tests) ----
-BENCH_CFLAGS := -std=gnu11 -O2 -g -Wall -Wextra -Werror -Iinclude
+BENCH_CFLAGS := -DPAGODA_HOST -std=gnu11 -O2 -g -Wall -Wextra -Werror -Iinclude
 BENCH_PMM_SRC := lib/string.c lib/printf.c mm/pmm.c
 
 $(BUILD)/bench/renamed/%.o: %.c

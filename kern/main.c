@@ -7,6 +7,7 @@
 #include <pagoda/console.h>
 #include <pagoda/kernel.h>
 #include <pagoda/ksyms.h>
+#include <pagoda/kmalloc.h>
 #include <pagoda/ktest.h>
 #include <pagoda/page_alloc.h>
 #include <pagoda/pmap.h>
@@ -110,6 +111,7 @@ void kmain(uint32_t magic, uint32_t mbi_pa)
 	page_alloc_init();
 	pmap_bootstrap();
 	vga_remap();
+	kmalloc_init(boot_info.args);
 
 	pic_init();
 	pit_init(TIMER_HZ);

@@ -242,6 +242,7 @@ struct page *pmm_alloc_pages(struct pmm *pmm, unsigned order, unsigned flags)
 	p = pmm_pfn_to_page(pmm, pfn);
 	p->state = PAGE_ALLOCATED;
 	p->order = (uint8_t)order;
+	p->flags = 0;
 	p->refcount = 1;
 	p->priv[0] = p->priv[1] = 0;
 	return p;

@@ -48,7 +48,7 @@ struct page {
 	uint8_t state;          /* enum page_state */
 	uint8_t order;          /* block order, for PAGE_FREE and PAGE_ALLOCATED */
 	uint8_t zone;           /* enum zone_id */
-	uint8_t flags;          /* reserved for later use (page tables, slabs) */
+	uint8_t flags;          /* what the owner uses it for: PAGE_FLAG_* */
 	uint32_t refcount;      /* users of an allocated frame (copy-on-write) */
 	union {
 		struct {        /* while free: the free list, by frame number */
@@ -57,6 +57,10 @@ struct page {
 		uint32_t priv[2];       /* while allocated: the owner's */
 	};
 };
+
+/* struct page flags, set by a block's owner (cleared at allocation). */
+#define PAGE_FLAG_SLAB          0x01    /* a slab of a kmem_cache (mm/slab.c) */
+#define PAGE_FLAG_KMALLOC       0x02    /* a large kmalloc block (mm/kmalloc.c) */
 
 /* Allocation flags: which frames the caller can use. */
 #define PMM_LOWMEM      0x0     /* must be directly mapped (ZONE_LOW) */

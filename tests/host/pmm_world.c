@@ -9,6 +9,25 @@ static const uint32_t free_ranges[][2] = {
 	{ 1, 500 }, { 700, 2100 }, { 2100, 2200 }, { 2300, 2301 }, { 3000, WORLD_NPAGES },
 };
 
+#define WORLD_MEM_BYTES ((size_t)WORLD_NPAGES * PMM_PAGE_SIZE)
+#define WORLD_PHYS_BASE ((paddr_t)WORLD_BASE_PFN << PMM_PAGE_SHIFT)
+
+uint8_t world_mem[WORLD_MEM_BYTES] __attribute__((aligned(4096)));
+
+void *world_phys_to_virt(paddr_t pa)
+{
+	if (pa < WORLD_PHYS_BASE || pa >= WORLD_PHYS_BASE + WORLD_MEM_BYTES)
+		return NULL;    /* outside RAM: the caller's dereference fails loudly */
+	return world_mem + (pa - WORLD_PHYS_BASE);
+}
+
+paddr_t world_virt_to_phys(const void *va)
+{
+	uintptr_t off = (uintptr_t)va - (uintptr_t)world_mem;
+
+	return off < WORLD_MEM_BYTES ? WORLD_PHYS_BASE + off : 0;
+}
+
 void world_init(struct pmm_world *w)
 {
 	memset(w, 0, sizeof(*w));

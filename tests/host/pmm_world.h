@@ -43,4 +43,14 @@ int world_check(struct pmm_world *w);
 /* Free everything: the free lists must be back in their initial shape. */
 int world_finish(struct pmm_world *w);
 
+/*
+ * The world's frames as memory: frame pfn lives at world_mem + (pfn -
+ * WORLD_BASE_PFN) * 4096, page aligned, so code that reaches frames through
+ * a phys_to_virt hook (the pmap, the heap) runs on them unchanged.
+ * world_virt_to_phys of a pointer outside them returns 0, which is no frame.
+ */
+extern uint8_t world_mem[];
+void *world_phys_to_virt(paddr_t pa);
+paddr_t world_virt_to_phys(const void *va);
+
 #endif

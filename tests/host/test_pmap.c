@@ -13,12 +13,10 @@
 #include "oracle.h"
 #include "pmm_world.h"
 
-#define PHYS_BASE       ((paddr_t)WORLD_BASE_PFN << PAGE_SHIFT)
 #define TEST_VA         0x00400000u     /* the user range the tests use */
 #define TEST_PAGES      8192u           /* 32 MiB: eight page tables */
 
 static struct pmm_world world;
-static uint8_t phys_mem[WORLD_NPAGES * PAGE_SIZE] __attribute__((aligned(4096)));
 
 /* ---- the machine: memory and a TLB ---- */
 
@@ -29,13 +27,6 @@ struct tlb_entry {
 };
 static struct tlb_entry tlb[TEST_PAGES];
 static unsigned invlpg_count, flush_count;
-
-static void *sim_phys_to_virt(paddr_t pa)
-{
-	if (pa < PHYS_BASE || pa >= PHYS_BASE + sizeof(phys_mem))
-		return NULL;    /* a page-table pointer outside RAM: ASan will say */
-	return phys_mem + (pa - PHYS_BASE);
-}
 
 static void sim_invlpg(vaddr_t va)
 {
@@ -50,7 +41,7 @@ static void sim_flush(void)
 	memset(tlb, 0, sizeof(tlb));
 }
 
-static const struct pmap_env env = { &world.pmm, sim_phys_to_virt, sim_invlpg, sim_flush };
+static const struct pmap_env env = { &world.pmm, world_phys_to_virt, sim_invlpg, sim_flush };
 
 /* The MMU, written from the manual rather than from pmap.c. */
 struct xlate {
@@ -62,7 +53,7 @@ static uint32_t phys_read32(paddr_t pa)
 {
 	uint32_t v;
 
-	memcpy(&v, sim_phys_to_virt(pa), 4);
+	memcpy(&v, world_phys_to_virt(pa), 4);
 	return v;
 }
 

@@ -50,6 +50,7 @@
 #define VMALLOC_END     0xFF800000
 #define KMAP_BASE       VMALLOC_END     /* 0xFF800000 */
 #define KMAP_END        0xFFC00000
+#define KMAP_SLOTS      ((KMAP_END - KMAP_BASE) / PAGE_SIZE)    /* 1024 pages */
 #define FIXMAP_BASE     KMAP_END        /* 0xFFC00000 */
 
 #define USER_TOP        KERNEL_VBASE    /* user addresses are below this */

@@ -1,0 +1,454 @@
+/*
+ * Object caches; see <pagoda/slab.h>. One slab is one frame:
+ *
+ *   frame start                                                  frame end
+ *   +-------------+--------+--------+--------+-----+--------+------------+
+ *   | struct slab | object | object | object | ... | object | (leftover) |
+ *   +-------------+--------+--------+--------+-----+--------+------------+
+ *   <- SLAB_HDR ->  <slot->
+ *
+ * and with KMEM_DEBUG each slot is the object followed by a trailer:
+ *
+ *   | object (obj_size): POISON_FREE while free | red zone | req | callers |
+ *
+ * A free object holds the link to the next free object of its slab in its
+ * first word. The cache keeps slabs on two lists: partial (some object
+ * free: allocation takes from the first) and full. An empty slab stays on
+ * the partial list only while it is the only one there, so a cache that
+ * oscillates around a slab boundary does not free and refill a frame each
+ * time.
+ *
+ * The fast paths (no debug, a partial slab at hand) are a handful of
+ * loads and stores; everything else is in out-of-line slow paths.
+ */
+#include <pagoda/slab.h>
+#include <pagoda/errno.h>
+#include <pagoda/irq.h>
+#include <pagoda/kernel.h>
+#include <pagoda/printf.h>
+#include <pagoda/string.h>
+
+#define SLAB_MAGIC      0x51ab51abu
+#define SLAB_HDR        ALIGN_UP(sizeof(struct slab), 16)
+#define FREE_LINK_SIZE  sizeof(void *)  /* a free object's first word: the link */
+
+struct slab {
+	uint32_t magic;                 /* SLAB_MAGIC: a cheap check of kfree's pointer */
+	uint32_t inuse;                 /* objects allocated */
+	struct kmem_cache *cache;
+	struct slab *next, *prev;       /* on the cache's partial or full list */
+	void *free;                     /* first free object, NULL when full */
+};
+
+/* What KMEM_DEBUG keeps after each object. */
+struct slab_debug {
+	uint8_t red[8];                 /* RED_ACTIVE or RED_INACTIVE */
+	uint32_t req;                   /* bytes asked for; the rest up to obj_size is red too */
+	uint32_t unused;
+	void *alloc_caller, *free_caller;
+};
+
+struct kmem_cache *kmem_caches;
+
+/* ---- slabs and their lists ---- */
+
+static struct slab *slab_of(const void *obj)
+{
+	return (struct slab *)((uintptr_t)obj & ~(uintptr_t)(PMM_PAGE_SIZE - 1));
+}
+
+static uint8_t *slab_first(struct slab *s)
+{
+	return (uint8_t *)s + SLAB_HDR;
+}
+
+static struct slab_debug *obj_debug(const struct kmem_cache *c, const void *obj)
+{
+	return (struct slab_debug *)((uintptr_t)obj + c->obj_size);
+}
+
+static void list_push(struct slab **head, struct slab *s)
+{
+	s->prev = NULL;
+	s->next = *head;
+	if (*head)
+		(*head)->prev = s;
+	*head = s;
+}
+
+static void list_unlink(struct slab **head, struct slab *s)
+{
+	if (s->prev)
+		s->prev->next = s->next;
+	else
+		*head = s->next;
+	if (s->next)
+		s->next->prev = s->prev;
+}
+
+static void partial_to_full(struct kmem_cache *c, struct slab *s)
+{
+	list_unlink(&c->partial, s);
+	c->nr_partial--;
+	list_push(&c->full, s);
+}
+
+static void full_to_partial(struct kmem_cache *c, struct slab *s)
+{
+	list_unlink(&c->full, s);
+	list_push(&c->partial, s);
+	c->nr_partial++;
+}
+
+/* Fill a free object's debug state: poison after the link, red inactive. */
+static void debug_mark_free(struct kmem_cache *c, void *obj, void *caller)
+{
+	struct slab_debug *d = obj_debug(c, obj);
+
+	memset((uint8_t *)obj + FREE_LINK_SIZE, POISON_FREE, c->obj_size - FREE_LINK_SIZE);
+	memset(d->red, RED_INACTIVE, sizeof(d->red));
+	d->free_caller = caller;
+}
+
+/* A new slab with every object free and linked in address order, put on
+ * the partial list; NULL when no frame is left. */
+static struct slab *slab_create(struct kmem_cache *c)
+{
+	struct page *page = pmm_alloc_pages(c->env->pmm, 0, PMM_LOWMEM);
+	struct slab *s;
+	uint8_t *obj;
+
+	if (!page)
+		return NULL;
+	page->flags = PAGE_FLAG_SLAB;
+	s = c->env->phys_to_virt(pmm_page_to_pa(c->env->pmm, page));
+	*s = (struct slab){ .magic = SLAB_MAGIC, .cache = c };
+	obj = slab_first(s) + (c->per_slab - 1) * c->slot;
+	for (uint32_t i = 0; i < c->per_slab; i++, obj -= c->slot) {
+		if (c->debug) {
+			memset(obj_debug(c, obj), 0, sizeof(struct slab_debug));
+			debug_mark_free(c, obj, NULL);
+		}
+		*(void **)obj = s->free;
+		s->free = obj;
+	}
+	list_push(&c->partial, s);
+	c->nr_partial++;
+	c->nr_slabs++;
+	return s;
+}
+
+/* Give an empty slab's frame back. */
+static void slab_destroy(struct kmem_cache *c, struct slab *s)
+{
+	struct page *page = pmm_pfn_to_page(c->env->pmm,
+					    (uint32_t)(c->env->virt_to_phys(s) >> PMM_PAGE_SHIFT));
+
+	list_unlink(&c->partial, s);
+	c->nr_partial--;
+	c->nr_slabs--;
+	s->magic = 0;
+	page->flags = 0;
+	pmm_free_pages(c->env->pmm, page, 0);
+}
+
+/* ---- debug checks ---- */
+
+/* The first byte in [p, p + n) that is not `val`, or -1. */
+static long first_mismatch(const void *p, size_t n, uint8_t val)
+{
+	const uint8_t *b = p;
+
+	for (size_t i = 0; i < n; i++)
+		if (b[i] != val)
+			return (long)i;
+	return -1;
+}
+
+static bool red_is(const struct slab_debug *d, uint8_t val)
+{
+	return first_mismatch(d->red, sizeof(d->red), val) < 0;
+}
+
+/* Taking a free object: it must be as debug_mark_free left it. */
+static void debug_check_free_obj(struct kmem_cache *c, void *obj, const char *when)
+{
+	struct slab_debug *d = obj_debug(c, obj);
+	long off = first_mismatch((uint8_t *)obj + FREE_LINK_SIZE, c->obj_size - FREE_LINK_SIZE,
+				  POISON_FREE);
+
+	if (off >= 0)
+		panic("%s: use after free: object %p was written at offset %ld after it was freed "
+		      "(freed by %pS, found %s)", c->name, obj, off + (long)FREE_LINK_SIZE,
+		      d->free_caller, when);
+	if (!red_is(d, RED_INACTIVE))
+		panic("%s: red zone after free object %p overwritten (freed by %pS, found %s)",
+		      c->name, obj, d->free_caller, when);
+}
+
+static void debug_alloc(struct kmem_cache *c, void *obj, size_t req, void *caller)
+{
+	struct slab_debug *d = obj_debug(c, obj);
+
+	debug_check_free_obj(c, obj, "when allocating");
+	memset(obj, POISON_INUSE, req);
+	memset((uint8_t *)obj + req, RED_ACTIVE, c->obj_size - req);
+	memset(d->red, RED_ACTIVE, sizeof(d->red));
+	d->req = (uint32_t)req;
+	d->alloc_caller = caller;
+}
+
+/* Freeing obj: it must be the start of an allocated object, red zones intact. */
+static void debug_free(struct kmem_cache *c, struct slab *s, void *obj, void *caller)
+{
+	uintptr_t off = (uintptr_t)obj - (uintptr_t)slab_first(s);
+	struct slab_debug *d = obj_debug(c, obj);
+	long bad;
+
+	if ((uintptr_t)obj < (uintptr_t)slab_first(s) || off % c->slot || off / c->slot >= c->per_slab)
+		panic("%s: invalid free of %p by %pS: not the start of an object", c->name, obj, caller);
+	if (red_is(d, RED_INACTIVE))
+		panic("%s: double free of object %p by %pS (allocated by %pS, already freed by %pS)",
+		      c->name, obj, caller, d->alloc_caller, d->free_caller);
+	bad = first_mismatch((uint8_t *)obj + d->req, c->obj_size - d->req, RED_ACTIVE);
+	if (!red_is(d, RED_ACTIVE) || bad >= 0)
+		panic("%s: buffer overrun: object %p (%u bytes asked for, allocated by %pS) was written "
+		      "past its end; found when %pS freed it", c->name, obj, d->req, d->alloc_caller, caller);
+	debug_mark_free(c, obj, caller);
+}
+
+/* ---- allocation and freeing ---- */
+
+/* The slow path: debug checks, or a new slab first. */
+static __attribute__((noinline)) void *alloc_slow(struct kmem_cache *c, size_t req, void *caller)
+{
+	struct slab *s = c->partial;
+	void *obj;
+
+	if (!s && !(s = slab_create(c)))
+		return NULL;
+	obj = s->free;
+	s->free = *(void **)obj;
+	if (++s->inuse == c->per_slab)
+		partial_to_full(c, s);
+	if (c->debug)
+		debug_alloc(c, obj, req, caller);
+	c->inuse++;
+	c->allocs++;
+	return obj;
+}
+
+void *slab_alloc(struct kmem_cache *c, size_t req, void *caller)
+{
+	uint32_t irq = irq_save();
+	struct slab *s = c->partial;
+	void *obj;
+
+	if (unlikely(!s || c->debug)) {
+		obj = alloc_slow(c, req, caller);
+	} else {
+		obj = s->free;
+		s->free = *(void **)obj;
+		if (unlikely(++s->inuse == c->per_slab))
+			partial_to_full(c, s);
+		c->inuse++;
+		c->allocs++;
+	}
+	irq_restore(irq);
+	return obj;
+}
+
+/* After a free: move a slab that was full, release one that is empty. */
+static __attribute__((noinline)) void free_slow(struct kmem_cache *c, struct slab *s)
+{
+	if (s->inuse == c->per_slab - 1)
+		full_to_partial(c, s);
+	if (s->inuse == 0 && c->nr_partial > 1)
+		slab_destroy(c, s);
+}
+
+void slab_free(struct kmem_cache *c, void *obj, void *caller)
+{
+	uint32_t irq = irq_save();
+	struct slab *s = slab_of(obj);
+
+	if (unlikely(s->magic != SLAB_MAGIC || s->cache != c))
+		panic("%s: invalid free of %p by %pS: not an object of this cache", c->name, obj, caller);
+	if (unlikely(c->debug))
+		debug_free(c, s, obj, caller);
+	else if (unlikely(obj == s->free || s->inuse == 0))
+		panic("%s: double free of object %p by %pS", c->name, obj, caller);
+	*(void **)obj = s->free;
+	s->free = obj;
+	c->inuse--;
+	c->frees++;
+	if (unlikely(--s->inuse == c->per_slab - 1 || s->inuse == 0))
+		free_slow(c, s);
+	irq_restore(irq);
+}
+
+/*
+ * The cache an object belongs to, checking that obj lies in a slab; with
+ * KMEM_DEBUG also that the frame's metadata says so (a slab header's magic
+ * could in principle be forged by data).
+ */
+struct kmem_cache *slab_cache_of(const void *obj, void *caller)
+{
+	struct slab *s = slab_of(obj);
+	struct kmem_cache *c = s->magic == SLAB_MAGIC ? s->cache : NULL;
+	struct page *page;
+
+	if (c && c->debug) {
+		page = pmm_pfn_to_page(c->env->pmm, (uint32_t)(c->env->virt_to_phys(s) >> PMM_PAGE_SHIFT));
+		if (!(page->flags & PAGE_FLAG_SLAB))
+			c = NULL;
+	}
+	if (!c)
+		panic("kfree: invalid free of %p by %pS: not a heap object", obj, caller);
+	return c;
+}
+
+/* The bytes obj was allocated with: exact with KMEM_DEBUG, else its class. */
+size_t slab_obj_req(const struct kmem_cache *c, const void *obj)
+{
+	return c->debug ? obj_debug(c, obj)->req : c->size;
+}
+
+/* krealloc within the same object: move the red zone to the new size. */
+void slab_resize(struct kmem_cache *c, void *obj, size_t req)
+{
+	struct slab_debug *d = obj_debug(c, obj);
+
+	if (!c->debug)
+		return;
+	if (req > d->req)
+		memset((uint8_t *)obj + d->req, POISON_INUSE, req - d->req);
+	memset((uint8_t *)obj + req, RED_ACTIVE, c->obj_size - req);
+	d->req = (uint32_t)req;
+}
+
+void *kmem_cache_alloc(struct kmem_cache *c)
+{
+	return slab_alloc(c, c->size, __builtin_return_address(0));
+}
+
+void kmem_cache_free(struct kmem_cache *c, void *obj)
+{
+	slab_free(c, obj, __builtin_return_address(0));
+}
+
+/* ---- caches ---- */
+
+static void unlink_cache(struct kmem_cache *c)
+{
+	for (struct kmem_cache **p = &kmem_caches; *p; p = &(*p)->next)
+		if (*p == c) {
+			*p = c->next;
+			return;
+		}
+}
+
+uint32_t kmem_max_size(unsigned n, unsigned flags)
+{
+	uint32_t trailer = (flags & KMEM_DEBUG) ? sizeof(struct slab_debug) : 0;
+
+	return ALIGN_DOWN((uint32_t)(PMM_PAGE_SIZE - SLAB_HDR) / n - trailer, (uint32_t)KMEM_ALIGN);
+}
+
+int kmem_cache_init(struct kmem_cache *c, const struct heap_env *env, const char *name,
+		    size_t size, unsigned flags)
+{
+	uint32_t obj_size = ALIGN_UP((uint32_t)MAX(size, FREE_LINK_SIZE), (uint32_t)KMEM_ALIGN);
+	uint32_t slot = obj_size + ((flags & KMEM_DEBUG) ? sizeof(struct slab_debug) : 0);
+
+	if (size == 0 || size > PMM_PAGE_SIZE || slot > PMM_PAGE_SIZE - SLAB_HDR)
+		return -EINVAL;
+	unlink_cache(c);        /* a cache may be set up again (the host tests do) */
+	memset(c, 0, sizeof(*c));
+	strlcpy(c->name, name, sizeof(c->name));
+	c->env = env;
+	c->size = (uint32_t)size;
+	c->obj_size = obj_size;
+	c->slot = slot;
+	c->per_slab = (uint32_t)(PMM_PAGE_SIZE - SLAB_HDR) / slot;
+	c->debug = flags & KMEM_DEBUG;
+	c->next = kmem_caches;
+	kmem_caches = c;
+	return 0;
+}
+
+uint32_t kmem_cache_shrink(struct kmem_cache *c)
+{
+	uint32_t irq = irq_save(), n = 0;
+
+	for (struct slab *s = c->partial, *next; s; s = next) {
+		next = s->next;
+		if (s->inuse == 0) {
+			slab_destroy(c, s);
+			n++;
+		}
+	}
+	irq_restore(irq);
+	return n;
+}
+
+int kmem_cache_destroy(struct kmem_cache *c)
+{
+	if (c->inuse)
+		return -EBUSY;
+	kmem_cache_shrink(c);
+	unlink_cache(c);
+	return 0;
+}
+
+/* ---- the checker ---- */
+
+#define CHECK(cond, ...) do { if (!(cond)) { snprintf(why, size, __VA_ARGS__); return -EINVAL; } } while (0)
+
+/* One slab: its header, its free list (inside the slab, on object
+ * boundaries, no loop) and, with debug, every free object's poison. */
+static int check_slab(const struct kmem_cache *c, struct slab *s, bool full, char *why, size_t size)
+{
+	uint32_t nfree = 0;
+
+	CHECK(s->magic == SLAB_MAGIC && s->cache == c, "%s: slab %p has a bad header", c->name, (void *)s);
+	CHECK(full ? s->inuse == c->per_slab : s->inuse < c->per_slab,
+	      "%s: slab %p with %u objects in use is on the %s list", c->name, (void *)s, s->inuse,
+	      full ? "full" : "partial");
+	for (uint8_t *o = s->free; o; o = *(void **)o) {
+		uintptr_t off = (uintptr_t)o - (uintptr_t)slab_first(s);
+
+		CHECK(slab_of(o) == s && o >= slab_first(s) && off % c->slot == 0 &&
+		      off / c->slot < c->per_slab, "%s: slab %p free list points at %p", c->name,
+		      (void *)s, (void *)o);
+		CHECK(++nfree <= c->per_slab, "%s: slab %p free list loops", c->name, (void *)s);
+		CHECK(!c->debug || (first_mismatch(o + FREE_LINK_SIZE, c->obj_size - FREE_LINK_SIZE,
+						   POISON_FREE) < 0 && red_is(obj_debug(c, o), RED_INACTIVE)),
+		      "%s: free object %p was written after it was freed", c->name, (void *)o);
+	}
+	CHECK(nfree + s->inuse == c->per_slab, "%s: slab %p has %u free and %u in use, not %u",
+	      c->name, (void *)s, nfree, s->inuse, c->per_slab);
+	return 0;
+}
+
+int kmem_cache_check(const struct kmem_cache *c, char *why, size_t size)
+{
+	uint32_t slabs = 0, partial = 0, inuse = 0;
+	int err;
+
+	for (int full = 0; full < 2; full++) {
+		for (struct slab *s = full ? c->full : c->partial; s; s = s->next) {
+			err = check_slab(c, s, full, why, size);
+			if (err)
+				return err;
+			CHECK(++slabs <= c->nr_slabs, "%s: more slabs on the lists than %u", c->name,
+			      c->nr_slabs);
+			partial += !full;
+			inuse += s->inuse;
+		}
+	}
+	CHECK(slabs == c->nr_slabs && partial == c->nr_partial && inuse == c->inuse,
+	      "%s: counted %u slabs, %u partial, %u objects; the cache says %u, %u, %u", c->name,
+	      slabs, partial, inuse, c->nr_slabs, c->nr_partial, c->inuse);
+	return 0;
+}
