@@ -6,9 +6,12 @@
  *   crash=divide      divide by zero
  *   crash=gp          load a segment register with a bad selector
  *   crash=panic       call panic()
+ *   crash=doublefree  kfree the same object twice (the heap's debug checks)
+ *   crash=overrun     write one byte past a kmalloc'ed object, then kfree it
  */
 #include <pagoda/cmdline.h>
 #include <pagoda/kernel.h>
+#include <pagoda/kmalloc.h>
 #include <pagoda/string.h>
 #include <pagoda/pmap.h>
 #include <arch/memlayout.h>
@@ -17,6 +20,7 @@
 static __attribute__((noinline)) void crash_now(const char *kind)
 {
 	uint32_t quotient, remainder;
+	volatile char *obj;
 
 	if (strcmp(kind, "pagefault") == 0) {
 		(void)*(volatile uint32_t *)KERNEL_LOAD_PA;     /* the identity map is gone */
@@ -32,7 +36,16 @@ static __attribute__((noinline)) void crash_now(const char *kind)
 		__asm__ volatile("movw %w0, %%ds" : : "r"(0xFFF8));    /* past the GDT's end */
 	} else if (strcmp(kind, "panic") == 0) {
 		panic("deliberate panic from the command line (crash=panic)");
+	} else if (strcmp(kind, "doublefree") == 0) {
+		obj = kmalloc(64);
+		kfree((void *)obj);
+		kfree((void *)obj);
+	} else if (strcmp(kind, "overrun") == 0) {
+		obj = kmalloc(20);
+		obj[20] = 0;
+		kfree((void *)obj);
 	}
+	__asm__ volatile("" ::: "memory");     /* no tail call: crash_now stays on the stack */
 }
 
 /* Crash as the command line asks, or return if it does not. */
@@ -44,5 +57,5 @@ void crash_if_requested(const char *args)
 		return;
 	printk("crash=%s: crashing on purpose, as the command line asks\n", kind);
 	crash_now(kind);
-	printk("crash=%s: unknown kind; expected pagefault, wp, divide, gp or panic\n", kind);
+	printk("crash=%s: unknown kind; expected pagefault, wp, divide, gp, panic, doublefree or overrun\n", kind);
 }

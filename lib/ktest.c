@@ -28,9 +28,19 @@ void ktest_fail(struct ktest_ctx *t, const char *file, int line, const char *fmt
 	ktest_print("\n");
 }
 
+/* prefix is one or more name prefixes separated by commas ("" selects all). */
 static bool selected(const struct ktest *k, const char *prefix)
 {
-	return strncmp(k->name, prefix, strlen(prefix)) == 0;
+	for (;;) {
+		const char *comma = strchr(prefix, ',');
+		size_t len = comma ? (size_t)(comma - prefix) : strlen(prefix);
+
+		if (strncmp(k->name, prefix, len) == 0)
+			return true;
+		if (!comma)
+			return false;
+		prefix = comma + 1;
+	}
 }
 
 int ktest_run_range(const struct ktest *start, const struct ktest *end,
@@ -43,12 +53,15 @@ int ktest_run_range(const struct ktest *start, const struct ktest *end,
 		planned += selected(k, prefix);
 	ktest_print("1..%d\n", planned);
 	for (const struct ktest *k = start; k < end; k++) {
-		struct ktest_ctx ctx = { k->name, false };
+		struct ktest_ctx ctx = { k->name, false, NULL };
 
 		if (!selected(k, prefix))
 			continue;
 		k->fn(&ctx);
-		ktest_print("%s %d - %s\n", ctx.failed ? "not ok" : "ok", ++n, k->name);
+		if (ctx.skip && !ctx.failed)
+			ktest_print("ok %d - %s # SKIP %s\n", ++n, k->name, ctx.skip);
+		else
+			ktest_print("%s %d - %s\n", ctx.failed ? "not ok" : "ok", ++n, k->name);
 		failed += ctx.failed;
 	}
 	ktest_print("# %d of %d tests failed\n", failed, planned);
