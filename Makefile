@@ -129,8 +129,9 @@ fuzz: deps $(BUILD)/fuzz/fuzz_pmm
 	$(BUILD)/fuzz/fuzz_pmm -max_total_time=$(FUZZ_SECONDS) $(BUILD)/fuzz/corpus-pmm
 
 # ---- Benchmarks (measurements, not tests) ----
-BENCH_CFLAGS := -DPAGODA_HOST -std=gnu11 -O2 -g -Wall -Wextra -Werror -Iinclude
+BENCH_CFLAGS := -DPAGODA_HOST -std=gnu11 -O2 -g -Wall -Wextra -Werror -Iinclude -Iarch/x86/include
 BENCH_PMM_SRC := lib/string.c lib/printf.c mm/pmm.c
+BENCH_VM_SRC  := $(BENCH_PMM_SRC) mm/slab.c mm/heap.c mm/vmalloc.c arch/x86/pmap.c
 
 $(BUILD)/bench/renamed/%.o: %.c
 	@mkdir -p $(dir $@)
@@ -140,8 +141,13 @@ $(BUILD)/bench/bench_pmm: tests/bench/bench_pmm.c tests/bench/panic.c \
 		$(patsubst %.c,$(BUILD)/bench/renamed/%.o,$(BENCH_PMM_SRC))
 	$(HOSTCC) $(BENCH_CFLAGS) -o $@ $^
 
-bench: deps $(BUILD)/bench/bench_pmm $(BUILD)/pagoda.elf
+$(BUILD)/bench/bench_vm: tests/bench/bench_vm.c tests/bench/panic.c \
+		$(patsubst %.c,$(BUILD)/bench/renamed/%.o,$(BENCH_VM_SRC))
+	$(HOSTCC) $(BENCH_CFLAGS) -include tests/host/rename.h -o $@ $^
+
+bench: deps $(BUILD)/bench/bench_pmm $(BUILD)/bench/bench_vm $(BUILD)/pagoda.elf
 	@$(BUILD)/bench/bench_pmm
+	@$(BUILD)/bench/bench_vm
 	@sh tools/bench-boot.sh
 
 # ---- Running ----

@@ -7,6 +7,7 @@
 #include <pagoda/console.h>
 #include <pagoda/kernel.h>
 #include <pagoda/ksyms.h>
+#include <pagoda/kbench.h>
 #include <pagoda/kmalloc.h>
 #include <pagoda/ktest.h>
 #include <pagoda/page_alloc.h>
@@ -79,6 +80,11 @@ static void __noreturn kernel_run(void)
 {
 	char prefix[64];
 
+	if (cmdline_has(boot_info.args, "bench")) {
+		kbench_run();
+		kernel_test_mode = true;        /* so that kernel_stop ends QEMU */
+		kernel_stop(false);
+	}
 	if (kernel_test_mode) {
 		/* "test" runs everything; "test=PREFIX" a selection. */
 		if (cmdline_get_str(boot_info.args, "test", prefix, sizeof(prefix)) != 0)

@@ -7,12 +7,28 @@
  */
 #include <pagoda/string.h>
 
-/* Copy n bytes; the ranges must not overlap. Returns dst. */
+/* A machine word that may alias anything, for the word-at-a-time loops. */
+typedef unsigned long __attribute__((may_alias)) word_t;
+#define WSIZE   sizeof(word_t)
+#define WMASK   (WSIZE - 1)
+
+/*
+ * Copy n bytes; the ranges must not overlap. Returns dst. When dst and src
+ * are equally misaligned (frames, structures: nearly always), the bulk
+ * moves a word at a time: copying a frame is 1024 loads and stores on
+ * i386, not 4096.
+ */
 void *memcpy(void *dst, const void *src, size_t n)
 {
 	unsigned char *d = dst;
 	const unsigned char *s = src;
 
+	if ((((uintptr_t)d ^ (uintptr_t)s) & WMASK) == 0) {
+		for (; n && ((uintptr_t)d & WMASK); n--)
+			*d++ = *s++;
+		for (; n >= WSIZE; n -= WSIZE, d += WSIZE, s += WSIZE)
+			*(word_t *)d = *(const word_t *)s;
+	}
 	while (n--)
 		*d++ = *s++;
 	return dst;
@@ -42,7 +58,12 @@ void *memmove(void *dst, const void *src, size_t n)
 void *memset(void *dst, int c, size_t n)
 {
 	unsigned char *d = dst;
+	word_t w = (unsigned char)c * (~(word_t)0 / 0xff);     /* the byte in every lane */
 
+	for (; n && ((uintptr_t)d & WMASK); n--)
+		*d++ = (unsigned char)c;
+	for (; n >= WSIZE; n -= WSIZE, d += WSIZE)
+		*(word_t *)d = w;
 	while (n--)
 		*d++ = (unsigned char)c;
 	return dst;

@@ -41,7 +41,7 @@ int heap_init(struct heap *h, const struct heap_env *env, struct vmalloc_space *
 	for (uint32_t s = KMEM_ALIGN; s <= h->slab_max; s += KMEM_ALIGN) {
 		while (h->classes[c].size < s)
 			c++;
-		h->class_of[(s - 1) / KMEM_ALIGN] = (uint8_t)c;
+		h->class_of[(s - 1) / KMEM_ALIGN] = &h->classes[c];
 	}
 	return 0;
 }
@@ -66,7 +66,7 @@ static void *vmalloc_block(struct heap *h, size_t size)
 	return (void *)(uintptr_t)va;
 }
 
-static void *large_alloc(struct heap *h, size_t size)
+static __attribute__((noinline)) void *large_alloc(struct heap *h, size_t size)
 {
 	unsigned order = order_for(size);
 	struct page *page = NULL;
@@ -102,7 +102,7 @@ static struct page *large_page(struct heap *h, const void *p, void *caller)
 	return page;
 }
 
-static void large_free(struct heap *h, void *p, void *caller)
+static __attribute__((noinline)) void large_free(struct heap *h, void *p, void *caller)
 {
 	struct page *page;
 	size_t req, bytes;
@@ -133,21 +133,21 @@ static void large_free(struct heap *h, void *p, void *caller)
 
 /* ---- the interface ---- */
 
-void *heap_alloc(struct heap *h, size_t size, void *caller)
+void *__regparm heap_alloc(struct heap *h, size_t size, void *caller)
 {
 	if (unlikely(size == 0))
 		return HEAP_ZERO_PTR;
 	if (likely(size <= h->slab_max))
-		return slab_alloc(&h->classes[h->class_of[(size - 1) / KMEM_ALIGN]], size, caller);
+		return slab_alloc(h->class_of[(size - 1) / KMEM_ALIGN], size, caller);
 	return large_alloc(h, size);
 }
 
-void heap_free(struct heap *h, void *p, void *caller)
+void __regparm heap_free(struct heap *h, void *p, void *caller)
 {
 	if (unlikely(p == NULL || p == HEAP_ZERO_PTR))
 		return;
 	if (likely((uintptr_t)p % PAGE))
-		slab_free(slab_cache_of(p, caller), p, caller);
+		slab_free(NULL, p, caller);
 	else
 		large_free(h, p, caller);
 }

@@ -10,6 +10,7 @@
 #include <pagoda/string.h>
 #include <arch/cpu.h>
 #include <arch/memlayout.h>
+#include <arch/page.h>
 
 static unsigned depth, max_depth;       /* slots [0, depth) are in use */
 
@@ -67,7 +68,7 @@ void pmm_zero_page(struct page *page)
 {
 	void *va = kmap(page);
 
-	memset(va, 0, PAGE_SIZE);
+	zero_page(va);
 	kunmap(va);
 }
 
@@ -75,7 +76,7 @@ void pmm_copy_page(struct page *dst, struct page *src)
 {
 	void *d = kmap(dst), *s = kmap(src);
 
-	memcpy(d, s, PAGE_SIZE);
+	copy_page(d, s);
 	kunmap(s);
 	kunmap(d);
 }

@@ -222,11 +222,12 @@ static void debug_free(struct kmem_cache *c, struct slab *s, void *obj, void *ca
 /* The slow path: debug checks, or a new slab first. */
 static __attribute__((noinline)) void *alloc_slow(struct kmem_cache *c, size_t req, void *caller)
 {
+	uint32_t irq = irq_save();
 	struct slab *s = c->partial;
-	void *obj;
+	void *obj = NULL;
 
 	if (!s && !(s = slab_create(c)))
-		return NULL;
+		goto out;
 	obj = s->free;
 	s->free = *(void **)obj;
 	if (++s->inuse == c->per_slab)
@@ -234,26 +235,27 @@ static __attribute__((noinline)) void *alloc_slow(struct kmem_cache *c, size_t r
 	if (c->debug)
 		debug_alloc(c, obj, req, caller);
 	c->inuse++;
-	c->allocs++;
+out:
+	irq_restore(irq);
 	return obj;
 }
 
-void *slab_alloc(struct kmem_cache *c, size_t req, void *caller)
+/* The fast path: the first free object of the first partial slab. */
+void *__regparm slab_alloc(struct kmem_cache *c, size_t req, void *caller)
 {
 	uint32_t irq = irq_save();
 	struct slab *s = c->partial;
 	void *obj;
 
 	if (unlikely(!s || c->debug)) {
-		obj = alloc_slow(c, req, caller);
-	} else {
-		obj = s->free;
-		s->free = *(void **)obj;
-		if (unlikely(++s->inuse == c->per_slab))
-			partial_to_full(c, s);
-		c->inuse++;
-		c->allocs++;
+		irq_restore(irq);
+		return alloc_slow(c, req, caller);
 	}
+	obj = s->free;
+	s->free = *(void **)obj;
+	if (unlikely(++s->inuse == c->per_slab))
+		partial_to_full(c, s);
+	c->inuse++;
 	irq_restore(irq);
 	return obj;
 }
@@ -267,45 +269,63 @@ static __attribute__((noinline)) void free_slow(struct kmem_cache *c, struct sla
 		slab_destroy(c, s);
 }
 
-void slab_free(struct kmem_cache *c, void *obj, void *caller)
+/* Validate with KMEM_DEBUG: is obj's frame really a slab (the header's
+ * magic could in principle be forged by data)? */
+static void debug_check_slab_frame(struct kmem_cache *c, struct slab *s, void *obj, void *caller)
+{
+	struct page *page = pmm_pfn_to_page(c->env->pmm, (uint32_t)(c->env->virt_to_phys(s) >> PMM_PAGE_SHIFT));
+
+	if (!(page->flags & PAGE_FLAG_SLAB))
+		panic("%s: invalid free of %p by %pS: its frame is not a slab", c->name, obj, caller);
+}
+
+/* Out of line: what slab_free found wrong, or the debug checks. */
+static __attribute__((noinline, cold)) void free_checks(struct kmem_cache *expect, struct slab *s,
+						      void *obj, void *caller)
+{
+	struct kmem_cache *c = s->cache;
+
+	if (s->magic != SLAB_MAGIC || (expect && c != expect))
+		panic("%s: invalid free of %p by %pS: not a heap object%s", expect ? expect->name : "kfree",
+		      obj, caller, expect ? " of this cache" : "");
+	if (c->debug) {
+		debug_check_slab_frame(c, s, obj, caller);
+		debug_free(c, s, obj, caller);
+		return;
+	}
+	panic("%s: double free of object %p by %pS", c->name, obj, caller);
+}
+
+void __regparm slab_free(struct kmem_cache *expect, void *obj, void *caller)
 {
 	uint32_t irq = irq_save();
 	struct slab *s = slab_of(obj);
+	struct kmem_cache *c = s->cache;
 
-	if (unlikely(s->magic != SLAB_MAGIC || s->cache != c))
-		panic("%s: invalid free of %p by %pS: not an object of this cache", c->name, obj, caller);
-	if (unlikely(c->debug))
-		debug_free(c, s, obj, caller);
-	else if (unlikely(obj == s->free || s->inuse == 0))
-		panic("%s: double free of object %p by %pS", c->name, obj, caller);
+	/* Anything unusual (a bad pointer, a debug cache, a double free that
+	 * costs nothing to see) goes to free_checks, which returns only if
+	 * the free is sound. */
+	if (unlikely(s->magic != SLAB_MAGIC || (expect && c != expect) || c->debug ||
+		     obj == s->free || s->inuse == 0))
+		free_checks(expect, s, obj, caller);
 	*(void **)obj = s->free;
 	s->free = obj;
 	c->inuse--;
-	c->frees++;
 	if (unlikely(--s->inuse == c->per_slab - 1 || s->inuse == 0))
 		free_slow(c, s);
 	irq_restore(irq);
 }
 
-/*
- * The cache an object belongs to, checking that obj lies in a slab; with
- * KMEM_DEBUG also that the frame's metadata says so (a slab header's magic
- * could in principle be forged by data).
- */
+/* The cache of a heap object (after the checks slab_free makes). */
 struct kmem_cache *slab_cache_of(const void *obj, void *caller)
 {
 	struct slab *s = slab_of(obj);
-	struct kmem_cache *c = s->magic == SLAB_MAGIC ? s->cache : NULL;
-	struct page *page;
 
-	if (c && c->debug) {
-		page = pmm_pfn_to_page(c->env->pmm, (uint32_t)(c->env->virt_to_phys(s) >> PMM_PAGE_SHIFT));
-		if (!(page->flags & PAGE_FLAG_SLAB))
-			c = NULL;
-	}
-	if (!c)
-		panic("kfree: invalid free of %p by %pS: not a heap object", obj, caller);
-	return c;
+	if (s->magic != SLAB_MAGIC)
+		panic("kfree: invalid pointer %p from %pS: not a heap object", obj, caller);
+	if (s->cache->debug)
+		debug_check_slab_frame(s->cache, s, (void *)obj, caller);
+	return s->cache;
 }
 
 /* The bytes obj was allocated with: exact with KMEM_DEBUG, else its class. */

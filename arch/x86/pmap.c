@@ -20,6 +20,7 @@
 #include <pagoda/string.h>
 #include <arch/memlayout.h>
 #include <arch/mmu.h>
+#include <arch/page.h>
 
 #define KERNEL_PDX      PDX(KERNEL_VBASE)
 #define PDE_SPAN        ((uint64_t)LARGE_PAGE_SIZE)     /* what one PDE covers */
@@ -77,10 +78,17 @@ static void check_range(const struct pmap *pmap, vaddr_t sva, vaddr_t eva, const
 		      (unsigned long)sva, (unsigned long)eva, pmap->kernel ? "kernel" : "user");
 }
 
+/* Whether the TLB may hold old_pte: it was present, and in this CPU's
+ * address space (the active pmap, or a global kernel entry). */
+static bool tlb_may_cache(const struct pmap *pmap, uint32_t old_pte)
+{
+	return (old_pte & PTE_P) && (pmap->active || (old_pte & PTE_G));
+}
+
 /* Record that the TLB may hold old_pte for va; do nothing if it cannot. */
 static void tlb_note(const struct pmap *pmap, struct tlb_batch *b, vaddr_t va, uint32_t old_pte)
 {
-	if (!(old_pte & PTE_P) || !(pmap->active || (old_pte & PTE_G)))
+	if (!tlb_may_cache(pmap, old_pte))
 		return;
 	if (b->n < PMAP_TLB_FLUSH_THRESHOLD)
 		b->va[b->n++] = va;
@@ -110,7 +118,7 @@ static int pt_create(struct pmap *pmap, uint32_t *pde, uint32_t pde_bits)
 	if (!pt)
 		return -ENOMEM;
 	pa = pmm_page_to_pa(pmap->env->pmm, pt);
-	memset(pmap->env->phys_to_virt(pa), 0, PAGE_SIZE);
+	zero_page(pmap->env->phys_to_virt(pa));
 	pt->priv[0] = 0;                        /* present entries */
 	*pde = (uint32_t)pa | pde_bits;
 	pmap_stats.pt_alloc++;
@@ -155,7 +163,6 @@ static void pt_free_if_empty(struct pmap *pmap, uint32_t pdx)
 
 int pmap_enter(struct pmap *pmap, vaddr_t va, paddr_t pa, vm_prot_t prot, unsigned flags)
 {
-	struct tlb_batch b = { .n = 0 };
 	uint32_t *pte, old;
 	int err;
 
@@ -167,11 +174,12 @@ int pmap_enter(struct pmap *pmap, vaddr_t va, paddr_t pa, vm_prot_t prot, unsign
 		return err;
 	old = *pte;
 	*pte = (uint32_t)pa | prot_to_pte(prot, flags);
-	if (!(old & PTE_P))
+	if (!(old & PTE_P)) {
 		pt_page(pmap, pmap->pd[PDX(va)])->priv[0]++;
-	else if (old != *pte)
-		tlb_note(pmap, &b, va, old);
-	tlb_finish(pmap, &b);
+	} else if (old != *pte && tlb_may_cache(pmap, old)) {
+		pmap->env->tlb_invalidate(va);
+		pmap_stats.tlb_single++;
+	}
 	return 0;
 }
 
@@ -205,7 +213,10 @@ static void pt_update(struct pmap *pmap, struct tlb_batch *b, uint64_t va, uint6
  * no page table are skipped whole, and tables left empty are freed. */
 static void pte_range_update(struct pmap *pmap, vaddr_t sva, vaddr_t eva, vm_prot_t prot)
 {
-	struct tlb_batch b = { .n = 0 };
+	struct tlb_batch b;
+
+	b.n = 0;                /* (not the whole array: this is a hot path) */
+	b.flush_all = false;
 
 	for (uint64_t va = sva, next; va < eva; va = next) {
 		uint32_t pdx = PDX(va);

@@ -26,7 +26,7 @@ struct heap {
 	bool debug;                     /* KMEM_DEBUG caches, red zones on blocks */
 	uint32_t slab_max;              /* the largest class */
 	struct kmem_cache classes[HEAP_NR_CLASSES];
-	uint8_t class_of[256];          /* class of size s, by (s - 1) / 8 */
+	struct kmem_cache *class_of[256];       /* the class for s bytes, by (s - 1) / 8 */
 	uint32_t large_blocks, large_pages;     /* frame blocks handed out now */
 };
 
@@ -39,11 +39,11 @@ int heap_init(struct heap *h, const struct heap_env *env, struct vmalloc_space *
  * up); NULL when memory is short. A size of 0 returns HEAP_ZERO_PTR, which
  * faults if used and may be freed. caller is who asked (for debug reports).
  */
-void *heap_alloc(struct heap *h, size_t size, void *caller);
+void *__regparm heap_alloc(struct heap *h, size_t size, void *caller);
 
 /* Free what heap_alloc returned (NULL and HEAP_ZERO_PTR are ignored);
  * anything else panics, naming the size class and caller. */
-void heap_free(struct heap *h, void *p, void *caller);
+void __regparm heap_free(struct heap *h, void *p, void *caller);
 
 /* Resize as Linux's krealloc: contents kept up to the smaller size, p may
  * move; size 0 frees. NULL (p untouched) when memory is short. */

@@ -57,7 +57,6 @@ struct kmem_cache {
 	struct slab *partial, *full;    /* slabs with and without free objects */
 	uint32_t nr_slabs, nr_partial;
 	uint32_t inuse;                 /* objects allocated now */
-	uint64_t allocs, frees;         /* ever */
 	struct kmem_cache *next;        /* on kmem_caches */
 };
 
@@ -93,9 +92,10 @@ int kmem_cache_check(const struct kmem_cache *c, char *why, size_t size);
 uint32_t kmem_max_size(unsigned n, unsigned flags);
 
 /* For the heap (mm/heap.c): the same operations with the caller to
- * blame and the bytes asked for (which KMEM_DEBUG guards exactly). */
-void *slab_alloc(struct kmem_cache *c, size_t req, void *caller);
-void slab_free(struct kmem_cache *c, void *obj, void *caller);
+ * blame and the bytes asked for (which KMEM_DEBUG guards exactly);
+ * slab_free with c NULL frees an object of any cache. */
+void *__regparm slab_alloc(struct kmem_cache *c, size_t req, void *caller);
+void __regparm slab_free(struct kmem_cache *c, void *obj, void *caller);
 struct kmem_cache *slab_cache_of(const void *obj, void *caller);
 size_t slab_obj_req(const struct kmem_cache *c, const void *obj);
 void slab_resize(struct kmem_cache *c, void *obj, size_t req);

@@ -81,3 +81,27 @@ KTEST(string_strlcpy_truncates_and_terminates)
 	KT_ASSERT_EQ(strlcpy(buf, "abc", 0), 3);
 	KT_ASSERT_EQ(buf[0], 'x');
 }
+
+/* The word-at-a-time paths against a byte-by-byte reference, at every
+ * alignment of source and destination and lengths around the word size. */
+KTEST(string_memcpy_memset_every_alignment)
+{
+	static unsigned char src[96], dst[96], ref[96];
+
+	for (size_t i = 0; i < sizeof(src); i++)
+		src[i] = (unsigned char)(i * 7 + 1);
+	for (size_t so = 0; so < 9; so++)
+		for (size_t dof = 0; dof < 9; dof++)
+			for (size_t n = 0; n < 40; n++) {
+				for (size_t i = 0; i < sizeof(dst); i++)
+					dst[i] = ref[i] = 0xEE;
+				for (size_t i = 0; i < n; i++)
+					ref[dof + i] = src[so + i];
+				KT_ASSERT(memcpy(dst + dof, src + so, n) == dst + dof);
+				KT_ASSERT(memcmp(dst, ref, sizeof(dst)) == 0);
+				for (size_t i = 0; i < n; i++)
+					ref[dof + i] = (unsigned char)(so + 0x41);
+				KT_ASSERT(memset(dst + dof, (int)(so + 0x41) | 0x300, n) == dst + dof);
+				KT_ASSERT(memcmp(dst, ref, sizeof(dst)) == 0);
+			}
+}
