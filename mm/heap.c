@@ -133,22 +133,15 @@ static __attribute__((noinline)) void large_free(struct heap *h, void *p, void *
 
 /* ---- the interface ---- */
 
-void *__regparm heap_alloc(struct heap *h, size_t size, void *caller)
+void *__regparm heap_alloc_large(struct heap *h, size_t size, void *caller)
 {
-	if (unlikely(size == 0))
-		return HEAP_ZERO_PTR;
-	if (likely(size <= h->slab_max))
-		return slab_alloc(h->class_of[(size - 1) / KMEM_ALIGN], size, caller);
-	return large_alloc(h, size);
+	(void)caller;   /* large blocks keep no owner record */
+	return size == 0 ? HEAP_ZERO_PTR : large_alloc(h, size);
 }
 
-void __regparm heap_free(struct heap *h, void *p, void *caller)
+void __regparm heap_free_large(struct heap *h, void *p, void *caller)
 {
-	if (unlikely(p == NULL || p == HEAP_ZERO_PTR))
-		return;
-	if (likely((uintptr_t)p % PAGE))
-		slab_free(NULL, p, caller);
-	else
+	if (p != NULL && p != HEAP_ZERO_PTR)
 		large_free(h, p, caller);
 }
 

@@ -280,14 +280,12 @@ static void debug_check_slab_frame(struct kmem_cache *c, struct slab *s, void *o
 }
 
 /* Out of line: what slab_free found wrong, or the debug checks. */
-static __attribute__((noinline, cold)) void free_checks(struct kmem_cache *expect, struct slab *s,
-						      void *obj, void *caller)
+static __attribute__((noinline, cold)) void free_checks(struct slab *s, void *obj, void *caller)
 {
 	struct kmem_cache *c = s->cache;
 
-	if (s->magic != SLAB_MAGIC || (expect && c != expect))
-		panic("%s: invalid free of %p by %pS: not a heap object%s", expect ? expect->name : "kfree",
-		      obj, caller, expect ? " of this cache" : "");
+	if (s->magic != SLAB_MAGIC)
+		panic("kfree: invalid free of %p by %pS: not a heap object", obj, caller);
 	if (c->debug) {
 		debug_check_slab_frame(c, s, obj, caller);
 		debug_free(c, s, obj, caller);
@@ -296,7 +294,7 @@ static __attribute__((noinline, cold)) void free_checks(struct kmem_cache *expec
 	panic("%s: double free of object %p by %pS", c->name, obj, caller);
 }
 
-void __regparm slab_free(struct kmem_cache *expect, void *obj, void *caller)
+void __regparm slab_free(void *obj, void *caller)
 {
 	uint32_t irq = irq_save();
 	struct slab *s = slab_of(obj);
@@ -305,9 +303,8 @@ void __regparm slab_free(struct kmem_cache *expect, void *obj, void *caller)
 	/* Anything unusual (a bad pointer, a debug cache, a double free that
 	 * costs nothing to see) goes to free_checks, which returns only if
 	 * the free is sound. */
-	if (unlikely(s->magic != SLAB_MAGIC || (expect && c != expect) || c->debug ||
-		     obj == s->free || s->inuse == 0))
-		free_checks(expect, s, obj, caller);
+	if (unlikely(s->magic != SLAB_MAGIC || c->debug || obj == s->free || s->inuse == 0))
+		free_checks(s, obj, caller);
 	*(void **)obj = s->free;
 	s->free = obj;
 	c->inuse--;
@@ -354,7 +351,12 @@ void *kmem_cache_alloc(struct kmem_cache *c)
 
 void kmem_cache_free(struct kmem_cache *c, void *obj)
 {
-	slab_free(c, obj, __builtin_return_address(0));
+	struct slab *s = slab_of(obj);
+
+	if (s->magic != SLAB_MAGIC || s->cache != c)
+		panic("%s: invalid free of %p by %pS: not an object of this cache", c->name, obj,
+		      __builtin_return_address(0));
+	slab_free(obj, __builtin_return_address(0));
 }
 
 /* ---- caches ---- */

@@ -17,8 +17,8 @@
 #define MAX(a, b)       ((a) > (b) ? (a) : (b))
 
 /* Arguments in registers (eax, edx, ecx) on i386, for the few hot paths
- * called through a chain of thin wrappers (kmalloc -> heap_alloc ->
- * slab_alloc): each link is then a jump, not a copy of the arguments.
+ * reached through a thin wrapper (kmalloc -> slab_alloc): the link is
+ * then a jump, not a copy of the arguments.
  * Nothing to do on the 64-bit host, which passes them so anyway. */
 #ifdef __i386__
 #define __regparm       __attribute__((regparm(3)))

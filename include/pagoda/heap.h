@@ -34,16 +34,33 @@ struct heap {
  * window. Returns 0 or -EINVAL. */
 int heap_init(struct heap *h, const struct heap_env *env, struct vmalloc_space *vm, unsigned flags);
 
+/* The paths for what is not a slab object (heap.c). */
+void *__regparm heap_alloc_large(struct heap *h, size_t size, void *caller);
+void __regparm heap_free_large(struct heap *h, void *p, void *caller);
+
 /*
  * Allocate size bytes aligned to KMEM_ALIGN (page aligned from one page
  * up); NULL when memory is short. A size of 0 returns HEAP_ZERO_PTR, which
  * faults if used and may be freed. caller is who asked (for debug reports).
+ * Inline, so that kmalloc goes straight to its slab: the class is one load.
  */
-void *__regparm heap_alloc(struct heap *h, size_t size, void *caller);
+static inline void *heap_alloc(struct heap *h, size_t size, void *caller)
+{
+	if (likely(size - 1 < h->slab_max))    /* size 0 wraps: not a slab size */
+		return slab_alloc(h->class_of[(size - 1) / KMEM_ALIGN], size, caller);
+	return heap_alloc_large(h, size, caller);
+}
 
 /* Free what heap_alloc returned (NULL and HEAP_ZERO_PTR are ignored);
- * anything else panics, naming the size class and caller. */
-void __regparm heap_free(struct heap *h, void *p, void *caller);
+ * anything else panics, naming the size class and caller. A pointer that
+ * is not page aligned can only be a slab object (slab.h says why). */
+static inline void heap_free(struct heap *h, void *p, void *caller)
+{
+	if (likely((uintptr_t)p % PMM_PAGE_SIZE && p != HEAP_ZERO_PTR))
+		slab_free(p, caller);
+	else
+		heap_free_large(h, p, caller);
+}
 
 /* Resize as Linux's krealloc: contents kept up to the smaller size, p may
  * move; size 0 frees. NULL (p untouched) when memory is short. */

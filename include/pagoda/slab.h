@@ -93,9 +93,9 @@ uint32_t kmem_max_size(unsigned n, unsigned flags);
 
 /* For the heap (mm/heap.c): the same operations with the caller to
  * blame and the bytes asked for (which KMEM_DEBUG guards exactly);
- * slab_free with c NULL frees an object of any cache. */
+ * slab_free frees an object of whichever cache it belongs to. */
 void *__regparm slab_alloc(struct kmem_cache *c, size_t req, void *caller);
-void __regparm slab_free(struct kmem_cache *c, void *obj, void *caller);
+void __regparm slab_free(void *obj, void *caller);
 struct kmem_cache *slab_cache_of(const void *obj, void *caller);
 size_t slab_obj_req(const struct kmem_cache *c, const void *obj);
 void slab_resize(struct kmem_cache *c, void *obj, size_t req);
