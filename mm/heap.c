@@ -9,6 +9,7 @@
  */
 #include <pagoda/heap.h>
 #include <pagoda/errno.h>
+#include <pagoda/irq.h>
 #include <pagoda/kernel.h>
 #include <pagoda/printf.h>
 #include <pagoda/string.h>
@@ -133,16 +134,30 @@ static __attribute__((noinline)) void large_free(struct heap *h, void *p, void *
 
 /* ---- the interface ---- */
 
+/* Both mask interrupts around the frame allocator, as the slab paths do. */
 void *__regparm heap_alloc_large(struct heap *h, size_t size, void *caller)
 {
+	uint32_t irq;
+	void *p;
+
 	(void)caller;   /* large blocks keep no owner record */
-	return size == 0 ? HEAP_ZERO_PTR : large_alloc(h, size);
+	if (size == 0)
+		return HEAP_ZERO_PTR;
+	irq = irq_save();
+	p = large_alloc(h, size);
+	irq_restore(irq);
+	return p;
 }
 
 void __regparm heap_free_large(struct heap *h, void *p, void *caller)
 {
-	if (p != NULL && p != HEAP_ZERO_PTR)
-		large_free(h, p, caller);
+	uint32_t irq;
+
+	if (p == NULL || p == HEAP_ZERO_PTR)
+		return;
+	irq = irq_save();
+	large_free(h, p, caller);
+	irq_restore(irq);
 }
 
 size_t heap_size(struct heap *h, const void *p)
