@@ -112,7 +112,7 @@ host-tests: $(BUILD)/host/unit-tests
 # build/fuzz/corpus-NAME; `make test` runs a short fixed-seed pass.
 FUZZ_CC      := clang
 FUZZ_SAN     := -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all
-FUZZ_CFLAGS  := -DPAGODA_HOST -std=gnu11 -g -O1 -Wall -Wextra -Werror -Iinclude
+FUZZ_CFLAGS  := -DPAGODA_HOST -std=gnu11 -g -O1 -Wall -Wextra -Werror -Iinclude -Iarch/x86/include
 FUZZ_SECONDS ?= 600
 FUZZ_PMM_SRC := lib/string.c lib/printf.c mm/pmm.c mm/pmm_check.c tests/host/pmm_world.c
 
@@ -124,9 +124,15 @@ $(BUILD)/fuzz/fuzz_pmm: tests/fuzz/fuzz_pmm.c tests/host/panic.c \
 		$(patsubst %.c,$(BUILD)/fuzz/renamed/%.o,$(FUZZ_PMM_SRC))
 	$(FUZZ_CC) $(FUZZ_CFLAGS) $(FUZZ_SAN) -o $@ $^
 
-fuzz: deps $(BUILD)/fuzz/fuzz_pmm
-	@mkdir -p $(BUILD)/fuzz/corpus-pmm
+FUZZ_HEAP_SRC := $(FUZZ_PMM_SRC) mm/slab.c mm/heap.c mm/vmalloc.c arch/x86/pmap.c
+$(BUILD)/fuzz/fuzz_heap: tests/fuzz/fuzz_heap.c tests/host/panic.c \
+		$(patsubst %.c,$(BUILD)/fuzz/renamed/%.o,$(FUZZ_HEAP_SRC))
+	$(FUZZ_CC) $(FUZZ_CFLAGS) $(FUZZ_SAN) -include tests/host/rename.h -o $@ $^
+
+fuzz: deps $(BUILD)/fuzz/fuzz_pmm $(BUILD)/fuzz/fuzz_heap
+	@mkdir -p $(BUILD)/fuzz/corpus-pmm $(BUILD)/fuzz/corpus-heap
 	$(BUILD)/fuzz/fuzz_pmm -max_total_time=$(FUZZ_SECONDS) $(BUILD)/fuzz/corpus-pmm
+	$(BUILD)/fuzz/fuzz_heap -max_total_time=$(FUZZ_SECONDS) $(BUILD)/fuzz/corpus-heap
 
 # ---- Benchmarks (measurements, not tests) ----
 BENCH_CFLAGS := -DPAGODA_HOST -std=gnu11 -O2 -g -Wall -Wextra -Werror -Iinclude -Iarch/x86/include
@@ -172,7 +178,7 @@ debug: deps
 	$(QEMU) $(QEMU_RUN_FLAGS) -s -S -kernel $(BUILD)/pagoda.elf -append "$(CMDLINE)"
 
 test: deps
-	@$(MAKE) --no-print-directory all iso $(BUILD)/host/unit-tests $(BUILD)/fuzz/fuzz_pmm
+	@$(MAKE) --no-print-directory all iso $(BUILD)/host/unit-tests $(BUILD)/fuzz/fuzz_pmm $(BUILD)/fuzz/fuzz_heap
 	@bash tools/test.sh
 
 clean:

@@ -86,13 +86,16 @@ layer_host() {
 # A short fixed-seed pass of each libFuzzer harness: the same inputs every
 # time, so a failure here is reproducible (`make fuzz` runs long).
 layer_fuzz() {
-	local log=$LOGS/fuzz-pmm.log
-	if "$BUILD/fuzz/fuzz_pmm" -seed=1 -runs=4000 > "$log" 2>&1; then
-		pass
-	else
-		fail "fuzz pmm: the harness crashed (log: $log)"
-		tail -n 20 "$log" | sed 's/^/    /'
-	fi
+	local name log
+	for name in pmm heap; do
+		log=$LOGS/fuzz-$name.log
+		if "$BUILD/fuzz/fuzz_$name" -seed=1 -runs=4000 > "$log" 2>&1; then
+			pass
+		else
+			fail "fuzz $name: the harness crashed (log: $log)"
+			tail -n 20 "$log" | sed 's/^/    /'
+		fi
+	done
 }
 
 layer_kernel() {
