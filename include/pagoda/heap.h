@@ -4,7 +4,7 @@
  *
  * Small requests go to one of HEAP_NR_CLASSES slab caches by size:
  *     8 16 32 64 96 128 192 256 512 1024, and "half a slab" (2032 bytes;
- *     2000 with KMEM_DEBUG), the largest size of which two fit in a frame.
+ *     2008 with KMEM_DEBUG), the largest size of which two fit in a frame.
  * Larger ones get whole frames: a contiguous block of 2^order frames up to
  * HEAP_CONTIG_MAX bytes; beyond that vmalloc (virtually contiguous, with a
  * guard page), or contiguous frames up to 4 MiB when the heap has no
