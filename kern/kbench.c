@@ -74,6 +74,18 @@ static void bench_kmalloc(size_t size)
 	report(what, tf - base, 200 * BATCH);
 }
 
+/* Map and unmap the page at BENCH_VA 1000 times. */
+static void bench_map_unmap(struct pmap *p, paddr_t pa, const char *what)
+{
+	uint64_t t0 = rdtsc();
+
+	for (int i = 0; i < 1000; i++) {
+		pmap_enter(p, BENCH_VA, pa, VM_PROT_RW, PMAP_USER);
+		pmap_remove(p, BENCH_VA, BENCH_VA + PAGE_SIZE);
+	}
+	report(what, rdtsc() - t0, 1000);
+}
+
 /* Map and unmap pages in an active user pmap, as a process would see it. */
 static void bench_pmap(void)
 {
@@ -85,19 +97,9 @@ static void bench_pmap(void)
 		return;
 	pmap_activate(&p);
 	pmap_enter(&p, BENCH_VA + PAGE_SIZE, pa, VM_PROT_RW, PMAP_USER);       /* keeps the table */
-	t0 = rdtsc();
-	for (int i = 0; i < 1000; i++) {
-		pmap_enter(&p, BENCH_VA, pa, VM_PROT_RW, PMAP_USER);
-		pmap_remove(&p, BENCH_VA, BENCH_VA + PAGE_SIZE);
-	}
-	report("map+unmap one page (page table kept)", rdtsc() - t0, 1000);
+	bench_map_unmap(&p, pa, "map+unmap one page (page table kept)");
 	pmap_remove(&p, BENCH_VA + PAGE_SIZE, BENCH_VA + 2 * PAGE_SIZE);
-	t0 = rdtsc();
-	for (int i = 0; i < 1000; i++) {
-		pmap_enter(&p, BENCH_VA, pa, VM_PROT_RW, PMAP_USER);
-		pmap_remove(&p, BENCH_VA, BENCH_VA + PAGE_SIZE);
-	}
-	report("map+unmap one page (table made and freed)", rdtsc() - t0, 1000);
+	bench_map_unmap(&p, pa, "map+unmap one page (table made and freed)");
 	singles = pmap_stats.tlb_single;
 	fulls = pmap_stats.tlb_full;
 	t0 = rdtsc();

@@ -80,6 +80,18 @@ int memcmp(const void *a, const void *b, size_t n)
 	return 0;
 }
 
+/* The first of n bytes at p that is not c (as Linux's memchr_inv), or
+ * NULL if all are: how the heap checks poison and red zones. */
+void *memchr_inv(const void *p, int c, size_t n)
+{
+	const unsigned char *b = p;
+
+	for (; n; n--, b++)
+		if (*b != (unsigned char)c)
+			return (void *)b;
+	return NULL;
+}
+
 size_t strlen(const char *s)
 {
 	const char *p = s;

@@ -58,6 +58,12 @@ static unsigned order_for(size_t size)
 	return order;
 }
 
+/* Whether p lies in the heap's vmalloc window. */
+static bool in_vmalloc(const struct heap *h, const void *p)
+{
+	return h->vm && vmalloc_owns(h->vm, (vaddr_t)(uintptr_t)p);
+}
+
 static void *vmalloc_block(struct heap *h, size_t size)
 {
 	vaddr_t va;
@@ -82,10 +88,8 @@ static __attribute__((noinline)) void *large_alloc(struct heap *h, size_t size)
 	page->flags = PAGE_FLAG_KMALLOC;
 	page->priv[0] = (uint32_t)size;
 	p = h->env->phys_to_virt(pmm_page_to_pa(h->env->pmm, page));
-	if (h->debug) {
-		memset(p, POISON_INUSE, size);
-		memset(p + size, RED_ACTIVE, ((size_t)PAGE << order) - size);
-	}
+	if (h->debug)
+		kmem_debug_fill(p, 0, size, (size_t)PAGE << order);
 	h->large_blocks++;
 	h->large_pages += 1u << order;
 	return p;
@@ -94,9 +98,7 @@ static __attribute__((noinline)) void *large_alloc(struct heap *h, size_t size)
 /* The struct page of a large frame block at p, or panic. */
 static struct page *large_page(struct heap *h, const void *p, void *caller)
 {
-	struct pmm *pmm = h->env->pmm;
-	uint64_t pfn = h->env->virt_to_phys(p) >> PMM_PAGE_SHIFT;
-	struct page *page = pfn - pmm->base_pfn < pmm->npages ? pmm_pfn_to_page(pmm, (uint32_t)pfn) : NULL;
+	struct page *page = heap_env_page(h->env, p);
 
 	if (!page || page->state != PAGE_ALLOCATED || !(page->flags & PAGE_FLAG_KMALLOC))
 		panic("kfree: invalid or double free of %p by %pS: not an allocated heap block", p, caller);
@@ -108,7 +110,7 @@ static __attribute__((noinline)) void large_free(struct heap *h, void *p, void *
 	struct page *page;
 	size_t req, bytes;
 
-	if (h->vm && vmalloc_owns(h->vm, (vaddr_t)(uintptr_t)p)) {
+	if (in_vmalloc(h, p)) {
 		if (vmalloc_free(h->vm, (vaddr_t)(uintptr_t)p) != 0)
 			panic("kfree: invalid or double free of %p by %pS: no vmalloc area starts there",
 			      p, caller);
@@ -118,12 +120,12 @@ static __attribute__((noinline)) void large_free(struct heap *h, void *p, void *
 	req = page->priv[0];
 	bytes = (size_t)PAGE << page->order;
 	if (h->debug) {
-		const uint8_t *b = p;
+		const uint8_t *bad = memchr_inv((uint8_t *)p + req, RED_ACTIVE, bytes - req);
 
-		for (size_t i = req; i < bytes; i++)
-			if (b[i] != RED_ACTIVE)
-				panic("kfree: buffer overrun: the %zu-byte block %p was written at offset %zu "
-				      "past its end; found when %pS freed it", req, p, i, caller);
+		if (bad)
+			panic("kfree: buffer overrun: the %zu-byte block %p was written at offset %zu "
+			      "past its end; found when %pS freed it", req, p,
+			      (size_t)(bad - (const uint8_t *)p), caller);
 		memset(p, POISON_FREE, bytes);
 	}
 	h->large_blocks--;
@@ -171,7 +173,7 @@ size_t heap_size(struct heap *h, const void *p)
 
 		return slab_obj_req(c, p);
 	}
-	if (h->vm && vmalloc_owns(h->vm, (vaddr_t)(uintptr_t)p))
+	if (in_vmalloc(h, p))
 		return vmalloc_size(h->vm, (vaddr_t)(uintptr_t)p);
 	page = large_page(h, p, __builtin_return_address(0));
 	return h->debug ? page->priv[0] : (size_t)PAGE << page->order;
@@ -191,17 +193,14 @@ static bool resize_in_place(struct heap *h, void *p, size_t size)
 		slab_resize(c, p, size);
 		return true;
 	}
-	if (h->vm && vmalloc_owns(h->vm, (vaddr_t)(uintptr_t)p))
+	if (in_vmalloc(h, p))
 		return false;   /* vmalloc areas always move */
 	page = large_page(h, p, __builtin_return_address(0));
 	bytes = (size_t)PAGE << page->order;
 	if (size > bytes || size <= h->slab_max)
 		return false;
-	if (h->debug) {
-		if (size > page->priv[0])
-			memset((uint8_t *)p + page->priv[0], POISON_INUSE, size - page->priv[0]);
-		memset((uint8_t *)p + size, RED_ACTIVE, bytes - size);
-	}
+	if (h->debug)
+		kmem_debug_fill(p, page->priv[0], size, bytes);
 	page->priv[0] = (uint32_t)size;
 	return true;
 }

@@ -141,8 +141,7 @@ static struct slab *slab_create(struct kmem_cache *c)
 /* Give an empty slab's frame back. */
 static void slab_destroy(struct kmem_cache *c, struct slab *s)
 {
-	struct page *page = pmm_pfn_to_page(c->env->pmm,
-					    (uint32_t)(c->env->virt_to_phys(s) >> PMM_PAGE_SHIFT));
+	struct page *page = heap_env_page(c->env, s);
 
 	list_unlink(&c->partial, s);
 	c->nr_partial--;
@@ -154,32 +153,35 @@ static void slab_destroy(struct kmem_cache *c, struct slab *s)
 
 /* ---- debug checks ---- */
 
-/* The first byte in [p, p + n) that is not `val`, or -1. */
-static long first_mismatch(const void *p, size_t n, uint8_t val)
-{
-	const uint8_t *b = p;
-
-	for (size_t i = 0; i < n; i++)
-		if (b[i] != val)
-			return (long)i;
-	return -1;
-}
-
 static bool red_is(const struct slab_debug *d, uint8_t val)
 {
-	return first_mismatch(d->red, sizeof(d->red), val) < 0;
+	return memchr_inv(d->red, val, sizeof(d->red)) == NULL;
+}
+
+/* Whether a free object's bytes after its link are all still POISON_FREE;
+ * *bad gets the first that is not. */
+static bool poison_intact(const struct kmem_cache *c, const void *obj, const uint8_t **bad)
+{
+	*bad = memchr_inv((const uint8_t *)obj + FREE_LINK_SIZE, POISON_FREE, c->obj_size - FREE_LINK_SIZE);
+	return *bad == NULL;
+}
+
+void kmem_debug_fill(void *obj, size_t from, size_t req, size_t cap)
+{
+	if (req > from)
+		memset((uint8_t *)obj + from, POISON_INUSE, req - from);
+	memset((uint8_t *)obj + req, RED_ACTIVE, cap - req);
 }
 
 /* Taking a free object: it must be as debug_mark_free left it. */
 static void debug_check_free_obj(struct kmem_cache *c, void *obj, const char *when)
 {
 	struct slab_debug *d = obj_debug(c, obj);
-	long off = first_mismatch((uint8_t *)obj + FREE_LINK_SIZE, c->obj_size - FREE_LINK_SIZE,
-				  POISON_FREE);
+	const uint8_t *bad;
 
-	if (off >= 0)
+	if (!poison_intact(c, obj, &bad))
 		panic("%s: use after free: object %p was written at offset %ld after it was freed "
-		      "(freed by %pS, found %s)", c->name, obj, off + (long)FREE_LINK_SIZE,
+		      "(freed by %pS, found %s)", c->name, obj, (long)(bad - (const uint8_t *)obj),
 		      d->free_caller, when);
 	if (!red_is(d, RED_INACTIVE))
 		panic("%s: red zone after free object %p overwritten (freed by %pS, found %s)",
@@ -191,8 +193,7 @@ static void debug_alloc(struct kmem_cache *c, void *obj, size_t req, void *calle
 	struct slab_debug *d = obj_debug(c, obj);
 
 	debug_check_free_obj(c, obj, "when allocating");
-	memset(obj, POISON_INUSE, req);
-	memset((uint8_t *)obj + req, RED_ACTIVE, c->obj_size - req);
+	kmem_debug_fill(obj, 0, req, c->obj_size);
 	memset(d->red, RED_ACTIVE, sizeof(d->red));
 	d->req = (uint32_t)req;
 	d->alloc_caller = caller;
@@ -203,21 +204,32 @@ static void debug_free(struct kmem_cache *c, struct slab *s, void *obj, void *ca
 {
 	uintptr_t off = (uintptr_t)obj - (uintptr_t)slab_first(s);
 	struct slab_debug *d = obj_debug(c, obj);
-	long bad;
 
 	if ((uintptr_t)obj < (uintptr_t)slab_first(s) || off % c->slot || off / c->slot >= c->per_slab)
 		panic("%s: invalid free of %p by %pS: not the start of an object", c->name, obj, caller);
 	if (red_is(d, RED_INACTIVE))
 		panic("%s: double free of object %p by %pS (allocated by %pS, already freed by %pS)",
 		      c->name, obj, caller, d->alloc_caller, d->free_caller);
-	bad = first_mismatch((uint8_t *)obj + d->req, c->obj_size - d->req, RED_ACTIVE);
-	if (!red_is(d, RED_ACTIVE) || bad >= 0)
+	if (!red_is(d, RED_ACTIVE) || memchr_inv((uint8_t *)obj + d->req, RED_ACTIVE, c->obj_size - d->req))
 		panic("%s: buffer overrun: object %p (%u bytes asked for, allocated by %pS) was written "
 		      "past its end; found when %pS freed it", c->name, obj, d->req, d->alloc_caller, caller);
 	debug_mark_free(c, obj, caller);
 }
 
 /* ---- allocation and freeing ---- */
+
+/* Take the first free object of s, moving s to the full list if that
+ * was its last; both allocation paths run this, interrupts masked. */
+static inline void *slab_pop(struct kmem_cache *c, struct slab *s)
+{
+	void *obj = s->free;
+
+	s->free = *(void **)obj;
+	if (unlikely(++s->inuse == c->per_slab))
+		partial_to_full(c, s);
+	c->inuse++;
+	return obj;
+}
 
 /* The slow path: debug checks, or a new slab first. */
 static __attribute__((noinline)) void *alloc_slow(struct kmem_cache *c, size_t req, void *caller)
@@ -228,13 +240,9 @@ static __attribute__((noinline)) void *alloc_slow(struct kmem_cache *c, size_t r
 
 	if (!s && !(s = slab_create(c)))
 		goto out;
-	obj = s->free;
-	s->free = *(void **)obj;
-	if (++s->inuse == c->per_slab)
-		partial_to_full(c, s);
+	obj = slab_pop(c, s);
 	if (c->debug)
 		debug_alloc(c, obj, req, caller);
-	c->inuse++;
 out:
 	irq_restore(irq);
 	return obj;
@@ -251,11 +259,7 @@ void *__regparm slab_alloc(struct kmem_cache *c, size_t req, void *caller)
 		irq_restore(irq);
 		return alloc_slow(c, req, caller);
 	}
-	obj = s->free;
-	s->free = *(void **)obj;
-	if (unlikely(++s->inuse == c->per_slab))
-		partial_to_full(c, s);
-	c->inuse++;
+	obj = slab_pop(c, s);
 	irq_restore(irq);
 	return obj;
 }
@@ -273,9 +277,9 @@ static __attribute__((noinline)) void free_slow(struct kmem_cache *c, struct sla
  * magic could in principle be forged by data)? */
 static void debug_check_slab_frame(struct kmem_cache *c, struct slab *s, void *obj, void *caller)
 {
-	struct page *page = pmm_pfn_to_page(c->env->pmm, (uint32_t)(c->env->virt_to_phys(s) >> PMM_PAGE_SHIFT));
+	struct page *page = heap_env_page(c->env, s);
 
-	if (!(page->flags & PAGE_FLAG_SLAB))
+	if (!page || !(page->flags & PAGE_FLAG_SLAB))
 		panic("%s: invalid free of %p by %pS: its frame is not a slab", c->name, obj, caller);
 }
 
@@ -338,9 +342,7 @@ void slab_resize(struct kmem_cache *c, void *obj, size_t req)
 
 	if (!c->debug)
 		return;
-	if (req > d->req)
-		memset((uint8_t *)obj + d->req, POISON_INUSE, req - d->req);
-	memset((uint8_t *)obj + req, RED_ACTIVE, c->obj_size - req);
+	kmem_debug_fill(obj, d->req, req, c->obj_size);
 	d->req = (uint32_t)req;
 }
 
@@ -431,6 +433,7 @@ int kmem_cache_destroy(struct kmem_cache *c)
  * boundaries, no loop) and, with debug, every free object's poison. */
 static int check_slab(const struct kmem_cache *c, struct slab *s, bool full, char *why, size_t size)
 {
+	const uint8_t *bad;
 	uint32_t nfree = 0;
 
 	CHECK(s->magic == SLAB_MAGIC && s->cache == c, "%s: slab %p has a bad header", c->name, (void *)s);
@@ -444,8 +447,7 @@ static int check_slab(const struct kmem_cache *c, struct slab *s, bool full, cha
 		      off / c->slot < c->per_slab, "%s: slab %p free list points at %p", c->name,
 		      (void *)s, (void *)o);
 		CHECK(++nfree <= c->per_slab, "%s: slab %p free list loops", c->name, (void *)s);
-		CHECK(!c->debug || (first_mismatch(o + FREE_LINK_SIZE, c->obj_size - FREE_LINK_SIZE,
-						   POISON_FREE) < 0 && red_is(obj_debug(c, o), RED_INACTIVE)),
+		CHECK(!c->debug || (poison_intact(c, o, &bad) && red_is(obj_debug(c, o), RED_INACTIVE)),
 		      "%s: free object %p was written after it was freed", c->name, (void *)o);
 	}
 	CHECK(nfree + s->inuse == c->per_slab, "%s: slab %p has %u free and %u in use, not %u",

@@ -34,6 +34,15 @@ struct heap_env {
 	paddr_t (*virt_to_phys)(const void *va);
 };
 
+/* The struct page of the frame that env maps at va, or NULL if va lies
+ * outside env's frames. */
+static inline struct page *heap_env_page(const struct heap_env *env, const void *va)
+{
+	uint64_t pfn = env->virt_to_phys(va) >> PMM_PAGE_SHIFT;
+
+	return pfn - env->pmm->base_pfn < env->pmm->npages ? pmm_pfn_to_page(env->pmm, (uint32_t)pfn) : NULL;
+}
+
 #define KMEM_ALIGN      8               /* every object's alignment */
 #define KMEM_NAME_MAX   24
 #define KMEM_DEBUG      0x1             /* red zones, poison, owner records */
@@ -87,6 +96,11 @@ int kmem_cache_destroy(struct kmem_cache *c);
  * zone intact. Returns 0, or -EINVAL with the reason written to why.
  */
 int kmem_cache_check(const struct kmem_cache *c, char *why, size_t size);
+
+/* KMEM_DEBUG's marking of an allocated object or block of cap bytes whose
+ * size asked for is now req (and was from): bytes [from, req) become
+ * POISON_INUSE, the slack [req, cap) RED_ACTIVE. */
+void kmem_debug_fill(void *obj, size_t from, size_t req, size_t cap);
 
 /* The largest object size of which `n` fit in one slab (with flags). */
 uint32_t kmem_max_size(unsigned n, unsigned flags);

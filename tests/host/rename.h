@@ -10,6 +10,7 @@
 #define memmove  pg_memmove
 #define memset   pg_memset
 #define memcmp   pg_memcmp
+#define memchr_inv pg_memchr_inv
 #define strlen   pg_strlen
 #define strnlen  pg_strnlen
 #define strcmp   pg_strcmp

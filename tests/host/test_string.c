@@ -105,3 +105,17 @@ KTEST(string_memcpy_memset_every_alignment)
 				KT_ASSERT(memcmp(dst, ref, sizeof(dst)) == 0);
 			}
 }
+
+KTEST(string_memchr_inv_finds_first_other_byte)
+{
+	unsigned char b[16];
+
+	memset(b, 0x6b, sizeof(b));
+	KT_ASSERT(memchr_inv(b, 0x6b, sizeof(b)) == NULL);
+	KT_ASSERT(memchr_inv(b, 0x6b, 0) == NULL);
+	b[9] = 0;
+	b[12] = 1;
+	KT_ASSERT(memchr_inv(b, 0x6b, sizeof(b)) == b + 9);
+	KT_ASSERT(memchr_inv(b, 0x16b, sizeof(b)) == b + 9);   /* c as unsigned char */
+	KT_ASSERT(memchr_inv(b, 0x6b, 9) == NULL);
+}
