@@ -22,21 +22,15 @@
 struct pmm kernel_pmm;
 struct page_alloc_boot page_alloc_boot;
 
+/* The allocator masks interrupts itself (mm/pmm.c). */
 struct page *page_alloc(unsigned order, unsigned flags)
 {
-	uint32_t irq = irq_save();
-	struct page *p = pmm_alloc_pages(&kernel_pmm, order, flags);
-
-	irq_restore(irq);
-	return p;
+	return pmm_alloc_pages(&kernel_pmm, order, flags);
 }
 
 void page_free(struct page *page, unsigned order)
 {
-	uint32_t irq = irq_save();
-
 	pmm_free_pages(&kernel_pmm, page, order);
-	irq_restore(irq);
 }
 
 /* The physical ranges that must never be handed out, sorted by start. */

@@ -21,6 +21,7 @@
  * PMM_CACHE_HIGH frames and gives PMM_CACHE_BATCH back when it overflows.
  */
 #include <pagoda/pmm.h>
+#include <pagoda/irq.h>
 #include <pagoda/kernel.h>
 #include <pagoda/string.h>
 
@@ -226,17 +227,19 @@ static uint32_t zone_alloc(struct pmm *pmm, struct zone *z, unsigned order)
 
 struct page *pmm_alloc_pages(struct pmm *pmm, unsigned order, unsigned flags)
 {
-	uint32_t pfn = PFN_NONE;
+	uint32_t pfn = PFN_NONE, irq;
 	struct page *p;
 
 	if (order > PMM_MAX_ORDER)
 		return NULL;
+	irq = irq_save();
 	/* High memory first for those who can use it, keeping the scarcer
 	 * directly mapped frames for the kernel's own data. */
 	if (flags & PMM_ANY)
 		pfn = zone_alloc(pmm, &pmm->zones[ZONE_HIGH], order);
 	if (pfn == PFN_NONE)
 		pfn = zone_alloc(pmm, &pmm->zones[ZONE_LOW], order);
+	irq_restore(irq);
 	if (pfn == PFN_NONE)
 		return NULL;
 	p = pmm_pfn_to_page(pmm, pfn);
@@ -281,21 +284,32 @@ static void check_free(struct pmm *pmm, struct page *page, unsigned order, void 
 void pmm_free_pages(struct pmm *pmm, struct page *page, unsigned order)
 {
 	struct zone *z;
-	uint32_t pfn;
+	uint32_t pfn, irq;
 
 	check_free(pmm, page, order, __builtin_return_address(0));
 	z = page_zone(pmm, page);
 	pfn = pmm_page_to_pfn(pmm, page);
 	page->refcount = 0;
+	irq = irq_save();
 	z->free_pages += 1u << order;
 	if (order == 0) {
 		cache_push(pmm, z, pfn);
 		if (z->cache_count > PMM_CACHE_HIGH)
 			cache_drain(pmm, z, PMM_CACHE_BATCH);
-		return;
+	} else {
+		page->state = PAGE_TAIL;
+		buddy_free(pmm, z, pfn, order);
 	}
-	page->state = PAGE_TAIL;
-	buddy_free(pmm, z, pfn, order);
+	irq_restore(irq);
+}
+
+void pmm_page_put(struct pmm *pmm, struct page *page)
+{
+	if (page->state != PAGE_ALLOCATED || page->refcount == 0)
+		panic("pmm_page_put: frame %#x is not in use (state %u, refcount %u), called from %p",
+		      pmm_page_to_pfn(pmm, page), page->state, page->refcount, __builtin_return_address(0));
+	if (--page->refcount == 0)
+		pmm_free_pages(pmm, page, page->order);
 }
 
 uint64_t pmm_free_count(const struct pmm *pmm)

@@ -8,11 +8,28 @@
  *
  * Each page table's count of present entries lives in the metadata of its
  * frame (struct page priv[0]): when it drops to zero the table is freed.
+ * Its refcount counts the pmaps whose directory points at it (pmap_fork).
+ *
+ * Shared page tables: a user directory entry is writable while its table is
+ * this pmap's alone, and read-only from the fork that shared it until the
+ * pmap next changes something through it (pt_own). A managed PTE holds one
+ * reference on its frame per page table, not per pmap, so a shared table's
+ * frames need no bookkeeping until it is copied.
+ *
+ * VM_PROT_NONE keeps an entry and its frame but clears its present bit
+ * (PTE_SW_NOACCESS marks it, as Linux's _PAGE_PROTNONE), so mprotect to
+ * PROT_NONE and back loses no data. An entry "in use" is present or so kept.
  *
  * TLB rules: a PTE that was not present cannot be cached, so making one
  * present needs no invalidation. Changing or clearing a present one does,
  * if the pmap is active or the entry is global; an operation that would
  * need more than PMAP_TLB_FLUSH_THRESHOLD invlpgs flushes everything once.
+ * Replacing a directory entry of an active pmap flushes everything too.
+ *
+ * A frame whose last managed mapping goes is freed at once, before the TLB
+ * invalidations of the same operation: safe on one CPU, where nothing runs
+ * user code or allocates it in between. SMP would have to defer the frees
+ * until after the shootdown, as Linux's mmu_gather does.
  */
 #include <pagoda/pmap.h>
 #include <pagoda/errno.h>
@@ -48,7 +65,14 @@ static uint32_t prot_to_pte(vm_prot_t prot, unsigned flags)
 		pte |= PTE_PCD | PTE_PWT;
 	if (flags & PMAP_WIRED)
 		pte |= PTE_SW_WIRED;
+	if (flags & PMAP_MANAGED)
+		pte |= PTE_SW_MANAGED;
 	return pte;
+}
+
+static bool pte_in_use(uint32_t pte)
+{
+	return (pte & (PTE_P | PTE_SW_NOACCESS)) != 0;
 }
 
 /* 32-bit paging has no execute-disable: whatever is readable is executable. */
@@ -65,6 +89,25 @@ static struct page *pt_page(const struct pmap *pmap, uint32_t pde)
 static uint32_t *pt_entries(const struct pmap *pmap, uint32_t pde)
 {
 	return pmap->env->phys_to_virt(pde & PTE_FRAME_MASK);
+}
+
+/* The frame a PTE maps. */
+static struct page *pte_frame(const struct pmap *pmap, uint32_t pte)
+{
+	return pmm_pfn_to_page(pmap->env->pmm, pte >> PAGE_SHIFT);
+}
+
+/* A present PTE is going away: drop its frame reference if it holds one. */
+static void pte_release(struct pmap *pmap, uint32_t pte)
+{
+	if (pte & PTE_SW_MANAGED)
+		pmm_page_put(pmap->env->pmm, pte_frame(pmap, pte));
+}
+
+static void tlb_flush_all(const struct pmap *pmap)
+{
+	pmap->env->tlb_flush();
+	pmap_stats.tlb_full++;
 }
 
 /* The kernel half is kernel_pmap's alone; the user half never is. */
@@ -99,8 +142,7 @@ static void tlb_note(const struct pmap *pmap, struct tlb_batch *b, vaddr_t va, u
 static void tlb_finish(const struct pmap *pmap, struct tlb_batch *b)
 {
 	if (b->flush_all) {
-		pmap->env->tlb_flush();
-		pmap_stats.tlb_full++;
+		tlb_flush_all(pmap);
 		return;
 	}
 	for (unsigned i = 0; i < b->n; i++)
@@ -125,7 +167,92 @@ static int pt_create(struct pmap *pmap, uint32_t *pde, uint32_t pde_bits)
 	return 0;
 }
 
-/* The PTE for va, creating its page table if needed: 0 or -ENOMEM. */
+/*
+ * The table behind pd[pdx], which other pmaps share, becomes this pmap's
+ * own copy: every entry read-only (its frame is now mapped by two tables)
+ * and a reference taken on each managed frame. 0 or -ENOMEM (unchanged).
+ */
+static int pt_copy(struct pmap *pmap, uint32_t pdx)
+{
+	uint32_t old_pde = pmap->pd[pdx], new_pde, *src, *dst;
+	struct page *old = pt_page(pmap, old_pde);
+	int err = pt_create(pmap, &new_pde, PTE_P | PTE_W | PTE_U);
+
+	if (err)
+		return err;
+	src = pt_entries(pmap, old_pde);
+	dst = pt_entries(pmap, new_pde);
+	for (uint32_t i = 0; i < PT_ENTRIES; i++) {
+		if (!pte_in_use(src[i]))
+			continue;
+		if (src[i] & PTE_SW_MANAGED)
+			pmm_page_get(pte_frame(pmap, src[i]));
+		dst[i] = src[i] & ~(uint32_t)PTE_W;
+	}
+	pt_page(pmap, new_pde)->priv[0] = old->priv[0];
+	old->refcount--;
+	pmap->pd[pdx] = new_pde;
+	if (pmap->active)
+		tlb_flush_all(pmap);
+	pmap_stats.pt_copied++;
+	return 0;
+}
+
+/*
+ * The table behind pd[pdx] was shared and every other pmap has let go of
+ * it: take it back. An entry stays writable only if its frame is mapped by
+ * no other table (copies made from this one while it was shared hold
+ * references too). Permissions only grow here: no TLB entry goes stale.
+ */
+static void pt_reclaim(struct pmap *pmap, uint32_t pdx)
+{
+	uint32_t *pt = pt_entries(pmap, pmap->pd[pdx]);
+	const uint32_t writable = PTE_P | PTE_W | PTE_SW_MANAGED;
+
+	for (uint32_t i = 0; i < PT_ENTRIES; i++)
+		if ((pt[i] & writable) == writable && pte_frame(pmap, pt[i])->refcount > 1)
+			pt[i] &= ~(uint32_t)PTE_W;
+	pmap->pd[pdx] |= PTE_W;
+	pmap_stats.pt_reclaimed++;
+}
+
+/* Make the table behind user entry pd[pdx] (if any) this pmap's alone
+ * before anything changes through it: 0, or -ENOMEM with nothing changed. */
+static int pt_own(struct pmap *pmap, uint32_t pdx)
+{
+	uint32_t pde = pmap->pd[pdx];
+
+	if (pmap->kernel || !(pde & PTE_P) || (pde & PTE_W))
+		return 0;
+	if (pt_page(pmap, pde)->refcount > 1)
+		return pt_copy(pmap, pdx);
+	pt_reclaim(pmap, pdx);
+	return 0;
+}
+
+/* Let go of the table behind user entry pd[pdx]: drop this pmap's share,
+ * and if it was the last one, every entry's reference and the table. */
+static void pt_release(struct pmap *pmap, uint32_t pdx)
+{
+	uint32_t pde = pmap->pd[pdx], *pt = pt_entries(pmap, pde);
+	struct page *ptp = pt_page(pmap, pde);
+
+	pmap->pd[pdx] = 0;
+	pmap->npts--;
+	if (--ptp->refcount > 0)
+		return;
+	for (uint32_t i = 0; i < PT_ENTRIES && ptp->priv[0] > 0; i++) {
+		if (pte_in_use(pt[i])) {
+			pte_release(pmap, pt[i]);
+			ptp->priv[0]--;
+		}
+	}
+	pmm_free_pages(pmap->env->pmm, ptp, 0);
+	pmap_stats.pt_free++;
+}
+
+/* The PTE for va, creating its page table if needed, or copying it if it
+ * is shared: 0 or -ENOMEM. */
 static int pte_lookup_or_create(struct pmap *pmap, vaddr_t va, uint32_t **ptep)
 {
 	uint32_t *pde = &pmap->pd[PDX(va)];
@@ -133,6 +260,9 @@ static int pte_lookup_or_create(struct pmap *pmap, vaddr_t va, uint32_t **ptep)
 
 	if (*pde & PDE_PS)
 		panic("pmap_enter: %#lx lies in a 4 MiB page", (unsigned long)va);
+	err = pt_own(pmap, PDX(va));
+	if (err)
+		return err;
 	if (!(*pde & PTE_P)) {
 		if (pmap->kernel)       /* kernel tables are all made at boot: shared */
 			panic("pmap_enter: no kernel page table for %#lx", (unsigned long)va);
@@ -150,15 +280,9 @@ static int pte_lookup_or_create(struct pmap *pmap, vaddr_t va, uint32_t **ptep)
 static void pt_free_if_empty(struct pmap *pmap, uint32_t pdx)
 {
 	uint32_t pde = pmap->pd[pdx];
-	struct page *pt;
 
-	if (pmap->kernel || !(pde & PTE_P) || pt_page(pmap, pde)->priv[0] != 0)
-		return;
-	pt = pt_page(pmap, pde);
-	pmap->pd[pdx] = 0;
-	pmm_free_pages(pmap->env->pmm, pt, 0);
-	pmap->npts--;
-	pmap_stats.pt_free++;
+	if (!pmap->kernel && (pde & PTE_P) && pt_page(pmap, pde)->priv[0] == 0)
+		pt_release(pmap, pdx);
 }
 
 int pmap_enter(struct pmap *pmap, vaddr_t va, paddr_t pa, vm_prot_t prot, unsigned flags)
@@ -174,20 +298,37 @@ int pmap_enter(struct pmap *pmap, vaddr_t va, paddr_t pa, vm_prot_t prot, unsign
 		return err;
 	old = *pte;
 	*pte = (uint32_t)pa | prot_to_pte(prot, flags);
-	if (!(old & PTE_P)) {
+	if (flags & PMAP_MANAGED)       /* first, in case old maps the same frame */
+		pmm_page_get(pte_frame(pmap, *pte));
+	if (!pte_in_use(old)) {
 		pt_page(pmap, pmap->pd[PDX(va)])->priv[0]++;
-	} else if (old != *pte && tlb_may_cache(pmap, old)) {
+		return 0;
+	}
+	if (old != *pte && tlb_may_cache(pmap, old)) {
 		pmap->env->tlb_invalidate(va);
 		pmap_stats.tlb_single++;
 	}
+	pte_release(pmap, old);
 	return 0;
 }
 
+/* What pte_range_update does to each entry in use. */
+#define PT_REMOVE       ((vm_prot_t)-1)         /* clear it (else: the new protection) */
+
+/* An entry in use, given protection prot: kept but not present for NONE. */
+static uint32_t pte_reprotect(uint32_t pte, vm_prot_t prot)
+{
+	pte &= ~(uint32_t)(PTE_P | PTE_W | PTE_SW_NOACCESS);
+	if (prot == VM_PROT_NONE)
+		return pte | PTE_SW_NOACCESS;
+	return pte | PTE_P | ((prot & VM_PROT_WRITE) ? PTE_W : 0);
+}
+
 /*
- * Within one page table, clear (prot NONE) or re-protect every present
- * PTE for [va, end), noting what the TLB may still hold.
+ * Within one page table, clear (PT_REMOVE) or re-protect every PTE in use
+ * for [va, end), noting what the TLB may still hold.
  */
-static void pt_update(struct pmap *pmap, struct tlb_batch *b, uint64_t va, uint64_t end, vm_prot_t prot)
+static void pt_update(struct pmap *pmap, struct tlb_batch *b, uint64_t va, uint64_t end, vm_prot_t op)
 {
 	uint32_t pde = pmap->pd[PDX(va)], *pt = pt_entries(pmap, pde);
 	struct page *ptp = pt_page(pmap, pde);
@@ -195,54 +336,95 @@ static void pt_update(struct pmap *pmap, struct tlb_batch *b, uint64_t va, uint6
 	for (; va < end; va += PAGE_SIZE) {
 		uint32_t *pte = &pt[PTX(va)], old = *pte;
 
-		if (!(old & PTE_P))
+		if (!pte_in_use(old))
 			continue;
-		if (prot == VM_PROT_NONE)
-			*pte = 0;
-		else
-			*pte = (old & ~(uint32_t)PTE_W) | ((prot & VM_PROT_WRITE) ? PTE_W : 0);
+		*pte = op == PT_REMOVE ? 0 : pte_reprotect(old, op);
 		if (*pte == old)
 			continue;
-		if (prot == VM_PROT_NONE)
+		if (op == PT_REMOVE) {
 			ptp->priv[0]--;
+			pte_release(pmap, old);
+		}
 		tlb_note(pmap, b, (vaddr_t)va, old);
 	}
 }
 
-/* pt_update over [sva, eva), one directory entry at a time; entries with
- * no page table are skipped whole, and tables left empty are freed. */
-static void pte_range_update(struct pmap *pmap, vaddr_t sva, vaddr_t eva, vm_prot_t prot)
+/*
+ * pt_update over [sva, eva), one directory entry at a time; entries with
+ * no page table are skipped whole, and tables left empty are freed. A
+ * shared table being unmapped whole is let go of; one changed in part is
+ * copied first. Returns 0 or -ENOMEM (from the copy; see pmap_remove).
+ */
+static int pte_range_update(struct pmap *pmap, vaddr_t sva, vaddr_t eva, vm_prot_t op)
 {
 	struct tlb_batch b;
+	int err = 0;
 
 	b.n = 0;                /* (not the whole array: this is a hot path) */
 	b.flush_all = false;
 
 	for (uint64_t va = sva, next; va < eva; va = next) {
-		uint32_t pdx = PDX(va);
+		uint32_t pdx = PDX(va), pde = pmap->pd[pdx];
 
 		next = MIN((va & ~(PDE_SPAN - 1)) + PDE_SPAN, (uint64_t)eva);
-		if (pmap->pd[pdx] & PDE_PS)
+		if (pde & PDE_PS)
 			panic("pmap: %#llx lies in a 4 MiB page, which pmap_remove/protect do not split",
 			      (unsigned long long)va);
-		if (!(pmap->pd[pdx] & PTE_P))
+		if (!(pde & PTE_P))
 			continue;
-		pt_update(pmap, &b, va, next, prot);
+		if (!pmap->kernel && !(pde & PTE_W) && op == PT_REMOVE && next - va == PDE_SPAN) {
+			pt_release(pmap, pdx);
+			b.flush_all |= pmap->active;
+			continue;
+		}
+		err = pt_own(pmap, pdx);
+		if (err)
+			break;
+		pt_update(pmap, &b, va, next, op);
 		pt_free_if_empty(pmap, pdx);
 	}
 	tlb_finish(pmap, &b);
+	return err;
 }
 
-void pmap_remove(struct pmap *pmap, vaddr_t sva, vaddr_t eva)
+int pmap_remove(struct pmap *pmap, vaddr_t sva, vaddr_t eva)
 {
 	check_range(pmap, sva, eva, "pmap_remove");
-	pte_range_update(pmap, sva, eva, VM_PROT_NONE);
+	return pte_range_update(pmap, sva, eva, PT_REMOVE);
 }
 
-void pmap_protect(struct pmap *pmap, vaddr_t sva, vaddr_t eva, vm_prot_t prot)
+int pmap_protect(struct pmap *pmap, vaddr_t sva, vaddr_t eva, vm_prot_t prot)
 {
 	check_range(pmap, sva, eva, "pmap_protect");
-	pte_range_update(pmap, sva, eva, prot);
+	return pte_range_update(pmap, sva, eva, prot);
+}
+
+void pmap_fork(struct pmap *dst, struct pmap *src)
+{
+	bool changed = false;
+
+	if (dst->kernel || src->kernel || dst->npts)
+		panic("pmap_fork: needs two user pmaps, the new one empty (%u tables)", dst->npts);
+	for (uint32_t pdx = 0; pdx < KERNEL_PDX; pdx++) {
+		uint32_t pde = src->pd[pdx];
+
+		if (!(pde & PTE_P))
+			continue;
+		pt_page(src, pde)->refcount++;
+		changed |= (pde & PTE_W) != 0;
+		src->pd[pdx] = dst->pd[pdx] = pde & ~(uint32_t)PTE_W;
+		dst->npts++;
+		pmap_stats.pt_shared++;
+	}
+	if (changed && src->active)     /* it may cache writable entries */
+		tlb_flush_all(src);
+}
+
+int pmap_unshare(struct pmap *pmap, vaddr_t va)
+{
+	if (pmap->kernel || va >= KERNEL_VBASE)
+		panic("pmap_unshare: %#lx is not in a user pmap", (unsigned long)va);
+	return pt_own(pmap, PDX(va));
 }
 
 int pmap_extract(const struct pmap *pmap, vaddr_t va, paddr_t *pa, vm_prot_t *prot)
@@ -256,12 +438,13 @@ int pmap_extract(const struct pmap *pmap, vaddr_t va, paddr_t *pa, vm_prot_t *pr
 		pte = pde;
 	} else {
 		pte = pt_entries(pmap, pde)[PTX(va)];
-		if (!(pte & PTE_P))
+		if (!pte_in_use(pte))
 			return -ENOENT;
 		*pa = (pte & PTE_FRAME_MASK) | (va & (PAGE_SIZE - 1));
+		pte &= pde | ~(uint32_t)PTE_W;  /* a shared table's entries are read-only */
 	}
 	if (prot)
-		*prot = pte_to_prot(pte);
+		*prot = (pte & PTE_P) ? pte_to_prot(pte) : VM_PROT_NONE;
 	return 0;
 }
 
@@ -289,12 +472,9 @@ void pmap_fini(struct pmap *pmap)
 {
 	if (pmap->active || pmap->kernel)
 		panic("pmap_fini: the pmap is %s", pmap->active ? "active" : "the kernel's");
-	for (uint32_t pdx = 0; pdx < KERNEL_PDX; pdx++) {
-		if (pmap->pd[pdx] & PTE_P) {
-			pmm_free_pages(pmap->env->pmm, pt_page(pmap, pmap->pd[pdx]), 0);
-			pmap_stats.pt_free++;
-		}
-	}
+	for (uint32_t pdx = 0; pdx < KERNEL_PDX; pdx++)
+		if (pmap->pd[pdx] & PTE_P)
+			pt_release(pmap, pdx);
 	pmm_free_pages(pmap->env->pmm, pmm_pfn_to_page(pmap->env->pmm, (uint32_t)(pmap->pd_pa >> PAGE_SHIFT)), 0);
 	pmap->npts = 0;
 	pmap->pd = NULL;

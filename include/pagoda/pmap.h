@@ -10,7 +10,21 @@
  *
  * The kernel half (KERNEL_VBASE and up) belongs to kernel_pmap alone, and
  * its page tables exist from boot on (pmap_bootstrap), so every pmap shares
- * them by copying the directory entries once, at pmap_create.
+ * them by copying the directory entries once, at pmap_init.
+ *
+ * Managed mappings (PMAP_MANAGED, all of user space's) hold a reference on
+ * their frame's struct page: a frame's refcount counts the page tables that
+ * map it (plus any reference its other owners hold), and the pmap frees the
+ * frame when the last mapping of it goes.
+ *
+ * Fork shares page tables rather than copying them (pmap_fork): both
+ * directories point at the same tables, read-only at the directory level,
+ * so fork costs one step per page table and touches no PTE and no frame.
+ * The first change through a shared table gives the pmap its own copy,
+ * with every entry read-only and a reference on each frame it maps;
+ * copy-on-write of the frames then proceeds page by page, as usual. That
+ * copy can fail for lack of memory, which is why pmap_enter, pmap_remove
+ * and pmap_protect can all return -ENOMEM (for kernel_pmap they never do).
  */
 #ifndef PAGODA_PMAP_H
 #define PAGODA_PMAP_H
@@ -30,6 +44,7 @@ typedef unsigned vm_prot_t;
 #define PMAP_GLOBAL     0x2     /* kept in the TLB across address-space switches */
 #define PMAP_WIRED      0x4     /* never to be paged out (recorded, for later) */
 #define PMAP_NOCACHE    0x8     /* uncached: device memory */
+#define PMAP_MANAGED    0x10    /* holds a reference on the frame's struct page */
 
 /*
  * What a pmap needs from the machine around it, so the same code runs on
@@ -46,6 +61,9 @@ struct pmap_env {
 struct pmap_stats {
 	uint64_t pt_alloc, pt_free;             /* page tables created and freed */
 	uint64_t tlb_single, tlb_full;          /* invalidations by kind */
+	uint64_t pt_shared;                     /* tables shared by pmap_fork */
+	uint64_t pt_copied;                     /* shared tables copied on a change */
+	uint64_t pt_reclaimed;                  /* tables that became one pmap's again */
 };
 extern struct pmap_stats pmap_stats;
 
@@ -63,28 +81,50 @@ extern struct pmap_stats pmap_stats;
  */
 int pmap_init(struct pmap *pmap, const struct pmap_env *env, const struct pmap *kernel);
 
-/* Free every page table of the user half and the directory. The pmap must
- * not be active. Mapped frames are the caller's: they are not freed. */
+/* Free every page table of the user half (dropping this pmap's share of a
+ * shared one) and the directory; managed frames lose a reference, and are
+ * freed if it was their last. The pmap must not be active. */
 void pmap_fini(struct pmap *pmap);
 
 /*
  * Map the page at va to the frame at pa with prot and attributes, replacing
- * any mapping there. va and pa must be page aligned; prot must allow
- * something (VM_PROT_NONE is pmap_remove's job). Returns 0, or -ENOMEM if a
- * page table was needed and none could be allocated (nothing changed).
+ * any mapping there (a managed one it replaces drops its reference). va and
+ * pa must be page aligned; prot must allow something (VM_PROT_NONE is
+ * pmap_remove's job). Returns 0, or -ENOMEM if a page table was needed, or
+ * a shared one had to be copied, and no frame was free (nothing changed).
  */
 int pmap_enter(struct pmap *pmap, vaddr_t va, paddr_t pa, vm_prot_t prot, unsigned flags);
 
-/* Unmap every page in [sva, eva); freeing page tables that become empty. */
-void pmap_remove(struct pmap *pmap, vaddr_t sva, vaddr_t eva);
+/* Unmap every page in [sva, eva), freeing page tables that become empty
+ * and dropping managed references. Returns 0, or -ENOMEM if a shared page
+ * table only partly in the range could not be copied (the pages before it
+ * are unmapped, the rest are not). */
+int pmap_remove(struct pmap *pmap, vaddr_t sva, vaddr_t eva);
 
-/* Change the protection of every mapped page in [sva, eva); VM_PROT_NONE
- * unmaps. Unmapped pages stay unmapped. */
-void pmap_protect(struct pmap *pmap, vaddr_t sva, vaddr_t eva, vm_prot_t prot);
+/* Change the protection of every mapped page in [sva, eva). VM_PROT_NONE
+ * keeps the mapping (and its frame) but lets no access through, until a
+ * later pmap_protect or pmap_enter. Unmapped pages stay unmapped. Returns 0
+ * or -ENOMEM, as pmap_remove. */
+int pmap_protect(struct pmap *pmap, vaddr_t sva, vaddr_t eva, vm_prot_t prot);
+
+/*
+ * Fork: make the empty pmap dst share every user page table of src, both
+ * read-only at the directory level from now on (src's TLB is flushed if it
+ * is active). O(page tables); no PTE or frame is touched.
+ */
+void pmap_fork(struct pmap *dst, struct pmap *src);
+
+/*
+ * Make the page table that covers va this pmap's alone, copying it if
+ * another pmap shares it, so that frame refcounts tell who else maps each
+ * frame. Returns 0 (also when no table covers va), or -ENOMEM.
+ */
+int pmap_unshare(struct pmap *pmap, vaddr_t va);
 
 /*
  * Translate va: returns 0 and sets *pa (with va's offset) and *prot (if not
- * NULL), or -ENOENT if nothing maps it.
+ * NULL; VM_PROT_NONE for a mapping pmap_protect made inaccessible), or
+ * -ENOENT if nothing maps it.
  */
 int pmap_extract(const struct pmap *pmap, vaddr_t va, paddr_t *pa, vm_prot_t *prot);
 

@@ -100,6 +100,8 @@ void pmm_add_free_range(struct pmm *pmm, uint32_t start_pfn, uint32_t end_pfn);
  * Allocate 2^order contiguous frames, aligned to their size, from the zones
  * that flags allow. Returns the first frame's struct page (state
  * PAGE_ALLOCATED, refcount 1), or NULL if no block is free: never panics.
+ * Like pmm_free_pages, safe to call with interrupts on or off: the lists
+ * are changed with interrupts masked, so an interrupt handler may allocate.
  */
 struct page *pmm_alloc_pages(struct pmm *pmm, unsigned order, unsigned flags);
 
@@ -109,6 +111,18 @@ struct page *pmm_alloc_pages(struct pmm *pmm, unsigned order, unsigned flags);
  * wrong order is a broken invariant: panic, naming the frame and the caller.
  */
 void pmm_free_pages(struct pmm *pmm, struct page *page, unsigned order);
+
+/*
+ * References to a frame that several users hold (copy-on-write): a block
+ * starts with refcount 1; pmm_page_get adds one, and pmm_page_put drops
+ * one and frees the block when none is left. Putting a frame that is not
+ * in use panics.
+ */
+static inline void pmm_page_get(struct page *page)
+{
+	page->refcount++;
+}
+void pmm_page_put(struct pmm *pmm, struct page *page);
 
 /* Return the order-0 caches' frames to the buddy lists. */
 void pmm_drain_caches(struct pmm *pmm);

@@ -90,6 +90,8 @@
 #define PTE_G           0x100           /* global: survives CR3 reload (CR4.PGE) */
 #define PTE_AVAIL_MASK  0xE00           /* bits 9..11: ignored by the CPU, ours */
 #define PTE_SW_WIRED    0x200           /* bit 9: Pagoda's "wired" (PMAP_WIRED) */
+#define PTE_SW_MANAGED  0x400           /* bit 10: holds a reference on its frame (PMAP_MANAGED) */
+#define PTE_SW_NOACCESS 0x800           /* bit 11, with P clear: kept, inaccessible (VM_PROT_NONE) */
 #define PTE_FRAME_MASK  0xFFFFF000      /* 4 KiB frame address in a PTE or PDE */
 #define PDE_LARGE_FRAME_MASK 0xFFC00000 /* 4 MiB frame address in a PS PDE */
 
