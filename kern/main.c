@@ -102,6 +102,7 @@ void kmain(uint32_t magic, uint32_t mbi_pa)
 	ksyms_init();
 	gdt_init();
 	idt_init();
+	page_fault_init();
 	if (multiboot_parse(magic, mbi_pa) != 0) {
 		printk("Pagoda must be started by a Multiboot boot loader (GRUB, or QEMU -kernel),\n"
 		       "which leaves 0x2badb002 in EAX; found %#x. Stopping.\n", magic);

@@ -207,6 +207,11 @@ struct range_node *range_tree_first(const struct range_tree *t)
 	return leftmost(t->root);
 }
 
+struct range_node *range_tree_last(const struct range_tree *t)
+{
+	return rightmost(t->root);
+}
+
 struct range_node *range_tree_next(const struct range_node *n)
 {
 	if (n->right)

@@ -16,6 +16,10 @@
 #define MIN(a, b)       ((a) < (b) ? (a) : (b))
 #define MAX(a, b)       ((a) > (b) ? (a) : (b))
 
+/* The structure that embeds *p as its field `member`. */
+#define container_of(p, type, member) \
+	((type *)((char *)(p) - __builtin_offsetof(type, member)))
+
 /* Arguments in registers (eax, edx, ecx) on i386, for the few hot paths
  * reached through a thin wrapper (kmalloc -> slab_alloc): the link is
  * then a jump, not a copy of the arguments.

@@ -45,8 +45,10 @@ struct range_node *range_tree_find(struct range_tree *t, vaddr_t va);
 /* The lowest range that ends after va (holding va, or above it), or NULL. */
 struct range_node *range_tree_ceil(const struct range_tree *t, vaddr_t va);
 
-/* In address order: the first range, and the neighbours of n (or NULL). */
+/* In address order: the first and last ranges, and the neighbours of n
+ * (or NULL). */
 struct range_node *range_tree_first(const struct range_tree *t);
+struct range_node *range_tree_last(const struct range_tree *t);
 struct range_node *range_tree_next(const struct range_node *n);
 struct range_node *range_tree_prev(const struct range_node *n);
 

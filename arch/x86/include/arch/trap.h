@@ -95,6 +95,9 @@ void trap_dispatch(struct trapframe *tf);
 typedef bool (*trap_handler_t)(struct trapframe *tf);
 trap_handler_t trap_set_handler(int vector, trap_handler_t handler);
 
+/* Send page faults on user addresses to the VM's fault policy (fault.c). */
+void page_fault_init(void);
+
 /* Interrupt handlers for the PIC's IRQs. */
 typedef void (*irq_handler_t)(struct trapframe *tf);
 void irq_set_handler(int irq, irq_handler_t handler);

@@ -1,0 +1,71 @@
+/*
+ * The copy loops behind copyin/copyout (mm/uaccess.c). Each access to user
+ * memory is in the exception table: a page fault there first goes to the
+ * fault policy (arch/x86/fault.c), which brings in pages that are merely
+ * not there yet and restarts the instruction (a `rep` one resumes where it
+ * stopped, its registers counting what is left); a fault it cannot resolve
+ * continues at the fix-up, which reports how much was not done.
+ * The callers have already checked that the range lies below the kernel.
+ */
+#include <arch/extable.h>
+#include <pagoda/errno.h>
+
+	.section .text
+
+/* size_t arch_copy_user(void *dst, const void *src, size_t n):
+ * returns the bytes not copied (0 on success). */
+	.globl arch_copy_user
+arch_copy_user:
+	pushl %esi
+	pushl %edi
+	movl 12(%esp), %edi
+	movl 16(%esp), %esi
+	movl 20(%esp), %ecx
+1:	rep movsb
+2:	movl %ecx, %eax
+	popl %edi
+	popl %esi
+	ret
+	EXTABLE_ENTRY(1b, 2b)
+
+/* size_t arch_clear_user(void *dst, size_t n): the bytes not zeroed. */
+	.globl arch_clear_user
+arch_clear_user:
+	pushl %edi
+	movl 8(%esp), %edi
+	movl 12(%esp), %ecx
+	xorl %eax, %eax
+3:	rep stosb
+4:	movl %ecx, %eax
+	popl %edi
+	ret
+	EXTABLE_ENTRY(3b, 4b)
+
+/* long arch_copy_str_user(char *dst, const char *src, size_t max): copy up
+ * to max bytes, stopping after a NUL. Returns the length of the string (NUL
+ * excluded), max if no NUL came within max bytes, or -EFAULT. */
+	.globl arch_copy_str_user
+arch_copy_str_user:
+	pushl %esi
+	pushl %edi
+	movl 12(%esp), %edi
+	movl 16(%esp), %esi
+	movl 20(%esp), %ecx
+	xorl %edx, %edx
+5:	cmpl %ecx, %edx
+	je 7f
+6:	movb (%esi,%edx), %al
+	movb %al, (%edi,%edx)
+	testb %al, %al
+	je 7f
+	incl %edx
+	jmp 5b
+7:	movl %edx, %eax
+	popl %edi
+	popl %esi
+	ret
+8:	movl $-EFAULT, %eax
+	popl %edi
+	popl %esi
+	ret
+	EXTABLE_ENTRY(6b, 8b)

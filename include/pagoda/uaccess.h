@@ -1,0 +1,37 @@
+/*
+ * Safe access to user memory (mm/uaccess.c): the only way kernel code
+ * touches it. User addresses are vaddr_t, never pointers, so they cannot
+ * be dereferenced by mistake.
+ *
+ * Each call checks that the whole range lies below the kernel, then
+ * copies; pages not yet brought in are faulted in on the way (demand-zero,
+ * file pages, copy-on-write), and a fault that cannot be resolved
+ * (unmapped, forbidden, out of memory) makes it return -EFAULT instead of
+ * crashing. Any other kernel-mode fault on a user address is a bug and
+ * gets the full fault report.
+ */
+#ifndef PAGODA_UACCESS_H
+#define PAGODA_UACCESS_H
+
+#include <pagoda/types.h>
+
+/* Copy n bytes from user src to kernel dst: 0 or -EFAULT. */
+int copyin(void *dst, vaddr_t src, size_t n);
+
+/* Copy n bytes from kernel src to user dst: 0 or -EFAULT. */
+int copyout(vaddr_t dst, const void *src, size_t n);
+
+/* Zero n bytes of user memory at dst: 0 or -EFAULT. */
+int clear_user(vaddr_t dst, size_t n);
+
+/*
+ * Copy the NUL-terminated string at user src into dst (size bytes, the
+ * NUL included); *len (if not NULL) gets its length. 0, -EFAULT, or
+ * -ENAMETOOLONG if no NUL came within size bytes.
+ */
+int copyinstr(char *dst, vaddr_t src, size_t size, size_t *len);
+
+/* Whether [va, va + n) lies wholly in user space (no wrap-around). */
+bool user_range_ok(vaddr_t va, size_t n);
+
+#endif /* PAGODA_UACCESS_H */

@@ -1,0 +1,197 @@
+/*
+ * Address spaces (the machine-independent VM): a vmspace is a pmap plus an
+ * ordered set of regions, and vm_fault is the page-fault policy between
+ * them. docs/vm.md draws the layers and the fault flow.
+ *
+ *   vmspace        mm/vmspace.c    map, unmap, protect, find free, fork, destroy
+ *   vm_fault       mm/vm_fault.c   demand-zero, file fill, copy-on-write, stack growth
+ *   vm_object      mm/vm_object.c  what backs pages that are not private anonymous
+ *   pmap           <pagoda/pmap.h> the page tables, in VM_PROT_* terms
+ *
+ * Frames: every user page is a frame of its own, mapped with PMAP_MANAGED,
+ * so its struct page refcount counts the page tables that map it (and a
+ * shared object's own reference). A private page with refcount 1 in a table
+ * of its own is this address space's alone; anything more is copy-on-write.
+ *
+ * Costs, with n regions (docs/vm.md has the reasoning):
+ *   vm_region_find                 O(1) on a repeat, else O(log n)
+ *   vm_map, vm_unmap, vm_protect   O(log n + regions touched) + the pmap's work
+ *   vm_find_free                   O(log n + regions passed over)
+ *   vmspace_fork                   O(n log n) + O(page tables): no frame touched
+ *   vmspace_destroy                O(n) + O(page tables + pages mapped)
+ *
+ * Rules: one CPU, no preemption inside the kernel; these functions run in
+ * process context only (never in an interrupt handler). The frame
+ * allocator masks interrupts itself.
+ */
+#ifndef PAGODA_VM_H
+#define PAGODA_VM_H
+
+#include <pagoda/pmap.h>
+#include <pagoda/rangetree.h>
+#include <pagoda/types.h>
+
+/* The user part of an address space: [VM_USER_MIN, VM_USER_END). Below
+ * VM_USER_MIN nothing is ever mapped (Debian's vm.mmap_min_addr), so NULL
+ * pointers and small offsets from them fault. */
+#define VM_USER_MIN             0x00010000u
+#define VM_USER_END             0xC0000000u     /* KERNEL_VBASE */
+
+/* Top-down placement of mappings without an address starts here: below
+ * the stack, with room for it to grow (Linux: TASK_SIZE - 128 MiB). */
+#define VM_MMAP_BASE            0xB8000000u
+#define VM_STACK_MAX_DEFAULT    (8u << 20)      /* RLIMIT_STACK's default */
+#define VM_STACK_GUARD_GAP      (256u * 4096)   /* Linux's stack_guard_gap */
+
+/* ---- backing objects (mm/vm_object.c) ---- */
+
+enum vm_object_kind {
+	VMO_FILE,               /* read-only bytes: a file image (initramfs) */
+	VMO_ANON_SHARED,        /* zero-filled frames shared by every mapping */
+};
+
+struct vm_object {
+	enum vm_object_kind kind;
+	uint32_t refs;                  /* regions (and creators) holding it */
+	uint64_t size;                  /* bytes */
+	const uint8_t *data;            /* VMO_FILE: the bytes, kernel-readable */
+	uint32_t **frames;              /* VMO_ANON_SHARED: pfn by page, 0 = none yet */
+	uint32_t nframes;               /* pages the object covers */
+};
+
+/* ---- regions and address spaces ---- */
+
+/* Region flags. Anonymous or file-backed is told by the object. */
+#define VM_REGION_SHARED        0x1     /* writes reach every mapping (MAP_SHARED) */
+#define VM_REGION_GROWSDOWN     0x2     /* a stack: faults just below extend it */
+
+struct vm_region {
+	struct range_node node;         /* [start, end), page aligned */
+	vm_prot_t prot;                 /* VM_PROT_READ | WRITE | EXEC */
+	unsigned flags;                 /* VM_REGION_* */
+	struct vm_object *obj;          /* NULL: private anonymous, demand-zero */
+	uint64_t offset;                /* byte offset in obj of node.start */
+};
+
+/* What the VM needs from the machine around it (the kernel's is
+ * kernel_vm_env; the host tests build one over simulated memory). */
+struct vm_env {
+	const struct pmap_env *pmap;    /* page tables; its pmm gives user frames too */
+	const struct pmap *kernel;      /* whose kernel half each vmspace shares */
+	void *(*zalloc)(size_t size);   /* zeroed records; NULL when out of memory */
+	void (*free)(void *p);
+	void (*zero_frame)(struct page *frame);
+	void (*copy_frame)(struct page *dst, struct page *src);
+	/* Copy n (<= a page) bytes from src to the frame's start, zero the rest. */
+	void (*fill_frame)(struct page *dst, const void *src, size_t n);
+};
+
+/* Fault counters, by what the fault did (system-wide in vm_stats, and per
+ * address space). */
+struct vm_fault_stats {
+	uint64_t zero;          /* demand-zero page */
+	uint64_t file;          /* private page filled from a file */
+	uint64_t shared;        /* shared page mapped (made or found) */
+	uint64_t cow_copied;    /* copy-on-write: copied to a new frame */
+	uint64_t cow_reused;    /* copy-on-write: the last user kept the frame */
+	uint64_t stack_grow;    /* a grows-down region extended */
+	uint64_t spurious;      /* nothing to do: the mapping was already right */
+	uint64_t bad;           /* refused: no region, protection, or beyond a file */
+	uint64_t oom;           /* no frame or page table to be had */
+};
+extern struct vm_fault_stats vm_stats;
+
+struct vmspace {
+	struct pmap pmap;
+	struct range_tree regions;
+	const struct vm_env *env;
+	vaddr_t mmap_base;              /* top-down placement starts below this */
+	uint32_t stack_max;             /* bytes a grows-down region may reach */
+	struct vm_fault_stats faults;   /* this address space's */
+};
+
+/* Flags of vm_map. */
+#define VM_MAP_FIXED            0x100   /* exactly at *addr, replacing what is there */
+#define VM_MAP_NOREPLACE        0x200   /* exactly at *addr, -EEXIST if anything is */
+
+/* An empty address space (the kernel half shared): 0 or -ENOMEM. */
+int vmspace_init(struct vmspace *vs, const struct vm_env *env);
+
+/* Return every region, frame and page table; vs is then invalid. It must
+ * not be the active address space. */
+void vmspace_destroy(struct vmspace *vs);
+
+/*
+ * Make child (uninitialised) a copy-on-write copy of parent: the same
+ * regions, private pages shared read-only until either side writes,
+ * shared regions still shared. 0, or -ENOMEM with child left invalid.
+ */
+int vmspace_fork(struct vmspace *child, struct vmspace *parent);
+
+/*
+ * Map [*addr, *addr + len) (len rounded up to pages) with prot and region
+ * flags (VM_REGION_*) backed by obj at offset (NULL: private anonymous;
+ * the region takes its own reference). Without VM_MAP_FIXED or
+ * VM_MAP_NOREPLACE, *addr is a hint and the address chosen is stored there.
+ * Returns 0, -EINVAL (bad alignment, length or range), -EEXIST
+ * (NOREPLACE and something is there) or -ENOMEM.
+ */
+int vm_map(struct vmspace *vs, vaddr_t *addr, size_t len, vm_prot_t prot, unsigned flags,
+	   struct vm_object *obj, uint64_t offset);
+
+/* Unmap [start, start + len): regions are cut as needed, and unmapped
+ * parts of the range are fine. 0, -EINVAL or -ENOMEM (nothing changed). */
+int vm_unmap(struct vmspace *vs, vaddr_t start, size_t len);
+
+/*
+ * Set the protection of [start, start + len), splitting regions at its
+ * ends and merging equal neighbours after. -ENOMEM if part of the range is
+ * not mapped (nothing changed) or memory ran out (then a prefix of the
+ * range may be changed, as with Linux's mprotect).
+ */
+int vm_protect(struct vmspace *vs, vaddr_t start, size_t len, vm_prot_t prot);
+
+/* A free range of len bytes: at hint if it is free, else the highest below
+ * mmap_base. 0 with *out set, or -ENOMEM. */
+int vm_find_free(struct vmspace *vs, vaddr_t hint, size_t len, vaddr_t *out);
+
+/* The region holding va, or NULL. */
+struct vm_region *vm_region_find(struct vmspace *vs, vaddr_t va);
+
+/* Regions in address order: the first, and the one after r (or NULL). */
+struct vm_region *vm_region_first(const struct vmspace *vs);
+struct vm_region *vm_region_next(const struct vm_region *r);
+
+/*
+ * The page-fault policy: make an access of kind `access` (VM_PROT_READ,
+ * WRITE or EXEC) to va possible. Returns 0 (retry the access), -EFAULT (no
+ * region: SIGSEGV, SEGV_MAPERR), -EACCES (the region forbids it: SIGSEGV,
+ * SEGV_ACCERR), -ENXIO (a file page beyond its end: SIGBUS), or -ENOMEM.
+ */
+int vm_fault(struct vmspace *vs, vaddr_t va, vm_prot_t access);
+
+/* Check the region tree and that every page the pmap maps lies in a region
+ * and allows no more than it does: 0, or -EINVAL with the reason in why. */
+int vmspace_check(struct vmspace *vs, char *why, size_t size);
+
+/* Backing objects: created with one reference (the creator's). */
+struct vm_object *vm_object_file(const struct vm_env *env, const void *data, uint64_t size);
+struct vm_object *vm_object_anon_shared(const struct vm_env *env, uint64_t size);
+void vm_object_get(struct vm_object *obj);
+void vm_object_put(const struct vm_env *env, struct vm_object *obj);
+
+/* The frame behind page `index` of a VMO_ANON_SHARED object, made (zeroed)
+ * on first use: 0 with *frame set, or -ENOMEM. */
+int vm_object_frame(const struct vm_env *env, struct vm_object *obj, uint32_t index,
+		    struct page **frame);
+
+/* ---- the kernel's address spaces ---- */
+
+extern const struct vm_env kernel_vm_env;
+
+/* The address space user addresses refer to now (NULL: none), and
+ * switching to another (NULL: the kernel's pmap alone). */
+extern struct vmspace *vm_current;
+void vmspace_activate(struct vmspace *vs);
+
+#endif /* PAGODA_VM_H */

@@ -1,0 +1,56 @@
+/*
+ * copyin/copyout and friends (see <pagoda/uaccess.h>): the range checks
+ * here, the copying in arch/x86/usercopy.S.
+ */
+#include <pagoda/uaccess.h>
+#include <pagoda/errno.h>
+#include <pagoda/vm.h>
+
+size_t arch_copy_user(void *dst, const void *src, size_t n);
+size_t arch_clear_user(void *dst, size_t n);
+long arch_copy_str_user(char *dst, const char *src, size_t max);
+
+bool user_range_ok(vaddr_t va, size_t n)
+{
+	return va <= VM_USER_END && n <= VM_USER_END - va;
+}
+
+int copyin(void *dst, vaddr_t src, size_t n)
+{
+	if (!user_range_ok(src, n))
+		return -EFAULT;
+	return arch_copy_user(dst, (const void *)src, n) ? -EFAULT : 0;
+}
+
+int copyout(vaddr_t dst, const void *src, size_t n)
+{
+	if (!user_range_ok(dst, n))
+		return -EFAULT;
+	return arch_copy_user((void *)dst, src, n) ? -EFAULT : 0;
+}
+
+int clear_user(vaddr_t dst, size_t n)
+{
+	if (!user_range_ok(dst, n))
+		return -EFAULT;
+	return arch_clear_user((void *)dst, n) ? -EFAULT : 0;
+}
+
+int copyinstr(char *dst, vaddr_t src, size_t size, size_t *len)
+{
+	size_t max = size;
+	long got;
+
+	if (src >= VM_USER_END)
+		return -EFAULT;
+	if (max > VM_USER_END - src)    /* stop at the kernel: a fault there is EFAULT */
+		max = VM_USER_END - src;
+	got = arch_copy_str_user(dst, (const char *)src, max);
+	if (got < 0)
+		return -EFAULT;
+	if ((size_t)got == max)         /* no NUL within reach */
+		return max < size ? -EFAULT : -ENAMETOOLONG;
+	if (len)
+		*len = (size_t)got;
+	return 0;
+}

@@ -1,0 +1,192 @@
+/*
+ * The page-fault policy (see <pagoda/vm.h>): one function that decides
+ * what a fault means, in terms of regions, frames and VM_PROT_*. The trap
+ * handler only turns CR2 and the error code into (address, access).
+ *
+ *   find the region ---- none: a grows-down region just above? grow it
+ *        |                                    else -EFAULT (SEGV_MAPERR)
+ *   access allowed by the region? ------- no: -EACCES (SEGV_ACCERR)
+ *        |
+ *   what does the pmap map there?
+ *     nothing ........ shared object: its frame (made on first touch)
+ *                      file: a new frame filled from the file (-ENXIO past its end)
+ *                      anonymous: a new zeroed frame
+ *     enough already . nothing to do (another fault got there first)
+ *     too little ..... shared region: map the same frame with the region's rights
+ *                      read: map the same frame read-only
+ *                      write: copy-on-write (below)
+ *
+ * Copy-on-write: first make the page table this address space's own
+ * (pmap_unshare), so the frame's refcount counts every page table that maps
+ * it. A frame mapped once is this address space's alone: it is reused, made
+ * writable in place. Otherwise it is copied to a new frame, and the old one
+ * loses this mapping's reference.
+ *
+ * Out of memory is -ENOMEM to the caller, who fails the process, never the
+ * kernel: nothing is left half done.
+ */
+#include <pagoda/vm.h>
+#include <pagoda/errno.h>
+#include <pagoda/kernel.h>
+
+#define PAGE            ((vaddr_t)PMM_PAGE_SIZE)
+#define USER_MAPPING    (PMAP_USER | PMAP_MANAGED)
+
+struct vm_fault_stats vm_stats;
+
+#define COUNT(vs, what) ((vs)->faults.what++, vm_stats.what++)
+
+/* Whether a mapping with protection have permits access. On x86 with
+ * 32-bit paging anything mapped can be read and executed. */
+static bool allows(vm_prot_t have, vm_prot_t access)
+{
+	if (access & VM_PROT_WRITE)
+		return have & VM_PROT_WRITE;
+	return have != VM_PROT_NONE;
+}
+
+/* The pmap protection for pages of a region with protection prot. */
+static vm_prot_t map_prot(vm_prot_t prot)
+{
+	return VM_PROT_READ | (prot & VM_PROT_WRITE);
+}
+
+static int refuse(struct vmspace *vs, int err)
+{
+	COUNT(vs, bad);
+	return err;
+}
+
+/*
+ * No region holds va: extend a grows-down region just above it down to
+ * va's page, if that stays within the stack limit and leaves the guard gap
+ * below it free. The extended region, or NULL.
+ */
+static struct vm_region *grow_stack(struct vmspace *vs, vaddr_t va)
+{
+	struct range_node *n = range_tree_ceil(&vs->regions, va), *below;
+	struct vm_region *r;
+
+	if (!n || va < VM_USER_MIN)
+		return NULL;
+	r = container_of(n, struct vm_region, node);
+	below = range_tree_prev(n);
+	if (!(r->flags & VM_REGION_GROWSDOWN) || r->node.end - va > vs->stack_max ||
+	    (below && (uint64_t)below->end + VM_STACK_GUARD_GAP > va))
+		return NULL;
+	r->node.start = va;     /* still above `below`: the tree's order holds */
+	COUNT(vs, stack_grow);
+	return r;
+}
+
+/* Map frame pg at va; the mapping takes its own reference. */
+static int map_frame(struct vmspace *vs, vaddr_t va, struct page *pg, vm_prot_t prot)
+{
+	return pmap_enter(&vs->pmap, va, pmm_page_to_pa(vs->env->pmap->pmm, pg), prot, USER_MAPPING);
+}
+
+/* Nothing is mapped at va: bring the page in. */
+static int fault_in(struct vmspace *vs, struct vm_region *r, vaddr_t va)
+{
+	const struct vm_env *env = vs->env;
+	uint64_t off = r->offset + (va - r->node.start);
+	struct page *pg;
+	int err;
+
+	if (r->obj && r->obj->kind == VMO_ANON_SHARED) {
+		err = vm_object_frame(env, r->obj, (uint32_t)(off / PAGE), &pg);
+		if (!err)
+			err = map_frame(vs, va, pg, map_prot(r->prot));
+		if (!err)
+			COUNT(vs, shared);
+		return err;
+	}
+	if (r->obj && off >= r->obj->size)
+		return refuse(vs, -ENXIO);
+	pg = pmm_alloc_pages(env->pmap->pmm, 0, PMM_ANY);
+	if (!pg)
+		return -ENOMEM;
+	if (r->obj)
+		env->fill_frame(pg, r->obj->data + off, (size_t)MIN(r->obj->size - off, (uint64_t)PAGE));
+	else
+		env->zero_frame(pg);
+	err = map_frame(vs, va, pg, map_prot(r->prot));
+	pmm_page_put(env->pmap->pmm, pg);       /* the mapping's reference is the one left */
+	if (!err && r->obj)
+		COUNT(vs, file);
+	else if (!err)
+		COUNT(vs, zero);
+	return err;
+}
+
+/* A write to a private page mapped at pa without write permission. */
+static int copy_on_write(struct vmspace *vs, struct vm_region *r, vaddr_t va)
+{
+	struct pmm *pmm = vs->env->pmap->pmm;
+	struct page *old, *copy;
+	vm_prot_t have;
+	paddr_t pa;
+	int err;
+
+	err = pmap_unshare(&vs->pmap, va);
+	if (err)
+		return err;
+	if (pmap_extract(&vs->pmap, va, &pa, &have) != 0)
+		panic("vm_fault: the page at %#lx vanished while its table was unshared", (unsigned long)va);
+	if (have & VM_PROT_WRITE) {     /* the table came back with the frame ours alone */
+		COUNT(vs, cow_reused);
+		return 0;
+	}
+	old = pmm_pfn_to_page(pmm, (uint32_t)(pa >> PMM_PAGE_SHIFT));
+	if (old->refcount == 1) {
+		err = map_frame(vs, va, old, map_prot(r->prot));
+		if (!err)
+			COUNT(vs, cow_reused);
+		return err;
+	}
+	copy = pmm_alloc_pages(pmm, 0, PMM_ANY);
+	if (!copy)
+		return -ENOMEM;
+	vs->env->copy_frame(copy, old);
+	err = map_frame(vs, va, copy, map_prot(r->prot));    /* drops old's reference */
+	pmm_page_put(pmm, copy);
+	if (!err)
+		COUNT(vs, cow_copied);
+	return err;
+}
+
+int vm_fault(struct vmspace *vs, vaddr_t va, vm_prot_t access)
+{
+	struct vm_region *r;
+	vm_prot_t have;
+	paddr_t pa;
+	int err;
+
+	va &= ~(PAGE - 1);
+	if (va >= VM_USER_END)
+		return refuse(vs, -EFAULT);
+	r = vm_region_find(vs, va);
+	if (!r && !(r = grow_stack(vs, va)))
+		return refuse(vs, -EFAULT);
+	if (!allows(r->prot, access))
+		return refuse(vs, -EACCES);
+	if (pmap_extract(&vs->pmap, va, &pa, &have) != 0) {
+		err = fault_in(vs, r, va);
+	} else if (allows(have, access)) {
+		COUNT(vs, spurious);
+		return 0;
+	} else if ((r->flags & VM_REGION_SHARED) || !(access & VM_PROT_WRITE)) {
+		/* A kept (PROT_NONE) page readable again, or a shared page
+		 * whose table fork made read-only: the same frame, more rights. */
+		vm_prot_t prot = (r->flags & VM_REGION_SHARED) ? map_prot(r->prot) : VM_PROT_READ;
+
+		err = pmap_enter(&vs->pmap, va, pa, prot, USER_MAPPING);
+		if (!err)
+			COUNT(vs, spurious);
+	} else {
+		err = copy_on_write(vs, r, va);
+	}
+	if (err == -ENOMEM)
+		COUNT(vs, oom);
+	return err;
+}

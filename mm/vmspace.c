@@ -1,0 +1,440 @@
+/*
+ * Address spaces and their regions (see <pagoda/vm.h>).
+ *
+ * Regions live in a range tree (lib/rangetree.c), ordered by address and
+ * never overlapping. Every operation that can run out of memory allocates
+ * what it needs (region records for the cuts it will make, copies of the
+ * shared page tables at its ends) before it changes anything, so -ENOMEM
+ * leaves the address space as it was.
+ *
+ * The pmap always allows no more than the region does: permissions are
+ * taken away eagerly (vm_protect) but only ever given back by a fault,
+ * where the copy-on-write rules decide (mm/vm_fault.c).
+ */
+#include <pagoda/vm.h>
+#include <pagoda/errno.h>
+#include <pagoda/kernel.h>
+#include <pagoda/printf.h>
+#include <pagoda/string.h>
+
+#define PAGE            ((uint64_t)PMM_PAGE_SIZE)
+#define PT_SPAN         (1024 * PAGE)   /* what one page table maps */
+
+static struct vm_region *region(struct range_node *n)
+{
+	return n ? container_of(n, struct vm_region, node) : NULL;
+}
+
+struct vm_region *vm_region_find(struct vmspace *vs, vaddr_t va)
+{
+	return region(range_tree_find(&vs->regions, va));
+}
+
+struct vm_region *vm_region_first(const struct vmspace *vs)
+{
+	return region(range_tree_first(&vs->regions));
+}
+
+struct vm_region *vm_region_next(const struct vm_region *r)
+{
+	return region(range_tree_next(&r->node));
+}
+
+int vmspace_init(struct vmspace *vs, const struct vm_env *env)
+{
+	memset(vs, 0, sizeof(*vs));
+	vs->env = env;
+	vs->mmap_base = VM_MMAP_BASE;
+	vs->stack_max = VM_STACK_MAX_DEFAULT;
+	range_tree_init(&vs->regions);
+	return pmap_init(&vs->pmap, env->pmap, env->kernel);
+}
+
+/* Take r out of the tree and free it. */
+static void region_delete(struct vmspace *vs, struct vm_region *r)
+{
+	range_tree_remove(&vs->regions, &r->node);
+	if (r->obj)
+		vm_object_put(vs->env, r->obj);
+	vs->env->free(r);
+}
+
+static void region_insert(struct vmspace *vs, struct vm_region *r)
+{
+	if (range_tree_insert(&vs->regions, &r->node) != 0)
+		panic("vmspace: region %#lx-%#lx overlaps another", (unsigned long)r->node.start,
+		      (unsigned long)r->node.end);
+}
+
+void vmspace_destroy(struct vmspace *vs)
+{
+	struct range_node *n;
+
+	while ((n = range_tree_first(&vs->regions)) != NULL)
+		region_delete(vs, region(n));
+	pmap_fini(&vs->pmap);   /* every page table, and with them the frames */
+}
+
+/* A copy of r's fields in a new record (not in any tree), or NULL. */
+static struct vm_region *region_clone(struct vmspace *vs, const struct vm_region *r)
+{
+	struct vm_region *c = vs->env->zalloc(sizeof(*c));
+
+	if (!c)
+		return NULL;
+	*c = *r;
+	memset(&c->node, 0, sizeof(c->node));
+	c->node.start = r->node.start;
+	c->node.end = r->node.end;
+	if (c->obj)
+		vm_object_get(c->obj);
+	return c;
+}
+
+int vmspace_fork(struct vmspace *child, struct vmspace *parent)
+{
+	int err = vmspace_init(child, parent->env);
+
+	if (err)
+		return err;
+	child->mmap_base = parent->mmap_base;
+	child->stack_max = parent->stack_max;
+	for (struct vm_region *r = vm_region_first(parent); r; r = vm_region_next(r)) {
+		struct vm_region *c = region_clone(child, r);
+
+		if (!c) {
+			vmspace_destroy(child);
+			return -ENOMEM;
+		}
+		region_insert(child, c);
+	}
+	pmap_fork(&child->pmap, &parent->pmap);
+	return 0;
+}
+
+/* ---- cutting and merging ---- */
+
+/* Whether a region boundary must be made at va: a region straddles it. */
+static bool needs_cut(struct vmspace *vs, vaddr_t va)
+{
+	struct vm_region *r = vm_region_find(vs, va);
+
+	return r && r->node.start < va;
+}
+
+/*
+ * Region records for the cuts at start and end (at most two), allocated up
+ * front so that nothing fails after the first change. 0 or -ENOMEM.
+ */
+static int reserve_cuts(struct vmspace *vs, vaddr_t start, uint64_t end, struct vm_region *spare[2])
+{
+	unsigned need = needs_cut(vs, start) + (end < VM_USER_END && needs_cut(vs, (vaddr_t)end));
+
+	spare[0] = spare[1] = NULL;
+	for (unsigned i = 0; i < need; i++)
+		if (!(spare[i] = vs->env->zalloc(sizeof(struct vm_region))))
+			return -ENOMEM;
+	return 0;
+}
+
+static void release_spares(struct vmspace *vs, struct vm_region *spare[2])
+{
+	vs->env->free(spare[0]);
+	vs->env->free(spare[1]);
+}
+
+/* If a region straddles va, split it there: its upper part goes into a
+ * spare record (taken from spare[]), with its own object reference. */
+static void cut_at(struct vmspace *vs, vaddr_t va, struct vm_region *spare[2])
+{
+	struct vm_region *r = vm_region_find(vs, va), *upper;
+
+	if (!r || r->node.start == va)
+		return;
+	upper = spare[0] ? spare[0] : spare[1];
+	if (!upper)
+		panic("vmspace: no record reserved for the cut at %#lx", (unsigned long)va);
+	*(spare[0] ? &spare[0] : &spare[1]) = NULL;
+	*upper = *r;
+	memset(&upper->node, 0, sizeof(upper->node));
+	upper->node.start = va;
+	upper->node.end = r->node.end;
+	upper->offset = r->offset + (va - r->node.start);
+	if (upper->obj)
+		vm_object_get(upper->obj);
+	r->node.end = va;
+	region_insert(vs, upper);
+}
+
+/* Two neighbours that one region could describe. */
+static bool mergeable(const struct vm_region *a, const struct vm_region *b)
+{
+	return a->node.end == b->node.start && a->prot == b->prot && a->flags == b->flags &&
+	       a->obj == b->obj &&
+	       (!a->obj || a->offset + (a->node.end - a->node.start) == b->offset);
+}
+
+/* Merge r into its neighbours where they are alike; returns what holds r's
+ * range afterwards. */
+static struct vm_region *merge_around(struct vmspace *vs, struct vm_region *r)
+{
+	struct vm_region *prev = region(range_tree_prev(&r->node));
+	struct vm_region *next = region(range_tree_next(&r->node));
+
+	if (next && mergeable(r, next)) {
+		vaddr_t end = next->node.end;
+
+		region_delete(vs, next);
+		r->node.end = end;
+	}
+	if (prev && mergeable(prev, r)) {
+		vaddr_t end = r->node.end;
+
+		region_delete(vs, r);
+		prev->node.end = end;
+		r = prev;
+	}
+	return r;
+}
+
+/* ---- unmapping ---- */
+
+/* Check a range's alignment and bounds; its page-rounded end in *end. */
+static int check_range(vaddr_t start, size_t len, uint64_t *end)
+{
+	*end = (uint64_t)start + ALIGN_UP((uint64_t)len, PAGE);
+	if (start % PAGE || len == 0 || *end > VM_USER_END)
+		return -EINVAL;
+	return 0;
+}
+
+/* Copy any shared page table that [start, end) covers only in part, so the
+ * pmap work over the range cannot fail. 0 or -ENOMEM. */
+static int unshare_ends(struct vmspace *vs, vaddr_t start, uint64_t end)
+{
+	int err = 0;
+
+	if (start % PT_SPAN)
+		err = pmap_unshare(&vs->pmap, start);
+	if (!err && end % PT_SPAN)
+		err = pmap_unshare(&vs->pmap, (vaddr_t)(end - 1));
+	return err;
+}
+
+int vm_unmap(struct vmspace *vs, vaddr_t start, size_t len)
+{
+	struct vm_region *spare[2];
+	struct range_node *n, *next;
+	uint64_t end;
+	int err;
+
+	err = check_range(start, len, &end);
+	if (err)
+		return err;
+	err = reserve_cuts(vs, start, end, spare);
+	if (!err)
+		err = unshare_ends(vs, start, end);
+	if (err)
+		goto out;
+	cut_at(vs, start, spare);
+	if (end < VM_USER_END)
+		cut_at(vs, (vaddr_t)end, spare);
+	if (pmap_remove(&vs->pmap, start, (vaddr_t)end) != 0)
+		panic("vm_unmap: pmap_remove failed after its tables were unshared");
+	for (n = range_tree_ceil(&vs->regions, start); n && n->start < end; n = next) {
+		next = range_tree_next(n);
+		region_delete(vs, region(n));
+	}
+out:
+	release_spares(vs, spare);
+	return err;
+}
+
+/* ---- finding room and mapping ---- */
+
+/* The lowest address a mapping may end at below r: a stack keeps its
+ * guard gap free. */
+static uint64_t gap_top(const struct vm_region *r)
+{
+	uint64_t top = r->node.start;
+
+	if (r->flags & VM_REGION_GROWSDOWN)
+		top = top > VM_STACK_GUARD_GAP ? top - VM_STACK_GUARD_GAP : 0;
+	return top;
+}
+
+/* Whether [start, end) touches no region nor a stack's guard gap. */
+static bool range_is_free(struct vmspace *vs, uint64_t start, uint64_t end, bool gaps)
+{
+	struct vm_region *r = region(range_tree_ceil(&vs->regions, (vaddr_t)start));
+
+	return !r || (gaps ? gap_top(r) : r->node.start) >= end;
+}
+
+int vm_find_free(struct vmspace *vs, vaddr_t hint, size_t len, vaddr_t *out)
+{
+	uint64_t size = ALIGN_UP((uint64_t)len, PAGE), top = vs->mmap_base;
+	struct vm_region *above, *below;
+
+	hint = ALIGN_DOWN(hint, (vaddr_t)PAGE);
+	if (size == 0 || size > VM_USER_END - VM_USER_MIN)
+		return -ENOMEM;
+	if (hint >= VM_USER_MIN && hint + size <= VM_USER_END && range_is_free(vs, hint, hint + size, true)) {
+		*out = hint;
+		return 0;
+	}
+	/* Top-down: the gaps between regions, from mmap_base downwards. */
+	above = region(range_tree_ceil(&vs->regions, (vaddr_t)(top - 1)));
+	for (;;) {
+		uint64_t low;
+
+		if (above && gap_top(above) < top)
+			top = gap_top(above);
+		below = region(above ? range_tree_prev(&above->node) : range_tree_last(&vs->regions));
+		low = below ? MAX((uint64_t)below->node.end, (uint64_t)VM_USER_MIN) : VM_USER_MIN;
+		if (top >= low + size) {
+			*out = (vaddr_t)(top - size);
+			return 0;
+		}
+		if (!below)
+			return -ENOMEM;
+		above = below;
+	}
+}
+
+int vm_map(struct vmspace *vs, vaddr_t *addr, size_t len, vm_prot_t prot, unsigned flags,
+	   struct vm_object *obj, uint64_t offset)
+{
+	bool fixed = flags & (VM_MAP_FIXED | VM_MAP_NOREPLACE);
+	struct vm_region *r;
+	vaddr_t start = *addr;
+	uint64_t end;
+	int err;
+
+	if (offset % PAGE || (obj && obj->kind == VMO_FILE && (flags & VM_REGION_SHARED) &&
+			      (prot & VM_PROT_WRITE)))
+		return -EINVAL;         /* a file image is never written */
+	if (fixed) {
+		err = check_range(start, len, &end);
+		if (err || start < VM_USER_MIN)
+			return -EINVAL;
+		if ((flags & VM_MAP_NOREPLACE) && !range_is_free(vs, start, end, false))
+			return -EEXIST;
+	} else {
+		err = vm_find_free(vs, start, len, &start);
+		if (err)
+			return err;
+		end = start + ALIGN_UP((uint64_t)len, PAGE);
+	}
+	r = vs->env->zalloc(sizeof(*r));
+	if (!r)
+		return -ENOMEM;
+	if (flags & VM_MAP_FIXED) {
+		err = vm_unmap(vs, start, (size_t)(end - start));
+		if (err) {
+			vs->env->free(r);
+			return err;
+		}
+	}
+	r->node.start = start;
+	r->node.end = (vaddr_t)end;
+	r->prot = prot;
+	r->flags = flags & (VM_REGION_SHARED | VM_REGION_GROWSDOWN);
+	r->obj = obj;
+	r->offset = offset;
+	if (obj)
+		vm_object_get(obj);
+	region_insert(vs, r);
+	merge_around(vs, r);
+	*addr = start;
+	return 0;
+}
+
+/* ---- protection ---- */
+
+/* Whether every page of [start, end) lies in some region. */
+static bool range_is_mapped(struct vmspace *vs, vaddr_t start, uint64_t end)
+{
+	uint64_t covered = start;
+
+	for (struct vm_region *r = vm_region_find(vs, start); r && covered < end; r = vm_region_next(r)) {
+		if (r->node.start > covered)
+			return false;
+		covered = r->node.end;
+	}
+	return covered >= end;
+}
+
+/* Give r (wholly inside the range) protection prot. Only what is taken
+ * away reaches the pmap now; what is given waits for a fault. */
+static int protect_region(struct vmspace *vs, struct vm_region *r, vm_prot_t prot)
+{
+	vaddr_t s = r->node.start, e = r->node.end;
+	int err = 0;
+
+	if (prot == r->prot)
+		return 0;
+	if (prot == VM_PROT_NONE)
+		err = pmap_protect(&vs->pmap, s, e, VM_PROT_NONE);
+	else if ((r->prot & VM_PROT_WRITE) && !(prot & VM_PROT_WRITE))
+		err = pmap_protect(&vs->pmap, s, e, VM_PROT_READ);
+	if (!err)
+		r->prot = prot;
+	return err;
+}
+
+int vm_protect(struct vmspace *vs, vaddr_t start, size_t len, vm_prot_t prot)
+{
+	struct vm_region *spare[2], *r, *next;
+	uint64_t end;
+	int err;
+
+	err = check_range(start, len, &end);
+	if (err)
+		return err;
+	if (!range_is_mapped(vs, start, end))
+		return -ENOMEM;
+	err = reserve_cuts(vs, start, end, spare);
+	if (err)
+		goto out;
+	cut_at(vs, start, spare);
+	if (end < VM_USER_END)
+		cut_at(vs, (vaddr_t)end, spare);
+	for (r = vm_region_find(vs, start); r && r->node.start < end; r = next) {
+		next = vm_region_next(r);
+		err = protect_region(vs, r, prot);
+		if (err)
+			break;
+	}
+	/* Re-merge from the region before the range to the one after it. */
+	r = vm_region_find(vs, start);
+	if (r && range_tree_prev(&r->node))
+		r = region(range_tree_prev(&r->node));
+	while (r && r->node.start <= end) {
+		r = merge_around(vs, r);
+		r = vm_region_next(r);
+	}
+out:
+	release_spares(vs, spare);
+	return err;
+}
+
+/* ---- checking ---- */
+
+int vmspace_check(struct vmspace *vs, char *why, size_t size)
+{
+	int err = range_tree_check(&vs->regions, why, size);
+
+	if (err)
+		return err;
+	for (struct vm_region *r = vm_region_first(vs); r; r = vm_region_next(r)) {
+		if (r->node.start % PAGE || r->node.end % PAGE || r->node.start < VM_USER_MIN ||
+		    r->node.end > VM_USER_END || r->offset % PAGE || (r->obj && r->obj->refs == 0) ||
+		    (r->flags & ~(unsigned)(VM_REGION_SHARED | VM_REGION_GROWSDOWN))) {
+			snprintf(why, size, "region %#lx-%#lx: misaligned, out of bounds, or bad flags",
+				 (unsigned long)r->node.start, (unsigned long)r->node.end);
+			return -EINVAL;
+		}
+	}
+	return 0;
+}
