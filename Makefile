@@ -86,7 +86,7 @@ HOST_CFLAGS := -DPAGODA_HOST -std=gnu11 -g -O1 -Wall -Wextra -Werror -Iinclude -
 HOST_LIB    := lib/string.c lib/printf.c lib/cmdline.c lib/ksym_lookup.c lib/ktest.c lib/rangetree.c \
 	mm/pmm.c mm/pmm_check.c mm/slab.c mm/heap.c mm/vmalloc.c arch/x86/pmap.c \
 	mm/vmspace.c mm/vm_fault.c mm/vm_object.c
-HOST_TESTS  := $(wildcard tests/host/test_*.c) tests/host/pmm_world.c
+HOST_TESTS  := $(wildcard tests/host/test_*.c) tests/host/pmm_world.c tests/host/vm_world.c
 HOST_OBJS   := $(patsubst %.c,$(BUILD)/host/%.o,$(HOST_LIB) $(HOST_TESTS)) \
 	$(BUILD)/host/tests/host/oracle.o $(BUILD)/host/tests/host/main.o \
 	$(BUILD)/host/tests/host/panic.o
@@ -130,10 +130,18 @@ $(BUILD)/fuzz/fuzz_heap: tests/fuzz/fuzz_heap.c tests/host/panic.c \
 		$(patsubst %.c,$(BUILD)/fuzz/renamed/%.o,$(FUZZ_HEAP_SRC))
 	$(FUZZ_CC) $(FUZZ_CFLAGS) $(FUZZ_SAN) -include tests/host/rename.h -o $@ $^
 
-fuzz: deps $(BUILD)/fuzz/fuzz_pmm $(BUILD)/fuzz/fuzz_heap
+FUZZ_VM_SRC := $(FUZZ_PMM_SRC) lib/rangetree.c arch/x86/pmap.c mm/vmspace.c mm/vm_fault.c mm/vm_object.c \
+	tests/host/vm_world.c
+$(BUILD)/fuzz/fuzz_vm: tests/fuzz/fuzz_vm.c tests/host/panic.c \
+		$(patsubst %.c,$(BUILD)/fuzz/renamed/%.o,$(FUZZ_VM_SRC))
+	$(FUZZ_CC) $(FUZZ_CFLAGS) $(FUZZ_SAN) -o $@ $^
+
+fuzz: deps $(BUILD)/fuzz/fuzz_pmm $(BUILD)/fuzz/fuzz_heap $(BUILD)/fuzz/fuzz_vm
 	@mkdir -p $(BUILD)/fuzz/corpus-pmm $(BUILD)/fuzz/corpus-heap
 	$(BUILD)/fuzz/fuzz_pmm -max_total_time=$(FUZZ_SECONDS) $(BUILD)/fuzz/corpus-pmm
 	$(BUILD)/fuzz/fuzz_heap -max_total_time=$(FUZZ_SECONDS) $(BUILD)/fuzz/corpus-heap
+	@mkdir -p $(BUILD)/fuzz/corpus-vm
+	$(BUILD)/fuzz/fuzz_vm -max_total_time=$(FUZZ_SECONDS) $(BUILD)/fuzz/corpus-vm
 
 # ---- Benchmarks (measurements, not tests) ----
 BENCH_CFLAGS := -DPAGODA_HOST -std=gnu11 -O2 -g -Wall -Wextra -Werror -Iinclude -Iarch/x86/include
@@ -179,7 +187,7 @@ debug: deps
 	$(QEMU) $(QEMU_RUN_FLAGS) -s -S -kernel $(BUILD)/pagoda.elf -append "$(CMDLINE)"
 
 test: deps
-	@$(MAKE) --no-print-directory all iso $(BUILD)/host/unit-tests $(BUILD)/fuzz/fuzz_pmm $(BUILD)/fuzz/fuzz_heap
+	@$(MAKE) --no-print-directory all iso $(BUILD)/host/unit-tests $(BUILD)/fuzz/fuzz_pmm $(BUILD)/fuzz/fuzz_heap $(BUILD)/fuzz/fuzz_vm
 	@bash tools/test.sh
 
 clean:

@@ -87,7 +87,7 @@ layer_host() {
 # time, so a failure here is reproducible (`make fuzz` runs long).
 layer_fuzz() {
 	local name log
-	for name in pmm heap; do
+	for name in pmm heap vm; do
 		log=$LOGS/fuzz-$name.log
 		if "$BUILD/fuzz/fuzz_$name" -seed=1 -runs=4000 > "$log" 2>&1; then
 			pass
