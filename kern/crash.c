@@ -8,13 +8,26 @@
  *   crash=panic       call panic()
  *   crash=doublefree  kfree the same object twice (the heap's debug checks)
  *   crash=overrun     write one byte past a kmalloc'ed object, then kfree it
+ *   crash=useraccess  read user memory directly, not through copyin
  */
 #include <pagoda/cmdline.h>
 #include <pagoda/kernel.h>
 #include <pagoda/kmalloc.h>
 #include <pagoda/string.h>
 #include <pagoda/pmap.h>
+#include <pagoda/vm.h>
 #include <arch/memlayout.h>
+
+/* An address space with one page at `at`, not yet faulted in, made
+ * current: a kernel that reads it directly (not with copyin) has a bug. */
+static void enter_user_space(vaddr_t at)
+{
+	static struct vmspace vs;
+
+	if (vmspace_init(&vs, &kernel_vm_env) == 0 &&
+	    vm_map(&vs, &at, PAGE_SIZE, VM_PROT_RW, VM_MAP_FIXED, NULL, 0) == 0)
+		vmspace_activate(&vs);
+}
 
 /* Kept out of line so the backtrace shows a chain of named frames. */
 static __attribute__((noinline)) void crash_now(const char *kind)
@@ -44,6 +57,9 @@ static __attribute__((noinline)) void crash_now(const char *kind)
 		obj = kmalloc(20);
 		obj[20] = 0;
 		kfree((void *)obj);
+	} else if (strcmp(kind, "useraccess") == 0) {
+		enter_user_space(0x08048000);
+		(void)*(volatile uint32_t *)0x08048000;
 	}
 	__asm__ volatile("" ::: "memory");     /* no tail call: crash_now stays on the stack */
 }
@@ -57,5 +73,5 @@ void crash_if_requested(const char *args)
 		return;
 	printk("crash=%s: crashing on purpose, as the command line asks\n", kind);
 	crash_now(kind);
-	printk("crash=%s: unknown kind; expected pagefault, wp, divide, gp, panic, doublefree or overrun\n", kind);
+	printk("crash=%s: unknown kind; expected pagefault, wp, divide, gp, panic, doublefree, overrun or useraccess\n", kind);
 }

@@ -125,7 +125,7 @@ layer_memory() {
 	local size log status
 	for size in 16M 1G 3583M 4G; do
 		log=$LOGS/memory-$size.log
-		run_qemu "$log" 120 -m "$size" -kernel "$BUILD/pagoda.elf" -append "test=pmm,kmap,heap,vmalloc"
+		run_qemu "$log" 120 -m "$size" -kernel "$BUILD/pagoda.elf" -append "test=pmm,kmap,heap,vmalloc,vm,uaccess"
 		status=$?
 		tally_tap "memory $size" "$log" "$status" "$QEMU_PASS"
 	done
@@ -195,6 +195,9 @@ layer_crash() {
 		"(allocated by crash_now+" "already freed by crash_now+"
 	crash_case overrun "Kernel panic: kmalloc-32: buffer overrun: object" \
 		"(20 bytes asked for, allocated by crash_now+" "found when crash_now+"
+	crash_case useraccess "Page fault (#PF), vector 14, in kernel mode" \
+		"The kernel read from address 0x08048000, which no page maps." \
+		"The address is in user space: kernel code must reach it through copyin/copyout." "crash_now+"
 }
 
 # The docs quote the code; these checks keep the quotes current.

@@ -109,6 +109,8 @@ static void explain_page_fault(const struct trapframe *tf, vaddr_t cr2)
 	printk("  %s %s address 0x%08lx, %s.\n", who, what, (unsigned long)cr2, why);
 	if (cr2 < PAGE_SIZE)
 		printk("  The address is in page 0: a NULL pointer dereference?\n");
+	else if (!(tf->err & PF_ERR_U) && cr2 < USER_TOP)
+		printk("  The address is in user space: kernel code must reach it through copyin/copyout.\n");
 	printk("  error code 0x%x: %s page | %s | %s mode%s%s\n", tf->err,
 	       (tf->err & PF_ERR_P) ? "present (protection violation)" : "not-present",
 	       (tf->err & PF_ERR_W) ? "write" : "read",
