@@ -248,3 +248,21 @@ KTEST(vm_file_pages_fill_from_the_image_and_stop_at_its_end)
 	KT_ASSERT_EQ(vs->faults.file, 2);
 	KT_ASSERT_EQ(vmw_finish(&w), 0);
 }
+
+KTEST(vm_unmapping_a_whole_shared_table_leaves_no_tlb_entry)
+{
+	struct vmspace *parent = fresh(), child;
+	vaddr_t a = 0x400000;
+	uint32_t v = 5;
+
+	KT_ASSERT_EQ(vm_map(parent, &a, 1024 * PAGE, VM_PROT_RW, VM_MAP_FIXED, NULL, 0), 0);
+	KT_ASSERT_EQ(vmw_access(&w, 0, a + 7 * PAGE, true, &v), 0);    /* active, in the TLB */
+	KT_ASSERT_EQ(vmspace_fork(&child, parent), 0);
+	KT_ASSERT_EQ(vmw_access(&w, 0, a + 7 * PAGE, false, &v), 0);   /* read-only entry cached */
+	KT_ASSERT(w.tlb[(a + 7 * PAGE) / PAGE].valid);
+	KT_ASSERT_EQ(vm_unmap(parent, a, 1024 * PAGE), 0);             /* drops its share, no copy */
+	KT_ASSERT(!w.tlb[(a + 7 * PAGE) / PAGE].valid);
+	KT_ASSERT_EQ(vmw_access(&w, 0, a + 7 * PAGE, false, &v), -EFAULT);
+	vmspace_destroy(&child);
+	KT_ASSERT_EQ(vmw_finish(&w), 0);
+}

@@ -559,6 +559,12 @@ int vmw_check(struct vm_world *w)
 	return check_frames();
 }
 
+int vmw_access(struct vm_world *w, int si, vaddr_t va, bool write, uint32_t *val)
+{
+	W = w;
+	return cpu_access(si, va, write, val);
+}
+
 /* ---- setting up and tearing down ---- */
 
 void vmw_init(struct vm_world *w, unsigned zalloc_fail_every)

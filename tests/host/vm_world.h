@@ -74,6 +74,11 @@ int vmw_step(struct vm_world *w, const uint32_t r[4]);
  * frame's and page table's refcount: 0, or -1 with w->why. */
 int vmw_check(struct vm_world *w);
 
+/* A user access of one word by space si, through the TLB, faulting into
+ * vm_fault as the CPU would: 0, vm_fault's error, or 1 if it never got
+ * through. The model is not updated. */
+int vmw_access(struct vm_world *w, int si, vaddr_t va, bool write, uint32_t *val);
+
 /* Destroy everything: every frame must be back. 0, or -1 with w->why. */
 int vmw_finish(struct vm_world *w);
 
