@@ -75,19 +75,25 @@ void vmspace_destroy(struct vmspace *vs)
 	pmap_fini(&vs->pmap);   /* every page table, and with them the frames */
 }
 
-/* A copy of r's fields in a new record (not in any tree), or NULL. */
+/* Make dst (not in any tree) describe what r does, with its own object
+ * reference. */
+static void region_copy(struct vm_region *dst, const struct vm_region *r)
+{
+	*dst = *r;
+	memset(&dst->node, 0, sizeof(dst->node));
+	dst->node.start = r->node.start;
+	dst->node.end = r->node.end;
+	if (dst->obj)
+		vm_object_get(dst->obj);
+}
+
+/* A copy of r in a new record (not in any tree), or NULL. */
 static struct vm_region *region_clone(struct vmspace *vs, const struct vm_region *r)
 {
 	struct vm_region *c = vs->env->zalloc(sizeof(*c));
 
-	if (!c)
-		return NULL;
-	*c = *r;
-	memset(&c->node, 0, sizeof(c->node));
-	c->node.start = r->node.start;
-	c->node.end = r->node.end;
-	if (c->obj)
-		vm_object_get(c->obj);
+	if (c)
+		region_copy(c, r);
 	return c;
 }
 
@@ -143,25 +149,22 @@ static void release_spares(struct vmspace *vs, struct vm_region *spare[2])
 	vs->env->free(spare[1]);
 }
 
-/* If a region straddles va, split it there: its upper part goes into a
- * spare record (taken from spare[]), with its own object reference. */
+/* If a region straddles va, split it there: its upper part goes into one
+ * of the records reserve_cuts put aside. */
 static void cut_at(struct vmspace *vs, vaddr_t va, struct vm_region *spare[2])
 {
 	struct vm_region *r = vm_region_find(vs, va), *upper;
+	unsigned i = spare[0] ? 0 : 1;
 
 	if (!r || r->node.start == va)
 		return;
-	upper = spare[0] ? spare[0] : spare[1];
+	upper = spare[i];
 	if (!upper)
 		panic("vmspace: no record reserved for the cut at %#lx", (unsigned long)va);
-	*(spare[0] ? &spare[0] : &spare[1]) = NULL;
-	*upper = *r;
-	memset(&upper->node, 0, sizeof(upper->node));
+	spare[i] = NULL;
+	region_copy(upper, r);
 	upper->node.start = va;
-	upper->node.end = r->node.end;
 	upper->offset = r->offset + (va - r->node.start);
-	if (upper->obj)
-		vm_object_get(upper->obj);
 	r->node.end = va;
 	region_insert(vs, upper);
 }
