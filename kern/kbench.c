@@ -11,6 +11,8 @@
 #include <pagoda/page_alloc.h>
 #include <pagoda/pmap.h>
 #include <pagoda/printf.h>
+#include <pagoda/uaccess.h>
+#include <pagoda/vm.h>
 #include <arch/cpu.h>
 #include <arch/memlayout.h>
 
@@ -146,6 +148,58 @@ static void bench_frames(void)
 	page_free(c, 0);
 }
 
+/* Fault in n pages from va for writing, through the policy alone. */
+static int touch(struct vmspace *vs, vaddr_t va, uint32_t n)
+{
+	for (uint32_t i = 0; i < n; i++)
+		if (vm_fault(vs, va + i * PAGE_SIZE, VM_PROT_WRITE) != 0)
+			return -1;
+	return 0;
+}
+
+/* Faults, fork and copy-on-write on a kernel-made address space. */
+static void bench_vm_space(uint32_t mib)
+{
+	struct vmspace parent, child;
+	uint32_t n = mib * 256, v = 1;
+	vaddr_t va = BENCH_VA;
+	uint64_t t0, t;
+	char what[64];
+
+	if (vmspace_init(&parent, &kernel_vm_env) != 0 ||
+	    vm_map(&parent, &va, n * PAGE_SIZE, VM_PROT_RW, VM_MAP_FIXED, NULL, 0) != 0)
+		return;
+	vmspace_activate(&parent);
+	t0 = rdtsc();
+	if (mib == 4) {         /* through the trap: a copyout's first write to each page */
+		for (uint32_t i = 0; i < n; i++)
+			copyout(va + i * PAGE_SIZE, &v, 4);
+		report("demand-zero fault, via the trap (4 MiB)", rdtsc() - t0, n);
+	} else if (touch(&parent, va, n) != 0) {
+		goto out;
+	}
+	t0 = rdtsc();
+	if (vmspace_fork(&child, &parent) != 0)
+		goto out;
+	t = rdtsc() - t0;
+	snprintf(what, sizeof(what), "vmspace_fork, %u MiB touched (per fork)", mib);
+	report(what, t, 1);
+	if (mib == 4) {
+		vmspace_activate(&child);
+		t0 = rdtsc();
+		touch(&child, va, n);
+		report("copy-on-write break, vm_fault (per page)", rdtsc() - t0, n);
+	}
+	vmspace_activate(NULL);
+	t0 = rdtsc();
+	vmspace_destroy(&child);
+	snprintf(what, sizeof(what), "vmspace_destroy of the child, %u MiB", mib);
+	report(what, rdtsc() - t0, 1);
+out:
+	vmspace_activate(NULL);
+	vmspace_destroy(&parent);
+}
+
 void kbench_run(void)
 {
 	uint32_t irq = irq_save();
@@ -156,5 +210,8 @@ void kbench_run(void)
 	bench_kmalloc(512);
 	bench_pmap();
 	bench_frames();
+	bench_vm_space(4);
+	bench_vm_space(16);
+	bench_vm_space(64);
 	irq_restore(irq);
 }
