@@ -314,8 +314,9 @@ int vm_map(struct vmspace *vs, vaddr_t *addr, size_t len, vm_prot_t prot, unsign
 	uint64_t end;
 	int err;
 
-	if (offset % PAGE || (obj && obj->kind == VMO_FILE && (flags & VM_REGION_SHARED) &&
-			      (prot & VM_PROT_WRITE)))
+	if (offset % PAGE || (obj && (flags & VM_REGION_GROWSDOWN)))
+		return -EINVAL;         /* growing down moves the start, not the offset */
+	if (obj && obj->kind == VMO_FILE && (flags & VM_REGION_SHARED) && (prot & VM_PROT_WRITE))
 		return -EINVAL;         /* a file image is never written */
 	if (fixed) {
 		err = check_range(start, len, &end);

@@ -55,7 +55,8 @@ struct vm_object {
 	uint32_t refs;                  /* regions (and creators) holding it */
 	uint64_t size;                  /* bytes */
 	const uint8_t *data;            /* VMO_FILE: the bytes, kernel-readable */
-	uint32_t **frames;              /* VMO_ANON_SHARED: pfn by page, 0 = none yet */
+	uint32_t **frames;              /* VMO_ANON_SHARED: pfn by page; 0 = none yet
+					 * (frame 0, the real-mode IVT, is never allocated) */
 	uint32_t nframes;               /* pages the object covers */
 };
 
@@ -131,7 +132,8 @@ int vmspace_fork(struct vmspace *child, struct vmspace *parent);
 /*
  * Map [*addr, *addr + len) (len rounded up to pages) with prot and region
  * flags (VM_REGION_*) backed by obj at offset (NULL: private anonymous;
- * the region takes its own reference). Without VM_MAP_FIXED or
+ * the region takes its own reference; a grows-down region must be
+ * anonymous). Without VM_MAP_FIXED or
  * VM_MAP_NOREPLACE, *addr is a hint and the address chosen is stored there.
  * Returns 0, -EINVAL (bad alignment, length or range), -EEXIST
  * (NOREPLACE and something is there) or -ENOMEM.

@@ -266,3 +266,30 @@ KTEST(vm_unmapping_a_whole_shared_table_leaves_no_tlb_entry)
 	vmspace_destroy(&child);
 	KT_ASSERT_EQ(vmw_finish(&w), 0);
 }
+
+KTEST(vm_map_unmap_protect_reject_bad_arguments)
+{
+	struct vmspace *vs = fresh();
+	vaddr_t a;
+
+#define MAP(addr, len, prot, flags, obj, off) (a = (addr), vm_map(vs, &a, (len), (prot), (flags), (obj), (off)))
+	KT_ASSERT_EQ(MAP(0x400100, PAGE, VM_PROT_RW, VM_MAP_FIXED, NULL, 0), -EINVAL);         /* unaligned */
+	KT_ASSERT_EQ(MAP(0x400000, 0, VM_PROT_RW, VM_MAP_FIXED, NULL, 0), -EINVAL);            /* empty */
+	KT_ASSERT_EQ(MAP(0x1000, PAGE, VM_PROT_RW, VM_MAP_FIXED, NULL, 0), -EINVAL);           /* below the floor */
+	KT_ASSERT_EQ(MAP(VM_USER_END - PAGE, 2 * PAGE, VM_PROT_RW, VM_MAP_FIXED, NULL, 0), -EINVAL);
+	KT_ASSERT_EQ(MAP(0x400000, PAGE, VM_PROT_READ, VM_MAP_FIXED, w.file, 100), -EINVAL);   /* offset */
+	KT_ASSERT_EQ(MAP(0x400000, PAGE, VM_PROT_RW, VM_MAP_FIXED | VM_REGION_GROWSDOWN, w.file, 0), -EINVAL);
+	KT_ASSERT_EQ(MAP(0x400000, PAGE, VM_PROT_RW, VM_MAP_FIXED | VM_REGION_SHARED, w.file, 0), -EINVAL);
+	KT_ASSERT_EQ(MAP(0x400000, PAGE, VM_PROT_READ, VM_MAP_FIXED | VM_REGION_SHARED, w.file, 0), 0);
+	KT_ASSERT_EQ(MAP(0x400000, PAGE, VM_PROT_RW, VM_MAP_NOREPLACE, NULL, 0), -EEXIST);
+	KT_ASSERT_EQ(MAP(0x400000, PAGE, VM_PROT_RW, 0, NULL, 0), 0);                          /* a taken hint */
+	KT_ASSERT(a != 0x400000);
+	KT_ASSERT_EQ(a, VMW_OPS_END * PAGE - PAGE);                                             /* top-down */
+#undef MAP
+	KT_ASSERT_EQ(vm_unmap(vs, 0x400100, PAGE), -EINVAL);
+	KT_ASSERT_EQ(vm_unmap(vs, 0x400000, 0), -EINVAL);
+	KT_ASSERT_EQ(vm_unmap(vs, 0x500000, PAGE), 0);          /* nothing there: fine */
+	KT_ASSERT_EQ(vm_protect(vs, 0x500000, PAGE, VM_PROT_READ), -ENOMEM);
+	KT_ASSERT_EQ(vm_protect(vs, 0x400001, PAGE, VM_PROT_READ), -EINVAL);
+	KT_ASSERT_EQ(vmw_finish(&w), 0);
+}
