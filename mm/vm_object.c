@@ -9,14 +9,13 @@
  * A shared anonymous object owns its frames: one reference each, taken
  * when a page is first touched through any mapping, so every mapping, in
  * every address space, finds the same frame. Frames are indexed by page in
- * a two-level table of frame numbers (1024 per leaf, leaves made on
+ * a two-level table of frame numbers (VMO_LEAF_ENTRIES per leaf, made on
  * demand), so a large sparse object costs little until it is touched.
  */
 #include <pagoda/vm.h>
 #include <pagoda/errno.h>
 #include <pagoda/kernel.h>
 
-#define LEAF_ENTRIES    1024u                   /* frame numbers per leaf */
 #define PAGE_BYTES      ((uint64_t)PMM_PAGE_SIZE)
 
 static uint32_t pages_in(uint64_t size)
@@ -41,7 +40,7 @@ struct vm_object *vm_object_file(const struct vm_env *env, const void *data, uin
 struct vm_object *vm_object_anon_shared(const struct vm_env *env, uint64_t size)
 {
 	struct vm_object *obj = env->zalloc(sizeof(*obj));
-	uint32_t leaves = (pages_in(size) + LEAF_ENTRIES - 1) / LEAF_ENTRIES;
+	uint32_t leaves = (pages_in(size) + VMO_LEAF_ENTRIES - 1) / VMO_LEAF_ENTRIES;
 
 	if (!obj)
 		return NULL;
@@ -72,10 +71,10 @@ void vm_object_put(const struct vm_env *env, struct vm_object *obj)
 	if (--obj->refs > 0)
 		return;
 	if (obj->kind == VMO_ANON_SHARED) {
-		for (uint32_t l = 0; l * LEAF_ENTRIES < obj->nframes; l++) {
+		for (uint32_t l = 0; l * VMO_LEAF_ENTRIES < obj->nframes; l++) {
 			uint32_t *leaf = obj->frames[l];
 
-			for (uint32_t i = 0; leaf && i < LEAF_ENTRIES; i++)
+			for (uint32_t i = 0; leaf && i < VMO_LEAF_ENTRIES; i++)
 				if (leaf[i])
 					pmm_page_put(pmm, pmm_pfn_to_page(pmm, leaf[i]));
 			env->free(leaf);
@@ -89,15 +88,15 @@ int vm_object_frame(const struct vm_env *env, struct vm_object *obj, uint32_t in
 		    struct page **frame)
 {
 	struct pmm *pmm = env->pmap->pmm;
-	uint32_t **leaf = &obj->frames[index / LEAF_ENTRIES], *slot;
+	uint32_t **leaf = &obj->frames[index / VMO_LEAF_ENTRIES], *slot;
 	struct page *pg;
 
 	if (obj->kind != VMO_ANON_SHARED || index >= obj->nframes)
 		panic("vm_object_frame: page %u of a %s object of %u pages", index,
 		      obj->kind == VMO_FILE ? "file" : "shared", obj->nframes);
-	if (!*leaf && !(*leaf = env->zalloc(LEAF_ENTRIES * sizeof(uint32_t))))
+	if (!*leaf && !(*leaf = env->zalloc(VMO_LEAF_ENTRIES * sizeof(uint32_t))))
 		return -ENOMEM;
-	slot = &(*leaf)[index % LEAF_ENTRIES];
+	slot = &(*leaf)[index % VMO_LEAF_ENTRIES];
 	if (!*slot) {
 		pg = pmm_alloc_pages(pmm, 0, PMM_ANY);
 		if (!pg)

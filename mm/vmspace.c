@@ -389,7 +389,7 @@ static int protect_region(struct vmspace *vs, struct vm_region *r, vm_prot_t pro
 
 int vm_protect(struct vmspace *vs, vaddr_t start, size_t len, vm_prot_t prot)
 {
-	struct vm_region *spare[2], *r, *next;
+	struct vm_region *spare[2], *r;
 	uint64_t end;
 	int err;
 
@@ -404,8 +404,7 @@ int vm_protect(struct vmspace *vs, vaddr_t start, size_t len, vm_prot_t prot)
 	cut_at(vs, start, spare);
 	if (end < VM_USER_END)
 		cut_at(vs, (vaddr_t)end, spare);
-	for (r = vm_region_find(vs, start); r && r->node.start < end; r = next) {
-		next = vm_region_next(r);
+	for (r = vm_region_find(vs, start); r && r->node.start < end; r = vm_region_next(r)) {
 		err = protect_region(vs, r, prot);
 		if (err)
 			break;

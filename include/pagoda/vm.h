@@ -55,10 +55,13 @@ struct vm_object {
 	uint32_t refs;                  /* regions (and creators) holding it */
 	uint64_t size;                  /* bytes */
 	const uint8_t *data;            /* VMO_FILE: the bytes, kernel-readable */
-	uint32_t **frames;              /* VMO_ANON_SHARED: pfn by page; 0 = none yet
+	uint32_t **frames;              /* VMO_ANON_SHARED: pfn by page, in leaves of
+					 * VMO_LEAF_ENTRIES made on demand; 0 = none yet
 					 * (frame 0, the real-mode IVT, is never allocated) */
 	uint32_t nframes;               /* pages the object covers */
 };
+
+#define VMO_LEAF_ENTRIES        1024u   /* frame numbers per leaf of frames[] */
 
 /* ---- regions and address spaces ---- */
 

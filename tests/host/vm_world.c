@@ -526,13 +526,16 @@ static int check_frames(void)
 			}
 		}
 	}
-	for (unsigned o = 0; o < W->nobjs; o++)
-		for (uint32_t l = 0; l * 1024 < W->objs[o]->nframes; l++)
-			for (uint32_t i = 0; W->objs[o]->frames[l] && i < 1024; i++)
-				if (W->objs[o]->frames[l][i]) {
-					refs[W->objs[o]->frames[l][i] - WORLD_BASE_PFN]++;
-					kind[W->objs[o]->frames[l][i] - WORLD_BASE_PFN] = 3;
+	for (unsigned o = 0; o < W->nobjs; o++) {
+		const struct vm_object *obj = W->objs[o];
+
+		for (uint32_t l = 0; l * VMO_LEAF_ENTRIES < obj->nframes; l++)
+			for (uint32_t i = 0; obj->frames[l] && i < VMO_LEAF_ENTRIES; i++)
+				if (obj->frames[l][i]) {
+					refs[obj->frames[l][i] - WORLD_BASE_PFN]++;
+					kind[obj->frames[l][i] - WORLD_BASE_PFN] = 3;
 				}
+	}
 	for (uint32_t f = 0; f < WORLD_NPAGES; f++) {
 		const struct page *pg = &pmm->pages[f];
 
