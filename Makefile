@@ -29,7 +29,7 @@ KLDFLAGS := -m32 -nostdlib -static -no-pie -Wl,--build-id=none -Wl,-z,noexecstac
 	-Wl,-z,max-page-size=0x1000 -Wl,-T,$(BUILD)/kernel.ld
 LIBGCC  := -lgcc        # 64-bit division and friends
 
-KERNEL_C := $(wildcard arch/x86/*.c kern/*.c mm/*.c dev/*.c lib/*.c \
+KERNEL_C := $(wildcard arch/x86/*.c kern/*.c mm/*.c dev/*.c lib/*.c proc/*.c fs/*.c \
 	arch/x86/tests/*.c tests/kernel/*.c)
 KERNEL_S := $(wildcard arch/x86/*.S arch/x86/tests/*.S tests/kernel/*.S)
 KERNEL_OBJS := $(patsubst %.c,$(BUILD)/k/%.o,$(KERNEL_C)) \
@@ -79,6 +79,36 @@ $(BUILD)/pagoda.iso: $(BUILD)/pagoda.elf tools/grub.cfg
 	cp tools/grub.cfg $(BUILD)/isodir/boot/grub/grub.cfg
 	grub-mkrescue -o $@ $(BUILD)/isodir 2> $(BUILD)/grub-mkrescue.log || \
 		{ cat $(BUILD)/grub-mkrescue.log; exit 1; }
+
+# ---- User programs: ordinary static i386 Linux programs ----
+# Each test in user/tests/ is built twice, against glibc and against musl;
+# the initramfs holds them as /bin/NAME and /bin/NAME.musl, beside /init
+# (user/init.c) and Pagoda's shell /bin/sh (user/sh.c). The same archive
+# boots Debian's Linux for the expected outputs (tools/linux-oracle.sh).
+UCFLAGS     := -m32 -static -O2 -g -Wall -Wextra -Werror -fno-pie -no-pie
+MUSL_CC     := $(CC) -specs=$(BUILD)/musl/musl-gcc.specs
+USER_TESTS  := $(basename $(notdir $(wildcard user/tests/*.c)))
+USER_SYS    := init sh
+USER_BINS   := $(addprefix $(BUILD)/user/,$(USER_SYS)) \
+	$(addprefix $(BUILD)/user/glibc/,$(USER_TESTS)) \
+	$(addprefix $(BUILD)/user/musl/,$(USER_TESTS))
+
+$(BUILD)/user/%: user/%.c
+	@mkdir -p $(dir $@)
+	$(CC) $(UCFLAGS) -o $@ $<
+$(BUILD)/user/glibc/%: user/tests/%.c user/tests/check.h
+	@mkdir -p $(dir $@)
+	$(CC) $(UCFLAGS) -o $@ $<
+$(BUILD)/user/musl/%: user/tests/%.c user/tests/check.h
+	@mkdir -p $(dir $@)
+	$(MUSL_CC) $(UCFLAGS) -o $@ $<
+
+$(BUILD)/initramfs.cpio: $(USER_BINS) tools/mkcpio.py
+	python3 tools/mkcpio.py $@ dir:bin dir:dev dir:proc chr:dev/console=5,1 \
+		file:init=$(BUILD)/user/init file:bin/sh=$(BUILD)/user/sh \
+		$(foreach t,$(USER_TESTS),file:bin/$(t)=$(BUILD)/user/glibc/$(t) \
+			file:bin/$(t).musl=$(BUILD)/user/musl/$(t))
+initramfs: $(BUILD)/initramfs.cpio
 
 # ---- Host unit tests of the machine-independent code ----
 HOST_SAN    := -fsanitize=address,undefined -fno-sanitize-recover=all
@@ -193,6 +223,6 @@ test: deps
 clean:
 	rm -rf $(BUILD)
 
-.PHONY: all iso host-tests fuzz bench deps run run-iso debug test clean
+.PHONY: all iso initramfs host-tests fuzz bench deps run run-iso debug test clean
 
 -include $(shell find $(BUILD) -name '*.d' 2>/dev/null)

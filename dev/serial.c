@@ -1,9 +1,11 @@
 /*
- * The 16550 UART on COM1, polled: the primary console. Output only for now.
+ * The 16550 UART on COM1: the primary console. Output is polled; input
+ * arrives by the receive interrupt (IRQ 4) once a handler is set.
  * Register map: PC16550D datasheet; COM1 sits at I/O port 0x3F8.
  */
 #include <pagoda/console.h>
 #include <arch/cpu.h>
+#include <arch/trap.h>
 
 #define COM1            0x3F8
 #define UART_DATA       0       /* transmit/receive buffer (DLAB = 0) */
@@ -20,6 +22,8 @@
 #define FCR_ENABLE_CLEAR 0x07   /* enable FIFOs and clear both */
 #define MCR_DTR_RTS_OUT2 0x0B   /* DTR, RTS, and OUT2 (gates the IRQ line) */
 #define LSR_THRE        0x20    /* transmit holding register empty */
+#define LSR_DR          0x01    /* data ready: a received byte waits */
+#define IER_RX          0x01    /* interrupt on received data */
 
 #define UART_CLOCK_HZ   115200  /* the divisor's base rate */
 #define SERIAL_BAUD     115200
@@ -59,4 +63,28 @@ void serial_write(const char *s, size_t len)
 			serial_putc('\r');
 		serial_putc(s[i]);
 	}
+}
+
+static void (*input_handler)(char c);
+
+static void serial_irq(struct trapframe *tf)
+{
+	(void)tf;
+	while (inb(COM1 + UART_LSR) & LSR_DR) {
+		char c = (char)inb(COM1 + UART_DATA);
+
+		if (input_handler)
+			input_handler(c);
+	}
+}
+
+/* Deliver each received byte to handler, in interrupt context. */
+void serial_set_input_handler(void (*handler)(char c))
+{
+	if (!serial_present)
+		return;
+	input_handler = handler;
+	irq_set_handler(IRQ_COM1, serial_irq);
+	outb(COM1 + UART_IER, IER_RX);
+	pic_unmask(IRQ_COM1);
 }

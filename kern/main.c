@@ -10,6 +10,10 @@
 #include <pagoda/kbench.h>
 #include <pagoda/kmalloc.h>
 #include <pagoda/ktest.h>
+#include <pagoda/errno.h>
+#include <pagoda/file.h>
+#include <pagoda/initramfs.h>
+#include <pagoda/proc.h>
 #include <pagoda/page_alloc.h>
 #include <pagoda/pmap.h>
 #include <pagoda/qemu.h>
@@ -18,6 +22,7 @@
 #include <arch/memlayout.h>
 #include <arch/multiboot.h>
 #include <arch/sections.h>
+#include <arch/thread.h>
 #include <arch/trap.h>
 
 bool kernel_test_mode;
@@ -31,6 +36,15 @@ void kernel_stop(bool failure)
 	cpu_disable_interrupts();
 	if (kernel_test_mode)
 		qemu_exit(failure ? QEMU_EXIT_FAILURE : QEMU_EXIT_SUCCESS);
+	printk("System halted.\n");
+	for (;;)
+		cpu_halt();
+}
+
+void kernel_power_off(void)
+{
+	cpu_disable_interrupts();
+	qemu_exit(QEMU_EXIT_SUCCESS);
 	printk("System halted.\n");
 	for (;;)
 		cpu_halt();
@@ -58,6 +72,8 @@ static void apply_cmdline(void)
 {
 	long level;
 
+	if (cmdline_has(boot_info.args, "quiet"))
+		log_level = LOG_WARNING;        /* as Linux: errors only */
 	if (cmdline_get_long(boot_info.args, "loglevel", &level) == 0)
 		log_level = (int)level;
 	kernel_test_mode = cmdline_has(boot_info.args, "test");
@@ -75,7 +91,47 @@ static void print_kernel_extents(void)
 		(unsigned long)(_kernel_end - _edata) / 1024);
 }
 
-/* Boot has finished: run the self-tests, or wait for interrupts. */
+#define INIT_ARGS_MAX   32
+
+/*
+ * Start pid 1: /init, or the program "init=PATH" names, with the words
+ * after "--" on the command line as its arguments (as Linux does), and
+ * Linux's environment for init.
+ */
+static void start_init(void)
+{
+	static char words[BOOT_CMDLINE_MAX], path[128] = "/init";
+	static char *argv[INIT_ARGS_MAX + 2];
+	static char *envp[] = { "HOME=/", "TERM=linux", NULL };
+	const char *rest = boot_info.args;
+	int argc = 0, err;
+
+	(void)cmdline_get_str(boot_info.args, "init", path, sizeof(path));
+	argv[argc++] = path;
+	/* Find the word "--"; what follows is init's. */
+	while (*rest && !(rest[0] == '-' && rest[1] == '-' && (rest[2] == ' ' || rest[2] == '\0') &&
+			  (rest == boot_info.args || rest[-1] == ' ')))
+		rest++;
+	strlcpy(words, *rest ? rest + 2 : "", sizeof(words));
+	for (char *w = words; *w && argc < INIT_ARGS_MAX + 1;) {
+		while (*w == ' ')
+			*w++ = '\0';
+		if (*w)
+			argv[argc++] = w;
+		while (*w && *w != ' ')
+			w++;
+	}
+	argv[argc] = NULL;
+	err = proc_start_init(path, argv, envp);
+	if (err) {
+		pr_err("Cannot start %s (error %d): %s\n", path, err,
+		       err == -ENOENT ? "no such file in the initramfs (was one loaded, with -initrd?)" :
+		       err == -ENOEXEC ? "not a static i386 ELF executable" : "see the error number");
+		kernel_stop(true);
+	}
+}
+
+/* Boot has finished: run the self-tests, or start pid 1 and schedule. */
 static void __noreturn kernel_run(void)
 {
 	char prefix[64];
@@ -91,9 +147,8 @@ static void __noreturn kernel_run(void)
 			prefix[0] = '\0';
 		kernel_stop(ktest_run(prefix) != 0);
 	}
-	pr_info("Pagoda is up. There are no processes to run yet; halting until an interrupt.\n");
-	for (;;)
-		cpu_wait_for_interrupt();
+	start_init();
+	sched_run();
 }
 
 void kmain(uint32_t magic, uint32_t mbi_pa)
@@ -120,8 +175,14 @@ void kmain(uint32_t magic, uint32_t mbi_pa)
 	vga_remap();
 	kmalloc_init(boot_info.args);
 
+	double_fault_init();
+	fpu_init();
+	rtc_init();
+	initramfs_init();
+
 	pic_init();
 	pit_init(TIMER_HZ);
+	tty_init();
 	cpu_enable_interrupts();
 	crash_if_requested(boot_info.args);
 	kernel_run();

@@ -142,6 +142,18 @@ char *strchr(const char *s, int c)
 	}
 }
 
+char *strrchr(const char *s, int c)
+{
+	const char *last = NULL;
+
+	for (;; s++) {
+		if (*s == (char)c)
+			last = s;
+		if (!*s)
+			return (char *)last;
+	}
+}
+
 /*
  * Copy src into dst of `size` bytes, always NUL-terminated when size > 0.
  * Returns strlen(src): a result >= size means the copy was truncated.

@@ -30,7 +30,6 @@
 #include <pagoda/kernel.h>
 
 #define PAGE            ((vaddr_t)PMM_PAGE_SIZE)
-#define USER_MAPPING    (PMAP_USER | PMAP_MANAGED)
 
 struct vm_fault_stats vm_stats;
 
@@ -82,7 +81,7 @@ static struct vm_region *grow_stack(struct vmspace *vs, vaddr_t va)
 /* Map frame pg at va; the mapping takes its own reference. */
 static int map_frame(struct vmspace *vs, vaddr_t va, struct page *pg, vm_prot_t prot)
 {
-	return pmap_enter(&vs->pmap, va, pmm_page_to_pa(vs->env->pmap->pmm, pg), prot, USER_MAPPING);
+	return pmap_enter(&vs->pmap, va, pmm_page_to_pa(vs->env->pmap->pmm, pg), prot, VM_PMAP_FLAGS);
 }
 
 /* Nothing is mapped at va: bring the page in. */
@@ -180,7 +179,7 @@ int vm_fault(struct vmspace *vs, vaddr_t va, vm_prot_t access)
 		 * whose table fork made read-only: the same frame, more rights. */
 		vm_prot_t prot = (r->flags & VM_REGION_SHARED) ? map_prot(r->prot) : VM_PROT_READ;
 
-		err = pmap_enter(&vs->pmap, va, pa, prot, USER_MAPPING);
+		err = pmap_enter(&vs->pmap, va, pa, prot, VM_PMAP_FLAGS);
 		if (!err)
 			COUNT(vs, spurious);
 	} else {

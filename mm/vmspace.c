@@ -354,6 +354,48 @@ int vm_map(struct vmspace *vs, vaddr_t *addr, size_t len, vm_prot_t prot, unsign
 	return 0;
 }
 
+/* ---- moving (mremap) ---- */
+
+/* Give the page at old's frame to new, with the same rights. */
+static int move_page(struct vmspace *vs, vaddr_t old, vaddr_t new)
+{
+	paddr_t pa;
+	vm_prot_t prot;
+	int err;
+
+	if (pmap_extract(&vs->pmap, old, &pa, &prot) != 0)
+		return 0;               /* never touched: it faults in at new */
+	err = pmap_enter(&vs->pmap, new, pa & ~(paddr_t)(PAGE - 1),
+			 prot == VM_PROT_NONE ? VM_PROT_READ : prot, VM_PMAP_FLAGS);
+	if (err == 0 && prot == VM_PROT_NONE)   /* PROT_NONE keeps its frame */
+		err = pmap_protect(&vs->pmap, new, new + (vaddr_t)PAGE, VM_PROT_NONE);
+	return err;
+}
+
+int vm_move(struct vmspace *vs, vaddr_t old, size_t len, vaddr_t new)
+{
+	struct vm_region *r = vm_region_find(vs, old);
+	vaddr_t at = new;
+	uint64_t offset;
+	int err;
+
+	if (!r || (uint64_t)old + len > r->node.end)
+		return -EFAULT;
+	offset = r->obj ? r->offset + (old - r->node.start) : 0;
+	err = vm_map(vs, &at, len, r->prot, VM_MAP_NOREPLACE | (r->flags & VM_REGION_SHARED),
+		     r->obj, offset);
+	if (err)
+		return err;
+	for (vaddr_t off = 0; off < len; off += (vaddr_t)PAGE) {
+		err = move_page(vs, old + off, new + off);
+		if (err) {
+			(void)vm_unmap(vs, new, len);   /* the frames are still at old */
+			return err;
+		}
+	}
+	return vm_unmap(vs, old, len);
+}
+
 /* ---- protection ---- */
 
 /* Whether every page of [start, end) lies in some region. */

@@ -12,6 +12,7 @@
 #include <arch/mmu.h>
 #include <arch/segment.h>
 #include <arch/trap.h>
+#include <arch/thread.h>
 #include <arch/tss.h>
 
 static uint64_t gdt[GDT_ENTRIES] __aligned(8);
@@ -60,12 +61,26 @@ void gdt_init(void)
 	kernel_tss.ss0 = KERNEL_DS;
 	kernel_tss.esp0 = (uint32_t)(uintptr_t)boot_stack_top;
 	kernel_tss.iomap_base = sizeof(kernel_tss);     /* no I/O bitmap */
-	gdt[GDT_TSS] = seg_desc((uint32_t)(uintptr_t)&kernel_tss, sizeof(kernel_tss) - 1,
-				SEG_ACC_P | SEG_ACC_DPL(0) | SEG_TYPE_TSS32, 0);
+	gdt_set_tss(GDT_TSS, &kernel_tss);
 
 	lgdt(&p);
 	gdt_reload_segments();
 	ltr(TSS_SEL);
+}
+
+/* Install a TSS descriptor for tss in GDT slot index. */
+void gdt_set_tss(int index, struct tss *tss)
+{
+	gdt[index] = seg_desc((uint32_t)(uintptr_t)tss, sizeof(*tss) - 1,
+			      SEG_ACC_P | SEG_ACC_DPL(0) | SEG_TYPE_TSS32, 0);
+}
+
+/* The running thread's TLS descriptors; %gs is reloaded from them when the
+ * trap frame's segment registers are popped on the way back to user mode. */
+void gdt_set_tls(const uint64_t desc[GDT_TLS_COUNT])
+{
+	for (int i = 0; i < GDT_TLS_COUNT; i++)
+		gdt[GDT_TLS_MIN + i] = desc[i];
 }
 
 void tss_set_kernel_stack(vaddr_t esp0)

@@ -32,6 +32,16 @@ static void idt_set_gate(int vector, uint32_t handler, int dpl)
 	idt[vector].offset_hi = handler >> 16;
 }
 
+/* A task gate: the CPU switches to the task whose TSS selector is tss_sel. */
+void idt_set_task_gate(int vector, uint16_t tss_sel)
+{
+	idt[vector].offset_lo = 0;
+	idt[vector].selector = tss_sel;
+	idt[vector].zero = 0;
+	idt[vector].type_attr = GATE_P | GATE_DPL(0) | GATE_TYPE_TASK;
+	idt[vector].offset_hi = 0;
+}
+
 /* Fill the IDT from the entry stubs and load it. Vectors without a stub
  * stay not-present: using one raises #GP, which is reported. */
 void idt_init(void)

@@ -3,6 +3,7 @@
  * kernel's clock, TIMER_HZ (100) ticks a second.
  */
 #include <pagoda/kernel.h>
+#include <pagoda/proc.h>
 #include <arch/cpu.h>
 #include <arch/trap.h>
 
@@ -12,11 +13,14 @@
 #define PIT_CMD_CH0_LOHI_RATE 0x34 /* channel 0, lobyte/hibyte, mode 2, binary */
 
 static volatile uint64_t ticks;
+int timer_wait_channel;
 
 static void pit_irq(struct trapframe *tf)
 {
 	(void)tf;
 	ticks++;
+	sched_tick();
+	wakeup(&timer_wait_channel);
 }
 
 uint64_t timer_ticks(void)

@@ -13,6 +13,8 @@
 #include <arch/memlayout.h>
 #include <pagoda/errno.h>
 #include <pagoda/kernel.h>
+#include <pagoda/proc.h>
+#include <pagoda/signal.h>
 
 static uint64_t vector_counts[NUM_VECTORS];
 static trap_handler_t exception_handlers[NUM_EXCEPTIONS];
@@ -176,6 +178,36 @@ void trap_fatal(struct trapframe *tf, const char *why)
 	kernel_stop(true);
 }
 
+/* The signal Linux sends for an exception in user mode. */
+static int exception_signal(int vector)
+{
+	switch (vector) {
+	case T_DE: case T_MF: case T_XM:
+		return SIGFPE;
+	case T_DB: case T_BP:
+		return SIGTRAP;
+	case T_UD:
+		return SIGILL;
+	case T_AC:
+		return SIGBUS;
+	default:
+		return SIGSEGV;
+	}
+}
+
+/*
+ * A process's exception that nothing resolved: log it as Linux's
+ * do_trap does ("traps: NAME[PID] trap ... ip:... sp:... error:...") and
+ * end the process with the signal Linux would send. (Page faults have
+ * their own line, in fault.c.)
+ */
+static void user_exception(struct trapframe *tf)
+{
+	pr_info("traps: %s[%d] %s ip:%x sp:%x error:%x\n", proc_current->name,
+		proc_current->pid, trap_name((int)tf->trapno), tf->eip, tf->user_esp, tf->err);
+	proc_fatal_signal(exception_signal((int)tf->trapno));
+}
+
 static void exception_dispatch(struct trapframe *tf)
 {
 	int v = (int)tf->trapno;
@@ -192,7 +224,11 @@ static void exception_dispatch(struct trapframe *tf)
 		tf->eip = fixup;
 		return;
 	}
-	trap_fatal(tf, trap_from_user(tf) ? "exception in user mode (no processes yet)"
+	if (trap_from_user(tf) && proc_current) {
+		user_exception(tf);
+		return;
+	}
+	trap_fatal(tf, trap_from_user(tf) ? "exception in user mode with no process"
 					  : "unhandled exception in kernel mode");
 }
 
@@ -215,5 +251,7 @@ void trap_dispatch(struct trapframe *tf)
 	else if (tf->trapno < IRQ_BASE + NUM_IRQS)
 		irq_dispatch(tf);
 	else if (tf->trapno == T_SYSCALL)
-		tf->eax = (uint32_t)-ENOSYS;    /* system calls arrive with processes */
+		syscall_dispatch(tf);
+	if (trap_from_user(tf))
+		proc_return_to_user(tf);
 }

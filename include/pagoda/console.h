@@ -13,6 +13,7 @@ void console_write(const char *s, size_t len);
 /* Individual devices (dev/serial.c, dev/vga.c). */
 void serial_init(void);
 void serial_write(const char *s, size_t len);
+void serial_set_input_handler(void (*handler)(char c));
 void vga_init(void);
 void vga_write(const char *s, size_t len);
 /* Move the VGA buffer to its fixed mapping, uncached, once page tables exist. */

@@ -48,6 +48,16 @@ void crash_if_requested(const char *args);
 
 /* Per the kernel's own clock (arch/x86/pit.c). */
 uint64_t timer_ticks(void);
+
+/* What sleepers on the clock wait on: woken at every tick (pit.c). */
+extern int timer_wait_channel;
+
+/* The wall-clock time at boot, in seconds since 1970 (dev/rtc.c). */
+void rtc_init(void);
+uint64_t rtc_boot_seconds(void);
+
+/* Leave QEMU (isa-debug-exit) at a program's request, else halt. */
+void kernel_power_off(void) __noreturn;
 #define TIMER_HZ        100
 
 #endif /* PAGODA_KERNEL_H */

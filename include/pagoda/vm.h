@@ -114,6 +114,9 @@ struct vmspace {
 	struct vm_fault_stats faults;   /* this address space's */
 };
 
+/* The pmap attributes of every user page: ring 3, and a frame reference. */
+#define VM_PMAP_FLAGS           (PMAP_USER | PMAP_MANAGED)
+
 /* Flags of vm_map. */
 #define VM_MAP_FIXED            0x100   /* exactly at *addr, replacing what is there */
 #define VM_MAP_NOREPLACE        0x200   /* exactly at *addr, -EEXIST if anything is */
@@ -155,6 +158,16 @@ int vm_unmap(struct vmspace *vs, vaddr_t start, size_t len);
  * range may be changed, as with Linux's mprotect).
  */
 int vm_protect(struct vmspace *vs, vaddr_t start, size_t len, vm_prot_t prot);
+
+/*
+ * mremap's move: the pages of [old, old + len), which must lie in one
+ * region, go to the free range [new, new + len) with their frames (private
+ * pages keep their copy-on-write state; nothing is copied), under a region
+ * like the old one, and the old range is unmapped. 0, -EFAULT (old is not
+ * inside one region), -EEXIST (new is not free) or -ENOMEM (nothing
+ * changed).
+ */
+int vm_move(struct vmspace *vs, vaddr_t old, size_t len, vaddr_t new);
 
 /* A free range of len bytes: at hint if it is free, else the highest below
  * mmap_base. 0 with *out set, or -ENOMEM. */

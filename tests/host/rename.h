@@ -16,6 +16,7 @@
 #define strcmp   pg_strcmp
 #define strncmp  pg_strncmp
 #define strchr   pg_strchr
+#define strrchr  pg_strrchr
 #define strlcpy  pg_strlcpy
 #define vsnprintf pg_vsnprintf
 #define snprintf pg_snprintf

@@ -86,4 +86,13 @@ static inline uint16_t read_tr(void) { uint16_t v; __asm__ volatile("str %0" : "
 
 #define read_segment(reg) ({ uint16_t v_; __asm__ volatile("mov %%" #reg ", %0" : "=r"(v_)); v_; })
 
+/* CPUID leaf `leaf`: eax, ebx, ecx, edx in r[0..3]. */
+static inline void cpuid(uint32_t leaf, uint32_t r[4])
+{
+	__asm__ volatile("cpuid" : "=a"(r[0]), "=b"(r[1]), "=c"(r[2]), "=d"(r[3]) : "a"(leaf), "c"(0));
+}
+#define CPUID1_EDX_FXSR (1u << 24)      /* FXSAVE/FXRSTOR */
+#define CPUID1_EDX_SSE  (1u << 25)
+#define CPUID1_EDX_SSE2 (1u << 26)
+
 #endif /* ARCH_CPU_H */

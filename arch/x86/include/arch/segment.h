@@ -18,7 +18,8 @@
 #define GDT_TLS_MIN     6       /* three slots for set_thread_area (thread-local storage) */
 #define GDT_TLS_COUNT   3
 #define GDT_TLS_MAX     (GDT_TLS_MIN + GDT_TLS_COUNT - 1)
-#define GDT_ENTRIES     (GDT_TLS_MAX + 1)
+#define GDT_DF_TSS      9       /* the double-fault task's TSS (arch/x86/doublefault.c) */
+#define GDT_ENTRIES     (GDT_DF_TSS + 1)
 
 #define SEL(index, rpl) (((index) << 3) | (rpl))
 #define KERNEL_CS       SEL(GDT_KCODE, 0)       /* 0x08 */
@@ -26,5 +27,6 @@
 #define USER_CS         SEL(GDT_UCODE, 3)       /* 0x1b */
 #define USER_DS         SEL(GDT_UDATA, 3)       /* 0x23 */
 #define TSS_SEL         SEL(GDT_TSS, 0)         /* 0x28 */
+#define DF_TSS_SEL      SEL(GDT_DF_TSS, 0)      /* 0x48 */
 
 #endif /* ARCH_SEGMENT_H */

@@ -123,6 +123,7 @@ extern struct trap_fixup_record trap_last_fixup;
 
 void gdt_init(void);
 void idt_init(void);
+void idt_set_task_gate(int vector, uint16_t tss_sel);
 void pic_init(void);
 void pic_unmask(int irq);
 bool pic_is_spurious(int irq);

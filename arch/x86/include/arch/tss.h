@@ -21,6 +21,9 @@ extern struct tss kernel_tss;
 /* Set the kernel stack used when a trap arrives from ring 3. */
 void tss_set_kernel_stack(vaddr_t esp0);
 
+/* Install a TSS descriptor for tss in GDT slot index (gdt.c). */
+void gdt_set_tss(int index, struct tss *tss);
+
 /* The raw 8-byte descriptor in GDT slot `index`, for inspection and tests. */
 uint64_t gdt_descriptor(int index);
 

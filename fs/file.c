@@ -1,0 +1,449 @@
+/*
+ * Open files and descriptor tables: the console, initramfs files and
+ * directories, and pipes.
+ */
+#include <pagoda/file.h>
+#include <pagoda/errno.h>
+#include <pagoda/initramfs.h>
+#include <pagoda/kmalloc.h>
+#include <pagoda/proc.h>
+#include <pagoda/signal.h>
+#include <pagoda/string.h>
+#include <pagoda/uaccess.h>
+
+#define CONSOLE_MAJOR   5       /* /dev/console is char 5:1 on Linux */
+#define CONSOLE_MINOR   1
+#define PIPE_SIZE       (64 * 1024)     /* Linux's default capacity */
+#define BLKSIZE         4096
+
+struct file *file_get(struct file *f)
+{
+	f->refs++;
+	return f;
+}
+
+void file_put(struct file *f)
+{
+	if (--f->refs > 0)
+		return;
+	if (f->ops->release)
+		f->ops->release(f);
+	kfree(f);
+}
+
+static struct file *file_new(const struct file_ops *ops, uint32_t flags)
+{
+	struct file *f = kzalloc(sizeof(*f));
+
+	if (f) {
+		f->ops = ops;
+		f->refs = 1;
+		f->flags = flags;
+	}
+	return f;
+}
+
+/* ---- the console ---- */
+
+/* Linux's struct termios for i386: four flag words, the line discipline,
+ * 19 control characters. The values are N_TTY's defaults on a console. */
+struct k_termios {
+	uint32_t c_iflag, c_oflag, c_cflag, c_lflag;
+	uint8_t c_line;
+	uint8_t c_cc[19];
+};
+struct k_winsize {
+	uint16_t ws_row, ws_col, ws_xpixel, ws_ypixel;
+};
+#define TCGETS          0x5401
+#define TIOCGWINSZ      0x5413
+
+static long console_read(struct file *f, vaddr_t buf, size_t n)
+{
+	(void)f;
+	return tty_read(buf, n);
+}
+
+static long console_write(struct file *f, vaddr_t buf, size_t n)
+{
+	(void)f;
+	return tty_write(buf, n);
+}
+
+static void console_stat(struct file *f, struct kstat *st)
+{
+	(void)f;
+	memset(st, 0, sizeof(*st));
+	st->mode = S_IFCHR | 0600;
+	st->nlink = 1;
+	st->ino = 2;
+	st->rdev_major = CONSOLE_MAJOR;
+	st->rdev_minor = CONSOLE_MINOR;
+	st->blksize = BLKSIZE;
+}
+
+static int console_ioctl(struct file *f, uint32_t cmd, vaddr_t arg)
+{
+	static const struct k_termios tios = {
+		.c_iflag = 0x500,               /* ICRNL | IXON */
+		.c_oflag = 0x5,                 /* OPOST | ONLCR */
+		.c_cflag = 0xbf,                /* B38400 | CS8 | CREAD */
+		.c_lflag = 0x8a3b,              /* ISIG ICANON ECHO ECHOE ECHOK ECHOCTL ECHOKE IEXTEN */
+		.c_cc = { 3, 28, 127, 21, 4, 0, 1, 0, 17, 19, 26, 0, 18, 15, 23, 22, 0, 0, 0 },
+	};
+	struct k_winsize ws = { 0, 0, 0, 0 };   /* a serial line has no size */
+
+	(void)f;
+	if (cmd == TCGETS)
+		return copyout(arg, &tios, sizeof(tios));
+	if (cmd == TIOCGWINSZ)
+		return copyout(arg, &ws, sizeof(ws));
+	return -ENOTTY;
+}
+
+static const struct file_ops console_ops = {
+	.read = console_read, .write = console_write, .stat = console_stat,
+	.ioctl = console_ioctl,
+};
+
+struct file *file_console(void)
+{
+	return file_new(&console_ops, O_RDWR);
+}
+
+/* ---- initramfs files and directories ---- */
+
+static long ramfs_read(struct file *f, vaddr_t buf, size_t n)
+{
+	const struct initramfs_entry *e = f->entry;
+
+	if (S_ISDIR(e->mode))
+		return -EISDIR;
+	if (f->pos >= e->size)
+		return 0;
+	if (n > e->size - f->pos)
+		n = (size_t)(e->size - f->pos);
+	if (copyout(buf, e->data + f->pos, n))
+		return -EFAULT;
+	f->pos += n;
+	return (long)n;
+}
+
+static long ramfs_write(struct file *f, vaddr_t buf, size_t n)
+{
+	(void)f, (void)buf, (void)n;
+	return -EBADF;                  /* opened read-only: the only way */
+}
+
+static void ramfs_stat(struct file *f, struct kstat *st)
+{
+	const struct initramfs_entry *e = f->entry;
+
+	memset(st, 0, sizeof(*st));
+	st->ino = e->ino;
+	st->mode = e->mode;
+	st->nlink = e->nlink;
+	st->rdev_major = e->rdev_major;
+	st->rdev_minor = e->rdev_minor;
+	st->size = S_ISREG(e->mode) ? e->size : 0;
+	st->blksize = BLKSIZE;
+	st->blocks = (st->size + 511) / 512;
+	st->mtime = e->mtime;
+}
+
+static const struct file_ops ramfs_ops = {
+	.read = ramfs_read, .write = ramfs_write, .stat = ramfs_stat, .seekable = true,
+};
+
+int file_open_initramfs(const char *canon, uint32_t flags, struct file **out)
+{
+	struct initramfs_entry *e = initramfs_lookup(canon);
+	uint32_t acc = flags & O_ACCMODE;
+
+	if (!e)
+		return (flags & O_CREAT) ? -EROFS : -ENOENT;
+	if ((flags & O_CREAT) && (flags & O_EXCL))
+		return -EEXIST;
+	if (S_ISDIR(e->mode) && acc != O_RDONLY)
+		return -EISDIR;
+	if ((flags & O_DIRECTORY) && !S_ISDIR(e->mode))
+		return -ENOTDIR;
+	if (acc != O_RDONLY || (flags & O_TRUNC))
+		return -EROFS;
+	if (S_ISCHR(e->mode) && e->rdev_major == CONSOLE_MAJOR && e->rdev_minor == CONSOLE_MINOR) {
+		*out = file_console();
+		return *out ? 0 : -ENOMEM;
+	}
+	if (!S_ISREG(e->mode) && !S_ISDIR(e->mode))
+		return -ENXIO;          /* a device with no driver */
+	*out = file_new(&ramfs_ops, flags);
+	if (!*out)
+		return -ENOMEM;
+	(*out)->entry = e;
+	return 0;
+}
+
+/* linux_dirent64: inode, offset of the next, record length, type, name. */
+struct dirent64_head {
+	uint64_t d_ino;
+	int64_t d_off;
+	uint16_t d_reclen;
+	uint8_t d_type;
+} __attribute__((packed));
+#define DT_CHR 2
+#define DT_DIR 4
+#define DT_REG 8
+#define DT_LNK 10
+
+static uint8_t dirent_type(uint32_t mode)
+{
+	return S_ISDIR(mode) ? DT_DIR : S_ISREG(mode) ? DT_REG : S_ISCHR(mode) ? DT_CHR :
+	       S_ISLNK(mode) ? DT_LNK : 0;
+}
+
+/*
+ * The position of a directory is an index: 0 ".", 1 "..", then 2 + i for
+ * the archive's entry i, when it lies in this directory.
+ */
+long file_getdents64(struct file *f, vaddr_t buf, size_t size)
+{
+	const struct initramfs_entry *dir = f->entry;
+	size_t done = 0;
+
+	if (!dir || !S_ISDIR(dir->mode))
+		return -ENOTDIR;
+	for (;; f->pos++) {
+		const struct initramfs_entry *e = NULL;
+		const char *name;
+		struct dirent64_head h;
+		uint8_t rec[sizeof(h) + PROC_PATH_MAX + 8];
+		size_t namelen, reclen;
+
+		if (f->pos >= 2) {
+			if ((size_t)f->pos - 2 >= initramfs_count())
+				break;
+			e = initramfs_entry((size_t)f->pos - 2);
+			if (!initramfs_in_dir(e, dir->path))
+				continue;
+			name = strrchr(e->path, '/') ? strrchr(e->path, '/') + 1 : e->path;
+		} else {
+			name = f->pos == 0 ? "." : "..";
+		}
+		namelen = strlen(name);
+		reclen = (sizeof(h) + namelen + 1 + 7) & ~(size_t)7;
+		if (reclen > size - done)
+			return done ? (long)done : -EINVAL;
+		h.d_ino = e ? e->ino : dir->ino;
+		h.d_off = f->pos + 1;
+		h.d_reclen = (uint16_t)reclen;
+		h.d_type = e ? dirent_type(e->mode) : DT_DIR;
+		memset(rec, 0, reclen);
+		memcpy(rec, &h, sizeof(h));
+		memcpy(rec + sizeof(h), name, namelen);
+		if (copyout(buf + done, rec, reclen))
+			return -EFAULT;
+		done += reclen;
+	}
+	return (long)done;
+}
+
+/* ---- pipes ---- */
+
+struct pipe {
+	uint8_t *buf;
+	size_t head, len;               /* ring: bytes at head, len of them */
+	int readers, writers;
+};
+
+static long pipe_read(struct file *f, vaddr_t buf, size_t n)
+{
+	struct pipe *p = f->pipe;
+	size_t done = 0;
+
+	while (p->len == 0) {
+		if (p->writers == 0)
+			return 0;
+		if (f->flags & O_NONBLOCK)
+			return -EAGAIN;
+		sleep_on(p);
+		if (proc_current->killed)
+			return -EINTR;
+	}
+	while (done < n && p->len > 0) {
+		size_t k = PIPE_SIZE - p->head;
+
+		if (k > p->len)
+			k = p->len;
+		if (k > n - done)
+			k = n - done;
+		if (copyout(buf + done, p->buf + p->head, k))
+			return done ? (long)done : -EFAULT;
+		p->head = (p->head + k) % PIPE_SIZE;
+		p->len -= k;
+		done += k;
+	}
+	wakeup(p);
+	return (long)done;
+}
+
+static long pipe_write(struct file *f, vaddr_t buf, size_t n)
+{
+	struct pipe *p = f->pipe;
+	size_t done = 0;
+
+	while (done < n) {
+		size_t tail, k;
+
+		if (p->readers == 0) {
+			proc_kill(proc_current, SIGPIPE);
+			return done ? (long)done : -EPIPE;
+		}
+		if (p->len == PIPE_SIZE) {
+			if (f->flags & O_NONBLOCK)
+				return done ? (long)done : -EAGAIN;
+			wakeup(p);
+			sleep_on(p);
+			if (proc_current->killed)
+				return done ? (long)done : -EINTR;
+			continue;
+		}
+		tail = (p->head + p->len) % PIPE_SIZE;
+		/* Free bytes from tail up to the ring's end, or up to head if wrapped. */
+		k = tail >= p->head ? PIPE_SIZE - tail : p->head - tail;
+		if (k > n - done)
+			k = n - done;
+		if (copyin(p->buf + tail, buf + done, k))
+			return done ? (long)done : -EFAULT;
+		p->len += k;
+		done += k;
+	}
+	wakeup(p);
+	return (long)done;
+}
+
+static void pipe_stat(struct file *f, struct kstat *st)
+{
+	memset(st, 0, sizeof(*st));
+	st->mode = 0010000 | 0600;      /* S_IFIFO */
+	st->nlink = 1;
+	st->ino = (uint32_t)(uintptr_t)f->pipe;
+	st->blksize = BLKSIZE;
+}
+
+static void pipe_release(struct file *f)
+{
+	struct pipe *p = f->pipe;
+
+	if ((f->flags & O_ACCMODE) == O_RDONLY)
+		p->readers--;
+	else
+		p->writers--;
+	wakeup(p);
+	if (p->readers == 0 && p->writers == 0) {
+		vfree(p->buf);
+		kfree(p);
+	}
+}
+
+static const struct file_ops pipe_ops = {
+	.read = pipe_read, .write = pipe_write, .stat = pipe_stat, .release = pipe_release,
+};
+
+int pipe_create(struct file **rd, struct file **wr)
+{
+	struct pipe *p = kzalloc(sizeof(*p));
+
+	if (!p || !(p->buf = vmalloc(PIPE_SIZE)))
+		goto fail;
+	*rd = file_new(&pipe_ops, O_RDONLY);
+	*wr = file_new(&pipe_ops, O_WRONLY);
+	if (!*rd || !*wr) {
+		kfree(*rd);
+		kfree(*wr);
+		vfree(p->buf);
+		goto fail;
+	}
+	(*rd)->pipe = (*wr)->pipe = p;
+	p->readers = p->writers = 1;
+	return 0;
+fail:
+	kfree(p);
+	return -ENOMEM;
+}
+
+/* ---- descriptor tables ---- */
+
+int fd_install(struct proc *p, struct file *f, int min_fd, bool cloexec)
+{
+	for (int fd = min_fd; fd < FD_MAX; fd++) {
+		if (!p->files[fd]) {
+			p->files[fd] = f;
+			fd_set_cloexec(p, fd, cloexec);
+			return fd;
+		}
+	}
+	return -EMFILE;
+}
+
+struct file *fd_get(struct proc *p, int fd)
+{
+	return fd >= 0 && fd < FD_MAX ? p->files[fd] : NULL;
+}
+
+bool fd_cloexec(struct proc *p, int fd)
+{
+	return p->cloexec[fd / 8] & (1u << (fd % 8));
+}
+
+void fd_set_cloexec(struct proc *p, int fd, bool on)
+{
+	if (on)
+		p->cloexec[fd / 8] |= (uint8_t)(1u << (fd % 8));
+	else
+		p->cloexec[fd / 8] &= (uint8_t)~(1u << (fd % 8));
+}
+
+int fd_close(struct proc *p, int fd)
+{
+	struct file *f = fd_get(p, fd);
+
+	if (!f)
+		return -EBADF;
+	p->files[fd] = NULL;
+	fd_set_cloexec(p, fd, false);
+	file_put(f);
+	return 0;
+}
+
+int files_open_console(struct proc *p)
+{
+	struct file *f = file_console();
+
+	if (!f)
+		return -ENOMEM;
+	for (int fd = 0; fd < 3; fd++)
+		p->files[fd] = fd ? file_get(f) : f;
+	return 0;
+}
+
+void files_fork(struct proc *child, struct proc *parent)
+{
+	for (int fd = 0; fd < FD_MAX; fd++)
+		if (parent->files[fd])
+			child->files[fd] = file_get(parent->files[fd]);
+	memcpy(child->cloexec, parent->cloexec, sizeof(child->cloexec));
+}
+
+void files_exec(struct proc *p)
+{
+	for (int fd = 0; fd < FD_MAX; fd++)
+		if (p->files[fd] && fd_cloexec(p, fd))
+			fd_close(p, fd);
+}
+
+void files_close_all(struct proc *p)
+{
+	for (int fd = 0; fd < FD_MAX; fd++)
+		if (p->files[fd])
+			fd_close(p, fd);
+}

@@ -1,0 +1,57 @@
+/*
+ * ELF32 for the x86 (the System V ABI's i386 supplement), and the checks
+ * an executable passes before Pagoda maps it (proc/elf.c).
+ */
+#ifndef PAGODA_ELF_H
+#define PAGODA_ELF_H
+
+#include <pagoda/types.h>
+
+#define EI_NIDENT       16
+#define ELFMAG          "\177ELF"
+#define ELFCLASS32      1
+#define ELFDATA2LSB     1
+#define EV_CURRENT      1
+#define ET_EXEC         2
+#define EM_386          3
+
+#define PT_LOAD         1
+#define PT_INTERP       3
+#define PT_PHDR         6
+
+#define PF_X            0x1
+#define PF_W            0x2
+#define PF_R            0x4
+
+typedef struct {
+	uint8_t e_ident[EI_NIDENT];
+	uint16_t e_type, e_machine;
+	uint32_t e_version, e_entry, e_phoff, e_shoff, e_flags;
+	uint16_t e_ehsize, e_phentsize, e_phnum, e_shentsize, e_shnum, e_shstrndx;
+} Elf32_Ehdr;
+
+typedef struct {
+	uint32_t p_type, p_offset, p_vaddr, p_paddr, p_filesz, p_memsz, p_flags, p_align;
+} Elf32_Phdr;
+
+#define ELF_MAX_PHDRS   64
+
+/* What the loader needs from a checked image. */
+struct elf_info {
+	const Elf32_Phdr *phdrs;        /* inside the image */
+	unsigned phnum;
+	uint32_t entry;
+	uint32_t phdr_vaddr;            /* where the program headers are mapped, or 0 */
+	uint32_t brk;                   /* the end of the highest segment, page aligned */
+};
+
+/*
+ * Check that image (size bytes) is an i386 ET_EXEC file whose loadable
+ * segments are sound: inside the file, filesz <= memsz, offset and address
+ * equal modulo the page size, not overlapping (by page), and between
+ * user_min and user_end. 0 with *info set, or -ENOEXEC.
+ */
+int elf_check(const uint8_t *image, size_t size, uint32_t user_min, uint32_t user_end,
+	      struct elf_info *info);
+
+#endif /* PAGODA_ELF_H */

@@ -1,0 +1,106 @@
+/*
+ * Processes (proc/): each one an address space, a kernel stack and the
+ * machine state around it, files, and the bookkeeping of the Linux
+ * process model (parent, children, exit status, signals recorded).
+ *
+ * One CPU and a kernel that is not preempted: the kernel runs with
+ * interrupts masked, and a process gives up the CPU only in schedule()
+ * (sleeping, exiting, yielding, or a time slice ending on the way back to
+ * user mode). Nothing else needs a lock.
+ */
+#ifndef PAGODA_PROC_H
+#define PAGODA_PROC_H
+
+#include <pagoda/types.h>
+#include <pagoda/vm.h>
+#include <arch/thread.h>
+
+#define PROC_NAME_MAX   16      /* like Linux's comm, with the NUL */
+#define PROC_PATH_MAX   256
+#define FD_MAX          256     /* RLIMIT_NOFILE */
+#define NSIG            64
+#define TIME_SLICE_TICKS 2      /* 20 ms at 100 Hz */
+
+enum proc_state { PROC_RUNNABLE, PROC_RUNNING, PROC_SLEEPING, PROC_ZOMBIE };
+
+/* A recorded rt_sigaction (Linux i386's struct k_sigaction). */
+struct ksigaction {
+	uint32_t handler;       /* SIG_DFL 0, SIG_IGN 1, or an address */
+	uint32_t flags;
+	uint32_t restorer;
+	uint64_t mask;
+};
+#define SIG_DFL 0u
+#define SIG_IGN 1u
+
+struct file;
+
+struct proc {
+	int pid;
+	enum proc_state state;
+	char name[PROC_NAME_MAX];       /* the program's file name, as Linux's comm */
+	char exe[PROC_PATH_MAX];        /* its path: /proc/self/exe */
+
+	struct proc *parent;
+	struct proc *children;          /* first child; siblings chained */
+	struct proc *sibling;
+	struct proc *all_next;          /* every process, for pids and wakeups */
+	struct proc *run_next;          /* the run queue */
+
+	struct vmspace *vs;
+	vaddr_t brk_start, brk;         /* the heap: [brk_start, brk) */
+	struct arch_thread thread;
+	struct trapframe *tf;           /* the user registers, on the kernel stack */
+
+	const void *wchan;              /* what a sleeping process waits for */
+	int slice;                      /* ticks left of its time slice */
+	int killed;                     /* a signal that will end it, or 0 */
+	int exit_status;                /* as wait4 reports it */
+	vaddr_t clear_child_tid;        /* set_tid_address */
+
+	struct file *files[FD_MAX];
+	uint8_t cloexec[FD_MAX / 8];
+	struct ksigaction sigactions[NSIG];
+	uint64_t sigmask;
+	uint64_t rlimits[16][2];        /* soft, hard; RLIMIT_* index */
+};
+
+extern struct proc *proc_current;
+
+/* Boot: the process machinery, then pid 1 from the initramfs running
+ * argv/envp. Returns only if /init cannot be started. */
+void proc_init(void);
+int proc_start_init(const char *path, char *const argv[], char *const envp[]);
+
+/* Run processes forever; the boot stack becomes the idle loop. */
+void __noreturn sched_run(void);
+
+void sched_make_runnable(struct proc *p);
+void schedule(void);
+void sched_yield(void);
+void sched_tick(void);
+
+/* Sleep until wakeup(chan) (or a fatal signal: check proc_current->killed). */
+void sleep_on(const void *chan);
+void wakeup(const void *chan);
+
+struct proc *proc_find(int pid);
+
+/* The exit path: status as wait4 encodes it. Never returns. */
+void __noreturn proc_exit(int wait_status);
+
+/* Mark p to end with signal sig at its next return to user mode. */
+void proc_kill(struct proc *p, int sig);
+
+/* The way back to user mode: die if killed, yield if the slice is over. */
+void proc_return_to_user(struct trapframe *tf);
+
+/* A user-mode exception the process did not survive: log it as Linux
+ * does, and end the process with sig. */
+void proc_fatal_signal(int sig);
+
+/* System calls (proc/syscall.c). */
+void syscall_dispatch(struct trapframe *tf);
+uint64_t syscall_unknown_count(void);
+
+#endif /* PAGODA_PROC_H */

@@ -1,0 +1,88 @@
+/*
+ * Checking an ELF executable before it is mapped. Everything the loader
+ * later trusts is verified here, with arithmetic that cannot wrap: a
+ * malformed file gets -ENOEXEC and no address space is touched.
+ */
+#include <pagoda/elf.h>
+#include <pagoda/errno.h>
+#include <pagoda/string.h>
+
+#define PAGE_SIZE_ELF   4096u
+
+static bool header_ok(const Elf32_Ehdr *eh, size_t size)
+{
+	return memcmp(eh->e_ident, ELFMAG, 4) == 0 &&
+	       eh->e_ident[4] == ELFCLASS32 && eh->e_ident[5] == ELFDATA2LSB &&
+	       eh->e_ident[6] == EV_CURRENT && eh->e_type == ET_EXEC &&
+	       eh->e_machine == EM_386 && eh->e_version == EV_CURRENT &&
+	       eh->e_phentsize == sizeof(Elf32_Phdr) &&
+	       eh->e_phnum >= 1 && eh->e_phnum <= ELF_MAX_PHDRS &&
+	       eh->e_phoff <= size &&
+	       (size_t)eh->e_phnum * sizeof(Elf32_Phdr) <= size - eh->e_phoff;
+}
+
+/* One PT_LOAD: its bytes in the file and its pages in [user_min, user_end). */
+static bool segment_ok(const Elf32_Phdr *ph, size_t size, uint32_t user_min, uint32_t user_end)
+{
+	if (ph->p_filesz > ph->p_memsz)
+		return false;
+	if (ph->p_offset > size || ph->p_filesz > size - ph->p_offset)
+		return false;
+	if ((ph->p_vaddr ^ ph->p_offset) & (PAGE_SIZE_ELF - 1))
+		return false;
+	if ((ph->p_vaddr & ~(PAGE_SIZE_ELF - 1)) < user_min || ph->p_vaddr > user_end)
+		return false;
+	return ph->p_memsz <= user_end - ph->p_vaddr;
+}
+
+static uint32_t page_down(uint32_t a) { return a & ~(PAGE_SIZE_ELF - 1); }
+
+/* The page-rounded end, computed in 64 bits: vaddr + memsz may reach 4 GiB. */
+static uint64_t page_end(const Elf32_Phdr *ph)
+{
+	return ((uint64_t)ph->p_vaddr + ph->p_memsz + PAGE_SIZE_ELF - 1) & ~(uint64_t)(PAGE_SIZE_ELF - 1);
+}
+
+static bool pages_overlap(const Elf32_Phdr *a, const Elf32_Phdr *b)
+{
+	return page_down(a->p_vaddr) < page_end(b) && page_down(b->p_vaddr) < page_end(a);
+}
+
+int elf_check(const uint8_t *image, size_t size, uint32_t user_min, uint32_t user_end,
+	      struct elf_info *info)
+{
+	const Elf32_Ehdr *eh = (const Elf32_Ehdr *)image;
+	const Elf32_Phdr *ph;
+	unsigned nload = 0;
+
+	if (size < sizeof(*eh) || !header_ok(eh, size))
+		return -ENOEXEC;
+	ph = (const Elf32_Phdr *)(image + eh->e_phoff);
+	memset(info, 0, sizeof(*info));
+	for (unsigned i = 0; i < eh->e_phnum; i++) {
+		if (ph[i].p_type == PT_INTERP)
+			return -ENOEXEC;        /* dynamically linked: no loader here */
+		if (ph[i].p_type == PT_PHDR)
+			info->phdr_vaddr = ph[i].p_vaddr;
+		if (ph[i].p_type != PT_LOAD)
+			continue;
+		if (!segment_ok(&ph[i], size, user_min, user_end))
+			return -ENOEXEC;
+		for (unsigned j = 0; j < i; j++)
+			if (ph[j].p_type == PT_LOAD && pages_overlap(&ph[i], &ph[j]))
+				return -ENOEXEC;
+		if (page_end(&ph[i]) > info->brk)
+			info->brk = (uint32_t)page_end(&ph[i]);
+		/* Without PT_PHDR, the headers are found in the segment that holds them. */
+		if (!info->phdr_vaddr && ph[i].p_offset <= eh->e_phoff &&
+		    eh->e_phoff - ph[i].p_offset < ph[i].p_filesz)
+			info->phdr_vaddr = ph[i].p_vaddr + (eh->e_phoff - ph[i].p_offset);
+		nload++;
+	}
+	if (nload == 0)
+		return -ENOEXEC;
+	info->phdrs = ph;
+	info->phnum = eh->e_phnum;
+	info->entry = eh->e_entry;
+	return 0;
+}

@@ -1,0 +1,282 @@
+/*
+ * The process table and the life of a process: creation (pid 1, fork),
+ * exit, wait4 and kill.
+ *
+ * Wait statuses are encoded as Linux does: (code & 0xff) << 8 for an
+ * exit, the signal number in the low 7 bits for a kill.
+ */
+#include <pagoda/proc.h>
+#include <pagoda/errno.h>
+#include <pagoda/file.h>
+#include <pagoda/kernel.h>
+#include <pagoda/kmalloc.h>
+#include <pagoda/string.h>
+#include <pagoda/uaccess.h>
+#include "proc_internal.h"
+
+struct proc *proc_all;          /* every process, newest first */
+static struct proc *init_proc;
+static int next_pid = 1;
+
+struct proc *proc_find(int pid)
+{
+	for (struct proc *p = proc_all; p; p = p->all_next)
+		if (p->pid == pid && p->state != PROC_ZOMBIE)
+			return p;
+	return NULL;
+}
+
+/* A new process with a kernel stack and nothing else: NULL if memory is short. */
+struct proc *proc_alloc(void)
+{
+	struct proc *p = kzalloc(sizeof(*p));
+
+	if (!p)
+		return NULL;
+	if (arch_thread_init(&p->thread) != 0) {
+		kfree(p);
+		return NULL;
+	}
+	p->tf = arch_thread_trapframe(&p->thread);
+	p->pid = next_pid++;
+	rlimits_default(p);
+	p->all_next = proc_all;
+	proc_all = p;
+	return p;
+}
+
+/* Free what proc_alloc made (the address space and files are gone). */
+void proc_free(struct proc *p)
+{
+	struct proc **pp;
+
+	for (pp = &proc_all; *pp != p; pp = &(*pp)->all_next)
+		;
+	*pp = p->all_next;
+	arch_thread_fini(&p->thread);
+	kfree(p);
+}
+
+static void add_child(struct proc *parent, struct proc *child)
+{
+	child->parent = parent;
+	child->sibling = parent->children;
+	parent->children = child;
+}
+
+static void remove_child(struct proc *parent, struct proc *child)
+{
+	struct proc **pp;
+
+	for (pp = &parent->children; *pp != child; pp = &(*pp)->sibling)
+		;
+	*pp = child->sibling;
+}
+
+/* A fresh address space, or NULL. */
+struct vmspace *vmspace_new(void)
+{
+	struct vmspace *vs = kzalloc(sizeof(*vs));
+
+	if (vs && vmspace_init(vs, &kernel_vm_env) != 0) {
+		kfree(vs);
+		vs = NULL;
+	}
+	return vs;
+}
+
+void vmspace_free(struct vmspace *vs)
+{
+	if (vs == vm_current)
+		vmspace_activate(NULL);
+	vmspace_destroy(vs);
+	kfree(vs);
+}
+
+int proc_start_init(const char *path, char *const argv[], char *const envp[])
+{
+	struct proc *p = proc_alloc();
+	int err;
+
+	if (!p)
+		return -ENOMEM;
+	init_proc = p;
+	err = files_open_console(p);
+	if (err == 0)
+		err = exec_kernel(p, path, argv, envp);
+	if (err != 0) {
+		files_close_all(p);
+		proc_free(p);
+		init_proc = NULL;
+		return err;
+	}
+	arch_thread_start_user(&p->thread);
+	sched_make_runnable(p);
+	return 0;
+}
+
+/*
+ * fork: a copy of the caller whose address space shares every private page
+ * copy-on-write, whose files are the same open files, and which returns 0
+ * from the same system call. Returns the child's pid, or -ENOMEM.
+ */
+int proc_fork(struct proc **childp)
+{
+	struct proc *parent = proc_current, *child = proc_alloc();
+	int err = -ENOMEM;
+
+	if (!child)
+		return -ENOMEM;
+	child->vs = kzalloc(sizeof(*child->vs));
+	if (!child->vs)
+		goto fail_free;
+	if (vmspace_fork(child->vs, parent->vs) != 0)
+		goto fail_vs;
+	files_fork(child, parent);
+	*child->tf = *parent->tf;
+	child->tf->eax = 0;
+	arch_thread_copy(&child->thread, &parent->thread);
+	arch_thread_start_user(&child->thread);
+	memcpy(child->name, parent->name, sizeof(child->name));
+	memcpy(child->exe, parent->exe, sizeof(child->exe));
+	memcpy(child->sigactions, parent->sigactions, sizeof(child->sigactions));
+	memcpy(child->rlimits, parent->rlimits, sizeof(child->rlimits));
+	child->sigmask = parent->sigmask;
+	child->brk_start = parent->brk_start;
+	child->brk = parent->brk;
+	add_child(parent, child);
+	sched_make_runnable(child);
+	*childp = child;
+	return child->pid;
+
+fail_vs:
+	kfree(child->vs);
+	child->vs = NULL;
+fail_free:
+	proc_free(child);
+	return err;
+}
+
+/* Give p's children to init, which reaps them; wake it for the zombies. */
+static void reparent_children(struct proc *p)
+{
+	bool zombies = false;
+
+	while (p->children) {
+		struct proc *c = p->children;
+
+		p->children = c->sibling;
+		add_child(init_proc, c);
+		zombies |= c->state == PROC_ZOMBIE;
+	}
+	if (zombies)
+		wakeup(init_proc);
+}
+
+void __noreturn proc_exit(int wait_status)
+{
+	struct proc *p = proc_current;
+	uint32_t zero = 0;
+
+	if (p == init_proc) {
+		printk("init exited (wait status %#x): nothing is left to run.\n", wait_status);
+		kernel_stop(wait_status != 0);
+	}
+	if (p->clear_child_tid)
+		(void)copyout(p->clear_child_tid, &zero, sizeof(zero));
+	files_close_all(p);
+	vmspace_free(p->vs);
+	p->vs = NULL;
+	reparent_children(p);
+	p->exit_status = wait_status;
+	p->state = PROC_ZOMBIE;
+	wakeup(p->parent);
+	schedule();
+	panic("proc_exit: zombie %d was scheduled", p->pid);
+}
+
+/* Whether child c is one that wait4's pid argument selects. */
+static bool wait_selects(const struct proc *c, int pid)
+{
+	return pid <= 0 || c->pid == pid;      /* no process groups: 0 and -g mean any */
+}
+
+/*
+ * wait4: reap a zombie child that pid selects, storing its status; sleep
+ * until one exits unless WNOHANG. -ECHILD if no child matches.
+ */
+int proc_wait(int pid, int *status, bool nohang)
+{
+	struct proc *self = proc_current;
+
+	for (;;) {
+		bool any = false;
+
+		for (struct proc *c = self->children; c; c = c->sibling) {
+			if (!wait_selects(c, pid))
+				continue;
+			any = true;
+			if (c->state == PROC_ZOMBIE) {
+				int cpid = c->pid;
+
+				*status = c->exit_status;
+				remove_child(self, c);
+				proc_free(c);
+				return cpid;
+			}
+		}
+		if (!any)
+			return -ECHILD;
+		if (nohang)
+			return 0;
+		sleep_on(self);
+		if (self->killed)
+			return -EINTR;
+	}
+}
+
+/* Signals whose default action is to do nothing. */
+static bool sig_default_ignored(int sig)
+{
+	return sig == SIGCHLD || sig == SIGURG || sig == SIGWINCH || sig == SIGCONT;
+}
+
+/*
+ * Deliver sig to p. Handlers are recorded but not yet run, so a signal
+ * either is ignored (SIG_IGN, or a default action of ignoring) or ends p,
+ * which then dies on its way back to user mode. Stopping is not
+ * supported: SIGSTOP and friends are ignored.
+ */
+void proc_kill(struct proc *p, int sig)
+{
+	uint32_t handler = p->sigactions[sig - 1].handler;
+
+	if (sig != SIGKILL && (handler == SIG_IGN ||
+			       (handler == SIG_DFL && sig_default_ignored(sig))))
+		return;
+	if (sig == SIGSTOP || sig == SIGTSTP || sig == SIGTTIN || sig == SIGTTOU)
+		return;
+	if (!p->killed)
+		p->killed = sig;
+	if (p->state == PROC_SLEEPING)
+		sched_make_runnable(p);
+}
+
+void proc_return_to_user(struct trapframe *tf)
+{
+	(void)tf;
+	if (proc_current->killed)
+		proc_exit(proc_current->killed & 0x7f);
+	if (proc_current->slice <= 0)
+		sched_yield();
+	if (proc_current->killed)
+		proc_exit(proc_current->killed & 0x7f);
+}
+
+/* A fault the process cannot survive: the signal is forced, as Linux's
+ * force_sig does, whatever the process asked for it. */
+void proc_fatal_signal(int sig)
+{
+	if (!proc_current->killed)
+		proc_current->killed = sig;
+}

@@ -1,0 +1,29 @@
+/* What the files of proc/ share among themselves. */
+#ifndef PROC_INTERNAL_H
+#define PROC_INTERNAL_H
+
+#include <pagoda/proc.h>
+#include <pagoda/signal.h>
+
+#define ARG_MAX         (128 * 1024)    /* argument and environment bytes */
+
+/* Every system call has this shape; unused arguments are ignored. */
+#define SYSCALL(name) long sys_##name(uint32_t a0 __attribute__((unused)), \
+	uint32_t a1 __attribute__((unused)), uint32_t a2 __attribute__((unused)), \
+	uint32_t a3 __attribute__((unused)), uint32_t a4 __attribute__((unused)), \
+	uint32_t a5 __attribute__((unused)))
+typedef long (*syscall_fn)(uint32_t, uint32_t, uint32_t, uint32_t, uint32_t, uint32_t);
+
+struct proc *proc_alloc(void);
+void proc_free(struct proc *p);
+struct vmspace *vmspace_new(void);
+void vmspace_free(struct vmspace *vs);
+void rlimits_default(struct proc *p);
+int proc_fork(struct proc **childp);
+int proc_wait(int pid, int *status, bool nohang);
+
+/* execve with argument strings in the kernel (pid 1) or in user memory. */
+int exec_kernel(struct proc *p, const char *path, char *const argv[], char *const envp[]);
+int exec_user(const char *path, vaddr_t argv, vaddr_t envp);
+
+#endif /* PROC_INTERNAL_H */

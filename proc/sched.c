@@ -1,0 +1,115 @@
+/*
+ * The scheduler: round robin over one run queue, a time slice of
+ * TIME_SLICE_TICKS timer ticks, and an idle loop on the boot stack that
+ * halts until an interrupt when nothing can run.
+ *
+ * A process is preempted only on its way back to user mode (the timer
+ * marks the slice used up; proc_return_to_user yields), never in the
+ * middle of kernel code; so kernel code needs no locks, only to keep
+ * interrupts masked, as every trap gate leaves them.
+ */
+#include <pagoda/proc.h>
+#include <pagoda/kernel.h>
+#include <arch/cpu.h>
+
+struct proc *proc_current;              /* NULL while idle */
+static struct arch_thread idle_thread;  /* the boot stack */
+static struct proc *rq_head, *rq_tail;
+extern struct proc *proc_all;           /* proc.c */
+
+void sched_make_runnable(struct proc *p)
+{
+	p->state = PROC_RUNNABLE;
+	p->run_next = NULL;
+	if (rq_tail)
+		rq_tail->run_next = p;
+	else
+		rq_head = p;
+	rq_tail = p;
+}
+
+static struct proc *rq_pop(void)
+{
+	struct proc *p = rq_head;
+
+	if (p) {
+		rq_head = p->run_next;
+		if (!rq_head)
+			rq_tail = NULL;
+	}
+	return p;
+}
+
+/* Run next (NULL: the idle loop), with its address space and machine state. */
+static void switch_to(struct proc *next)
+{
+	struct arch_thread *prev_t = proc_current ? &proc_current->thread : &idle_thread;
+	struct arch_thread *next_t = next ? &next->thread : &idle_thread;
+
+	proc_current = next;
+	if (next) {
+		next->state = PROC_RUNNING;
+		next->slice = TIME_SLICE_TICKS;
+		vmspace_activate(next->vs);
+	} else {
+		vmspace_activate(NULL);
+	}
+	if (prev_t != next_t)
+		arch_switch(prev_t, next_t);
+}
+
+/*
+ * Give the CPU away. The caller has set its own state first: still
+ * PROC_RUNNING keeps it running if nobody else can; PROC_SLEEPING or
+ * PROC_ZOMBIE leaves it off the run queue. Returns when it runs again.
+ */
+void schedule(void)
+{
+	struct proc *next = rq_pop();
+
+	if (!next && proc_current && proc_current->state == PROC_RUNNING)
+		return;
+	switch_to(next);
+}
+
+void sched_yield(void)
+{
+	if (!rq_head)
+		return;
+	sched_make_runnable(proc_current);
+	schedule();
+}
+
+void sleep_on(const void *chan)
+{
+	proc_current->wchan = chan;
+	proc_current->state = PROC_SLEEPING;
+	schedule();
+	proc_current->wchan = NULL;
+}
+
+void wakeup(const void *chan)
+{
+	for (struct proc *p = proc_all; p; p = p->all_next)
+		if (p->state == PROC_SLEEPING && p->wchan == chan)
+			sched_make_runnable(p);
+}
+
+/* Called by the timer interrupt: use up the running process's slice. */
+void sched_tick(void)
+{
+	if (proc_current && proc_current->slice > 0)
+		proc_current->slice--;
+}
+
+void __noreturn sched_run(void)
+{
+	arch_thread_init_idle(&idle_thread);
+	for (;;) {
+		cpu_disable_interrupts();
+		if (rq_head)
+			switch_to(rq_pop());
+		else
+			cpu_wait_for_interrupt();
+	}
+}

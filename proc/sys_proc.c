@@ -1,0 +1,251 @@
+/*
+ * System calls about processes: fork and its relatives, execve, exit,
+ * wait4, kill, and the thread bookkeeping glibc and musl do at start-up.
+ */
+#include "proc_internal.h"
+#include <pagoda/errno.h>
+#include <pagoda/kernel.h>
+#include <pagoda/string.h>
+#include <pagoda/uaccess.h>
+
+#define WNOHANG         0x1
+#define CLONE_VM        0x00000100
+#define CLONE_VFORK     0x00004000
+#define CLONE_THREAD    0x00010000
+#define CLONE_SETTLS    0x00080000
+#define CLONE_PARENT_SETTID 0x00100000
+#define CLONE_CHILD_CLEARTID 0x00200000
+#define CLONE_CHILD_SETTID 0x01000000
+#define CSIGNAL         0x000000ff
+
+SYSCALL(fork)
+{
+	struct proc *child;
+
+	return proc_fork(&child);
+}
+
+/* vfork: a fork (the parent does not wait; the copy-on-write fork is cheap). */
+SYSCALL(vfork)
+{
+	return sys_fork(0, 0, 0, 0, 0, 0);
+}
+
+/*
+ * clone(flags, stack, parent_tid, tls, child_tid) on i386. Without
+ * CLONE_VM it is fork with extras: a new stack pointer, TLS, and the
+ * child's tid stored where asked. Threads (CLONE_VM) are not supported.
+ */
+SYSCALL(clone)
+{
+	uint32_t flags = a0;
+	vaddr_t stack = a1, ptid = a2, tls = a3, ctid = a4;
+	struct proc *child;
+	int pid;
+
+	if (flags & (CLONE_VM | CLONE_THREAD))
+		return (flags & CLONE_VFORK) ? sys_fork(0, 0, 0, 0, 0, 0) : -ENOSYS;
+	if ((flags & ~(uint32_t)CSIGNAL) & ~(uint32_t)(CLONE_SETTLS | CLONE_PARENT_SETTID |
+			CLONE_CHILD_CLEARTID | CLONE_CHILD_SETTID | CLONE_VFORK))
+		return -EINVAL;
+	pid = proc_fork(&child);
+	if (pid < 0)
+		return pid;
+	if (stack)
+		child->tf->user_esp = stack;
+	if (flags & CLONE_SETTLS) {
+		struct user_desc u;
+
+		if (copyin(&u, tls, sizeof(u)) == 0)
+			(void)arch_set_tls(&child->thread, &u);
+		gdt_set_tls(proc_current->thread.tls);  /* arch_set_tls loaded the child's */
+	}
+	if (flags & CLONE_PARENT_SETTID)
+		(void)copyout(ptid, &pid, sizeof(pid));
+	if (flags & CLONE_CHILD_CLEARTID)
+		child->clear_child_tid = ctid;
+	if (flags & CLONE_CHILD_SETTID) {
+		/* The child's memory: write through its address space. */
+		vmspace_activate(child->vs);
+		(void)copyout(ctid, &pid, sizeof(pid));
+		vmspace_activate(proc_current->vs);
+	}
+	return pid;
+}
+
+SYSCALL(execve)
+{
+	char path[PROC_PATH_MAX];
+	size_t len;
+	int err = copyinstr(path, a0, sizeof(path), &len);
+
+	if (err)
+		return err;
+	err = exec_user(path, a1, a2);
+	/* On success the trap frame is the new program's: return its eax (0). */
+	return err ? err : (long)proc_current->tf->eax;
+}
+
+SYSCALL(exit)
+{
+	proc_exit((int)(a0 & 0xff) << 8);
+}
+
+SYSCALL(exit_group)
+{
+	proc_exit((int)(a0 & 0xff) << 8);
+}
+
+/* struct rusage: 18 longs; reported as all zero (no accounting yet). */
+#define RUSAGE_SIZE     (18 * 4)
+
+SYSCALL(wait4)
+{
+	int status = 0;
+	int pid;
+	static const uint8_t zero_rusage[RUSAGE_SIZE];
+
+	if (a2 & ~(uint32_t)(WNOHANG | 0x2 | 0x8 | 0x40000000 | 0x80000000))
+		return -EINVAL;
+	pid = proc_wait((int)a0, &status, a2 & WNOHANG);
+	if (pid > 0 && a1 && copyout(a1, &status, sizeof(status)))
+		return -EFAULT;
+	if (pid > 0 && a3 && copyout(a3, zero_rusage, sizeof(zero_rusage)))
+		return -EFAULT;
+	return pid;
+}
+
+SYSCALL(waitpid)
+{
+	return sys_wait4(a0, a1, a2, 0, 0, 0);
+}
+
+SYSCALL(getpid)
+{
+	return proc_current->pid;
+}
+
+SYSCALL(getppid)
+{
+	return proc_current->parent ? proc_current->parent->pid : 0;
+}
+
+static long signal_pid(int pid, int sig)
+{
+	struct proc *p;
+
+	if (sig < 0 || sig > NSIG)
+		return -EINVAL;
+	p = proc_find(pid);
+	if (!p)
+		return -ESRCH;
+	if (sig)
+		proc_kill(p, sig);
+	return 0;
+}
+
+/* kill: pid > 0 only; there are no process groups to signal. */
+SYSCALL(kill)
+{
+	int pid = (int)a0;
+
+	if (pid <= 0)
+		return pid == 0 || pid == -1 ? signal_pid(proc_current->pid, (int)a1) : -ESRCH;
+	return signal_pid(pid, (int)a1);
+}
+
+SYSCALL(tkill)
+{
+	return (int)a0 <= 0 ? -EINVAL : signal_pid((int)a0, (int)a1);
+}
+
+SYSCALL(tgkill)
+{
+	if ((int)a0 <= 0 || (int)a1 <= 0)
+		return -EINVAL;
+	return a0 != a1 ? -ESRCH : signal_pid((int)a1, (int)a2);
+}
+
+SYSCALL(sched_yield)
+{
+	sched_yield();
+	return 0;
+}
+
+SYSCALL(set_tid_address)
+{
+	proc_current->clear_child_tid = a0;
+	return proc_current->pid;
+}
+
+SYSCALL(set_thread_area)
+{
+	struct user_desc u;
+	int err;
+
+	if (copyin(&u, a0, sizeof(u)))
+		return -EFAULT;
+	err = arch_set_tls(&proc_current->thread, &u);
+	if (err == 0 && copyout(a0, &u.entry_number, sizeof(u.entry_number)))
+		return -EFAULT;
+	return err;
+}
+
+SYSCALL(get_thread_area)
+{
+	struct user_desc u;
+	int err;
+
+	if (copyin(&u, a0, sizeof(u)))
+		return -EFAULT;
+	err = arch_get_tls(&proc_current->thread, &u);
+	if (err == 0 && copyout(a0, &u, sizeof(u)))
+		return -EFAULT;
+	return err;
+}
+
+/* rt_sigaction(sig, act, oact, sigsetsize): recorded, so that SIG_IGN is
+ * honoured and oact is truthful; handlers are not yet delivered. */
+SYSCALL(rt_sigaction)
+{
+	int sig = (int)a0;
+	struct ksigaction act, *cur;
+
+	if (a3 != sizeof(uint64_t) || sig < 1 || sig > NSIG)
+		return -EINVAL;
+	cur = &proc_current->sigactions[sig - 1];
+	if (a1 && (sig == SIGKILL || sig == SIGSTOP))
+		return -EINVAL;
+	if (a1 && copyin(&act, a1, sizeof(act)))
+		return -EFAULT;
+	if (a2 && copyout(a2, cur, sizeof(*cur)))
+		return -EFAULT;
+	if (a1)
+		*cur = act;
+	return 0;
+}
+
+SYSCALL(rt_sigprocmask)
+{
+	uint64_t set, old = proc_current->sigmask;
+	const uint64_t unblockable = (1ull << (SIGKILL - 1)) | (1ull << (SIGSTOP - 1));
+
+	if (a3 != sizeof(uint64_t))
+		return -EINVAL;
+	if (a1) {
+		if (copyin(&set, a1, sizeof(set)))
+			return -EFAULT;
+		if (a0 == 0)            /* SIG_BLOCK */
+			proc_current->sigmask |= set;
+		else if (a0 == 1)       /* SIG_UNBLOCK */
+			proc_current->sigmask &= ~set;
+		else if (a0 == 2)       /* SIG_SETMASK */
+			proc_current->sigmask = set;
+		else
+			return -EINVAL;
+		proc_current->sigmask &= ~unblockable;
+	}
+	if (a2 && copyout(a2, &old, sizeof(old)))
+		return -EFAULT;
+	return 0;
+}

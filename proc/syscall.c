@@ -1,0 +1,379 @@
+/*
+ * int 0x80: Linux i386's system-call convention. The number is in eax,
+ * the arguments in ebx, ecx, edx, esi, edi and ebp; the result, or -errno,
+ * comes back in eax, and every other register is preserved (the trap
+ * frame restores them). This file holds the table, and the calls too
+ * small to have a home elsewhere: identity, time, limits, system facts.
+ */
+#include "proc_internal.h"
+#include <pagoda/errno.h>
+#include <pagoda/kernel.h>
+#include <pagoda/heap.h>
+#include <pagoda/kmalloc.h>
+#include <pagoda/page_alloc.h>
+#include <pagoda/slab.h>
+#include <pagoda/vmalloc.h>
+#include <pagoda/random.h>
+#include <pagoda/string.h>
+#include <pagoda/uaccess.h>
+
+#define SYSCALL_NR_MAX  450
+#include "syscall_nr.h"
+
+#define X(name) long sys_##name(uint32_t, uint32_t, uint32_t, uint32_t, uint32_t, uint32_t);
+#include "syscall_list.h"
+#undef X
+
+static const syscall_fn syscall_table[SYSCALL_NR_MAX] = {
+#define X(name) [__NR_##name] = sys_##name,
+#include "syscall_list.h"
+#undef X
+};
+
+static uint64_t unknown_calls;
+
+uint64_t syscall_unknown_count(void)
+{
+	return unknown_calls;
+}
+
+void syscall_dispatch(struct trapframe *tf)
+{
+	uint32_t nr = tf->eax;
+	syscall_fn fn = nr < SYSCALL_NR_MAX ? syscall_table[nr] : NULL;
+
+	if (!fn) {
+		unknown_calls++;
+		pr_debug("%s[%d]: unknown system call %u\n", proc_current->name, proc_current->pid, nr);
+		tf->eax = (uint32_t)-ENOSYS;
+		return;
+	}
+	tf->eax = (uint32_t)fn(tf->ebx, tf->ecx, tf->edx, tf->esi, tf->edi, tf->ebp);
+}
+
+/* ---- identity: everyone is root ---- */
+
+SYSCALL(getuid) { return 0; }
+SYSCALL(gettid) { return proc_current->pid; }
+
+SYSCALL(getresuid32)
+{
+	uint32_t zero = 0;
+
+	if (copyout(a0, &zero, 4) || copyout(a1, &zero, 4) || copyout(a2, &zero, 4))
+		return -EFAULT;
+	return 0;
+}
+
+/* ---- the system ---- */
+
+struct utsname {
+	char sysname[65], nodename[65], release[65], version[65], machine[65], domainname[65];
+};
+
+/* The release names the Linux ABI level Pagoda implements: glibc refuses
+ * to start on a kernel it thinks too old. */
+SYSCALL(uname)
+{
+	struct utsname u;
+
+	memset(&u, 0, sizeof(u));
+	strlcpy(u.sysname, "Linux", sizeof(u.sysname));
+	strlcpy(u.nodename, "pagoda", sizeof(u.nodename));
+	strlcpy(u.release, "6.1.0-pagoda", sizeof(u.release));
+	strlcpy(u.version, "#1 Pagoda", sizeof(u.version));
+	strlcpy(u.machine, "i686", sizeof(u.machine));
+	strlcpy(u.domainname, "(none)", sizeof(u.domainname));
+	return copyout(a0, &u, sizeof(u));
+}
+
+SYSCALL(reboot)
+{
+	if (a0 != 0xfee1dead || (a1 != 672274793 && a1 != 85072278 && a1 != 369367448 &&
+				 a1 != 537993216))
+		return -EINVAL;
+	printk("reboot: %s[%d] asked to restart; stopping.\n", proc_current->name, proc_current->pid);
+	kernel_power_off();
+}
+
+/* struct sysinfo for i386: freeram counts free frames exactly. */
+struct sysinfo {
+	int32_t uptime;
+	uint32_t loads[3];
+	uint32_t totalram, freeram, sharedram, bufferram, totalswap, freeswap;
+	uint16_t procs, pad;
+	uint32_t totalhigh, freehigh, mem_unit;
+	char reserved[8];
+};
+
+SYSCALL(sysinfo)
+{
+	struct sysinfo si;
+	int procs = 0;
+	extern struct proc *proc_all;
+
+	for (struct proc *p = proc_all; p; p = p->all_next)
+		procs++;
+	memset(&si, 0, sizeof(si));
+	si.uptime = (int32_t)(timer_ticks() / TIMER_HZ);
+	/* Empty slabs go back first, so that freeram is exact: a test can
+	 * check that memory returns to where it started. */
+	heap_shrink(&kernel_heap);
+	kmem_cache_shrink(&kernel_vmalloc.area_cache);
+	si.totalram = (uint32_t)(page_alloc_boot.total_bytes / PMM_PAGE_SIZE);
+	si.freeram = (uint32_t)pmm_free_count(&kernel_pmm);
+	si.procs = (uint16_t)procs;
+	si.mem_unit = PMM_PAGE_SIZE;
+	return copyout(a0, &si, sizeof(si));
+}
+
+SYSCALL(getrandom)
+{
+	uint8_t chunk[256];
+	size_t done = 0;
+
+	if (a2 & ~7u)
+		return -EINVAL;
+	while (done < a1) {
+		size_t k = a1 - done < sizeof(chunk) ? a1 - done : sizeof(chunk);
+
+		random_bytes(chunk, k);
+		if (copyout(a0 + done, chunk, k))
+			return done ? (long)done : -EFAULT;
+		done += k;
+	}
+	return (long)done;
+}
+
+/* prctl: PR_SET_NAME (15) and PR_GET_NAME (16); others -EINVAL. */
+SYSCALL(prctl)
+{
+	char name[PROC_NAME_MAX];
+	size_t len;
+
+	if (a0 == 15) {
+		if (copyinstr(name, a1, sizeof(name), &len) == -EFAULT)
+			return -EFAULT;
+		name[sizeof(name) - 1] = '\0';
+		memcpy(proc_current->name, name, sizeof(name));
+		return 0;
+	}
+	if (a0 == 16)
+		return copyout(a1, proc_current->name, sizeof(proc_current->name));
+	return -EINVAL;
+}
+
+SYSCALL(rseq) { return -ENOSYS; }
+SYSCALL(set_robust_list) { return -ENOSYS; }
+
+/* futex without threads: WAIT sees a changed word (-EAGAIN) or would
+ * sleep forever; WAKE finds nobody. */
+SYSCALL(futex)
+{
+	uint32_t op = a1 & 0x7f, val;
+
+	if (op == 1)                    /* FUTEX_WAKE */
+		return 0;
+	if (op == 0) {                  /* FUTEX_WAIT */
+		if (copyin(&val, a0, sizeof(val)))
+			return -EFAULT;
+		return val != a2 ? -EAGAIN : -EINTR;
+	}
+	return -ENOSYS;
+}
+
+/* ---- limits ---- */
+
+#define RLIMIT_STACK    3
+#define RLIMIT_NOFILE   7
+#define RLIM_NLIMITS    16
+#define RLIM_INFINITY   (~0ull)
+#define STACK_MAX_LIMIT (256u << 20)    /* an unlimited stack still stops here */
+
+void rlimits_default(struct proc *p)
+{
+	for (int i = 0; i < RLIM_NLIMITS; i++)
+		p->rlimits[i][0] = p->rlimits[i][1] = RLIM_INFINITY;
+	p->rlimits[RLIMIT_STACK][0] = VM_STACK_MAX_DEFAULT;
+	p->rlimits[RLIMIT_NOFILE][0] = p->rlimits[RLIMIT_NOFILE][1] = FD_MAX;
+	p->rlimits[4][0] = 0;           /* RLIMIT_CORE: no core files */
+}
+
+/* prlimit64(pid, resource, new, old): for the caller (pid 0 or its own). */
+SYSCALL(prlimit64)
+{
+	uint64_t lim[2];
+	struct proc *p = proc_current;
+
+	if (a0 && (int)a0 != p->pid)
+		return proc_find((int)a0) ? -EPERM : -ESRCH;
+	if (a1 >= RLIM_NLIMITS)
+		return -EINVAL;
+	if (a3 && copyout(a3, p->rlimits[a1], sizeof(lim)))
+		return -EFAULT;
+	if (a2) {
+		if (copyin(lim, a2, sizeof(lim)))
+			return -EFAULT;
+		if (lim[0] > lim[1])
+			return -EINVAL;
+		memcpy(p->rlimits[a1], lim, sizeof(lim));
+		if (a1 == RLIMIT_STACK)
+			p->vs->stack_max = lim[0] > STACK_MAX_LIMIT ? STACK_MAX_LIMIT : (uint32_t)lim[0];
+	}
+	return 0;
+}
+
+/* ugetrlimit: the 32-bit form, infinity as 0xffffffff. */
+SYSCALL(ugetrlimit)
+{
+	uint32_t lim[2];
+
+	if (a0 >= RLIM_NLIMITS)
+		return -EINVAL;
+	for (int i = 0; i < 2; i++) {
+		uint64_t v = proc_current->rlimits[a0][i];
+
+		lim[i] = v > 0xffffffffull ? 0xffffffffu : (uint32_t)v;
+	}
+	return copyout(a1, lim, sizeof(lim));
+}
+
+/* ---- time ---- */
+
+#define CLOCK_REALTIME  0
+#define CLOCK_MONOTONIC 1
+#define NSEC_PER_TICK   (1000000000u / TIMER_HZ)
+
+/* Nanoseconds on clock id since its epoch. */
+static int clock_now(uint32_t id, uint64_t *ns)
+{
+	uint64_t mono = timer_ticks() * NSEC_PER_TICK;
+
+	if (id > 11)
+		return -EINVAL;
+	*ns = (id == CLOCK_REALTIME || id == 8 /* REALTIME_ALARM */ || id == 11 /* TAI */)
+	      ? rtc_boot_seconds() * 1000000000ull + mono : mono;
+	return 0;
+}
+
+SYSCALL(clock_gettime)
+{
+	uint64_t ns;
+	uint32_t ts[2];
+	int err = clock_now(a0, &ns);
+
+	if (err)
+		return err;
+	ts[0] = (uint32_t)(ns / 1000000000u);
+	ts[1] = (uint32_t)(ns % 1000000000u);
+	return copyout(a1, ts, sizeof(ts));
+}
+
+SYSCALL(clock_gettime64)
+{
+	uint64_t ns;
+	struct { int64_t sec; int32_t nsec, pad; } ts;
+	int err = clock_now(a0, &ns);
+
+	if (err)
+		return err;
+	ts.sec = (int64_t)(ns / 1000000000u);
+	ts.nsec = (int32_t)(ns % 1000000000u);
+	ts.pad = 0;
+	return copyout(a1, &ts, sizeof(ts));
+}
+
+static long put_resolution(vaddr_t uts, size_t size)
+{
+	uint32_t ts32[2] = { 0, NSEC_PER_TICK };
+	struct { int64_t sec; int32_t nsec, pad; } ts64 = { 0, NSEC_PER_TICK, 0 };
+
+	if (!uts)
+		return 0;
+	return size == sizeof(ts32) ? copyout(uts, ts32, sizeof(ts32)) : copyout(uts, &ts64, sizeof(ts64));
+}
+
+SYSCALL(clock_getres) { uint64_t ns; return clock_now(a0, &ns) ?: put_resolution(a1, 8); }
+SYSCALL(clock_getres_time64) { uint64_t ns; return clock_now(a0, &ns) ?: put_resolution(a1, 16); }
+
+SYSCALL(gettimeofday)
+{
+	uint64_t ns;
+	uint32_t tv[2];
+
+	clock_now(CLOCK_REALTIME, &ns);
+	tv[0] = (uint32_t)(ns / 1000000000u);
+	tv[1] = (uint32_t)(ns % 1000000000u / 1000u);
+	if (a0 && copyout(a0, tv, sizeof(tv)))
+		return -EFAULT;
+	return 0;
+}
+
+SYSCALL(time)
+{
+	uint64_t ns;
+	uint32_t t;
+
+	clock_now(CLOCK_REALTIME, &ns);
+	t = (uint32_t)(ns / 1000000000u);
+	if (a0 && copyout(a0, &t, sizeof(t)))
+		return -EFAULT;
+	return (long)t;
+}
+
+/* Sleep until the monotonic clock reaches ns; -EINTR if killed first. */
+static long sleep_until(uint64_t deadline_ticks)
+{
+	while (timer_ticks() < deadline_ticks) {
+		sleep_on(&timer_wait_channel);
+		if (proc_current->killed)
+			return -EINTR;
+	}
+	return 0;
+}
+
+SYSCALL(nanosleep)
+{
+	uint32_t ts[2];
+
+	if (copyin(ts, a0, sizeof(ts)))
+		return -EFAULT;
+	if (ts[1] >= 1000000000u)
+		return -EINVAL;
+	return sleep_until(timer_ticks() + (uint64_t)ts[0] * TIMER_HZ +
+			   (ts[1] + NSEC_PER_TICK - 1) / NSEC_PER_TICK);
+}
+
+SYSCALL(clock_nanosleep_time64)
+{
+	struct { int64_t sec; int32_t nsec, pad; } ts;
+	uint64_t now;
+
+	if (a0 != CLOCK_MONOTONIC && a0 != CLOCK_REALTIME)
+		return -EINVAL;
+	if (copyin(&ts, a2, sizeof(ts)))
+		return -EFAULT;
+	if (ts.sec < 0 || ts.nsec < 0 || ts.nsec >= 1000000000)
+		return -EINVAL;
+	if (a1 & 1) {                   /* TIMER_ABSTIME */
+		clock_now(a0, &now);
+		if ((uint64_t)ts.sec * 1000000000u + (uint64_t)ts.nsec <= now)
+			return 0;
+		ts.sec -= (int64_t)(now / 1000000000u);
+	}
+	return sleep_until(timer_ticks() + (uint64_t)ts.sec * TIMER_HZ +
+			   ((uint64_t)ts.nsec + NSEC_PER_TICK - 1) / NSEC_PER_TICK);
+}
+
+/* ---- the calls that are another under an older name ---- */
+
+SYSCALL(getgid) { return 0; }
+SYSCALL(geteuid) { return 0; }
+SYSCALL(getegid) { return 0; }
+SYSCALL(getuid32) { return 0; }
+SYSCALL(getgid32) { return 0; }
+SYSCALL(geteuid32) { return 0; }
+SYSCALL(getegid32) { return 0; }
+SYSCALL(getresgid32) { return sys_getresuid32(a0, a1, a2, 0, 0, 0); }
+SYSCALL(fcntl) { return sys_fcntl64(a0, a1, a2, 0, 0, 0); }
+SYSCALL(lstat64) { return sys_stat64(a0, a1, 0, 0, 0, 0); }     /* no symbolic links */

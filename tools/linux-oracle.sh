@@ -1,0 +1,52 @@
+#!/usr/bin/env bash
+# Record what Linux prints for each user test: the expected outputs that
+# tools/test.sh compares Pagoda's with.
+#
+#   tools/linux-oracle.sh [NAME...]     (default: every case in tests/user/cases)
+#
+# It boots Debian 12's i386 kernel (linux-image-*-686-unsigned, fetched
+# with apt-get download into build/linux/) in the same QEMU, with the same
+# initramfs Pagoda boots (build/initramfs.cpio; /init is user/init.c), and
+# keeps what the program printed, between init's two report lines, in
+# tests/user/expected/NAME.{glibc,musl}.out. A 64-bit host is no oracle:
+# it gives a 32-bit program 4 GiB of address space, not 3.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+LINUX_DIR=build/linux
+QEMU_FLAGS=(-accel tcg -cpu max -m 512M -no-reboot -nographic -net none)
+
+fetch_kernel() {
+	[ -f "$LINUX_DIR/vmlinuz" ] && return 0
+	local pkg
+	pkg=$(apt-cache search --names-only '^linux-image-[0-9.]+-[0-9]+-686-unsigned$' |
+		awk '{ print $1 }' | sort -V | tail -n 1)
+	[ -n "$pkg" ] || { echo "linux-oracle: no linux-image-*-686-unsigned in the i386 lists" >&2; exit 1; }
+	mkdir -p "$LINUX_DIR"
+	(cd "$LINUX_DIR" && apt-get download -qq "$pkg:i386" 2>/dev/null && dpkg-deb -x "$pkg"_*_i386.deb root)
+	cp "$LINUX_DIR"/root/boot/vmlinuz-* "$LINUX_DIR/vmlinuz"
+	echo "$pkg" > "$LINUX_DIR/version"
+}
+
+# cut_output LOG: the lines between "init: running" and init's report, inclusive of the report.
+cut_output() {
+	tr -d '\r' < "$1" | sed -n '/init: running /,/^init: \(exit status\|killed by signal\) /p' | sed "1d"
+}
+
+make -s build/initramfs.cpio
+fetch_kernel
+mkdir -p tests/user/expected build/test-logs/linux
+while read -r name args; do
+	case "$name" in ''|'#'*) continue ;; esac
+	[ $# -eq 0 ] || printf '%s\n' "$@" | grep -qx "$name" || continue
+	for libc in glibc musl; do
+		prog=/bin/$name
+		[ "$libc" = musl ] && prog=$prog.musl
+		log=build/test-logs/linux/$name.$libc.log
+		timeout 300 qemu-system-i386 "${QEMU_FLAGS[@]}" -kernel "$LINUX_DIR/vmlinuz" \
+			-initrd build/initramfs.cpio \
+			-append "console=ttyS0 quiet panic=-1 -- $prog $args" </dev/null > "$log" 2>&1 || true
+		cut_output "$log" > "tests/user/expected/$name.$libc.out"
+		echo "linux-oracle: $name ($libc): $(tail -n 1 "tests/user/expected/$name.$libc.out")"
+	done
+done < tests/user/cases
