@@ -203,9 +203,9 @@ QEMU_RUN_FLAGS := -accel tcg -cpu max -m 128M -no-reboot -nographic \
 	-device isa-debug-exit,iobase=0xf4,iosize=0x04
 
 run: deps
-	@$(MAKE) --no-print-directory all
-	@echo "Booting build/pagoda.elf; quit QEMU with Ctrl-A then X."
-	$(QEMU) $(QEMU_RUN_FLAGS) -kernel $(BUILD)/pagoda.elf -append "$(CMDLINE)"
+	@$(MAKE) --no-print-directory all $(BUILD)/initramfs.cpio
+	@echo "Booting build/pagoda.elf into its shell; quit QEMU with Ctrl-A then X."
+	$(QEMU) $(QEMU_RUN_FLAGS) -kernel $(BUILD)/pagoda.elf -initrd $(BUILD)/initramfs.cpio -append "$(CMDLINE)"
 
 run-iso: deps
 	@$(MAKE) --no-print-directory iso
@@ -213,11 +213,12 @@ run-iso: deps
 
 debug: deps
 	@$(MAKE) --no-print-directory all
+	@$(MAKE) --no-print-directory $(BUILD)/initramfs.cpio
 	@echo "QEMU is paused with a gdb stub on :1234. In another terminal: gdb -x tools/gdbinit"
-	$(QEMU) $(QEMU_RUN_FLAGS) -s -S -kernel $(BUILD)/pagoda.elf -append "$(CMDLINE)"
+	$(QEMU) $(QEMU_RUN_FLAGS) -s -S -kernel $(BUILD)/pagoda.elf -initrd $(BUILD)/initramfs.cpio -append "$(CMDLINE)"
 
 test: deps
-	@$(MAKE) --no-print-directory all iso $(BUILD)/host/unit-tests $(BUILD)/fuzz/fuzz_pmm $(BUILD)/fuzz/fuzz_heap $(BUILD)/fuzz/fuzz_vm
+	@$(MAKE) --no-print-directory all iso $(BUILD)/initramfs.cpio $(BUILD)/host/unit-tests $(BUILD)/fuzz/fuzz_pmm $(BUILD)/fuzz/fuzz_heap $(BUILD)/fuzz/fuzz_vm
 	@bash tools/test.sh
 
 clean:

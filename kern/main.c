@@ -77,6 +77,7 @@ static void apply_cmdline(void)
 	if (cmdline_get_long(boot_info.args, "loglevel", &level) == 0)
 		log_level = (int)level;
 	kernel_test_mode = cmdline_has(boot_info.args, "test");
+	proc_log_exits = cmdline_has(boot_info.args, "vmstat");
 }
 
 static void print_kernel_extents(void)

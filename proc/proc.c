@@ -173,10 +173,28 @@ static void reparent_children(struct proc *p)
 		wakeup(init_proc);
 }
 
+/* "vmstat" on the command line: each exit logs its address space's fault
+ * counts, so a test can see what copy-on-write shared. */
+bool proc_log_exits;
+
+static void log_exit(const struct proc *p, int wait_status)
+{
+	const struct vm_fault_stats *f = &p->vs->faults;
+
+	printk("exit: %s[%d] status %#x faults: zero %llu file %llu shared %llu cow_copied %llu "
+	       "cow_reused %llu stack_grow %llu\n", p->name, p->pid, wait_status,
+	       (unsigned long long)f->zero, (unsigned long long)f->file,
+	       (unsigned long long)f->shared, (unsigned long long)f->cow_copied,
+	       (unsigned long long)f->cow_reused, (unsigned long long)f->stack_grow);
+}
+
 void __noreturn proc_exit(int wait_status)
 {
 	struct proc *p = proc_current;
 	uint32_t zero = 0;
+
+	if (proc_log_exits)
+		log_exit(p, wait_status);
 
 	if (p == init_proc) {
 		printk("init exited (wait status %#x): nothing is left to run.\n", wait_status);

@@ -28,11 +28,6 @@ fetch_kernel() {
 	echo "$pkg" > "$LINUX_DIR/version"
 }
 
-# cut_output LOG: the lines between "init: running" and init's report, inclusive of the report.
-cut_output() {
-	tr -d '\r' < "$1" | sed -n '/init: running /,/^init: \(exit status\|killed by signal\) /p' | sed "1d"
-}
-
 make -s build/initramfs.cpio
 fetch_kernel
 mkdir -p tests/user/expected build/test-logs/linux
@@ -46,7 +41,7 @@ while read -r name args; do
 		timeout 300 qemu-system-i386 "${QEMU_FLAGS[@]}" -kernel "$LINUX_DIR/vmlinuz" \
 			-initrd build/initramfs.cpio \
 			-append "console=ttyS0 quiet panic=-1 -- $prog $args" </dev/null > "$log" 2>&1 || true
-		cut_output "$log" > "tests/user/expected/$name.$libc.out"
+		sh tools/user-output.sh "$log" > "tests/user/expected/$name.$libc.out"
 		echo "linux-oracle: $name ($libc): $(tail -n 1 "tests/user/expected/$name.$libc.out")"
 	done
 done < tests/user/cases

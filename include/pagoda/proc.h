@@ -66,6 +66,7 @@ struct proc {
 };
 
 extern struct proc *proc_current;
+extern bool proc_log_exits;     /* "vmstat": log fault counts at each exit */
 
 /* Boot: the process machinery, then pid 1 from the initramfs running
  * argv/envp. Returns only if /init cannot be started. */
