@@ -42,6 +42,10 @@ void syscall_dispatch(struct trapframe *tf)
 	uint32_t nr = tf->eax;
 	syscall_fn fn = nr < SYSCALL_NR_MAX ? syscall_table[nr] : NULL;
 
+	if (!proc_current) {            /* int 0x80 from the kernel's own tests */
+		tf->eax = (uint32_t)-ENOSYS;
+		return;
+	}
 	if (!fn) {
 		unknown_calls++;
 		pr_debug("%s[%d]: unknown system call %u\n", proc_current->name, proc_current->pid, nr);

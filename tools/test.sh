@@ -178,7 +178,7 @@ crash_case() {
 		return
 	fi
 	expect_lines "crash=$kind: report" "$log" "$@" "Call trace:" "<crash_now+" "<kmain+" \
-		"CR0: " "[ PE ET WP PG ]" "end of report"
+		"CR0: " "[ PE MP ET NE WP PG ]" "end of report"
 }
 
 layer_crash() {
