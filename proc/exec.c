@@ -23,8 +23,7 @@
 
 #define STACK_INIT_SIZE (128 * 1024)    /* mapped at exec; grows down from there */
 #define PLATFORM        "i686"
-#define PAGE_MASK       (PAGE_SIZE - 1)
-#define PAGE_ALIGN_UP(x) (((x) + PAGE_MASK) & ~(vaddr_t)PAGE_MASK)
+#define PAGE_MASK       ((vaddr_t)PAGE_SIZE - 1)
 
 /* Auxiliary vector types (Linux's <uapi/linux/auxvec.h>). */
 enum { AT_NULL = 0, AT_PHDR = 3, AT_PHENT = 4, AT_PHNUM = 5, AT_PAGESZ = 6, AT_BASE = 7,
@@ -89,9 +88,9 @@ static vm_prot_t segment_prot(uint32_t flags)
  */
 static int map_segment(struct vmspace *vs, const uint8_t *image, const Elf32_Phdr *ph)
 {
-	vaddr_t start = ph->p_vaddr & ~(vaddr_t)PAGE_MASK;
-	vaddr_t file_end = PAGE_ALIGN_UP(ph->p_vaddr + ph->p_filesz);
-	vaddr_t mem_end = PAGE_ALIGN_UP(ph->p_vaddr + ph->p_memsz);
+	vaddr_t start = ph->p_vaddr & ~PAGE_MASK;
+	vaddr_t file_end = ALIGN_UP(ph->p_vaddr + ph->p_filesz, PAGE_SIZE);
+	vaddr_t mem_end = ALIGN_UP(ph->p_vaddr + ph->p_memsz, PAGE_SIZE);
 	vm_prot_t prot = segment_prot(ph->p_flags);
 	vaddr_t va = start;
 	int err;

@@ -4,6 +4,7 @@
  * over the address-space operations of mm/vmspace.c.
  */
 #include "proc_internal.h"
+#include <pagoda/compiler.h>
 #include <pagoda/errno.h>
 #include <pagoda/file.h>
 #include <pagoda/initramfs.h>
@@ -27,7 +28,7 @@
 #define MREMAP_FIXED    2
 #define MADV_DONTNEED   4
 #define PAGE_MASK       ((vaddr_t)PAGE_SIZE - 1)
-#define PAGE_UP(x)      (((uint64_t)(x) + PAGE_MASK) & ~(uint64_t)PAGE_MASK)
+#define PAGE_UP(x)      ALIGN_UP((uint64_t)(x), PAGE_SIZE)    /* in 64 bits: no wrap */
 
 static vm_prot_t prot_from_user(uint32_t prot)
 {

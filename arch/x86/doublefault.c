@@ -22,7 +22,6 @@
 #include <pagoda/vmalloc.h>
 
 #define DF_STACK_SIZE   4096
-#define EFLAGS_RESERVED1 0x2
 
 static struct tss df_tss;
 static uint8_t df_stack[DF_STACK_SIZE] __attribute__((aligned(16)));
@@ -50,8 +49,7 @@ static void __noreturn double_fault_task(void)
 		       "  kernel stack (%#x bytes), so the CPU could not push the page fault.\n",
 		       KSTACK_SIZE);
 	else
-		printk("  This usually means %s.\n",
-		       "an exception while delivering another; most often a kernel stack overflow");
+		printk("  This usually means %s.\n", trap_hint(T_DF));
 	printk("------------[ end of report ]------------\n");
 	kernel_stop(true);
 }
@@ -63,7 +61,7 @@ void double_fault_init(void)
 	df_tss.ds = df_tss.es = df_tss.fs = df_tss.gs = KERNEL_DS;
 	df_tss.cs = KERNEL_CS;
 	df_tss.eip = (uint32_t)(uintptr_t)double_fault_task;
-	df_tss.eflags = EFLAGS_RESERVED1;       /* interrupts stay off */
+	df_tss.eflags = EFLAGS_FIXED;       /* interrupts stay off */
 	df_tss.cr3 = read_cr3();                /* any directory maps the kernel half */
 	df_tss.iomap_base = sizeof(df_tss);
 	gdt_set_tss(GDT_DF_TSS, &df_tss);

@@ -17,7 +17,6 @@
 #include <pagoda/kmalloc.h>
 #include <pagoda/string.h>
 
-#define EFLAGS_RESERVED1 0x2    /* bit 1 always reads 1 */
 #define MXCSR_DEFAULT    0x1F80 /* all SIMD exceptions masked, round to nearest */
 
 /* The FPU registers of a program's first instruction: after FNINIT (FCW
@@ -117,7 +116,7 @@ void arch_trapframe_exec(struct trapframe *tf, vaddr_t entry, vaddr_t sp)
 	tf->user_ss = USER_DS;
 	tf->eip = (uint32_t)entry;
 	tf->user_esp = (uint32_t)sp;
-	tf->eflags = EFLAGS_IF | EFLAGS_RESERVED1;
+	tf->eflags = EFLAGS_IF | EFLAGS_FIXED;
 }
 
 void arch_thread_init_idle(struct arch_thread *t)

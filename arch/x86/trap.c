@@ -57,6 +57,11 @@ static const char *const exception_hints[NUM_EXCEPTIONS] = {
 	[T_AC] = "an unaligned access with alignment checking on",
 };
 
+const char *trap_hint(int vector)
+{
+	return vector >= 0 && vector < NUM_EXCEPTIONS ? exception_hints[vector] : NULL;
+}
+
 const char *trap_name(int vector)
 {
 	if (vector >= 0 && vector < NUM_EXCEPTIONS && exception_names[vector])

@@ -108,6 +108,9 @@ uint64_t trap_count(int vector);
 /* Print the full diagnostic for an unexpected trap and stop the kernel. */
 void trap_fatal(struct trapframe *tf, const char *why) __attribute__((noreturn));
 
+/* A sentence on what an exception usually means, or NULL. */
+const char *trap_hint(int vector);
+
 /* The name of an exception vector, such as "Page fault". */
 const char *trap_name(int vector);
 
