@@ -9,6 +9,8 @@
  *   crash=doublefree  kfree the same object twice (the heap's debug checks)
  *   crash=overrun     write one byte past a kmalloc'ed object, then kfree it
  *   crash=useraccess  read user memory directly, not through copyin
+ *   crash=kstack      recurse without end on a kernel stack from vmalloc,
+ *                     into the unmapped guard page below it
  */
 #include <pagoda/cmdline.h>
 #include <pagoda/kernel.h>
@@ -16,6 +18,8 @@
 #include <pagoda/string.h>
 #include <pagoda/pmap.h>
 #include <pagoda/vm.h>
+#include <pagoda/vmalloc.h>
+#include <arch/thread.h>
 #include <arch/memlayout.h>
 
 /* An address space with one page at `at`, not yet faulted in, made
@@ -27,6 +31,34 @@ static void enter_user_space(vaddr_t at)
 	if (vmspace_init(&vs, &kernel_vm_env) == 0 &&
 	    vm_map(&vs, &at, PAGE_SIZE, VM_PROT_RW, VM_MAP_FIXED, NULL, 0) == 0)
 		vmspace_activate(&vs);
+}
+
+/* Always true; volatile, so the compiler cannot see the recursion below
+ * is endless (it would refuse to build it). */
+static volatile bool keep_recursing = true;
+
+/* Each call pushes a frame of about 256 bytes and never returns: the
+ * stack runs off its bottom after some 60 calls. */
+static __attribute__((noinline)) void recurse_forever(uint32_t depth)
+{
+	volatile uint8_t frame[240];
+
+	frame[depth % sizeof(frame)] = 1;
+	if (keep_recursing)
+		recurse_forever(depth + 1);
+	__asm__ volatile("" ::: "memory");      /* not a tail call: each frame stays */
+}
+
+/* Run recurse_forever on a fresh kernel stack, as a process would run on
+ * its own (arch_thread_init takes it from vmalloc in the same way). */
+static void overflow_kernel_stack(void)
+{
+	uint8_t *stack = vmalloc(KSTACK_SIZE);
+
+	if (!stack)
+		panic("crash=kstack: no memory for a kernel stack");
+	__asm__ volatile("movl %0, %%esp\n\tpushl $0\n\tcall *%1"
+			 : : "r"(stack + KSTACK_SIZE), "r"(recurse_forever) : "memory");
 }
 
 /* Kept out of line so the backtrace shows a chain of named frames. */
@@ -60,6 +92,8 @@ static __attribute__((noinline)) void crash_now(const char *kind)
 	} else if (strcmp(kind, "useraccess") == 0) {
 		enter_user_space(0x08048000);
 		(void)*(volatile uint32_t *)0x08048000;
+	} else if (strcmp(kind, "kstack") == 0) {
+		overflow_kernel_stack();
 	}
 	__asm__ volatile("" ::: "memory");     /* no tail call: crash_now stays on the stack */
 }
@@ -73,5 +107,5 @@ void crash_if_requested(const char *args)
 		return;
 	printk("crash=%s: crashing on purpose, as the command line asks\n", kind);
 	crash_now(kind);
-	printk("crash=%s: unknown kind; expected pagefault, wp, divide, gp, panic, doublefree, overrun or useraccess\n", kind);
+	printk("crash=%s: unknown kind; expected pagefault, wp, divide, gp, panic, doublefree, overrun, useraccess or kstack\n", kind);
 }

@@ -27,10 +27,13 @@ int vmalloc_init(struct vmalloc_space *vs, struct pmap *pmap, const struct heap_
 }
 
 /* First fit: the lowest gap of `span` pages; *link is where the new area
- * goes in the list. Returns 0 or -ENOMEM. */
+ * goes in the list. Returns 0 or -ENOMEM. The window's first page is a
+ * guard too, so every area has an unmapped page below it as well as above:
+ * a kernel stack (which grows down) from the window's start would
+ * otherwise run into whatever the kernel maps just below the window. */
 static int find_gap(struct vmalloc_space *vs, uint64_t span, vaddr_t *start, struct vm_area ***link)
 {
-	uint64_t at = vs->base;
+	uint64_t at = vs->base + GUARD_PAGES * PAGE;
 	struct vm_area **p = &vs->areas;
 
 	for (; *p; p = &(*p)->next) {

@@ -166,9 +166,9 @@ layer_grub() {
 		"Command line: loglevel=7 bootloader=grub test"
 }
 
-# crash_case KIND PATTERN...: boot with crash=KIND; the run must stop with
-# the failure status and its report must contain every PATTERN.
-crash_case() {
+# crash_report KIND PATTERN...: boot with crash=KIND; the run must stop
+# with the failure status and its report must contain every PATTERN.
+crash_report() {
 	local kind=$1 log=$LOGS/crash-$1.log status
 	shift
 	run_qemu "$log" 60 -kernel "$BUILD/pagoda.elf" -append "test crash=$kind"
@@ -177,7 +177,13 @@ crash_case() {
 		fail "crash=$kind: exit status $status, expected $QEMU_FAIL (log: $log)"
 		return
 	fi
-	expect_lines "crash=$kind: report" "$log" "$@" "Call trace:" "<crash_now+" "<kmain+" \
+	expect_lines "crash=$kind: report" "$log" "$@"
+}
+
+# crash_case KIND PATTERN...: a crash_report of a trap, which also shows
+# the call trace and the control registers.
+crash_case() {
+	crash_report "$@" "Call trace:" "<crash_now+" "<kmain+" \
 		"CR0: " "[ PE MP ET NE WP PG ]" "end of report"
 }
 
@@ -200,6 +206,11 @@ layer_crash() {
 	crash_case useraccess "Page fault (#PF), vector 14, in kernel mode" \
 		"The kernel read from address 0x08048000, which no page maps." \
 		"The address is in user space: kernel code must reach it through copyin/copyout." "crash_now+"
+	# The double fault runs on a task of its own, with its own stack.
+	crash_report kstack "Double fault (#DF), vector 8, taken on its own task." \
+		"<recurse_forever+" \
+		"Kernel stack overflow: esp is in the unmapped guard page below a" \
+		"kernel stack (0x4000 bytes), so the CPU could not push the page fault." "end of report"
 }
 
 # User programs on Pagoda: each case of tests/user/cases, built against

@@ -42,7 +42,8 @@ static void __noreturn double_fault_task(void)
 	printk("\n------------[ cut here: double fault ]------------\n");
 	printk("Double fault (#DF), vector 8, taken on its own task. The faulting task was at ");
 	diag_print_symbol(kernel_tss.eip);
-	printk("\n  with esp %08x, ebp %08x, cr3 %08x.\n", esp, kernel_tss.ebp, kernel_tss.cr3);
+	/* A task switch saves the general registers but not CR3. */
+	printk("\n  with esp %08x, ebp %08x.\n", esp, kernel_tss.ebp);
 	if (vmalloc_owns(&kernel_vmalloc, esp) && !kernel_mapped(esp) &&
 	    kernel_mapped(esp + PAGE_SIZE))
 		printk("  Kernel stack overflow: esp is in the unmapped guard page below a\n"

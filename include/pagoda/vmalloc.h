@@ -1,11 +1,12 @@
 /*
  * Virtually contiguous kernel memory (mm/vmalloc.c): frames from anywhere
  * (high memory first), mapped side by side in a window of the kernel half,
- * each area followed by one unmapped guard page, so running off its end
- * faults at once instead of corrupting the next area.
+ * with one unmapped guard page between areas and at the window's start, so
+ * running off either end of an area (a kernel stack grows down) faults at
+ * once instead of corrupting a neighbour.
  *
- *   VMALLOC_BASE                                                VMALLOC_END
- *   | area A (3 pages) |guard| area B (1 page) |guard|   free ...     |
+ *   VMALLOC_BASE                                                  VMALLOC_END
+ *   |guard| area A (3 pages) |guard| area B (1 page) |guard|   free ...   |
  *
  * The bookkeeping is a list of areas sorted by address, searched first-fit:
  * O(areas) per call, fine for the tens of areas a kernel this size keeps.
