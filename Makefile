@@ -73,9 +73,10 @@ $(BUILD)/pagoda.elf: $(KERNEL_OBJS) $(BUILD)/ksyms.o $(BUILD)/kernel.ld
 
 # ---- A GRUB-bootable image ----
 iso: $(BUILD)/pagoda.iso
-$(BUILD)/pagoda.iso: $(BUILD)/pagoda.elf tools/grub.cfg
+$(BUILD)/pagoda.iso: $(BUILD)/pagoda.elf $(BUILD)/initramfs.cpio tools/grub.cfg
 	@rm -rf $(BUILD)/isodir && mkdir -p $(BUILD)/isodir/boot/grub
 	cp $(BUILD)/pagoda.elf $(BUILD)/isodir/boot/pagoda.elf
+	cp $(BUILD)/initramfs.cpio $(BUILD)/isodir/boot/initramfs.cpio
 	cp tools/grub.cfg $(BUILD)/isodir/boot/grub/grub.cfg
 	grub-mkrescue -o $@ $(BUILD)/isodir 2> $(BUILD)/grub-mkrescue.log || \
 		{ cat $(BUILD)/grub-mkrescue.log; exit 1; }

@@ -164,6 +164,12 @@ layer_grub() {
 	expect_lines "grub: booted by GRUB with grub.cfg's command line" "$log" \
 		"Physical RAM map, as given by GRUB" \
 		"Command line: loglevel=7 bootloader=grub test"
+	# The same image runs programs from the initramfs GRUB loaded.
+	log=$LOGS/grub-user.log
+	run_qemu "$log" 120 -cdrom "$BUILD/pagoda.iso" -boot d \
+		-fw_cfg "name=opt/pagoda/cmdline,string=-- /bin/hello grub"
+	expect_lines "grub: the initramfs is GRUB's module, and /init runs from it" "$log" \
+		"multiboot: module 0:" "initramfs" "init: running /bin/hello" 'argv[1] "grub"' "init: exit status 3"
 }
 
 # crash_report KIND PATTERN...: boot with crash=KIND; the run must stop
