@@ -84,7 +84,8 @@ $(BUILD)/pagoda.iso: $(BUILD)/pagoda.elf $(BUILD)/initramfs.cpio tools/grub.cfg
 # ---- User programs: ordinary static i386 Linux programs ----
 # Each test in user/tests/ is built twice, against glibc and against musl;
 # the initramfs holds them as /bin/NAME and /bin/NAME.musl, beside /init
-# (user/init.c) and Pagoda's shell /bin/sh (user/sh.c). The same archive
+# (user/init.c), Pagoda's shell /bin/sh (user/sh.c) and a text file the
+# tests read, /etc/lines.txt (user/data/). The same archive
 # boots Debian's Linux for the expected outputs (tools/linux-oracle.sh).
 UCFLAGS     := -m32 -static -O2 -g -Wall -Wextra -Werror -fno-pie -no-pie
 MUSL_CC     := $(CC) -specs=$(BUILD)/musl/musl-gcc.specs
@@ -104,9 +105,10 @@ $(BUILD)/user/musl/%: user/tests/%.c user/tests/check.h
 	@mkdir -p $(dir $@)
 	$(MUSL_CC) $(UCFLAGS) -o $@ $<
 
-$(BUILD)/initramfs.cpio: $(USER_BINS) tools/mkcpio.py
-	python3 tools/mkcpio.py $@ dir:bin dir:dev dir:proc chr:dev/console=5,1 \
+$(BUILD)/initramfs.cpio: $(USER_BINS) tools/mkcpio.py user/data/lines.txt Makefile
+	python3 tools/mkcpio.py $@ dir:bin dir:dev dir:etc dir:proc dir:root chr:dev/console=5,1 \
 		file:init=$(BUILD)/user/init file:bin/sh=$(BUILD)/user/sh \
+		file:etc/lines.txt=user/data/lines.txt \
 		$(foreach t,$(USER_TESTS),file:bin/$(t)=$(BUILD)/user/glibc/$(t) \
 			file:bin/$(t).musl=$(BUILD)/user/musl/$(t))
 initramfs: $(BUILD)/initramfs.cpio
@@ -222,9 +224,14 @@ test: deps
 	@$(MAKE) --no-print-directory all iso $(BUILD)/initramfs.cpio $(BUILD)/host/unit-tests $(BUILD)/fuzz/fuzz_pmm $(BUILD)/fuzz/fuzz_heap $(BUILD)/fuzz/fuzz_vm
 	@bash tools/test.sh
 
+# The user programs alone, or some of them: make test-user CASE="mmap brk"
+test-user: deps
+	@$(MAKE) --no-print-directory all $(BUILD)/initramfs.cpio
+	@USER_CASES="$(CASE)" bash tools/test.sh user
+
 clean:
 	rm -rf $(BUILD)
 
-.PHONY: all iso initramfs host-tests fuzz bench deps run run-iso debug test clean
+.PHONY: all iso initramfs host-tests fuzz bench deps run run-iso debug test test-user clean
 
--include $(shell find $(BUILD) -name '*.d' 2>/dev/null)
+-include $(shell find $(BUILD) -name '*.d' -type f 2>/dev/null)

@@ -31,7 +31,7 @@ void file_put(struct file *f)
 	kfree(f);
 }
 
-static struct file *file_new(const struct file_ops *ops, uint32_t flags)
+struct file *file_new(const struct file_ops *ops, uint32_t flags)
 {
 	struct file *f = kzalloc(sizeof(*f));
 
@@ -123,7 +123,8 @@ static long ramfs_read(struct file *f, vaddr_t buf, size_t n)
 		return 0;
 	if (n > e->size - f->pos)
 		n = (size_t)(e->size - f->pos);
-	if (copyout(buf, e->data + f->pos, n))
+	n = copyout_partial(buf, e->data + f->pos, n);
+	if (n == 0)
 		return -EFAULT;
 	f->pos += n;
 	return (long)n;
@@ -168,12 +169,12 @@ int file_open_initramfs(const char *canon, uint32_t flags, struct file **out)
 		return -EISDIR;
 	if ((flags & O_DIRECTORY) && !S_ISDIR(e->mode))
 		return -ENOTDIR;
-	if (acc != O_RDONLY || (flags & O_TRUNC))
-		return -EROFS;
 	if (S_ISCHR(e->mode) && e->rdev_major == CONSOLE_MAJOR && e->rdev_minor == CONSOLE_MINOR) {
-		*out = file_console();
+		*out = file_console();  /* a device: writable, though its node is in the initramfs */
 		return *out ? 0 : -ENOMEM;
 	}
+	if (acc != O_RDONLY || (flags & O_TRUNC))
+		return -EROFS;
 	if (!S_ISREG(e->mode) && !S_ISDIR(e->mode))
 		return -ENXIO;          /* a device with no driver */
 	*out = file_new(&ramfs_ops, flags);

@@ -50,6 +50,14 @@ static int user_path(int dirfd, vaddr_t upath, char *canon, size_t size)
 	return initramfs_canon(path, canon, size);
 }
 
+/* Open a canonical path: a file of /proc, or of the initramfs. */
+static int open_canon(const char *canon, uint32_t flags, struct file **out)
+{
+	int err = procfs_open(canon, flags, out);
+
+	return err == -ENOENT ? file_open_initramfs(canon, flags, out) : err;
+}
+
 static long do_open(int dirfd, vaddr_t upath, uint32_t flags)
 {
 	char canon[PROC_PATH_MAX];
@@ -58,7 +66,7 @@ static long do_open(int dirfd, vaddr_t upath, uint32_t flags)
 
 	if (err)
 		return err;
-	err = file_open_initramfs(canon, flags, &f);
+	err = open_canon(canon, flags, &f);
 	if (err)
 		return err;
 	fd = fd_install(proc_current, f, 0, flags & O_CLOEXEC);
@@ -117,32 +125,70 @@ SYSCALL(write)
 	return f->ops->write(f, a1, a2);
 }
 
-/* readv and writev: one call per element, stopping at a short transfer. */
+/* One element of readv/writev's transfer. After the first bytes, a pipe
+ * or terminal must not wait for more (readv is one read, as on Linux), so
+ * later elements are read without blocking. The kernel is not preempted,
+ * so no other user of f sees the flag in between. */
+static long iov_step(struct file *f, uint32_t base, uint32_t len, bool writing, bool started)
+{
+	uint32_t flags = f->flags;
+	long n;
+
+	if (writing)
+		return f->ops->write(f, base, len);
+	if (started)
+		f->flags |= O_NONBLOCK;
+	n = f->ops->read(f, base, len);
+	f->flags = flags;
+	return n;
+}
+
+/* readv and writev: the vector is read and checked whole first (-EFAULT,
+ * -EINVAL for a negative or overflowing total), then one call per
+ * element, stopping at a short transfer. */
 static long do_iov(int fd, vaddr_t iov, uint32_t iovcnt, bool writing)
 {
 	struct file *f = file_for(fd, writing ? O_WRONLY : O_RDONLY);
-	long total = 0;
+	uint32_t (*v)[2];       /* iov_base, iov_len */
+	uint64_t sum = 0;
+	long total = 0, err = -EINVAL;
 
 	if (!f)
 		return -EBADF;
 	if (iovcnt > IOV_MAX)
 		return -EINVAL;
+	if (iovcnt == 0)
+		return 0;
+	v = kmalloc(iovcnt * sizeof(*v));
+	if (!v)
+		return -ENOMEM;
+	if (copyin(v, iov, iovcnt * sizeof(*v))) {
+		err = -EFAULT;
+		goto out;
+	}
+	for (uint32_t i = 0; i < iovcnt; i++)
+		if ((sum += v[i][1]) > 0x7fffffff)
+			goto out;
+	err = 0;
 	for (uint32_t i = 0; i < iovcnt; i++) {
-		uint32_t v[2];          /* iov_base, iov_len */
 		long n;
 
-		if (copyin(v, iov + i * sizeof(v), sizeof(v)))
-			return total ? total : -EFAULT;
-		if (v[1] == 0)
+		if (v[i][1] == 0)
 			continue;
-		n = writing ? f->ops->write(f, v[0], v[1]) : f->ops->read(f, v[0], v[1]);
-		if (n < 0)
-			return total ? total : n;
+		n = iov_step(f, v[i][0], v[i][1], writing, total > 0);
+		if (n < 0) {
+			err = total ? 0 : n;    /* an error after some bytes: those count */
+			break;
+		}
 		total += n;
-		if ((uint32_t)n < v[1])
+		if ((uint32_t)n < v[i][1])
 			break;
 	}
-	return total;
+	if (total)
+		err = total;
+out:
+	kfree(v);
+	return err;
 }
 
 SYSCALL(readv)
@@ -257,7 +303,7 @@ static long stat_path(int dirfd, vaddr_t upath, uint32_t flags, struct kstat *st
 	err = user_path(dirfd, upath, canon, sizeof(canon));
 	if (err)
 		return err;
-	err = file_open_initramfs(canon, O_RDONLY, &f);
+	err = open_canon(canon, O_RDONLY, &f);
 	if (err)
 		return err;
 	f->ops->stat(f, st);

@@ -63,6 +63,11 @@ void kfree(void *p)
 	heap_free(&kernel_heap, p, __builtin_return_address(0));
 }
 
+uint32_t kmalloc_reclaim(void)
+{
+	return heap_shrink(&kernel_heap) + kmem_cache_shrink(&kernel_vmalloc.area_cache);
+}
+
 size_t ksize(const void *p)
 {
 	return heap_size(&kernel_heap, p);

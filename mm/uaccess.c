@@ -29,6 +29,21 @@ int copyout(vaddr_t dst, const void *src, size_t n)
 	return arch_copy_user((void *)dst, src, n) ? -EFAULT : 0;
 }
 
+size_t copyout_partial(vaddr_t dst, const void *src, size_t n)
+{
+	size_t done = 0;
+
+	while (done < n) {
+		/* up to the end of dst's page: a page is copied whole or not */
+		size_t k = MIN(n - done, PMM_PAGE_SIZE - (dst + done) % PMM_PAGE_SIZE);
+
+		if (copyout(dst + done, (const char *)src + done, k))
+			break;
+		done += k;
+	}
+	return done;
+}
+
 int clear_user(vaddr_t dst, size_t n)
 {
 	if (!user_range_ok(dst, n))

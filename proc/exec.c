@@ -189,7 +189,8 @@ static int exec_image(struct proc *p, const char *path, const char *canon,
 	const char *base;
 	int err;
 
-	if (!S_ISREG(e->mode))
+	/* Only a regular file with an execute bit runs (root included). */
+	if (!S_ISREG(e->mode) || !(e->mode & 0111))
 		return -EACCES;
 	err = elf_check(e->data, e->size, VM_USER_MIN, VM_USER_END, &info);
 	if (err)
@@ -214,8 +215,10 @@ static int exec_image(struct proc *p, const char *path, const char *canon,
 	}
 	/* The point of no return: the old program is gone. */
 	p->vs = vs;
-	if (old)
+	if (old) {
+		p->min_flt += vmspace_minor_faults(old);
 		vmspace_free(old);
+	}
 	if (p != proc_current)
 		vmspace_activate(was_active);
 	p->brk_start = p->brk = info.brk;

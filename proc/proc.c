@@ -85,6 +85,14 @@ struct vmspace *vmspace_new(void)
 	return vs;
 }
 
+/* Linux's minor faults: every fault resolved without I/O. */
+uint64_t vmspace_minor_faults(const struct vmspace *vs)
+{
+	const struct vm_fault_stats *f = &vs->faults;
+
+	return f->zero + f->file + f->shared + f->cow_copied + f->cow_reused + f->spurious;
+}
+
 void vmspace_free(struct vmspace *vs)
 {
 	if (vs == vm_current)
@@ -203,6 +211,7 @@ void __noreturn proc_exit(int wait_status)
 	if (p->clear_child_tid)
 		(void)copyout(p->clear_child_tid, &zero, sizeof(zero));
 	files_close_all(p);
+	p->min_flt += vmspace_minor_faults(p->vs);
 	vmspace_free(p->vs);
 	p->vs = NULL;
 	reparent_children(p);
@@ -220,10 +229,11 @@ static bool wait_selects(const struct proc *c, int pid)
 }
 
 /*
- * wait4: reap a zombie child that pid selects, storing its status; sleep
- * until one exits unless WNOHANG. -ECHILD if no child matches.
+ * wait4: reap a zombie child that pid selects, storing its status and its
+ * minor faults (its own and its reaped children's, as Linux's rusage);
+ * sleep until one exits unless WNOHANG. -ECHILD if no child matches.
  */
-int proc_wait(int pid, int *status, bool nohang)
+int proc_wait(int pid, int *status, uint64_t *minflt, bool nohang)
 {
 	struct proc *self = proc_current;
 
@@ -238,6 +248,8 @@ int proc_wait(int pid, int *status, bool nohang)
 				int cpid = c->pid;
 
 				*status = c->exit_status;
+				*minflt = c->min_flt + c->cmin_flt;
+				self->cmin_flt += *minflt;
 				remove_child(self, c);
 				proc_free(c);
 				return cpid;

@@ -18,9 +18,10 @@ struct proc *proc_alloc(void);
 void proc_free(struct proc *p);
 struct vmspace *vmspace_new(void);
 void vmspace_free(struct vmspace *vs);
+uint64_t vmspace_minor_faults(const struct vmspace *vs);
 void rlimits_default(struct proc *p);
 int proc_fork(struct proc **childp);
-int proc_wait(int pid, int *status, bool nohang);
+int proc_wait(int pid, int *status, uint64_t *minflt, bool nohang);
 
 /* execve with argument strings in the kernel (pid 1) or in user memory. */
 int exec_kernel(struct proc *p, const char *path, char *const argv[], char *const envp[]);

@@ -8,6 +8,7 @@
 #include <pagoda/errno.h>
 #include <pagoda/file.h>
 #include <pagoda/initramfs.h>
+#include <pagoda/page_alloc.h>
 #include <pagoda/pmap.h>
 #include <pagoda/string.h>
 #include <pagoda/uaccess.h>
@@ -16,6 +17,10 @@
 #define PROT_READ       0x1
 #define PROT_WRITE      0x2
 #define PROT_EXEC       0x4
+#define PROT_SEM        0x8             /* accepted, meaningless on x86 */
+#define PROT_GROWSDOWN  0x01000000
+#define PROT_GROWSUP    0x02000000
+#define PROT_KNOWN      (PROT_READ | PROT_WRITE | PROT_EXEC | PROT_SEM | PROT_GROWSDOWN | PROT_GROWSUP)
 #define MAP_SHARED      0x01
 #define MAP_PRIVATE     0x02
 #define MAP_SHARED_VALIDATE 0x03
@@ -27,6 +32,7 @@
 #define MREMAP_MAYMOVE  1
 #define MREMAP_FIXED    2
 #define MADV_DONTNEED   4
+#define MADV_FREE       8
 #define PAGE_MASK       ((vaddr_t)PAGE_SIZE - 1)
 #define PAGE_UP(x)      ALIGN_UP((uint64_t)(x), PAGE_SIZE)    /* in 64 bits: no wrap */
 
@@ -34,6 +40,18 @@ static vm_prot_t prot_from_user(uint32_t prot)
 {
 	return ((prot & PROT_READ) ? VM_PROT_READ : 0) | ((prot & PROT_WRITE) ? VM_PROT_WRITE : 0) |
 	       ((prot & PROT_EXEC) ? VM_PROT_EXEC : 0);
+}
+
+/*
+ * Linux's default overcommit rule (heuristic, vm.overcommit_memory = 0):
+ * memory is promised freely, except that one request for more than all of
+ * RAM is refused at once with -ENOMEM, since it could never be met. It
+ * applies to what could need fresh frames: private writable and shared
+ * anonymous mappings, brk, and mremap's growth.
+ */
+static bool overcommit_ok(uint64_t bytes)
+{
+	return bytes / PAGE_SIZE <= page_alloc_boot.total_bytes / PAGE_SIZE;
 }
 
 /*
@@ -51,7 +69,7 @@ SYSCALL(brk)
 	if (new_top > old_top) {
 		vaddr_t at = old_top;
 
-		if (vm_map(p->vs, &at, new_top - old_top, VM_PROT_RW, VM_MAP_NOREPLACE, NULL, 0))
+		if (!overcommit_ok(new_top - old_top) || vm_map(p->vs, &at, new_top - old_top, VM_PROT_RW, VM_MAP_NOREPLACE, NULL, 0))
 			return (long)p->brk;
 	} else if (new_top < old_top) {
 		if (vm_unmap(p->vs, new_top, old_top - new_top))
@@ -68,10 +86,13 @@ static long mmap_file_object(int fd, uint32_t flags, uint32_t prot, struct vm_ob
 
 	if (!f)
 		return -EBADF;
+	/* Linux's order: access rights first, then whether the file maps. */
+	if ((f->flags & O_ACCMODE) == O_WRONLY)
+		return -EACCES;         /* every mapping reads the file */
+	if ((flags & MAP_TYPE) != MAP_PRIVATE && (prot & PROT_WRITE) && (f->flags & O_ACCMODE) != O_RDWR)
+		return -EACCES;
 	if (!f->entry || !S_ISREG(f->entry->mode))
 		return -ENODEV;
-	if ((flags & MAP_TYPE) != MAP_PRIVATE && (prot & PROT_WRITE))
-		return -EACCES;         /* the initramfs is read-only */
 	*obj = initramfs_object(f->entry);
 	return *obj ? 0 : -ENOMEM;
 }
@@ -83,12 +104,16 @@ static long do_mmap(vaddr_t addr, size_t len, uint32_t prot, uint32_t flags, int
 	uint32_t type = flags & MAP_TYPE;
 	long err;
 
-	if (len == 0 || PAGE_UP(len) > VM_USER_END || off % PAGE_SIZE)
+	if (len == 0 || off % PAGE_SIZE)
 		return -EINVAL;
+	if (PAGE_UP(len) > VM_USER_END)
+		return -ENOMEM;
 	if (type != MAP_SHARED && type != MAP_PRIVATE && type != MAP_SHARED_VALIDATE)
 		return -EINVAL;
 	if ((flags & (MAP_FIXED | MAP_FIXED_NOREPLACE)) && (addr & PAGE_MASK))
 		return -EINVAL;
+	if ((flags & (MAP_FIXED | MAP_FIXED_NOREPLACE)) && PAGE_UP(len) > VM_USER_END - (uint64_t)addr)
+		return -ENOMEM;         /* no room there below the kernel */
 	if (flags & MAP_FIXED)
 		vmflags |= VM_MAP_FIXED;
 	else if (flags & MAP_FIXED_NOREPLACE)
@@ -99,6 +124,9 @@ static long do_mmap(vaddr_t addr, size_t len, uint32_t prot, uint32_t flags, int
 		vmflags |= VM_REGION_SHARED;
 	if (flags & MAP_GROWSDOWN)
 		vmflags |= VM_REGION_GROWSDOWN;
+	if (((prot & PROT_WRITE) || type != MAP_PRIVATE) && ((flags & MAP_ANONYMOUS) || type == MAP_PRIVATE) &&
+	    !overcommit_ok(PAGE_UP(len)))
+		return -ENOMEM;
 	if (flags & MAP_ANONYMOUS) {
 		if (type != MAP_PRIVATE) {
 			obj = vm_object_anon_shared(&kernel_vm_env, PAGE_UP(len));
@@ -141,15 +169,35 @@ SYSCALL(munmap)
 	return vm_unmap(proc_current->vs, a0, a1);
 }
 
+/* How far regions reach without a gap from start, up to end. */
+static vaddr_t mapped_until(struct vmspace *vs, vaddr_t start, vaddr_t end)
+{
+	struct vm_region *r;
+
+	while (start < end && (r = vm_region_find(vs, start)) != NULL)
+		start = r->node.end;
+	return start < end ? start : end;
+}
+
+/* mprotect: as on Linux, a range that runs into a hole is changed up to
+ * the hole, and then the call fails with -ENOMEM. */
 SYSCALL(mprotect)
 {
-	if (a0 & PAGE_MASK)
+	vaddr_t end, reach;
+	long err;
+
+	if ((a0 & PAGE_MASK) || (a2 & ~(uint32_t)PROT_KNOWN))
 		return -EINVAL;
 	if (a1 == 0)
 		return 0;
 	if (PAGE_UP(a1) > VM_USER_END - (uint64_t)a0)
 		return -ENOMEM;
-	return vm_protect(proc_current->vs, a0, a1, prot_from_user(a2));
+	end = a0 + (vaddr_t)PAGE_UP(a1);
+	reach = mapped_until(proc_current->vs, a0, end);
+	if (reach == a0)
+		return -ENOMEM;
+	err = vm_protect(proc_current->vs, a0, reach - a0, prot_from_user(a2));
+	return err ? err : reach < end ? -ENOMEM : 0;
 }
 
 /* Grow [old, old + old_len) in place to new_len if its region ends there
@@ -189,6 +237,8 @@ SYSCALL(mremap)
 			return -ENOMEM;
 		return (long)old;
 	}
+	if (!overcommit_ok(new_len - old_len))
+		return -ENOMEM;
 	if (grow_in_place(vs, old, old_len, new_len) == 0)
 		return (long)old;
 	if (!(a3 & MREMAP_MAYMOVE))
@@ -203,24 +253,37 @@ SYSCALL(mremap)
 	return err ? err : (long)dst;
 }
 
+/* The advice Linux 6.1 knows: 0-4 and 8-25 (MADV_HWPOISON and
+ * MADV_SOFT_OFFLINE, 100 and 101, need privileges Pagoda has no notion of). */
+static bool advice_known(uint32_t advice)
+{
+	return advice <= MADV_DONTNEED || (advice >= MADV_FREE && advice <= 25);
+}
+
 /*
- * madvise: MADV_DONTNEED drops the pages of the range, so that private
- * anonymous memory reads as zero again and file pages are read afresh;
- * other advice is accepted and has no effect.
+ * madvise: MADV_DONTNEED (and MADV_FREE, which may free at once) drops
+ * the pages of the range, so that private anonymous memory reads as zero
+ * again and file pages are read afresh; other known advice is accepted
+ * and has no effect.
  */
 SYSCALL(madvise)
 {
+	struct vmspace *vs = proc_current->vs;
 	vaddr_t start = a0;
 	uint64_t end = PAGE_UP((uint64_t)a0 + a1);
+	bool drop = a2 == MADV_DONTNEED || a2 == MADV_FREE, hole = false;
 
-	if ((start & PAGE_MASK) || end > VM_USER_END)
+	if ((start & PAGE_MASK) || end > VM_USER_END || !advice_known(a2))
 		return -EINVAL;
-	if (a2 != MADV_DONTNEED)
-		return 0;
-	for (vaddr_t va = start; va < end; va += PAGE_SIZE)
-		if (!vm_region_find(proc_current->vs, va))
+	/* As on Linux, the advice is applied wherever the range is mapped,
+	 * and a hole anywhere in it makes the result -ENOMEM. */
+	for (vaddr_t va = start; va < end; va += PAGE_SIZE) {
+		if (!vm_region_find(vs, va))
+			hole = true;
+		else if (drop && pmap_remove(&vs->pmap, va, va + PAGE_SIZE))
 			return -ENOMEM;
-	return pmap_remove(&proc_current->vs->pmap, start, (vaddr_t)end) ? -ENOMEM : 0;
+	}
+	return hole ? -ENOMEM : 0;
 }
 
 /*

@@ -96,22 +96,38 @@ SYSCALL(exit_group)
 	proc_exit((int)(a0 & 0xff) << 8);
 }
 
-/* struct rusage: 18 longs; reported as all zero (no accounting yet). */
-#define RUSAGE_SIZE     (18 * 4)
+/* struct rusage on i386: two timevals, then 14 longs from ru_maxrss on.
+ * Only ru_minflt is kept; the rest reads as zero. */
+struct rusage32 {
+	uint32_t utime[2], stime[2];
+	uint32_t maxrss, ixrss, idrss, isrss, minflt, majflt, nswap;
+	uint32_t inblock, oublock, msgsnd, msgrcv, nsignals, nvcsw, nivcsw;
+};
+
+#define WUNTRACED       0x2
+#define WCONTINUED      0x8
+#define __WNOTHREAD     0x20000000
+#define __WALL          0x40000000
+#define __WCLONE        0x80000000
 
 SYSCALL(wait4)
 {
+	struct rusage32 ru;
+	uint64_t minflt = 0;
 	int status = 0;
 	int pid;
-	static const uint8_t zero_rusage[RUSAGE_SIZE];
 
-	if (a2 & ~(uint32_t)(WNOHANG | 0x2 | 0x8 | 0x40000000 | 0x80000000))
+	if (a2 & ~(uint32_t)(WNOHANG | WUNTRACED | WCONTINUED | __WNOTHREAD | __WALL | __WCLONE))
 		return -EINVAL;
-	pid = proc_wait((int)a0, &status, a2 & WNOHANG);
+	pid = proc_wait((int)a0, &status, &minflt, a2 & WNOHANG);
 	if (pid > 0 && a1 && copyout(a1, &status, sizeof(status)))
 		return -EFAULT;
-	if (pid > 0 && a3 && copyout(a3, zero_rusage, sizeof(zero_rusage)))
-		return -EFAULT;
+	if (pid > 0 && a3) {
+		memset(&ru, 0, sizeof(ru));
+		ru.minflt = (uint32_t)minflt;
+		if (copyout(a3, &ru, sizeof(ru)))
+			return -EFAULT;
+	}
 	return pid;
 }
 

@@ -122,8 +122,7 @@ SYSCALL(sysinfo)
 	si.uptime = (int32_t)(timer_ticks() / TIMER_HZ);
 	/* Empty slabs go back first, so that freeram is exact: a test can
 	 * check that memory returns to where it started. */
-	heap_shrink(&kernel_heap);
-	kmem_cache_shrink(&kernel_vmalloc.area_cache);
+	kmalloc_reclaim();
 	si.totalram = (uint32_t)(page_alloc_boot.total_bytes / PMM_PAGE_SIZE);
 	si.freeram = (uint32_t)pmm_free_count(&kernel_pmm);
 	si.procs = (uint16_t)procs;
@@ -139,12 +138,13 @@ SYSCALL(getrandom)
 	if (a2 & ~7u)
 		return -EINVAL;
 	while (done < a1) {
-		size_t k = a1 - done < sizeof(chunk) ? a1 - done : sizeof(chunk);
+		size_t k = a1 - done < sizeof(chunk) ? a1 - done : sizeof(chunk), got;
 
 		random_bytes(chunk, k);
-		if (copyout(a0 + done, chunk, k))
+		got = copyout_partial(a0 + done, chunk, k);
+		done += got;
+		if (got < k)
 			return done ? (long)done : -EFAULT;
-		done += k;
 	}
 	return (long)done;
 }

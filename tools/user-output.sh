@@ -3,5 +3,8 @@
 # through /init (user/init.c): the lines after "init: running PROGRAM",
 # up to and including init's report of how it ended. Used alike on
 # Pagoda's logs (tools/test.sh) and Linux's (tools/linux-oracle.sh).
+# The kernel's own out-of-memory report is not the program's, and its
+# details differ between the two kernels: it is left out.
 #   tools/user-output.sh LOG
-tr -d '\r' < "$1" | sed -n '/init: running /,/^init: \(exit status\|killed by signal\) /p' | sed '1d'
+tr -d '\r' < "$1" | sed -n '/init: running /,/^init: \(exit status\|killed by signal\) /p' | sed '1d' |
+	grep -v 'Out of memory: Killed process'

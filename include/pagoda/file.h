@@ -1,7 +1,7 @@
 /*
- * Open files (fs/file.c): what a file descriptor refers to. Three kinds
+ * Open files (fs/file.c): what a file descriptor refers to. Four kinds
  * exist: the console (a terminal on the serial line), a file or directory
- * of the initramfs, and either end of a pipe. Each kind supplies its
+ * of the initramfs, either end of a pipe, and a file of /proc (fs/procfs.c). Each kind supplies its
  * operations; data moves to and from user memory only through
  * copyin/copyout, which is why buffers are user addresses here.
  */
@@ -42,6 +42,8 @@ struct file {
 	int64_t pos;
 	struct initramfs_entry *entry;  /* initramfs files and directories */
 	struct pipe *pipe;              /* pipe ends */
+	char *text;                     /* /proc files: the text made at open */
+	size_t text_len;
 };
 
 /* Linux i386's open flags. */
@@ -60,6 +62,8 @@ struct file {
 #define O_NOFOLLOW      00400000
 #define O_CLOEXEC       02000000
 
+/* A new open file of a kind (ops) with one reference, or NULL. */
+struct file *file_new(const struct file_ops *ops, uint32_t flags);
 struct file *file_get(struct file *f);
 void file_put(struct file *f);
 
@@ -67,6 +71,9 @@ void file_put(struct file *f);
  * set, or -errno (-EISDIR, -ENOTDIR, -EROFS, ...). */
 int file_open_initramfs(const char *canon, uint32_t flags, struct file **out);
 struct file *file_console(void);        /* a new reference to the console */
+/* Open a file of /proc at a canonical path (fs/procfs.c): 0 with *out
+ * set, -ENOENT if /proc has no such file, or -EACCES / -ENOMEM. */
+int procfs_open(const char *canon, uint32_t flags, struct file **out);
 int pipe_create(struct file **rd, struct file **wr);
 
 /* The descriptor table of a process. */

@@ -24,6 +24,11 @@ void *krealloc(void *p, size_t size);
 void kfree(void *p);
 size_t ksize(const void *p);            /* bytes usable at p */
 
+/* Give the frames of empty slabs back to the frame allocator, so that its
+ * free count says exactly what the kernel is not using (sysinfo,
+ * /proc/meminfo). Returns the frames given back. */
+uint32_t kmalloc_reclaim(void);
+
 /* Virtually contiguous memory with a guard page after it (vmalloc.h). */
 void *vmalloc(size_t size);
 void vfree(void *p);

@@ -56,6 +56,8 @@ struct proc {
 	int slice;                      /* ticks left of its time slice */
 	int killed;                     /* a signal that will end it, or 0 */
 	int exit_status;                /* as wait4 reports it */
+	uint64_t min_flt;               /* minor faults of address spaces left behind */
+	uint64_t cmin_flt;              /* and of the children reaped */
 	vaddr_t clear_child_tid;        /* set_tid_address */
 
 	struct file *files[FD_MAX];

@@ -21,6 +21,11 @@ int copyin(void *dst, vaddr_t src, size_t n);
 /* Copy n bytes from kernel src to user dst: 0 or -EFAULT. */
 int copyout(vaddr_t dst, const void *src, size_t n);
 
+/* Copy what can be copied of n bytes to user dst, in order, stopping at
+ * the first page that cannot be written: the bytes copied (n if all).
+ * read() and friends return that short count, as Linux does. */
+size_t copyout_partial(vaddr_t dst, const void *src, size_t n);
+
 /* Zero n bytes of user memory at dst: 0 or -EFAULT. */
 int clear_user(vaddr_t dst, size_t n);
 
