@@ -113,21 +113,26 @@ struct file *file_console(void)
 
 /* ---- initramfs files and directories ---- */
 
+long file_read_bytes(struct file *f, const void *data, uint64_t size, vaddr_t buf, size_t n)
+{
+	if (f->pos >= (int64_t)size)
+		return 0;
+	if (n > size - (uint64_t)f->pos)
+		n = (size_t)(size - (uint64_t)f->pos);
+	n = copyout_partial(buf, (const char *)data + f->pos, n);
+	if (n == 0)
+		return -EFAULT;
+	f->pos += n;
+	return (long)n;
+}
+
 static long ramfs_read(struct file *f, vaddr_t buf, size_t n)
 {
 	const struct initramfs_entry *e = f->entry;
 
 	if (S_ISDIR(e->mode))
 		return -EISDIR;
-	if (f->pos >= e->size)
-		return 0;
-	if (n > e->size - f->pos)
-		n = (size_t)(e->size - f->pos);
-	n = copyout_partial(buf, e->data + f->pos, n);
-	if (n == 0)
-		return -EFAULT;
-	f->pos += n;
-	return (long)n;
+	return file_read_bytes(f, e->data, e->size, buf, n);
 }
 
 static long ramfs_write(struct file *f, vaddr_t buf, size_t n)

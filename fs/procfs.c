@@ -13,7 +13,6 @@
 #include <pagoda/page_alloc.h>
 #include <pagoda/printf.h>
 #include <pagoda/string.h>
-#include <pagoda/uaccess.h>
 
 #define PROC_TEXT_MAX   4096
 
@@ -74,16 +73,7 @@ static const struct {
 
 static long procfs_read(struct file *f, vaddr_t buf, size_t n)
 {
-	size_t got;
-
-	if (f->pos >= (int64_t)f->text_len)
-		return 0;
-	n = MIN(n, f->text_len - (size_t)f->pos);
-	got = copyout_partial(buf, f->text + f->pos, n);
-	if (got == 0)
-		return -EFAULT;
-	f->pos += got;
-	return (long)got;
+	return file_read_bytes(f, f->text, f->text_len, buf, n);
 }
 
 static long procfs_write(struct file *f, vaddr_t buf, size_t n)

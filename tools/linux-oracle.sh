@@ -3,6 +3,10 @@
 # tools/test.sh compares Pagoda's with.
 #
 #   tools/linux-oracle.sh [NAME...]     (default: every case in tests/user/cases)
+#   tools/linux-oracle.sh --check [NAME...]
+#                                       record into build/oracle-check/ instead,
+#                                       and fail if any differs from the
+#                                       recorded one (CI runs this)
 #
 # It boots Debian 12's i386 kernel (linux-image-*-686-unsigned, fetched
 # with apt-get download into build/linux/) in the same QEMU, with the same
@@ -28,9 +32,18 @@ fetch_kernel() {
 	echo "$pkg" > "$LINUX_DIR/version"
 }
 
+out_dir=tests/user/expected
+check=false
+if [ "${1:-}" = --check ]; then
+	check=true
+	out_dir=build/oracle-check
+	shift
+fi
+
 make -s build/initramfs.cpio
 fetch_kernel
-mkdir -p tests/user/expected build/test-logs/linux
+mkdir -p "$out_dir" build/test-logs/linux
+differ=0
 while read -r name args; do
 	case "$name" in ''|'#'*) continue ;; esac
 	[ $# -eq 0 ] || printf '%s\n' "$@" | grep -qx "$name" || continue
@@ -41,7 +54,12 @@ while read -r name args; do
 		timeout 300 qemu-system-i386 "${QEMU_FLAGS[@]}" -kernel "$LINUX_DIR/vmlinuz" \
 			-initrd build/initramfs.cpio \
 			-append "console=ttyS0 quiet panic=-1 -- $prog $args" </dev/null > "$log" 2>&1 || true
-		sh tools/user-output.sh "$log" > "tests/user/expected/$name.$libc.out"
-		echo "linux-oracle: $name ($libc): $(tail -n 1 "tests/user/expected/$name.$libc.out")"
+		sh tools/user-output.sh "$log" > "$out_dir/$name.$libc.out"
+		echo "linux-oracle: $name ($libc): $(tail -n 1 "$out_dir/$name.$libc.out")"
+		if $check && ! diff -u "tests/user/expected/$name.$libc.out" "$out_dir/$name.$libc.out"; then
+			echo "linux-oracle: $name ($libc): Linux now prints something else than tests/user/expected/ holds"
+			differ=1
+		fi
 	done
 done < tests/user/cases
+[ "$differ" -eq 0 ] || { echo "linux-oracle: expected outputs are stale: run tools/linux-oracle.sh to record them again"; exit 1; }

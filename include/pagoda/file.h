@@ -62,6 +62,10 @@ struct file {
 #define O_NOFOLLOW      00400000
 #define O_CLOEXEC       02000000
 
+/* read() from bytes in kernel memory: size bytes at data, from f->pos on
+ * (which advances). The bytes copied, 0 at the end, or -EFAULT. */
+long file_read_bytes(struct file *f, const void *data, uint64_t size, vaddr_t buf, size_t n);
+
 /* A new open file of a kind (ops) with one reference, or NULL. */
 struct file *file_new(const struct file_ops *ops, uint32_t flags);
 struct file *file_get(struct file *f);
