@@ -20,6 +20,7 @@ static int recurse(int n)
 static void null_read(void) { sink = *(volatile int *)0; }
 static void text_write(void) { *(volatile unsigned char *)(void *)&null_read = 0xc3; }
 static void kernel_read(void) { sink = *(volatile int *)0xC0000000; }
+static void kernel_write(void) { *(volatile int *)0xC0100000 = 1; }
 static void jump_unmapped(void) { ((void (*)(void))0x00001000)(); }
 static void stack_overflow(void) { sink = recurse(0); }
 static void self_kill(void) { kill(getpid(), SIGTERM); for (;;) pause(); }
@@ -28,6 +29,7 @@ static const struct { const char *name; void (*fn)(void); } cases[] = {
 	{ "NULL dereference", null_read },
 	{ "write to own text", text_write },
 	{ "read of 0xC0000000", kernel_read },
+	{ "write to 0xC0100000 (the kernel's code)", kernel_write },
 	{ "jump to an unmapped page", jump_unmapped },
 	{ "stack overflow past the guard", stack_overflow },
 	{ "kill(getpid(), SIGTERM)", self_kill },
