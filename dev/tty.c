@@ -77,11 +77,13 @@ void tty_init(void)
 	serial_set_input_handler(tty_input);
 }
 
-long tty_read(vaddr_t buf, size_t n)
+long tty_read(vaddr_t buf, size_t n, bool wait)
 {
 	size_t len = 0;
 
 	while (cooked_len == 0 && eof_pending == 0) {
+		if (!wait)
+			return -EAGAIN;
 		sleep_on(&cooked);
 		if (proc_current->killed)
 			return -EINTR;

@@ -58,10 +58,10 @@ struct k_winsize {
 #define TCGETS          0x5401
 #define TIOCGWINSZ      0x5413
 
-static long console_read(struct file *f, vaddr_t buf, size_t n)
+static long console_read(struct file *f, vaddr_t buf, size_t n, bool wait)
 {
 	(void)f;
-	return tty_read(buf, n);
+	return tty_read(buf, n, wait);
 }
 
 static long console_write(struct file *f, vaddr_t buf, size_t n)
@@ -126,8 +126,9 @@ long file_read_bytes(struct file *f, const void *data, uint64_t size, vaddr_t bu
 	return (long)n;
 }
 
-static long ramfs_read(struct file *f, vaddr_t buf, size_t n)
+static long ramfs_read(struct file *f, vaddr_t buf, size_t n, bool wait)
 {
+	(void)wait;          /* a file always has its bytes */
 	const struct initramfs_entry *e = f->entry;
 
 	if (S_ISDIR(e->mode))
@@ -261,7 +262,7 @@ struct pipe {
 	int readers, writers;
 };
 
-static long pipe_read(struct file *f, vaddr_t buf, size_t n)
+static long pipe_read(struct file *f, vaddr_t buf, size_t n, bool wait)
 {
 	struct pipe *p = f->pipe;
 	size_t done = 0;
@@ -269,7 +270,7 @@ static long pipe_read(struct file *f, vaddr_t buf, size_t n)
 	while (p->len == 0) {
 		if (p->writers == 0)
 			return 0;
-		if (f->flags & O_NONBLOCK)
+		if (!wait)
 			return -EAGAIN;
 		sleep_on(p);
 		if (proc_current->killed)

@@ -71,8 +71,9 @@ static const struct {
 	{ "proc/meminfo", meminfo },
 };
 
-static long procfs_read(struct file *f, vaddr_t buf, size_t n)
+static long procfs_read(struct file *f, vaddr_t buf, size_t n, bool wait)
 {
+	(void)wait;
 	return file_read_bytes(f, f->text, f->text_len, buf, n);
 }
 

@@ -111,7 +111,7 @@ SYSCALL(read)
 		return -EBADF;
 	if ((int32_t)a2 < 0)
 		return -EINVAL;
-	return f->ops->read(f, a1, a2);
+	return f->ops->read(f, a1, a2, !(f->flags & O_NONBLOCK));
 }
 
 SYSCALL(write)
@@ -123,24 +123,6 @@ SYSCALL(write)
 	if ((int32_t)a2 < 0)
 		return -EINVAL;
 	return f->ops->write(f, a1, a2);
-}
-
-/* One element of readv/writev's transfer. After the first bytes, a pipe
- * or terminal must not wait for more (readv is one read, as on Linux), so
- * later elements are read without blocking. The kernel is not preempted,
- * so no other user of f sees the flag in between. */
-static long iov_step(struct file *f, uint32_t base, uint32_t len, bool writing, bool started)
-{
-	uint32_t flags = f->flags;
-	long n;
-
-	if (writing)
-		return f->ops->write(f, base, len);
-	if (started)
-		f->flags |= O_NONBLOCK;
-	n = f->ops->read(f, base, len);
-	f->flags = flags;
-	return n;
 }
 
 /* readv and writev: the vector is read and checked whole first (-EFAULT,
@@ -175,7 +157,10 @@ static long do_iov(int fd, vaddr_t iov, uint32_t iovcnt, bool writing)
 
 		if (v[i][1] == 0)
 			continue;
-		n = iov_step(f, v[i][0], v[i][1], writing, total > 0);
+		/* readv is one read, as on Linux: once bytes have come, a pipe
+		 * or terminal does not wait to fill the later elements. */
+		n = writing ? f->ops->write(f, v[i][0], v[i][1]) :
+			      f->ops->read(f, v[i][0], v[i][1], total == 0 && !(f->flags & O_NONBLOCK));
 		if (n < 0) {
 			err = total ? 0 : n;    /* an error after some bytes: those count */
 			break;

@@ -27,7 +27,9 @@ struct kstat {
 };
 
 struct file_ops {
-	long (*read)(struct file *f, vaddr_t buf, size_t n);    /* bytes, or -errno */
+	/* Bytes, or -errno. A pipe or terminal with nothing to give sleeps
+	 * for data if wait, else returns -EAGAIN. */
+	long (*read)(struct file *f, vaddr_t buf, size_t n, bool wait);
 	long (*write)(struct file *f, vaddr_t buf, size_t n);
 	void (*stat)(struct file *f, struct kstat *st);
 	int (*ioctl)(struct file *f, uint32_t cmd, vaddr_t arg); /* NULL: -ENOTTY */
@@ -98,7 +100,7 @@ long file_getdents64(struct file *f, vaddr_t buf, size_t size);
 /* The console's terminal (dev/tty.c): a line discipline over the serial
  * port, with echo and erase, as Linux's N_TTY in canonical mode. */
 void tty_init(void);
-long tty_read(vaddr_t buf, size_t n);
+long tty_read(vaddr_t buf, size_t n, bool wait);
 long tty_write(vaddr_t buf, size_t n);
 
 #endif /* PAGODA_FILE_H */
