@@ -54,6 +54,14 @@ static bool overcommit_ok(uint64_t bytes)
 	return bytes / PAGE_SIZE <= page_alloc_boot.total_bytes / PAGE_SIZE;
 }
 
+/* Whether an mmap is one the rule applies to (Linux's VM_ACCOUNT): a
+ * private mapping that may be written, or shared anonymous memory. A
+ * shared file mapping's pages are the file's, never new. */
+static bool mmap_accountable(uint32_t type, uint32_t prot, uint32_t flags)
+{
+	return type == MAP_PRIVATE ? (prot & PROT_WRITE) != 0 : (flags & MAP_ANONYMOUS) != 0;
+}
+
 /*
  * brk: move the end of the heap. Growing maps the new pages (refused if
  * anything is in the way); shrinking unmaps whole pages. Like Linux it
@@ -124,8 +132,7 @@ static long do_mmap(vaddr_t addr, size_t len, uint32_t prot, uint32_t flags, int
 		vmflags |= VM_REGION_SHARED;
 	if (flags & MAP_GROWSDOWN)
 		vmflags |= VM_REGION_GROWSDOWN;
-	if (((prot & PROT_WRITE) || type != MAP_PRIVATE) && ((flags & MAP_ANONYMOUS) || type == MAP_PRIVATE) &&
-	    !overcommit_ok(PAGE_UP(len)))
+	if (mmap_accountable(type, prot, flags) && !overcommit_ok(PAGE_UP(len)))
 		return -ENOMEM;
 	if (flags & MAP_ANONYMOUS) {
 		if (type != MAP_PRIVATE) {
@@ -276,12 +283,21 @@ SYSCALL(madvise)
 	if ((start & PAGE_MASK) || end > VM_USER_END || !advice_known(a2))
 		return -EINVAL;
 	/* As on Linux, the advice is applied wherever the range is mapped,
-	 * and a hole anywhere in it makes the result -ENOMEM. */
-	for (vaddr_t va = start; va < end; va += PAGE_SIZE) {
-		if (!vm_region_find(vs, va))
+	 * a region at a time, and a hole anywhere in it makes the result
+	 * -ENOMEM. */
+	for (vaddr_t va = start; va < end;) {
+		struct vm_region *r = vm_region_find(vs, va);
+		vaddr_t stop;
+
+		if (!r) {
 			hole = true;
-		else if (drop && pmap_remove(&vs->pmap, va, va + PAGE_SIZE))
+			va += PAGE_SIZE;
+			continue;
+		}
+		stop = (vaddr_t)MIN((uint64_t)r->node.end, end);
+		if (drop && pmap_remove(&vs->pmap, va, stop))
 			return -ENOMEM;
+		va = stop;
 	}
 	return hole ? -ENOMEM : 0;
 }
