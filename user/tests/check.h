@@ -52,8 +52,8 @@ static inline void report(const char *what, long ret)
 		printf("%s: ok\n", what);
 }
 
-/* Run fn in a child: the signal that killed it, or 0 if it returned. */
-static inline int signal_of(void (*fn)(void))
+/* Run fn in a child that exits with 0 if fn returns: its wait status. */
+static inline int status_of(void (*fn)(void))
 {
 	int status;
 	pid_t pid;
@@ -66,6 +66,14 @@ static inline int signal_of(void (*fn)(void))
 		_exit(0);
 	}
 	CHECK(waitpid(pid, &status, 0) == pid);
+	return status;
+}
+
+/* Run fn in a child: the signal that killed it, or 0 if it returned. */
+static inline int signal_of(void (*fn)(void))
+{
+	int status = status_of(fn);
+
 	return WIFSIGNALED(status) ? WTERMSIG(status) : 0;
 }
 
