@@ -85,7 +85,8 @@ $(BUILD)/pagoda.iso: $(BUILD)/pagoda.elf $(BUILD)/initramfs.cpio tools/grub.cfg
 # Each test in user/tests/ is built twice, against glibc and against musl;
 # the initramfs holds them as /bin/NAME and /bin/NAME.musl, beside /init
 # (user/init.c), Pagoda's shell /bin/sh (user/sh.c) and a text file the
-# tests read, /etc/lines.txt (user/data/). The same archive
+# tests read, /etc/lines.txt (user/data/), and malformed copies of musl's
+# hello in /bin/bad/ (tools/badelf.py) for execs. The same archive
 # boots Debian's Linux for the expected outputs (tools/linux-oracle.sh).
 UCFLAGS     := -m32 -static -O2 -g -Wall -Wextra -Werror -fno-pie -no-pie
 MUSL_CC     := $(CC) -specs=$(BUILD)/musl/musl-gcc.specs
@@ -105,10 +106,18 @@ $(BUILD)/user/musl/%: user/tests/%.c user/tests/check.h
 	@mkdir -p $(dir $@)
 	$(MUSL_CC) $(UCFLAGS) -o $@ $<
 
-$(BUILD)/initramfs.cpio: $(USER_BINS) tools/mkcpio.py user/data/lines.txt Makefile
-	python3 tools/mkcpio.py $@ dir:bin dir:dev dir:etc dir:proc dir:root chr:dev/console=5,1 \
+BAD_ELVES   := $(shell python3 tools/badelf.py --list)
+
+$(BUILD)/badelf/.stamp: $(BUILD)/user/musl/hello tools/badelf.py
+	python3 tools/badelf.py $< $(dir $@)
+	@touch $@
+
+$(BUILD)/initramfs.cpio: $(USER_BINS) $(BUILD)/badelf/.stamp tools/mkcpio.py user/data/lines.txt Makefile
+	python3 tools/mkcpio.py $@ dir:bin dir:bin/bad dir:dev dir:etc dir:proc dir:root \
+		chr:dev/console=5,1 \
 		file:init=$(BUILD)/user/init file:bin/sh=$(BUILD)/user/sh \
 		file:etc/lines.txt=user/data/lines.txt \
+		$(foreach b,$(BAD_ELVES),file:bin/bad/$(b)=$(BUILD)/badelf/$(b)) \
 		$(foreach t,$(USER_TESTS),file:bin/$(t)=$(BUILD)/user/glibc/$(t) \
 			file:bin/$(t).musl=$(BUILD)/user/musl/$(t))
 initramfs: $(BUILD)/initramfs.cpio

@@ -26,6 +26,7 @@
 #include <arch/trap.h>
 
 bool kernel_test_mode;
+static bool panic_ends_machine;         /* panic=N, N != 0: as Linux's panic=-1 */
 
 /* The fw_cfg file whose contents QEMU users can append to the command line:
  * -fw_cfg name=opt/pagoda/cmdline,string=test */
@@ -34,7 +35,7 @@ bool kernel_test_mode;
 void kernel_stop(bool failure)
 {
 	cpu_disable_interrupts();
-	if (kernel_test_mode)
+	if (kernel_test_mode || (failure && panic_ends_machine))
 		qemu_exit(failure ? QEMU_EXIT_FAILURE : QEMU_EXIT_SUCCESS);
 	printk("System halted.\n");
 	for (;;)
@@ -70,13 +71,15 @@ static void cmdline_add_fw_cfg(void)
 
 static void apply_cmdline(void)
 {
-	long level;
+	long level, panic_timeout;
 
 	if (cmdline_has(boot_info.args, "quiet"))
 		log_level = LOG_WARNING;        /* as Linux: errors only */
 	if (cmdline_get_long(boot_info.args, "loglevel", &level) == 0)
 		log_level = (int)level;
 	kernel_test_mode = cmdline_has(boot_info.args, "test");
+	panic_ends_machine = cmdline_get_long(boot_info.args, "panic", &panic_timeout) == 0 &&
+			     panic_timeout != 0;
 	proc_log_exits = cmdline_has(boot_info.args, "vmstat");
 }
 

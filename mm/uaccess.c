@@ -9,6 +9,7 @@
 size_t arch_copy_user(void *dst, const void *src, size_t n);
 size_t arch_clear_user(void *dst, size_t n);
 long arch_copy_str_user(char *dst, const char *src, size_t max);
+long arch_strnlen_user(const char *src, size_t max);
 
 bool user_range_ok(vaddr_t va, size_t n)
 {
@@ -51,16 +52,22 @@ int clear_user(vaddr_t dst, size_t n)
 	return arch_clear_user((void *)dst, n) ? -EFAULT : 0;
 }
 
-int copyinstr(char *dst, vaddr_t src, size_t size, size_t *len)
+/*
+ * The user string at src: copied into dst (size bytes, NUL included) or,
+ * with dst NULL, only measured. Reading stops at the kernel, where a fault
+ * would be EFAULT.
+ */
+static int user_string(char *dst, vaddr_t src, size_t size, size_t *len)
 {
 	size_t max = size;
 	long got;
 
 	if (src >= VM_USER_END)
 		return -EFAULT;
-	if (max > VM_USER_END - src)    /* stop at the kernel: a fault there is EFAULT */
+	if (max > VM_USER_END - src)
 		max = VM_USER_END - src;
-	got = arch_copy_str_user(dst, (const char *)src, max);
+	got = dst ? arch_copy_str_user(dst, (const char *)src, max)
+		  : arch_strnlen_user((const char *)src, max);
 	if (got < 0)
 		return -EFAULT;
 	if ((size_t)got == max)         /* no NUL within reach */
@@ -68,4 +75,14 @@ int copyinstr(char *dst, vaddr_t src, size_t size, size_t *len)
 	if (len)
 		*len = (size_t)got;
 	return 0;
+}
+
+int copyinstr(char *dst, vaddr_t src, size_t size, size_t *len)
+{
+	return user_string(dst, src, size, len);
+}
+
+int strlen_user(vaddr_t src, size_t size, size_t *len)
+{
+	return user_string(NULL, src, size, len);
 }

@@ -2,6 +2,15 @@
  * Checking an ELF executable before it is mapped. Everything the loader
  * later trusts is verified here, with arithmetic that cannot wrap: a
  * malformed file gets -ENOEXEC and no address space is touched.
+ *
+ * The errors follow Linux's (fs/binfmt_elf.c) where Linux finds the fault
+ * before the point of no return: -ENOENT (in exec) for a missing
+ * interpreter, -EIO for an interpreter's name past the end of the file.
+ * Linux maps the segments after that point, so for a bad segment it
+ * kills the process with SIGSEGV instead; Pagoda still says -ENOEXEC and
+ * the caller goes on. Pagoda also checks the class, byte order and
+ * version bytes, which Linux ignores, and never maps page 0, which Linux
+ * does for root.
  */
 #include <pagoda/elf.h>
 #include <pagoda/errno.h>
@@ -9,16 +18,34 @@
 
 #define PAGE_SIZE_ELF   4096u
 
-static bool header_ok(const Elf32_Ehdr *eh, size_t size)
+static bool header_ok(const Elf32_Ehdr *eh)
 {
 	return memcmp(eh->e_ident, ELFMAG, 4) == 0 &&
 	       eh->e_ident[4] == ELFCLASS32 && eh->e_ident[5] == ELFDATA2LSB &&
 	       eh->e_ident[6] == EV_CURRENT && eh->e_type == ET_EXEC &&
 	       eh->e_machine == EM_386 && eh->e_version == EV_CURRENT &&
 	       eh->e_phentsize == sizeof(Elf32_Phdr) &&
-	       eh->e_phnum >= 1 && eh->e_phnum <= ELF_MAX_PHDRS &&
-	       eh->e_phoff <= size &&
-	       (size_t)eh->e_phnum * sizeof(Elf32_Phdr) <= size - eh->e_phoff;
+	       eh->e_phnum >= 1 && eh->e_phnum <= ELF_MAX_PHDRS;
+}
+
+/* Whether the file holds [off, off + len): a read there is not short. */
+static bool in_file(uint32_t off, uint32_t len, size_t size)
+{
+	return off <= size && len <= size - off;
+}
+
+/* A PT_INTERP: a path of 2 to ELF_INTERP_MAX bytes, its NUL included. */
+static int interp_check(const uint8_t *image, size_t size, const Elf32_Phdr *ph,
+			struct elf_info *info)
+{
+	if (ph->p_filesz < 2 || ph->p_filesz > ELF_INTERP_MAX)
+		return -ENOEXEC;
+	if (!in_file(ph->p_offset, ph->p_filesz, size))
+		return -EIO;
+	if (image[ph->p_offset + ph->p_filesz - 1] != '\0')
+		return -ENOEXEC;
+	info->interp = (const char *)image + ph->p_offset;
+	return 0;
 }
 
 /* One PT_LOAD: its bytes in the file and its pages in [user_min, user_end). */
@@ -26,7 +53,7 @@ static bool segment_ok(const Elf32_Phdr *ph, size_t size, uint32_t user_min, uin
 {
 	if (ph->p_filesz > ph->p_memsz)
 		return false;
-	if (ph->p_offset > size || ph->p_filesz > size - ph->p_offset)
+	if (!in_file(ph->p_offset, ph->p_filesz, size))
 		return false;
 	if ((ph->p_vaddr ^ ph->p_offset) & (PAGE_SIZE_ELF - 1))
 		return false;
@@ -55,13 +82,16 @@ int elf_check(const uint8_t *image, size_t size, uint32_t user_min, uint32_t use
 	const Elf32_Phdr *ph;
 	unsigned nload = 0;
 
-	if (size < sizeof(*eh) || !header_ok(eh, size))
+	if (size < sizeof(*eh) || !header_ok(eh))
+		return -ENOEXEC;
+	if (!in_file(eh->e_phoff, eh->e_phnum * sizeof(Elf32_Phdr), size))
 		return -ENOEXEC;
 	ph = (const Elf32_Phdr *)(image + eh->e_phoff);
 	memset(info, 0, sizeof(*info));
-	for (unsigned i = 0; i < eh->e_phnum; i++) {
+	for (unsigned i = 0; i < eh->e_phnum; i++)      /* Linux looks for it first */
 		if (ph[i].p_type == PT_INTERP)
-			return -ENOEXEC;        /* dynamically linked: no loader here */
+			return interp_check(image, size, &ph[i], info);
+	for (unsigned i = 0; i < eh->e_phnum; i++) {
 		if (ph[i].p_type == PT_PHDR)
 			info->phdr_vaddr = ph[i].p_vaddr;
 		if (ph[i].p_type != PT_LOAD)

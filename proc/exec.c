@@ -21,7 +21,7 @@
 #include <pagoda/uaccess.h>
 #include <arch/mmu.h>
 
-#define STACK_INIT_SIZE (128 * 1024)    /* mapped at exec; grows down from there */
+#define STACK_INIT_SIZE (128 * 1024)    /* mapped below the arguments; grows from there */
 #define PLATFORM        "i686"
 #define PAGE_MASK       ((vaddr_t)PAGE_SIZE - 1)
 
@@ -32,46 +32,122 @@ enum { AT_NULL = 0, AT_PHDR = 3, AT_PHENT = 4, AT_PHNUM = 5, AT_PAGESZ = 6, AT_B
        AT_EXECFN = 31 };
 #define NAUX 18                 /* entries written, AT_NULL included */
 
+/*
+ * Linux's limits on the arguments (fs/exec.c): one string at most 32
+ * pages, NUL included; all of them, the file name and the argv and envp
+ * pointers together at most a quarter of the stack limit, but never less
+ * than 128 KiB nor more than 6 MiB. With the default 8 MiB stack that is
+ * 2 MiB: for example 2000 arguments of 1000 bytes fit, 2100 do not.
+ */
+#define ARG_STRLEN_MAX  (32 * PAGE_SIZE)
+#define ARG_TOTAL_MIN   (128u * 1024)
+#define ARG_TOTAL_MAX   (6u << 20)
+
+/* A NULL-terminated array of strings: in the kernel (pid 1's) or in user memory. */
+struct strv {
+	char *const *kernel;
+	vaddr_t user;                   /* 0 (NULL): an empty list */
+};
+
 /* The argument and environment strings, back to back, argv's first. */
 struct exec_args {
+	struct strv argv, envp;
 	char *buf;
-	size_t used;
+	size_t size, used;
 	int argc, envc;
 };
 
-static int args_add_kernel(struct exec_args *a, char *const list[], int *count)
+/* Find v's i-th string: *k for a kernel list, *u for a user one; both 0 past its end. */
+static int strv_at(const struct strv *v, int i, const char **k, vaddr_t *u)
 {
-	for (; list && *list; list++) {
-		size_t len = strlen(*list) + 1;
+	uint32_t str = 0;
 
-		if (len > ARG_MAX - a->used)
+	*k = v->kernel ? v->kernel[i] : NULL;
+	if (!v->kernel && v->user && copyin(&str, v->user + (vaddr_t)i * sizeof(str), sizeof(str)))
+		return -EFAULT;
+	*u = str;
+	return 0;
+}
+
+/* Count v's strings and add their bytes (NULs included) to *bytes. */
+static int strv_measure(const struct strv *v, int *count, size_t *bytes)
+{
+	const char *k;
+	vaddr_t u;
+	size_t len;
+	int err;
+
+	for (*count = 0;; (*count)++) {
+		err = strv_at(v, *count, &k, &u);
+		if (err || (!k && !u))
+			return err;
+		if (k)
+			len = strnlen(k, ARG_STRLEN_MAX);
+		else if ((err = strlen_user(u, ARG_STRLEN_MAX, &len)))
+			return err == -ENAMETOOLONG ? -E2BIG : err;
+		if (len + 1 > ARG_STRLEN_MAX)
 			return -E2BIG;
-		memcpy(a->buf + a->used, *list, len);
-		a->used += len;
-		(*count)++;
+		*bytes += len + 1;
+	}
+}
+
+/* Append v's first count strings to a->buf (sized by strv_measure). */
+static int strv_copy(const struct strv *v, int count, struct exec_args *a)
+{
+	const char *k;
+	vaddr_t u;
+	size_t len;
+	int err;
+
+	for (int i = 0; i < count; i++) {
+		err = strv_at(v, i, &k, &u);
+		if (err)
+			return err;
+		if (k)
+			len = strlcpy(a->buf + a->used, k, a->size - a->used);
+		else if (!u)
+			return -EFAULT;         /* the list changed under us */
+		else if ((err = copyinstr(a->buf + a->used, u, a->size - a->used, &len)))
+			return err == -ENAMETOOLONG ? -E2BIG : err;
+		if (len >= a->size - a->used)
+			return -E2BIG;
+		a->used += len + 1;
 	}
 	return 0;
 }
 
-/* Copy a NULL-terminated user array of strings (uva 0: none). */
-static int args_add_user(struct exec_args *a, vaddr_t uva, int *count)
+/*
+ * Gather a's strings into a kernel buffer of their size: measure, apply
+ * Linux's limit from p's stack limit (execfn is the file name, copied to
+ * the stack as well), then copy. An empty argv becomes { "" }, as on
+ * Linux since 5.18.
+ */
+static int args_gather(const struct proc *p, struct exec_args *a, const char *execfn)
 {
-	for (; uva; uva += sizeof(uint32_t)) {
-		uint32_t str;
-		size_t len;
-		int err = copyin(&str, uva, sizeof(str));
+	uint64_t limit = p->rlimits[RLIMIT_STACK][0] / 4;
+	size_t bytes = strlen(execfn) + 1, ptrs;
+	int err = strv_measure(&a->argv, &a->argc, &bytes);
 
-		if (err)
-			return err;
-		if (!str)
-			return 0;
-		err = copyinstr(a->buf + a->used, str, ARG_MAX - a->used, &len);
-		if (err)
-			return err == -ENAMETOOLONG ? -E2BIG : err;
-		a->used += len + 1;
-		(*count)++;
+	if (err == 0)
+		err = strv_measure(&a->envp, &a->envc, &bytes);
+	if (err)
+		return err;
+	limit = MAX(MIN(limit, ARG_TOTAL_MAX), ARG_TOTAL_MIN);
+	ptrs = (size_t)(MAX(a->argc, 1) + a->envc) * sizeof(uint32_t);
+	if (ptrs >= limit || bytes > limit - ptrs)
+		return -E2BIG;
+	a->size = bytes - (strlen(execfn) + 1) + (a->argc == 0);
+	a->buf = vmalloc(a->size);
+	if (!a->buf)
+		return -ENOMEM;
+	err = strv_copy(&a->argv, a->argc, a);
+	if (err == 0 && a->argc == 0) {
+		a->buf[a->used++] = '\0';
+		a->argc = 1;
 	}
-	return 0;
+	if (err == 0)
+		err = strv_copy(&a->envp, a->envc, a);
+	return err;
 }
 
 static vm_prot_t segment_prot(uint32_t flags)
@@ -116,44 +192,41 @@ static int map_segment(struct vmspace *vs, const uint8_t *image, const Elf32_Phd
 	return 0;
 }
 
+/* The words below the strings: argc, argv[], NULL, envp[], NULL, auxv. */
+static size_t stack_words(const struct exec_args *a)
+{
+	return 1 + (size_t)a->argc + 1 + (size_t)a->envc + 1 + 2 * NAUX;
+}
+
+/* The initial stack's size: what build_stack writes (alignment included), page-rounded. */
+static size_t stack_bytes(const struct exec_args *a, const char *execfn)
+{
+	size_t n = 4 + strlen(execfn) + 1 + a->used + sizeof(PLATFORM) + 16 + 16 +
+		   stack_words(a) * 4 + 16;
+
+	return ALIGN_UP(n, PAGE_SIZE);
+}
+
 /*
  * The initial stack, as Linux lays it out, from the top of user space
  * down: a zero word, the file name (AT_EXECFN), the argument and
  * environment strings, the platform string, 16 random bytes; then, 16-byte
  * aligned, argc, argv[], NULL, envp[], NULL and the auxiliary vector.
- * Built in a kernel buffer and written with one copyout; vs must be active.
+ * The words are built in a kernel buffer; vs must be active.
  */
 static int build_stack(const struct exec_args *a, const char *execfn,
 		       const struct elf_info *info, vaddr_t *spp)
 {
-	size_t fnlen = strlen(execfn) + 1;
-	size_t nwords = 1 + (size_t)a->argc + 1 + (size_t)a->envc + 1 + 2 * NAUX;
-	size_t total = 4 + fnlen + a->used + sizeof(PLATFORM) + 16 + 16 + nwords * 4 + 16;
-	vaddr_t top = VM_USER_END, base = top - total, pos, strings, platform, rnd, execfn_va, sp;
-	uint8_t *buf = vmalloc(total);
-	uint32_t *w;
-	size_t off = 0;
+	size_t fnlen = strlen(execfn) + 1, nwords = stack_words(a), off = 0;
+	vaddr_t execfn_va = VM_USER_END - 4 - fnlen, strings = execfn_va - a->used;
+	vaddr_t platform = strings - sizeof(PLATFORM), rnd = platform - 16;
+	vaddr_t sp = ((rnd & ~(vaddr_t)15) - nwords * 4) & ~(vaddr_t)15;
+	uint32_t *words = vmalloc(nwords * 4), *w = words;
+	uint8_t rbytes[16];
 	int err;
 
-	if (!buf)
+	if (!words)
 		return -ENOMEM;
-#define AT(va) (buf + ((va) - base))
-	pos = top - 4;
-	memset(AT(pos), 0, 4);
-	pos -= fnlen;
-	execfn_va = pos;
-	memcpy(AT(pos), execfn, fnlen);
-	pos -= a->used;
-	strings = pos;
-	memcpy(AT(pos), a->buf, a->used);
-	pos -= sizeof(PLATFORM);
-	platform = pos;
-	memcpy(AT(pos), PLATFORM, sizeof(PLATFORM));
-	pos -= 16;
-	rnd = pos;
-	random_bytes(AT(pos), 16);
-	sp = ((pos & ~(vaddr_t)15) - nwords * 4) & ~(vaddr_t)15;
-	w = (uint32_t *)AT(sp);
 	*w++ = (uint32_t)a->argc;
 	for (int i = 0; i < a->argc + a->envc; i++) {
 		if (i == a->argc)
@@ -172,11 +245,28 @@ static int build_stack(const struct exec_args *a, const char *execfn,
 		{ AT_NULL, 0 },
 	};
 	memcpy(w, aux, sizeof(aux));
-#undef AT
-	err = copyout(sp, buf + (sp - base), top - sp) ? -ENOMEM : 0;
-	vfree(buf);
+	random_bytes(rbytes, sizeof(rbytes));
+	/* The stack is fresh demand-zero memory: the top word and the padding are 0. */
+	err = copyout(execfn_va, execfn, fnlen) || copyout(strings, a->buf, a->used) ||
+	      copyout(platform, PLATFORM, sizeof(PLATFORM)) ||
+	      copyout(rnd, rbytes, sizeof(rbytes)) || copyout(sp, words, nwords * 4) ? -ENOMEM : 0;
+	vfree(words);
 	*spp = sp;
 	return err;
+}
+
+/*
+ * A dynamically linked program names its loader. Pagoda has none to run,
+ * but answers as Linux does when that file is missing: -ENOENT.
+ */
+static int interp_error(const char *interp)
+{
+	char canon[PROC_PATH_MAX];
+	int err = initramfs_canon(interp, canon, sizeof(canon));
+
+	if (err)
+		return err;
+	return initramfs_lookup(canon) ? -ENOEXEC : -ENOENT;
 }
 
 /* The part of exec that replaces p's program: a checked ELF image. */
@@ -185,14 +275,14 @@ static int exec_image(struct proc *p, const char *path, const char *canon,
 {
 	struct vmspace *vs, *old = p->vs, *was_active = vm_current;
 	struct elf_info info;
-	vaddr_t stack = VM_USER_END - STACK_INIT_SIZE, sp;
+	size_t stack_size = stack_bytes(a, path) + STACK_INIT_SIZE;
+	vaddr_t stack = VM_USER_END - stack_size, sp;
 	const char *base;
 	int err;
 
-	/* Only a regular file with an execute bit runs (root included). */
-	if (!S_ISREG(e->mode) || !(e->mode & 0111))
-		return -EACCES;
 	err = elf_check(e->data, e->size, VM_USER_MIN, VM_USER_END, &info);
+	if (err == 0 && info.interp)
+		err = interp_error(info.interp);
 	if (err)
 		return err;
 	vs = vmspace_new();
@@ -202,7 +292,7 @@ static int exec_image(struct proc *p, const char *path, const char *canon,
 		if (info.phdrs[i].p_type == PT_LOAD)
 			err = map_segment(vs, e->data, &info.phdrs[i]);
 	if (err == 0)
-		err = vm_map(vs, &stack, STACK_INIT_SIZE, VM_PROT_RW,
+		err = vm_map(vs, &stack, stack_size, VM_PROT_RW,
 			     VM_MAP_NOREPLACE | VM_REGION_GROWSDOWN, NULL, 0);
 	if (err == 0) {
 		vmspace_activate(vs);
@@ -240,46 +330,34 @@ static int exec_common(struct proc *p, const char *path, struct exec_args *a)
 {
 	char canon[PROC_PATH_MAX];
 	struct initramfs_entry *e;
-	int err = initramfs_canon(path, canon, sizeof(canon));
+	int err = args_gather(p, a, path);         /* first, as on Linux */
 
+	if (err == 0)
+		err = initramfs_canon(path, canon, sizeof(canon));
 	if (err)
-		return err;
+		goto out;
 	e = initramfs_lookup(canon);
 	if (!e)
-		return -ENOENT;
-	if (S_ISDIR(e->mode))
-		return -EACCES;
-	return exec_image(p, path, canon, e, a);
+		err = -ENOENT;
+	else if (!S_ISREG(e->mode) || !(e->mode & 0111))
+		err = -EACCES;  /* only a regular file with an execute bit runs, root's too */
+	else
+		err = exec_image(p, path, canon, e, a);
+out:
+	vfree(a->buf);
+	return err;
 }
 
 int exec_kernel(struct proc *p, const char *path, char *const argv[], char *const envp[])
 {
-	struct exec_args a = { .buf = vmalloc(ARG_MAX) };
-	int err;
+	struct exec_args a = { .argv = { .kernel = argv }, .envp = { .kernel = envp } };
 
-	if (!a.buf)
-		return -ENOMEM;
-	err = args_add_kernel(&a, argv, &a.argc);
-	if (err == 0)
-		err = args_add_kernel(&a, envp, &a.envc);
-	if (err == 0)
-		err = exec_common(p, path, &a);
-	vfree(a.buf);
-	return err;
+	return exec_common(p, path, &a);
 }
 
 int exec_user(const char *path, vaddr_t argv, vaddr_t envp)
 {
-	struct exec_args a = { .buf = vmalloc(ARG_MAX) };
-	int err;
+	struct exec_args a = { .argv = { .user = argv }, .envp = { .user = envp } };
 
-	if (!a.buf)
-		return -ENOMEM;
-	err = args_add_user(&a, argv, &a.argc);
-	if (err == 0)
-		err = args_add_user(&a, envp, &a.envc);
-	if (err == 0)
-		err = exec_common(proc_current, path, &a);
-	vfree(a.buf);
-	return err;
+	return exec_common(proc_current, path, &a);
 }

@@ -5,7 +5,11 @@
 #include <pagoda/proc.h>
 #include <pagoda/signal.h>
 
-#define ARG_MAX         (128 * 1024)    /* argument and environment bytes */
+/* Resource limits (the RLIMIT_* indices of p->rlimits). */
+#define RLIMIT_STACK    3
+#define RLIMIT_NOFILE   7
+#define RLIM_NLIMITS    16
+#define RLIM_INFINITY   (~0ull)
 
 /* Every system call has this shape; unused arguments are ignored. */
 #define SYSCALL(name) long sys_##name(uint32_t a0 __attribute__((unused)), \

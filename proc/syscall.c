@@ -188,10 +188,6 @@ SYSCALL(futex)
 
 /* ---- limits ---- */
 
-#define RLIMIT_STACK    3
-#define RLIMIT_NOFILE   7
-#define RLIM_NLIMITS    16
-#define RLIM_INFINITY   (~0ull)
 #define STACK_MAX_LIMIT (256u << 20)    /* an unlimited stack still stops here */
 
 void rlimits_default(struct proc *p)

@@ -227,7 +227,7 @@ layer_crash() {
 user_boot() {
 	local log=$1
 	shift
-	run_qemu "$log" 300 -m 256M -kernel "$BUILD/pagoda.elf" -initrd "$BUILD/initramfs.cpio" -append "$*"
+	run_qemu "$log" 300 -m 256M -kernel "$BUILD/pagoda.elf" -initrd "$BUILD/initramfs.cpio" -append "panic=-1 $*"
 }
 
 # split_cases OUT DIR: one file per case of a program's output in DIR,

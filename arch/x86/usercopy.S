@@ -69,3 +69,22 @@ arch_copy_str_user:
 	popl %esi
 	ret
 	EXTABLE_ENTRY(6b, 8b)
+
+/* long arch_strnlen_user(const char *src, size_t max): the length of the
+ * string at src (NUL excluded), max if no NUL came within max bytes, or
+ * -EFAULT. Nothing is copied: exec measures its arguments with this. */
+	.globl arch_strnlen_user
+arch_strnlen_user:
+	movl 4(%esp), %edx
+	movl 8(%esp), %ecx
+	xorl %eax, %eax
+9:	cmpl %ecx, %eax
+	je 11f
+10:	cmpb $0, (%edx,%eax)
+	je 11f
+	incl %eax
+	jmp 9b
+11:	ret
+12:	movl $-EFAULT, %eax
+	ret
+	EXTABLE_ENTRY(10b, 12b)

@@ -34,7 +34,8 @@ typedef struct {
 	uint32_t p_type, p_offset, p_vaddr, p_paddr, p_filesz, p_memsz, p_flags, p_align;
 } Elf32_Phdr;
 
-#define ELF_MAX_PHDRS   64
+#define ELF_MAX_PHDRS   128     /* Linux reads at most one page of them */
+#define ELF_INTERP_MAX  4096    /* PATH_MAX */
 
 /* What the loader needs from a checked image. */
 struct elf_info {
@@ -43,13 +44,17 @@ struct elf_info {
 	uint32_t entry;
 	uint32_t phdr_vaddr;            /* where the program headers are mapped, or 0 */
 	uint32_t brk;                   /* the end of the highest segment, page aligned */
+	const char *interp;             /* PT_INTERP's path (in the image), or NULL */
 };
 
 /*
  * Check that image (size bytes) is an i386 ET_EXEC file whose loadable
  * segments are sound: inside the file, filesz <= memsz, offset and address
  * equal modulo the page size, not overlapping (by page), and between
- * user_min and user_end. 0 with *info set, or -ENOEXEC.
+ * user_min and user_end. 0 with *info set, -ENOEXEC, or -EIO where the
+ * interpreter's name lies past the end of the file (Linux's short read,
+ * which it reports for this read alone). A dynamically linked file stops the check at its
+ * sound PT_INTERP: 0 with only info->interp set.
  */
 int elf_check(const uint8_t *image, size_t size, uint32_t user_min, uint32_t user_end,
 	      struct elf_info *info);

@@ -36,6 +36,9 @@ int clear_user(vaddr_t dst, size_t n);
  */
 int copyinstr(char *dst, vaddr_t src, size_t size, size_t *len);
 
+/* The same, measuring only: *len is the string's length; nothing is copied. */
+int strlen_user(vaddr_t src, size_t size, size_t *len);
+
 /* Whether [va, va + n) lies wholly in user space (no wrap-around). */
 bool user_range_ok(vaddr_t va, size_t n);
 

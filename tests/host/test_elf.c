@@ -1,5 +1,5 @@
 /* The ELF checks (proc/elf.c): a sound image passes, and each kind of
- * malformation gets -ENOEXEC. */
+ * malformation gets -ENOEXEC (-EIO for an interpreter name past the end). */
 #include <pagoda/elf.h>
 #include <pagoda/errno.h>
 #include <pagoda/ktest.h>
@@ -78,11 +78,37 @@ KTEST(elf_rejects_bad_headers)
 	im.eh.e_phoff = 0xFFFFFFF0u;                    /* wraps */
 	KT_ASSERT_EQ(check(&im), -ENOEXEC);
 	make_image(&im);
-	im.eh.e_phnum = 0;
+	im.eh.e_phentsize = 20;
 	KT_ASSERT_EQ(check(&im), -ENOEXEC);
 	make_image(&im);
-	im.ph[0].p_type = PT_INTERP;                    /* dynamically linked */
+	im.eh.e_phnum = ELF_MAX_PHDRS + 1;              /* more than a page of them */
 	KT_ASSERT_EQ(check(&im), -ENOEXEC);
+	make_image(&im);
+	im.eh.e_phnum = 0;
+	KT_ASSERT_EQ(check(&im), -ENOEXEC);
+}
+
+/* A PT_INTERP ends the check: its path, sound, is all the caller gets. */
+KTEST(elf_finds_the_interpreter)
+{
+	struct image im;
+	struct elf_info info;
+	static const char path[] = "/lib/ld-linux.so.2";
+
+	make_image(&im);
+	im.eh.e_phnum = 3;
+	im.ph[2] = (Elf32_Phdr){ PT_INTERP, 0x2000, 0, 0, sizeof(path), sizeof(path), PF_R, 1 };
+	memcpy((uint8_t *)&im + 0x2000, path, sizeof(path));
+	KT_ASSERT_EQ(elf_check((const uint8_t *)&im, sizeof(im), USER_MIN, USER_END, &info), 0);
+	KT_ASSERT(info.interp && strcmp(info.interp, path) == 0);
+	KT_ASSERT_EQ(info.phnum, 0u);
+	im.ph[2].p_filesz = sizeof(path) - 1;           /* no NUL */
+	KT_ASSERT_EQ(check(&im), -ENOEXEC);
+	im.ph[2].p_filesz = 1;                          /* too short to be a path */
+	KT_ASSERT_EQ(check(&im), -ENOEXEC);
+	im.ph[2].p_filesz = sizeof(path);
+	im.ph[2].p_offset = IMAGE_SIZE - 4;             /* past the end: short read */
+	KT_ASSERT_EQ(check(&im), -EIO);
 }
 
 KTEST(elf_rejects_bad_segments)
