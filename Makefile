@@ -92,13 +92,23 @@ UCFLAGS     := -m32 -static -O2 -g -Wall -Wextra -Werror -fno-pie -no-pie
 MUSL_CC     := $(CC) -specs=$(BUILD)/musl/musl-gcc.specs
 USER_TESTS  := $(basename $(notdir $(wildcard user/tests/*.c)))
 USER_SYS    := init sh
+USER_CMDS   := $(basename $(notdir $(wildcard user/bin/*.c)))
 USER_BINS   := $(addprefix $(BUILD)/user/,$(USER_SYS)) \
+	$(addprefix $(BUILD)/user/bin/,$(USER_CMDS)) $(BUILD)/user/views/views \
 	$(addprefix $(BUILD)/user/glibc/,$(USER_TESTS)) \
 	$(addprefix $(BUILD)/user/musl/,$(USER_TESTS))
 
 $(BUILD)/user/%: user/%.c
 	@mkdir -p $(dir $@)
 	$(CC) $(UCFLAGS) -o $@ $<
+# Pagoda's commands (user/bin/): they read /proc and Pagoda's own calls.
+$(BUILD)/user/bin/%: user/bin/%.c user/bin/procfile.h include/uapi/pagoda.h arch/x86/include/arch/mmu.h
+	@mkdir -p $(dir $@)
+	$(CC) $(UCFLAGS) -Iinclude -Iarch/x86/include -o $@ $<
+# The Pagoda-only checks of the views (tools/test.sh, layer views).
+$(BUILD)/user/views/views: user/views/views.c user/tests/check.h user/bin/procfile.h include/uapi/pagoda.h
+	@mkdir -p $(dir $@)
+	$(CC) $(UCFLAGS) -Iinclude -Iarch/x86/include -o $@ $<
 $(BUILD)/user/glibc/%: user/tests/%.c user/tests/check.h
 	@mkdir -p $(dir $@)
 	$(CC) $(UCFLAGS) -o $@ $<
@@ -118,6 +128,8 @@ $(BUILD)/initramfs.cpio: $(USER_BINS) $(BUILD)/badelf/.stamp tools/mkcpio.py use
 		file:init=$(BUILD)/user/init file:bin/sh=$(BUILD)/user/sh \
 		file:etc/lines.txt=user/data/lines.txt \
 		$(foreach b,$(BAD_ELVES),file:bin/bad/$(b)=$(BUILD)/badelf/$(b)) \
+		$(foreach c,$(USER_CMDS),file:bin/$(c)=$(BUILD)/user/bin/$(c)) \
+		file:bin/views=$(BUILD)/user/views/views \
 		$(foreach t,$(USER_TESTS),file:bin/$(t)=$(BUILD)/user/glibc/$(t) \
 			file:bin/$(t).musl=$(BUILD)/user/musl/$(t))
 initramfs: $(BUILD)/initramfs.cpio

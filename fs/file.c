@@ -210,8 +210,39 @@ static uint8_t dirent_type(uint32_t mode)
 
 /*
  * The position of a directory is an index: 0 ".", 1 "..", then 2 + i for
- * the archive's entry i, when it lies in this directory.
+ * the archive's entry i, when it lies in this directory; in /proc, then
+ * 2 + count + j for procfs's entry j (its files and processes).
  */
+static bool dir_entry(const struct initramfs_entry *dir, int64_t pos, char *name, size_t size,
+		      uint32_t *ino, uint8_t *type)
+{
+	const struct initramfs_entry *e;
+	bool is_dir;
+
+	if (pos < 2) {
+		strlcpy(name, pos == 0 ? "." : "..", size);
+		*ino = dir->ino;
+		*type = DT_DIR;
+		return true;
+	}
+	if ((size_t)pos - 2 >= initramfs_count()) {
+		if (strcmp(dir->path, "proc") != 0 ||
+		    !procfs_dirent((size_t)pos - 2 - initramfs_count(), name, size, ino, &is_dir))
+			return false;
+		*type = is_dir ? DT_DIR : DT_REG;
+		return true;
+	}
+	e = initramfs_entry((size_t)pos - 2);
+	if (!initramfs_in_dir(e, dir->path)) {
+		name[0] = '\0';         /* not here: skipped */
+		return true;
+	}
+	strlcpy(name, strrchr(e->path, '/') ? strrchr(e->path, '/') + 1 : e->path, size);
+	*ino = e->ino;
+	*type = dirent_type(e->mode);
+	return true;
+}
+
 long file_getdents64(struct file *f, vaddr_t buf, size_t size)
 {
 	const struct initramfs_entry *dir = f->entry;
@@ -220,30 +251,25 @@ long file_getdents64(struct file *f, vaddr_t buf, size_t size)
 	if (!dir || !S_ISDIR(dir->mode))
 		return -ENOTDIR;
 	for (;; f->pos++) {
-		const struct initramfs_entry *e = NULL;
-		const char *name;
+		char name[PROC_PATH_MAX];
 		struct dirent64_head h;
 		uint8_t rec[sizeof(h) + PROC_PATH_MAX + 8];
 		size_t namelen, reclen;
+		uint32_t ino;
+		uint8_t type;
 
-		if (f->pos >= 2) {
-			if ((size_t)f->pos - 2 >= initramfs_count())
-				break;
-			e = initramfs_entry((size_t)f->pos - 2);
-			if (!initramfs_in_dir(e, dir->path))
-				continue;
-			name = strrchr(e->path, '/') ? strrchr(e->path, '/') + 1 : e->path;
-		} else {
-			name = f->pos == 0 ? "." : "..";
-		}
+		if (!dir_entry(dir, f->pos, name, sizeof(name), &ino, &type))
+			break;
+		if (!name[0])
+			continue;
 		namelen = strlen(name);
 		reclen = (sizeof(h) + namelen + 1 + 7) & ~(size_t)7;
 		if (reclen > size - done)
 			return done ? (long)done : -EINVAL;
-		h.d_ino = e ? e->ino : dir->ino;
+		h.d_ino = ino;
 		h.d_off = f->pos + 1;
 		h.d_reclen = (uint16_t)reclen;
-		h.d_type = e ? dirent_type(e->mode) : DT_DIR;
+		h.d_type = type;
 		memset(rec, 0, reclen);
 		memcpy(rec, &h, sizeof(h));
 		memcpy(rec + sizeof(h), name, namelen);

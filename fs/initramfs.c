@@ -287,7 +287,9 @@ bool initramfs_in_dir(const struct initramfs_entry *e, const char *dir)
 
 struct vm_object *initramfs_object(struct initramfs_entry *e)
 {
-	if (!e->obj)
-		e->obj = vm_object_file(&kernel_vm_env, e->data, e->size);
+	if (!e->obj && (e->obj = vm_object_file(&kernel_vm_env, e->data, e->size))) {
+		e->obj->name = e->path;
+		e->obj->ino = e->ino;
+	}
 	return e->obj;
 }

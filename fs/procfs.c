@@ -6,23 +6,23 @@
  *
  * /proc/self/exe is not here: it is a link (fs/sys_file.c, readlink).
  */
+#include "procfs.h"
 #include <pagoda/errno.h>
 #include <pagoda/file.h>
+#include <pagoda/heap.h>
 #include <pagoda/initramfs.h>
 #include <pagoda/kmalloc.h>
 #include <pagoda/page_alloc.h>
 #include <pagoda/printf.h>
+#include <pagoda/slab.h>
 #include <pagoda/string.h>
+#include <pagoda/vm.h>
+#include <pagoda/vmalloc.h>
 
-#define PROC_TEXT_MAX   4096
+#define PROC_TEXT_MAX   16384
+#define PROCFS_INO_BASE 0x70000000u
 
-struct proc_text {
-	char *buf;
-	size_t len, size;
-};
-
-/* Append to t, as printf would; text past its size is cut. */
-static void __attribute__((format(printf, 2, 3))) emit(struct proc_text *t, const char *fmt, ...)
+void emit(struct proc_text *t, const char *fmt, ...)
 {
 	va_list ap;
 	int n;
@@ -32,11 +32,6 @@ static void __attribute__((format(printf, 2, 3))) emit(struct proc_text *t, cons
 	va_end(ap);
 	if (n > 0)
 		t->len = MIN(t->len + (size_t)n, t->size - 1);
-}
-
-static uint64_t kib(uint64_t frames)
-{
-	return frames * (PMM_PAGE_SIZE / 1024);
 }
 
 /* Linux's layout: the name and colon padded to 16 columns, the number
@@ -49,19 +44,111 @@ static void meminfo_line(struct proc_text *t, const char *name, uint64_t frames)
 	emit(t, "%-16s%8llu kB\n", label, (unsigned long long)kib(frames));
 }
 
-/* /proc/meminfo: empty slabs are returned first, so that MemFree is exact
- * (a test can check that memory comes back to where it was). */
+/* Frames held by slabs of every cache (one frame per slab). */
+static uint64_t slab_frames(void)
+{
+	uint64_t n = 0;
+
+	for (const struct kmem_cache *c = kmem_caches; c; c = c->next)
+		n += c->nr_slabs;
+	return n;
+}
+
+static uint64_t page_tables_now(void)
+{
+	return pmap_stats.pt_alloc - pmap_stats.pt_free;
+}
+
+/*
+ * /proc/meminfo: empty slabs are returned first, so that MemFree is exact
+ * (a test can check that memory comes back to where it was). KernelHeap,
+ * Pagoda's own line, is what kmalloc holds: the heap's slabs and its
+ * large blocks.
+ */
 static void meminfo(struct proc_text *t)
 {
 	const struct zone *low = &kernel_pmm.zones[ZONE_LOW], *high = &kernel_pmm.zones[ZONE_HIGH];
+	uint64_t heap_slabs = 0;
 
 	kmalloc_reclaim();
+	for (unsigned i = 0; i < HEAP_NR_CLASSES; i++)
+		heap_slabs += kernel_heap.classes[i].nr_slabs;
 	meminfo_line(t, "MemTotal", low->managed_pages + high->managed_pages);
 	meminfo_line(t, "MemFree", pmm_free_count(&kernel_pmm));
 	meminfo_line(t, "HighTotal", high->managed_pages);
 	meminfo_line(t, "HighFree", high->free_pages);
 	meminfo_line(t, "LowTotal", low->managed_pages);
 	meminfo_line(t, "LowFree", low->free_pages);
+	meminfo_line(t, "Slab", slab_frames());
+	meminfo_line(t, "PageTables", page_tables_now());
+	meminfo_line(t, "VmallocUsed", kernel_vmalloc.nr_pages);
+	meminfo_line(t, "KernelHeap", heap_slabs + kernel_heap.large_pages);
+}
+
+/* /proc/buddyinfo: free blocks of each order, by zone, as Linux prints
+ * them. Frames in the order-0 cache are not on a list and not counted
+ * (Linux leaves out its per-CPU lists the same way). */
+static void buddyinfo(struct proc_text *t)
+{
+	for (int z = 0; z < NR_ZONES; z++) {
+		const struct zone *zone = &kernel_pmm.zones[z];
+
+		if (!zone->managed_pages)
+			continue;
+		emit(t, "Node 0, zone %8s ", zone->name);
+		for (int order = 0; order < PMM_NR_ORDERS; order++)
+			emit(t, "%6u ", zone->nr_free[order]);
+		emit(t, "\n");
+	}
+}
+
+/* /proc/slabinfo, version 2.1: one slab is one frame; there are no
+ * tunables or shared caches, so those columns are 0. */
+static void slabinfo(struct proc_text *t)
+{
+	kmalloc_reclaim();
+	emit(t, "slabinfo - version: 2.1\n# name            <active_objs> <num_objs> <objsize> "
+	     "<objperslab> <pagesperslab> : tunables <limit> <batchcount> <sharedfactor> "
+	     ": slabdata <active_slabs> <num_slabs> <sharedavail>\n");
+	for (const struct kmem_cache *c = kmem_caches; c; c = c->next)
+		emit(t, "%-17s %6u %6u %6u %4u %4d : tunables %4u %4u %4u : slabdata %6u %6u %6u\n",
+		     c->name, c->inuse, c->nr_slabs * c->per_slab, c->size, c->per_slab, 1,
+		     0, 0, 0, c->nr_slabs, c->nr_slabs, 0);
+}
+
+/* /proc/vmstat: Linux's names where Linux has the counter, Pagoda's own
+ * for the kinds of fault and page-table events. */
+static void vmstat(struct proc_text *t)
+{
+	const struct vm_fault_stats *f = &vm_stats;
+	const struct {
+		const char *name;
+		uint64_t value;
+	} lines[] = {
+		{ "nr_free_pages", pmm_free_count(&kernel_pmm) },
+		{ "nr_page_table_pages", page_tables_now() },
+		{ "pgfault", f->zero + f->file + f->shared + f->cow_copied + f->cow_reused +
+			     f->spurious + f->bad + f->oom },
+		{ "pgmajfault", 0 },
+		{ "pgfault_zero", f->zero },
+		{ "pgfault_file", f->file },
+		{ "pgfault_shared", f->shared },
+		{ "pgfault_cow_copied", f->cow_copied },
+		{ "pgfault_cow_reused", f->cow_reused },
+		{ "pgfault_stack_grow", f->stack_grow },
+		{ "pgfault_spurious", f->spurious },
+		{ "pgfault_bad", f->bad },
+		{ "pgfault_oom", f->oom },
+		{ "nr_tlb_local_flush_one", pmap_stats.tlb_single },
+		{ "nr_tlb_local_flush_all", pmap_stats.tlb_full },
+		{ "pgtable_alloc", pmap_stats.pt_alloc },
+		{ "pgtable_free", pmap_stats.pt_free },
+		{ "pgtable_shared", pmap_stats.pt_shared },
+		{ "pgtable_copied", pmap_stats.pt_copied },
+	};
+
+	for (size_t i = 0; i < ARRAY_SIZE(lines); i++)
+		emit(t, "%s %llu\n", lines[i].name, (unsigned long long)lines[i].value);
 }
 
 static const struct {
@@ -69,6 +156,9 @@ static const struct {
 	void (*fill)(struct proc_text *t);
 } proc_files[] = {
 	{ "proc/meminfo", meminfo },
+	{ "proc/buddyinfo", buddyinfo },
+	{ "proc/slabinfo", slabinfo },
+	{ "proc/vmstat", vmstat },
 };
 
 static long procfs_read(struct file *f, vaddr_t buf, size_t n, bool wait)
@@ -103,25 +193,82 @@ static const struct file_ops procfs_ops = {
 	.release = procfs_release, .seekable = true,
 };
 
+/* "proc/PID/NAME": the process and NAME, or NULL if canon is not such a path. */
+static struct proc *pid_path(const char *canon, const char **name)
+{
+	const char *p = canon + strlen("proc/");
+	int pid = 0;
+
+	if (strncmp(canon, "proc/", 5) != 0 || *p < '1' || *p > '9')
+		return NULL;
+	for (; *p >= '0' && *p <= '9' && pid < 1000000; p++)
+		pid = pid * 10 + (*p - '0');
+	if (*p != '/')
+		return NULL;
+	*name = p + 1;
+	return proc_find(pid);
+}
+
+/* Fill t with canon's text: 0, or -ENOENT if /proc has no such file. */
+static int procfs_fill(struct proc_text *t, const char *canon)
+{
+	const char *name;
+	struct proc *p;
+
+	for (size_t i = 0; i < ARRAY_SIZE(proc_files); i++)
+		if (strcmp(canon, proc_files[i].path) == 0) {
+			proc_files[i].fill(t);
+			return 0;
+		}
+	p = pid_path(canon, &name);
+	return p ? procfs_pid_fill(t, p, name) : -ENOENT;
+}
+
 int procfs_open(const char *canon, uint32_t flags, struct file **out)
 {
 	struct proc_text t = { .size = PROC_TEXT_MAX };
+	int err;
 
-	for (size_t i = 0; i < ARRAY_SIZE(proc_files); i++) {
-		if (strcmp(canon, proc_files[i].path) != 0)
-			continue;
-		if ((flags & O_ACCMODE) != O_RDONLY)
-			return -EACCES;
-		t.buf = kmalloc(t.size);
-		*out = t.buf ? file_new(&procfs_ops, flags) : NULL;
-		if (!*out) {
-			kfree(t.buf);
-			return -ENOMEM;
-		}
-		proc_files[i].fill(&t);
-		(*out)->text = t.buf;
-		(*out)->text_len = t.len;
-		return 0;
+	if (strncmp(canon, "proc/", 5) != 0)
+		return -ENOENT;
+	t.buf = kmalloc(t.size);
+	if (!t.buf)
+		return -ENOMEM;
+	err = procfs_fill(&t, canon);
+	if (err == 0 && (flags & O_ACCMODE) != O_RDONLY)
+		err = -EACCES;
+	if (err == 0 && !(*out = file_new(&procfs_ops, flags)))
+		err = -ENOMEM;
+	if (err) {
+		kfree(t.buf);
+		return err;
 	}
-	return -ENOENT;
+	(*out)->text = t.buf;
+	(*out)->text_len = t.len;
+	return 0;
+}
+
+/*
+ * The i-th entry /proc lists beyond the archive's (which has only the
+ * empty directory): its files, then one directory per process. false
+ * past the end. Inode numbers are made up, above any of the archive's.
+ */
+bool procfs_dirent(size_t i, char *name, size_t size, uint32_t *ino, bool *is_dir)
+{
+	const struct proc *p = proc_all;
+
+	if (i < ARRAY_SIZE(proc_files)) {
+		strlcpy(name, proc_files[i].path + strlen("proc/"), size);
+		*ino = PROCFS_INO_BASE + (uint32_t)i;
+		*is_dir = false;
+		return true;
+	}
+	for (i -= ARRAY_SIZE(proc_files); p && i > 0; i--)
+		p = p->all_next;
+	if (!p)
+		return false;
+	snprintf(name, size, "%d", p->pid);
+	*ino = PROCFS_INO_BASE + 0x10000u + (uint32_t)p->pid;
+	*is_dir = true;
+	return true;
 }

@@ -41,6 +41,8 @@ bool cmdline_find(const char *cmdline, const char *key, const char **val, size_t
 
 		while (s[wlen] && !is_space(s[wlen]))
 			wlen++;
+		if (wlen == 2 && memcmp(word, "--", 2) == 0)
+			break;          /* the rest is init's, as on Linux */
 		if (wlen >= klen && memcmp(word, key, klen) == 0 &&
 		    (wlen == klen || word[klen] == '=')) {
 			found = true;

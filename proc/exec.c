@@ -162,7 +162,8 @@ static vm_prot_t segment_prot(uint32_t flags)
  * of that page reads as zero (the start of bss); the pages after are
  * anonymous, demand-zero.
  */
-static int map_segment(struct vmspace *vs, const uint8_t *image, const Elf32_Phdr *ph)
+static int map_segment(struct vmspace *vs, const struct initramfs_entry *e,
+		       const Elf32_Phdr *ph)
 {
 	vaddr_t start = ph->p_vaddr & ~PAGE_MASK;
 	vaddr_t file_end = ALIGN_UP(ph->p_vaddr + ph->p_filesz, PAGE_SIZE);
@@ -173,11 +174,14 @@ static int map_segment(struct vmspace *vs, const uint8_t *image, const Elf32_Phd
 
 	if (ph->p_filesz > 0) {
 		uint32_t lead = ph->p_vaddr & PAGE_MASK;
-		struct vm_object *obj = vm_object_file(&kernel_vm_env, image + ph->p_offset - lead,
+		struct vm_object *obj = vm_object_file(&kernel_vm_env, e->data + ph->p_offset - lead,
 						       (uint64_t)lead + ph->p_filesz);
 
 		if (!obj)
 			return -ENOMEM;
+		obj->name = e->path;            /* for /proc/PID/maps */
+		obj->ino = e->ino;
+		obj->file_offset = ph->p_offset - lead;
 		err = vm_map(vs, &va, file_end - start, prot, VM_MAP_NOREPLACE, obj, 0);
 		vm_object_put(&kernel_vm_env, obj);     /* the region holds its own */
 		if (err)
@@ -290,7 +294,7 @@ static int exec_image(struct proc *p, const char *path, const char *canon,
 		return -ENOMEM;
 	for (unsigned i = 0; i < info.phnum && err == 0; i++)
 		if (info.phdrs[i].p_type == PT_LOAD)
-			err = map_segment(vs, e->data, &info.phdrs[i]);
+			err = map_segment(vs, e, &info.phdrs[i]);
 	if (err == 0)
 		err = vm_map(vs, &stack, stack_size, VM_PROT_RW,
 			     VM_MAP_NOREPLACE | VM_REGION_GROWSDOWN, NULL, 0);

@@ -22,7 +22,6 @@ struct proc *proc_alloc(void);
 void proc_free(struct proc *p);
 struct vmspace *vmspace_new(void);
 void vmspace_free(struct vmspace *vs);
-uint64_t vmspace_minor_faults(const struct vmspace *vs);
 void rlimits_default(struct proc *p);
 int proc_fork(struct proc **childp);
 int proc_wait(int pid, int *status, uint64_t *minflt, bool nohang);

@@ -15,7 +15,6 @@
 struct proc *proc_current;              /* NULL while idle */
 static struct arch_thread idle_thread;  /* the boot stack */
 static struct proc *rq_head, *rq_tail;
-extern struct proc *proc_all;           /* proc.c */
 
 void sched_make_runnable(struct proc *p)
 {

@@ -6,6 +6,7 @@
 #include "proc_internal.h"
 #include <pagoda/compiler.h>
 #include <pagoda/errno.h>
+#include <uapi/pagoda.h>
 #include <pagoda/file.h>
 #include <pagoda/initramfs.h>
 #include <pagoda/page_alloc.h>
@@ -335,4 +336,17 @@ SYSCALL(mincore)
 	if (n % sizeof(vec) && copyout(a2 + n - n % sizeof(vec), vec, n % sizeof(vec)))
 		return -EFAULT;
 	return 0;
+}
+
+/* Pagoda's pagewalk(pid, va, out): the raw entries behind va in pid's
+ * page tables (0: the caller's), for user/pagewalk.c (<uapi/pagoda.h>). */
+SYSCALL(pagoda_pagewalk)
+{
+	struct proc *p = a0 ? proc_find((int)a0) : proc_current;
+	struct pagoda_pagewalk w;
+
+	if (!p || !p->vs)
+		return -ESRCH;
+	pmap_walk(&p->vs->pmap, a1, &w);
+	return copyout(a2, &w, sizeof(w));
 }

@@ -17,7 +17,7 @@
 #include <pagoda/string.h>
 #include <pagoda/uaccess.h>
 
-#define SYSCALL_NR_MAX  450
+#define SYSCALL_NR_MAX  (PAGODA_NR_PAGEWALK + 1)    /* Linux's end at 450 */
 #include "syscall_nr.h"
 
 #define X(name) long sys_##name(uint32_t, uint32_t, uint32_t, uint32_t, uint32_t, uint32_t);
@@ -114,7 +114,6 @@ SYSCALL(sysinfo)
 {
 	struct sysinfo si;
 	int procs = 0;
-	extern struct proc *proc_all;
 
 	for (struct proc *p = proc_all; p; p = p->all_next)
 		procs++;

@@ -2,6 +2,8 @@
  * for the calls Pagoda implements. */
 #ifndef PROC_SYSCALL_NR_H
 #define PROC_SYSCALL_NR_H
+
+#include <uapi/pagoda.h>
 #define __NR_exit                     1
 #define __NR_fork                     2
 #define __NR_read                     3
@@ -86,4 +88,6 @@
 #define __NR_clock_gettime64          403
 #define __NR_clock_getres_time64      406
 #define __NR_clock_nanosleep_time64   407
+/* Pagoda's own, far above Linux's (<uapi/pagoda.h>). */
+#define __NR_pagoda_pagewalk          PAGODA_NR_PAGEWALK
 #endif

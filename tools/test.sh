@@ -9,12 +9,14 @@
 #   4. deliberate crashes, whose reports must explain what happened;
 #   5. static glibc and musl programs on Pagoda, whose output must be what
 #      Linux printed (tests/user/expected/, from tools/linux-oracle.sh);
-#   6. the docs' quotations of the code are current.
+#   6. Pagoda's views of memory (/proc, pagewalk) against what a program
+#      did, and every command of docs/concepts.md;
+#   7. the docs' quotations of the code are current.
 #
 # Each QEMU run has a time limit; every run's serial log is kept under
 # build/test-logs/, and a failed run's is named. Exit status 0 only if
 # nothing failed. `make test` builds what this needs first.
-#   usage: tools/test.sh [LAYER...]    (host fuzz kernel memory grub crash user docs; default all)
+#   usage: tools/test.sh [LAYER...]    (host fuzz kernel memory grub crash user views docs; default all)
 set -u
 cd "$(dirname "$0")/.."
 
@@ -326,6 +328,36 @@ layer_user() {
 	fi
 }
 
+# Pagoda's views of memory (/proc, the pagewalk call), checked by a
+# program against what it did (user/views/views.c), then every `pagoda$`
+# command of docs/concepts.md, run in one boot by the shell: each must
+# print something and end well.
+layer_views() {
+	local log=$LOGS/views.log cmds
+	user_boot "$log" "quiet -- /bin/views"
+	passed=$((passed + $(grep -c '^[a-z_]*: ok$' "$log")))
+	grep -E '^[a-z_]*: FAILED' "$log" | sed 's/^/FAIL: views: /'
+	failed=$((failed + $(grep -cE '^[a-z_]*: FAILED' "$log")))
+	grep -q '^init: exit status 0$' "$log" || fail "views: /bin/views did not exit with status 0 (log: $log)"
+	user_no_leak views "$log"
+
+	log=$LOGS/views-docs.log
+	cmds=$(grep -o 'pagoda\$ [^`]*' docs/concepts.md | sed 's/^pagoda\$ //' | sort -u)
+	user_boot "$log" "quiet -- /bin/sh -c $(echo "$cmds" | paste -sd ';' | sed 's/;/; /g')"
+	while read -r cmd; do
+		if awk -v cmd="$cmd" '
+			$0 == "$ " cmd { inside = 1; next }
+			/^\$ / || /^init: exit status/ { inside = 0 }
+			inside && /exited with status|killed by signal|^sh: / { bad = 1 }
+			inside { lines++ }
+			END { exit !(lines > 0 && !bad) }' "$log"; then
+			pass
+		else
+			fail "views: docs/concepts.md's command '$cmd' failed or printed nothing (log: $log)"
+		fi
+	done <<< "$cmds"
+}
+
 # The docs quote the code; these checks keep the quotes current.
 layer_docs() {
 	local diagram
@@ -343,7 +375,7 @@ layer_docs() {
 	fi
 }
 
-layers=${*:-host fuzz kernel memory grub crash user docs}
+layers=${*:-host fuzz kernel memory grub crash user views docs}
 for layer in $layers; do
 	"layer_$layer"
 done

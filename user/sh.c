@@ -2,6 +2,9 @@
  * Pagoda's shell: reads a line, splits it at blanks, and runs the program
  * it names (from /bin unless the name has a slash) with those arguments,
  * then shows how it ended. Built-ins: help, ls [DIR], exit [N].
+ * `sh -c "LINE; LINE..."` runs those lines instead of reading any, each
+ * echoed after a "$ " prompt (how the docs' examples are run and checked);
+ * the words after -c are taken as one line.
  * It is an ordinary static Linux program: it runs on Linux just as well.
  */
 #include <dirent.h>
@@ -94,27 +97,64 @@ static void run(char **argv)
 		printf("[%s exited with status %d]\n", argv[0], WEXITSTATUS(status));
 }
 
-int main(void)
+/* One command line: 1 to go on, 0 after exit (*status set). */
+static int run_line(char *line, int *status)
 {
-	char line[MAX_LINE];
 	char *argv[MAX_ARGS + 1];
 
+	if (split(line, argv) == 0)
+		return 1;
+	if (strcmp(argv[0], "exit") == 0) {
+		*status = argv[1] ? atoi(argv[1]) : 0;
+		return 0;
+	}
+	if (strcmp(argv[0], "help") == 0)
+		printf("help | ls [DIR] | exit [N] | PROGRAM [ARGS...] (from /bin)\n");
+	else if (strcmp(argv[0], "ls") == 0)
+		list(argv[1] ? argv[1] : "/bin");
+	else
+		run(argv);
+	return 1;
+}
+
+/* sh -c "A; B": each command echoed, then run. */
+static int run_script(char *script)
+{
+	int status = 0;
+
+	for (char *line = script, *next; line; line = next) {
+		next = strchr(line, ';');
+		if (next)
+			*next++ = '\0';
+		line += strspn(line, " \t");
+		if (!*line)
+			continue;
+		printf("$ %s\n", line);
+		if (!run_line(line, &status))
+			break;
+	}
+	return status;
+}
+
+int main(int argc, char **argv)
+{
+	char line[MAX_LINE];
+	int status = 0;
+
 	setvbuf(stdout, NULL, _IONBF, 0);
+	if (argc >= 3 && strcmp(argv[1], "-c") == 0) {
+		/* The words after -c, joined: Pagoda's boot arguments cannot hold spaces. */
+		for (int i = 3; i < argc; i++)
+			argv[i][-1] = ' ';
+		return run_script(argv[2]);
+	}
 	printf("Pagoda shell. Type help for the commands, ls /bin for the programs.\n");
 	for (;;) {
 		printf("pagoda$ ");
 		if (read_line(line, sizeof(line)) < 0)
 			break;
-		if (split(line, argv) == 0)
-			continue;
-		if (strcmp(argv[0], "exit") == 0)
-			return argv[1] ? atoi(argv[1]) : 0;
-		if (strcmp(argv[0], "help") == 0)
-			printf("help | ls [DIR] | exit [N] | PROGRAM [ARGS...] (from /bin)\n");
-		else if (strcmp(argv[0], "ls") == 0)
-			list(argv[1] ? argv[1] : "/bin");
-		else
-			run(argv);
+		if (!run_line(line, &status))
+			return status;
 	}
 	printf("\n");
 	return 0;

@@ -448,6 +448,17 @@ int pmap_extract(const struct pmap *pmap, vaddr_t va, paddr_t *pa, vm_prot_t *pr
 	return 0;
 }
 
+uint32_t pmap_table_sharers(const struct pmap *pmap, vaddr_t va)
+{
+	uint32_t pde = pmap->pd[PDX(va)];
+
+	if (!(pde & PTE_P))
+		return 0;
+	if ((pde & PDE_PS) || pmap->kernel || va >= KERNEL_VBASE)
+		return 1;
+	return pte_frame(pmap, pde)->refcount;  /* a table's refcount: pmaps pointing at it */
+}
+
 int pmap_init(struct pmap *pmap, const struct pmap_env *env, const struct pmap *kernel)
 {
 	struct page *pd = pmm_alloc_pages(env->pmm, 0, PMM_LOWMEM);

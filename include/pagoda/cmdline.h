@@ -18,7 +18,8 @@
 const char *cmdline_skip_image_name(const char *cmdline);
 
 /*
- * Find the last word that is `key` or starts with `key=`. Returns true if
+ * Find the last word that is `key` or starts with `key=`, before any "--"
+ * (the words after it are init's, as on Linux). Returns true if
  * found; then *val and *val_len give the value (empty for a bare flag).
  */
 bool cmdline_find(const char *cmdline, const char *key, const char **val, size_t *val_len);

@@ -80,6 +80,10 @@ struct file *file_console(void);        /* a new reference to the console */
 /* Open a file of /proc at a canonical path (fs/procfs.c): 0 with *out
  * set, -ENOENT if /proc has no such file, or -EACCES / -ENOMEM. */
 int procfs_open(const char *canon, uint32_t flags, struct file **out);
+
+/* What getdents lists in /proc after the archive's entries: entry i's
+ * name, inode and kind, or false past the last. */
+bool procfs_dirent(size_t i, char *name, size_t size, uint32_t *ino, bool *is_dir);
 int pipe_create(struct file **rd, struct file **wr);
 
 /* The descriptor table of a process. */

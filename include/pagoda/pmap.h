@@ -128,6 +128,11 @@ int pmap_unshare(struct pmap *pmap, vaddr_t va);
  */
 int pmap_extract(const struct pmap *pmap, vaddr_t va, paddr_t *pa, vm_prot_t *prot);
 
+/* How many pmaps map va through the same page table: 1 if the table is
+ * this pmap's alone, more after pmap_fork until a side copies it, 0 if no
+ * table covers va. */
+uint32_t pmap_table_sharers(const struct pmap *pmap, vaddr_t va);
+
 /*
  * Boot-time set-up of the kernel half (kernel_pmap only): map [va, va + len)
  * to [pa, pa + len) with 4 MiB pages (all 4 MiB aligned), or create the

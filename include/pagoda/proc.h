@@ -68,6 +68,7 @@ struct proc {
 };
 
 extern struct proc *proc_current;
+extern struct proc *proc_all;           /* every process, newest first (all_next) */
 extern bool proc_log_exits;     /* "vmstat": log fault counts at each exit */
 
 /* Boot: the process machinery, then pid 1 from the initramfs running
@@ -101,6 +102,9 @@ void proc_return_to_user(struct trapframe *tf);
 /* A user-mode exception the process did not survive: log it as Linux
  * does, and end the process with sig. */
 void proc_fatal_signal(int sig);
+
+/* The minor faults an address space has taken (wait4's ru_minflt). */
+uint64_t vmspace_minor_faults(const struct vmspace *vs);
 
 /* System calls (proc/syscall.c). */
 void syscall_dispatch(struct trapframe *tf);

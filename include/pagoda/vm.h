@@ -59,6 +59,11 @@ struct vm_object {
 					 * VMO_LEAF_ENTRIES made on demand; 0 = none yet
 					 * (frame 0, the real-mode IVT, is never allocated) */
 	uint32_t nframes;               /* pages the object covers */
+	/* VMO_FILE, for /proc/PID/maps (set by the creator; 0s if unnamed):
+	 * the file's path, inode and where in it the object's bytes start. */
+	const char *name;
+	uint32_t ino;
+	uint64_t file_offset;
 };
 
 #define VMO_LEAF_ENTRIES        1024u   /* frame numbers per leaf of frames[] */
@@ -187,6 +192,14 @@ struct vm_region *vm_region_next(const struct vm_region *r);
  * SEGV_ACCERR), -ENXIO (a file page beyond its end: SIGBUS), or -ENOMEM.
  */
 int vm_fault(struct vmspace *vs, vaddr_t va, vm_prot_t access);
+
+/* What [start, end) of vs holds in memory, in pages: resident (mapped to
+ * a frame) and, of those, shared (the frame or its page table is mapped
+ * by another address space too: copy-on-write after fork, or MAP_SHARED). */
+struct vm_usage {
+	uint32_t resident, shared;
+};
+void vm_usage_range(const struct vmspace *vs, vaddr_t start, vaddr_t end, struct vm_usage *u);
 
 /* Check the region tree and that every page the pmap maps lies in a region
  * and allows no more than it does: 0, or -EINVAL with the reason in why. */

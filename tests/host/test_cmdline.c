@@ -81,3 +81,11 @@ KTEST(cmdline_strings)
 	KT_ASSERT_EQ(oracle_strcmp(buf, "page"), 0);
 	KT_ASSERT_EQ(cmdline_get_str("x=1", "crash", buf, sizeof(buf)), -ENOENT);
 }
+
+/* Words after "--" belong to init: "vmstat" there is not the kernel's. */
+KTEST(cmdline_stops_at_double_dash)
+{
+	KT_ASSERT(cmdline_has("quiet -- /bin/sh -c vmstat", "quiet"));
+	KT_ASSERT(!cmdline_has("quiet -- /bin/sh -c vmstat", "vmstat"));
+	KT_ASSERT(!cmdline_has("-- test", "test"));
+}

@@ -15,4 +15,9 @@ struct pmap {
 	uint32_t npts;                  /* page tables owned (user half) */
 };
 
+/* Copy the entries that translate va into w (arch/x86/pagewalk.c), for
+ * the pagewalk system call (<uapi/pagoda.h>). */
+struct pagoda_pagewalk;
+void pmap_walk(const struct pmap *pmap, vaddr_t va, struct pagoda_pagewalk *w);
+
 #endif /* ARCH_PMAP_H */

@@ -1,0 +1,136 @@
+/*
+ * The files of /proc/PID/: maps (Linux's format, with [heap] and [stack])
+ * and status (Linux's lines, and Pagoda's fault counts by kind). The
+ * numbers come from the address space itself: its regions, and for the
+ * resident pages its page tables (vm_usage_range).
+ */
+#include "procfs.h"
+#include <pagoda/errno.h>
+#include <pagoda/string.h>
+#include <pagoda/vm.h>
+#include <pagoda/proc.h>
+
+/* The device numbers maps shows for the initramfs's files. */
+#define INITRAMFS_DEV_MAJOR     0
+#define INITRAMFS_DEV_MINOR     1
+/* Linux pads a maps line to this column before its name (25 + 6 * 4 - 1).
+ * Initramfs paths have no leading slash; maps adds it. */
+#define MAPS_NAME_COLUMN        48
+
+/* Linux's rule: the anonymous region that reaches [brk_start, brk], bss
+ * included when the heap grew out of it. */
+static bool region_is_heap(const struct proc *p, const struct vm_region *r)
+{
+	return !r->obj && r->node.start <= p->brk && r->node.end >= p->brk_start;
+}
+
+/* What maps shows at a region's end: a file, [heap], [stack], or nothing. */
+static const char *region_name(const struct proc *p, const struct vm_region *r)
+{
+	if (r->obj && r->obj->kind == VMO_FILE)
+		return r->obj->name;
+	if (r->obj)                     /* shared anonymous memory, as Linux names it */
+		return "/dev/zero (deleted)";
+	if (r->flags & VM_REGION_GROWSDOWN)
+		return "[stack]";
+	return region_is_heap(p, r) ? "[heap]" : NULL;
+}
+
+/* start-end perms offset dev inode [name] */
+static void maps(struct proc_text *t, struct proc *p)
+{
+	for (const struct vm_region *r = vm_region_first(p->vs); r; r = vm_region_next(r)) {
+		const struct vm_object *file = r->obj && r->obj->kind == VMO_FILE ? r->obj : NULL;
+		const char *name = region_name(p, r);
+		size_t line_start = t->len;
+
+		emit(t, "%08lx-%08lx %c%c%c%c %08llx %02x:%02x %lu ",
+		     (unsigned long)r->node.start, (unsigned long)r->node.end,
+		     (r->prot & VM_PROT_READ) ? 'r' : '-', (r->prot & VM_PROT_WRITE) ? 'w' : '-',
+		     (r->prot & VM_PROT_EXEC) ? 'x' : '-', (r->flags & VM_REGION_SHARED) ? 's' : 'p',
+		     (unsigned long long)(file ? file->file_offset + r->offset : 0),
+		     file ? INITRAMFS_DEV_MAJOR : 0, file ? INITRAMFS_DEV_MINOR : 0,
+		     (unsigned long)(file ? file->ino : 0));
+		if (name) {             /* padded to the column, then a space */
+			size_t used = t->len - line_start;
+			int pad = used < MAPS_NAME_COLUMN ? (int)(MAPS_NAME_COLUMN - used) : 0;
+
+			emit(t, "%*s %s%s", pad, "", file ? "/" : "", name);
+		}
+		emit(t, "\n");
+	}
+}
+
+/* The status lines of an amount of memory, Linux's way: "VmRSS:\t    12 kB". */
+static void status_kb(struct proc_text *t, const char *name, uint64_t frames)
+{
+	emit(t, "%s:\t%8llu kB\n", name, (unsigned long long)kib(frames));
+}
+
+static const char *state_name(enum proc_state s)
+{
+	static const char *const names[] = {
+		[PROC_RUNNABLE] = "R (running)", [PROC_RUNNING] = "R (running)",
+		[PROC_SLEEPING] = "S (sleeping)", [PROC_ZOMBIE] = "Z (zombie)",
+	};
+	return names[s];
+}
+
+/*
+ * Linux's lines for the process and its memory: VmSize is every region,
+ * VmRSS the pages with a frame, VmData the private writable regions other
+ * than the stack, VmStk the stack, VmExe the executable file's text, VmPTE
+ * the page tables (the directory included). Then MinFlt, the minor
+ * faults of the process's whole life, exec or not (Linux shows them in
+ * /proc/PID/stat), and Pagoda's faults by kind in the present address
+ * space (since the last exec).
+ */
+static void status(struct proc_text *t, struct proc *p)
+{
+	uint64_t size = 0, rss = 0, data = 0, stack = 0, exe = 0;
+	const struct vm_fault_stats *f = &p->vs->faults;
+
+	for (const struct vm_region *r = vm_region_first(p->vs); r; r = vm_region_next(r)) {
+		uint64_t pages = (r->node.end - r->node.start) / PMM_PAGE_SIZE;
+		struct vm_usage u;
+
+		vm_usage_range(p->vs, r->node.start, r->node.end, &u);
+		size += pages;
+		rss += u.resident;
+		if (r->flags & VM_REGION_GROWSDOWN)
+			stack += pages;
+		else if (r->obj && r->obj->kind == VMO_FILE && (r->prot & VM_PROT_EXEC))
+			exe += pages;
+		else if ((r->prot & VM_PROT_WRITE) && !(r->flags & VM_REGION_SHARED))
+			data += pages;
+	}
+	emit(t, "Name:\t%s\nState:\t%s\nTgid:\t%d\nPid:\t%d\nPPid:\t%d\n", p->name,
+	     state_name(p->state), p->pid, p->pid, p->parent ? p->parent->pid : 0);
+	status_kb(t, "VmSize", size);
+	status_kb(t, "VmRSS", rss);
+	status_kb(t, "VmData", data);
+	status_kb(t, "VmStk", stack);
+	status_kb(t, "VmExe", exe);
+	status_kb(t, "VmPTE", pmap_page_tables(&p->vs->pmap) + 1);     /* + the directory */
+	emit(t, "Threads:\t1\nMinFlt:\t%llu\n",
+	     (unsigned long long)(p->min_flt + vmspace_minor_faults(p->vs)));
+	emit(t, "FltZero:\t%llu\nFltFile:\t%llu\nFltShared:\t%llu\nFltCowCopied:\t%llu\n"
+	     "FltCowReused:\t%llu\nFltStackGrow:\t%llu\nFltBad:\t%llu\n",
+	     (unsigned long long)f->zero, (unsigned long long)f->file,
+	     (unsigned long long)f->shared, (unsigned long long)f->cow_copied,
+	     (unsigned long long)f->cow_reused, (unsigned long long)f->stack_grow,
+	     (unsigned long long)f->bad);
+}
+
+int procfs_pid_fill(struct proc_text *t, struct proc *p, const char *name)
+{
+	if (!p->vs)                     /* a zombie: nothing left to show */
+		return -ENOENT;
+	if (strcmp(name, "maps") == 0)
+		maps(t, p);
+	else if (strcmp(name, "status") == 0)
+		status(t, p);
+	else
+		return -ENOENT;
+	return 0;
+}

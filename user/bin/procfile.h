@@ -1,0 +1,68 @@
+/* What Pagoda's commands (user/bin/) share: reading /proc files, and
+ * Pagoda's pagewalk system call. Header-only, static, like check.h. */
+#ifndef USER_BIN_PROCFILE_H
+#define USER_BIN_PROCFILE_H
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+#include <uapi/pagoda.h>
+
+/* Read all of path into buf (NUL-terminated): its length, or -1 (errno set). */
+static inline long read_file(const char *path, char *buf, size_t size)
+{
+	int fd = open(path, O_RDONLY);
+	size_t n = 0;
+	ssize_t r = 0;
+
+	if (fd < 0)
+		return -1;
+	while (n + 1 < size && (r = read(fd, buf + n, size - 1 - n)) > 0)
+		n += (size_t)r;
+	close(fd);
+	buf[n] = '\0';
+	return r < 0 ? -1 : (long)n;
+}
+
+/* The number after "key" and a separator (": " or " ") at a line's start
+ * in text, or -1 if no line has it. */
+static inline long long field(const char *text, const char *key)
+{
+	size_t len = strlen(key);
+
+	for (const char *p = text; p && *p; p = strchr(p, '\n') ? strchr(p, '\n') + 1 : NULL)
+		if (strncmp(p, key, len) == 0 && (p[len] == ':' || p[len] == ' '))
+			return strtoll(p + len + 1 + strspn(p + len + 1, " \t"), NULL, 10);
+	return -1;
+}
+
+/* One file's field: -1 if the file or the line is missing. */
+static inline long long file_field(const char *path, const char *key)
+{
+	static char buf[16384];
+
+	return read_file(path, buf, sizeof(buf)) < 0 ? -1 : field(buf, key);
+}
+
+/* Pagoda's pagewalk system call (<uapi/pagoda.h>): 0 or -1 with errno. */
+static inline int pagewalk(int pid, uint32_t va, struct pagoda_pagewalk *w)
+{
+	return (int)syscall(PAGODA_NR_PAGEWALK, pid, va, w);
+}
+
+/* Whether the page at va is shared with another address space (its frame
+ * or its page table), as vmmap and ps count it; *resident set too. */
+static inline int page_shared(int pid, uint32_t va, int *resident)
+{
+	struct pagoda_pagewalk w;
+
+	*resident = pagewalk(pid, va, &w) == 0 && w.mapped;
+	return *resident && (w.frame_refs > 1 || w.table_refs > 1);
+}
+
+#endif /* USER_BIN_PROCFILE_H */

@@ -1,0 +1,35 @@
+/* ps: every process, from /proc/PID/status: its size, resident memory,
+ * minor faults and copy-on-write copies. */
+#include "procfile.h"
+#include <ctype.h>
+#include <dirent.h>
+
+int main(void)
+{
+	DIR *d = opendir("/proc");
+	struct dirent *e;
+
+	if (!d) {
+		perror("ps: /proc");
+		return 1;
+	}
+	printf("%5s %5s %-2s %8s %8s %7s %7s %s\n", "PID", "PPID", "S", "VSZ", "RSS", "MINFLT",
+	       "COWCOPY", "CMD");
+	while ((e = readdir(d)) != NULL) {
+		static char s[4096], path[300];
+		char name[32] = "?", state[4] = "?";
+
+		if (!isdigit((unsigned char)e->d_name[0]))
+			continue;
+		snprintf(path, sizeof(path), "/proc/%s/status", e->d_name);
+		if (read_file(path, s, sizeof(s)) < 0)
+			continue;               /* gone, or a zombie */
+		sscanf(strstr(s, "Name:") ? strstr(s, "Name:") : "", "Name: %31s", name);
+		sscanf(strstr(s, "State:") ? strstr(s, "State:") : "", "State: %3s", state);
+		printf("%5lld %5lld %-2s %8lld %8lld %7lld %7lld %s\n", field(s, "Pid"),
+		       field(s, "PPid"), state, field(s, "VmSize"), field(s, "VmRSS"),
+		       field(s, "MinFlt"), field(s, "FltCowCopied"), name);
+	}
+	closedir(d);
+	return 0;
+}

@@ -1,0 +1,230 @@
+/*
+ * Pagoda-only checks of the views (/proc and the pagewalk call): each
+ * number is checked against what the program did, so the views cannot
+ * drift from what the kernel knows. Run by tools/test.sh (layer views);
+ * on Linux the Pagoda-only files and call are missing, so it is not a
+ * differential test.
+ */
+#include "../tests/check.h"
+#include "../bin/procfile.h"
+#include <dirent.h>
+#include <sys/mman.h>
+#include <arch/mmu.h>
+
+#define PAGE 4096
+
+static char text[16384];        /* /proc files are read into this */
+
+static long long status_of_self(const char *key)
+{
+	return file_field("/proc/self/status", key);
+}
+
+/* The maps line of the region that starts at va, or NULL. */
+static const char *maps_line(uint32_t va)
+{
+	char prefix[16];
+
+	CHECK(read_file("/proc/self/maps", text, sizeof(text)) > 0);
+	snprintf(prefix, sizeof(prefix), "%08x-", va);
+	for (char *l = text; l && *l; l = strchr(l, '\n') ? strchr(l, '\n') + 1 : NULL)
+		if (strncmp(l, prefix, 9) == 0) {
+			l[strcspn(l, "\n")] = '\0';
+			return l;
+		}
+	return NULL;
+}
+
+/* Touching 10 pages of a new mapping: its maps line, VmRSS + 40 kB,
+ * FltZero + 10, and pagewalk finds each page after, none before. */
+static void maps_rss_and_faults_agree(void)
+{
+	char *m = mmap(NULL, 10 * PAGE, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	uint32_t va = (uint32_t)(uintptr_t)m;
+	struct pagoda_pagewalk w;
+	char want[64];
+	long long rss, zero;
+
+	CHECK(m != MAP_FAILED);
+	snprintf(want, sizeof(want), "%08x-%08x rw-p 00000000 00:00 0 ", va, va + 10 * PAGE);
+	CHECK(maps_line(va) && strcmp(maps_line(va), want) == 0);
+	status_of_self("VmRSS");                /* the reading's own pages, first */
+	rss = status_of_self("VmRSS");
+	zero = status_of_self("FltZero");
+	for (int i = 0; i < 10; i++) {
+		CHECK(pagewalk(0, va + i * PAGE, &w) == 0 && !w.mapped);
+		m[i * PAGE] = 1;
+		CHECK(pagewalk(0, va + i * PAGE, &w) == 0 && w.mapped && w.frame_refs == 1);
+	}
+	CHECK(status_of_self("VmRSS") == rss + 40);
+	CHECK(status_of_self("FltZero") == zero + 10);
+	munmap(m, 10 * PAGE);
+	CHECK(status_of_self("VmRSS") == rss);
+}
+
+/* After a fork and one write by the child, the copy-on-write counter
+ * (system-wide and the child's own) rises by exactly one. Every page the
+ * parent writes while it measures is written once before (its own copies,
+ * which would count too): m, and file_field's buffer. */
+static void one_write_one_copy(void)
+{
+	static struct {
+		int go[2], done[2];
+		char c, path[64];
+		long long all, own;
+	} m;
+	char *page = mmap(NULL, PAGE, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	pid_t pid;
+
+	CHECK(page != MAP_FAILED && pipe(m.go) == 0 && pipe(m.done) == 0);
+	page[0] = 'p';
+	pid = fork();
+	CHECK(pid >= 0);
+	if (pid == 0) {
+		close(m.go[1]);         /* so that it ends if the parent does */
+		m.c = 'c';              /* its copy of m is made now, before it says so */
+		if (write(m.done[1], &m.c, 1) != 1 || read(m.go[0], &m.c, 1) != 1)
+			_exit(1);
+		page[0] = 'c';
+		if (write(m.done[1], &m.c, 1) != 1 || read(m.go[0], &m.c, 1) != 1)
+			_exit(1);
+		_exit(0);
+	}
+	snprintf(m.path, sizeof(m.path), "/proc/%d/status", pid);
+	m.all = m.own = 0;
+	CHECK(read(m.done[0], &m.c, 1) == 1);                    /* the child is ready */
+	file_field("/proc/vmstat", "pgfault_cow_copied");
+	m.all = file_field("/proc/vmstat", "pgfault_cow_copied");
+	m.own = file_field(m.path, "FltCowCopied");
+	CHECK(write(m.go[1], &m.c, 1) == 1 && read(m.done[0], &m.c, 1) == 1);
+	CHECK(file_field("/proc/vmstat", "pgfault_cow_copied") == m.all + 1);
+	CHECK(file_field(m.path, "FltCowCopied") == m.own + 1);
+	CHECK(page[0] == 'p');
+	CHECK(write(m.go[1], &m.c, 1) == 1 && waitpid(pid, NULL, 0) == pid);
+}
+
+/* pagewalk: text is user, read-only and present; the kernel's first
+ * page is mapped, but supervisor-only; page 0 has no translation. */
+static void pagewalk_names_the_bits(void)
+{
+	struct pagoda_pagewalk w;
+	uint32_t text_va = (uint32_t)(uintptr_t)&pagewalk_names_the_bits;
+
+	CHECK(pagewalk(0, text_va, &w) == 0 && w.mapped);
+	CHECK((w.pde & w.pte & PTE_U) && !(w.pte & PTE_W));
+	CHECK(w.pa % PAGE == text_va % PAGE);
+	CHECK(pagewalk(0, 0xC0100000u, &w) == 0 && w.mapped && !(w.pde & PTE_U));
+	CHECK(pagewalk(0, 0, &w) == 0 && !w.mapped);
+	CHECK(pagewalk(99999, 0, &w) == -1 && errno == ESRCH);
+}
+
+/* A page table for a new 4 MiB: PageTables + 4 kB and
+ * nr_page_table_pages + 1 while a page there is mapped. */
+static void page_tables_are_counted(void)
+{
+	uint32_t va = 0x60000000u;      /* a 4 MiB nothing else uses */
+	long long tables = file_field("/proc/vmstat", "nr_page_table_pages");
+	long long kb = file_field("/proc/meminfo", "PageTables");
+	char *m = mmap((void *)va, PAGE, PROT_READ | PROT_WRITE,
+		       MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED_NOREPLACE, -1, 0);
+
+	CHECK(m == (char *)va);
+	m[0] = 1;
+	CHECK(file_field("/proc/vmstat", "nr_page_table_pages") == tables + 1);
+	CHECK(file_field("/proc/meminfo", "PageTables") == kb + 4);
+	munmap(m, PAGE);
+	CHECK(file_field("/proc/vmstat", "nr_page_table_pages") == tables);
+}
+
+/* [heap] covers the break; [stack] holds a local; the program's text
+ * is named by its path. */
+static void maps_names_heap_stack_and_file(void)
+{
+	char *brk0 = sbrk(0), local = 0;
+	uint32_t s, e;
+	int heap = 0, stack = 0, file = 0;
+
+	CHECK(sbrk(3 * PAGE) == brk0);
+	CHECK(read_file("/proc/self/maps", text, sizeof(text)) > 0);
+	for (char *l = strtok(text, "\n"); l; l = strtok(NULL, "\n")) {
+		CHECK(sscanf(l, "%x-%x", &s, &e) == 2);
+		if (strstr(l, " [heap]"))
+			heap += s <= (uint32_t)(uintptr_t)brk0 && (uint32_t)(uintptr_t)sbrk(0) <= e;
+		if (strstr(l, " [stack]"))
+			stack += s <= (uint32_t)(uintptr_t)&local && (uint32_t)(uintptr_t)&local < e;
+		if (strstr(l, "r-xp") && strstr(l, " /bin/views"))
+			file++;
+	}
+	if (heap != 1 || stack != 1 || file != 1)
+		printf("heap %d stack %d file %d, break %p..%p\n", heap, stack, file, brk0, sbrk(0));
+	CHECK(heap == 1 && stack == 1 && file == 1);
+}
+
+/* /proc lists this process; its status names it, its parent and its
+ * sizes; meminfo's zones add up. */
+static void status_and_listing(void)
+{
+	DIR *d = opendir("/proc");
+	struct dirent *e;
+	char me[16];
+	int found = 0, meminfo = 0;
+
+	CHECK(d);
+	snprintf(me, sizeof(me), "%d", getpid());
+	while ((e = readdir(d)) != NULL) {
+		found += strcmp(e->d_name, me) == 0 && e->d_type == DT_DIR;
+		meminfo += strcmp(e->d_name, "meminfo") == 0;
+	}
+	closedir(d);
+	CHECK(found == 1 && meminfo == 1);
+	CHECK(status_of_self("Pid") == getpid() && status_of_self("PPid") == getppid());
+	CHECK(status_of_self("VmRSS") > 0 && status_of_self("VmRSS") <= status_of_self("VmSize"));
+	CHECK(status_of_self("VmStk") > 0 && status_of_self("VmExe") > 0);
+	CHECK(read_file("/proc/meminfo", text, sizeof(text)) > 0);
+	CHECK(field(text, "LowTotal") + field(text, "HighTotal") == field(text, "MemTotal"));
+	CHECK(field(text, "LowFree") + field(text, "HighFree") == field(text, "MemFree"));
+	CHECK(field(text, "KernelHeap") > 0 && field(text, "Slab") > 0);
+}
+
+/* buddyinfo's free blocks are free memory: no more than MemFree. slabinfo
+ * has each cache with in-use objects no more than its total. */
+static void buddyinfo_and_slabinfo(void)
+{
+	long long free_kb = file_field("/proc/meminfo", "MemFree"), listed = 0;
+	unsigned active, total, size;
+	int caches = 0;
+
+	CHECK(read_file("/proc/buddyinfo", text, sizeof(text)) > 0);
+	for (char *l = strtok(text, "\n"); l; l = strtok(NULL, "\n")) {
+		char *p = strstr(l, "zone");
+		unsigned long n;
+		int order = 0, used;
+
+		CHECK(p && sscanf(p, "zone %*s%n", &used) == 0);
+		for (p += used; sscanf(p, "%lu%n", &n, &used) == 1; p += used)
+			listed += (long long)n << order++;
+		CHECK(order == 11);
+	}
+	CHECK(listed > 0 && listed * 4 <= free_kb);
+	CHECK(read_file("/proc/slabinfo", text, sizeof(text)) > 0);
+	CHECK(strncmp(text, "slabinfo - version: 2.1\n", 24) == 0);
+	for (char *l = strtok(text, "\n"); l; l = strtok(NULL, "\n")) {
+		if (l[0] == '#' || strncmp(l, "slabinfo", 8) == 0)
+			continue;
+		CHECK(sscanf(l, "%*s %u %u %u", &active, &total, &size) == 3);
+		CHECK(active <= total && size > 0);
+		caches++;
+	}
+	CHECK(caches > 5);
+}
+
+static const struct test_case cases[] = {
+	CASE(maps_rss_and_faults_agree), CASE(one_write_one_copy), CASE(pagewalk_names_the_bits),
+	CASE(page_tables_are_counted), CASE(maps_names_heap_stack_and_file),
+	CASE(status_and_listing), CASE(buddyinfo_and_slabinfo),
+};
+
+int main(int argc, char **argv)
+{
+	return RUN_CASES(cases);
+}
