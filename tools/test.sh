@@ -367,6 +367,13 @@ layer_docs() {
 	else
 		fail "docs: the diagram in docs/memory-layout.md differs from arch/x86/include/arch/memlayout.h (tools/layout-diagram.sh prints the current one)"
 	fi
+	# docs/concepts.md shows a picture drawn from the saved views beside it.
+	if python3 tools/memsvg.py docs/images/cat.maps docs/images/buddyinfo.txt "$BUILD/memory.svg" &&
+	   cmp -s "$BUILD/memory.svg" docs/images/memory.svg; then
+		pass
+	else
+		fail "docs: tools/memsvg.py no longer draws docs/images/memory.svg from its inputs"
+	fi
 	# docs/boot.md shows the first program header: linked high, loaded low.
 	if readelf -lW "$BUILD/pagoda.elf" | grep -qE '^ +LOAD +0x001000 0xc0100000 0x00100000 .* R E 0x1000$'; then
 		pass
