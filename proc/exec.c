@@ -69,7 +69,8 @@ static int strv_at(const struct strv *v, int i, const char **k, vaddr_t *u)
 	return 0;
 }
 
-/* Count v's strings and add their bytes (NULs included) to *bytes. */
+/* Count v's strings and add their bytes (NULs included) to *bytes; past
+ * the largest limit there is no need to read on: -E2BIG. */
 static int strv_measure(const struct strv *v, int *count, size_t *bytes)
 {
 	const char *k;
@@ -85,9 +86,9 @@ static int strv_measure(const struct strv *v, int *count, size_t *bytes)
 			len = strnlen(k, ARG_STRLEN_MAX);
 		else if ((err = strlen_user(u, ARG_STRLEN_MAX, &len)))
 			return err == -ENAMETOOLONG ? -E2BIG : err;
-		if (len + 1 > ARG_STRLEN_MAX)
-			return -E2BIG;
 		*bytes += len + 1;
+		if (len + 1 > ARG_STRLEN_MAX || *bytes > ARG_TOTAL_MAX)
+			return -E2BIG;
 	}
 }
 
