@@ -193,20 +193,44 @@ static const struct file_ops procfs_ops = {
 	.release = procfs_release, .seekable = true,
 };
 
+/* "PID/REST": the pid, with *rest after its slash; 0 if s does not start so. */
+static int pid_prefix(const char *s, const char **rest)
+{
+	int pid = 0;
+
+	if (*s < '1' || *s > '9')
+		return 0;
+	for (; *s >= '0' && *s <= '9' && pid < 1000000; s++)
+		pid = pid * 10 + (*s - '0');
+	if (*s != '/')
+		return 0;
+	*rest = s + 1;
+	return pid;
+}
+
+bool procfs_canon(const char *path, char *canon, size_t size)
+{
+	const char *rest;
+
+	if (strncmp(path, "/proc/", 6) != 0)
+		return false;
+	path += 6;
+	if (strncmp(path, "self/", 5) == 0) {
+		snprintf(canon, size, "proc/%d/%s", proc_current->pid, path + 5);
+		return true;
+	}
+	if (!pid_prefix(path, &rest))
+		return false;
+	snprintf(canon, size, "proc/%s", path);
+	return true;
+}
+
 /* "proc/PID/NAME": the process and NAME, or NULL if canon is not such a path. */
 static struct proc *pid_path(const char *canon, const char **name)
 {
-	const char *p = canon + strlen("proc/");
-	int pid = 0;
+	int pid = strncmp(canon, "proc/", 5) == 0 ? pid_prefix(canon + 5, name) : 0;
 
-	if (strncmp(canon, "proc/", 5) != 0 || *p < '1' || *p > '9')
-		return NULL;
-	for (; *p >= '0' && *p <= '9' && pid < 1000000; p++)
-		pid = pid * 10 + (*p - '0');
-	if (*p != '/')
-		return NULL;
-	*name = p + 1;
-	return proc_find(pid);
+	return pid ? proc_find(pid) : NULL;
 }
 
 /* Fill t with canon's text: 0, or -ENOENT if /proc has no such file. */

@@ -17,6 +17,12 @@
  * Initramfs paths have no leading slash; maps adds it. */
 #define MAPS_NAME_COLUMN        48
 
+/* The file a region maps, or NULL (anonymous memory). */
+static const struct vm_object *region_file(const struct vm_region *r)
+{
+	return r->obj && r->obj->kind == VMO_FILE ? r->obj : NULL;
+}
+
 /* Linux's rule: the anonymous region that reaches [brk_start, brk], bss
  * included when the heap grew out of it. */
 static bool region_is_heap(const struct proc *p, const struct vm_region *r)
@@ -27,7 +33,7 @@ static bool region_is_heap(const struct proc *p, const struct vm_region *r)
 /* What maps shows at a region's end: a file, [heap], [stack], or nothing. */
 static const char *region_name(const struct proc *p, const struct vm_region *r)
 {
-	if (r->obj && r->obj->kind == VMO_FILE)
+	if (region_file(r))
 		return r->obj->name;
 	if (r->obj)                     /* shared anonymous memory, as Linux names it */
 		return "/dev/zero (deleted)";
@@ -40,7 +46,7 @@ static const char *region_name(const struct proc *p, const struct vm_region *r)
 static void maps(struct proc_text *t, struct proc *p)
 {
 	for (const struct vm_region *r = vm_region_first(p->vs); r; r = vm_region_next(r)) {
-		const struct vm_object *file = r->obj && r->obj->kind == VMO_FILE ? r->obj : NULL;
+		const struct vm_object *file = region_file(r);
 		const char *name = region_name(p, r);
 		size_t line_start = t->len;
 
@@ -99,7 +105,7 @@ static void status(struct proc_text *t, struct proc *p)
 		rss += u.resident;
 		if (r->flags & VM_REGION_GROWSDOWN)
 			stack += pages;
-		else if (r->obj && r->obj->kind == VMO_FILE && (r->prot & VM_PROT_EXEC))
+		else if (region_file(r) && (r->prot & VM_PROT_EXEC))
 			exe += pages;
 		else if ((r->prot & VM_PROT_WRITE) && !(r->flags & VM_REGION_SHARED))
 			data += pages;

@@ -29,29 +29,6 @@
 
 /* Copy a user path and make it canonical (relative paths from the root,
  * the only working directory; dirfd must be AT_FDCWD or a directory). */
-/*
- * /proc/self/NAME and /proc/PID/NAME: no directory of the archive holds
- * them, so they are canonical as written, "self" being the caller's pid.
- * false for any other path.
- */
-static bool proc_pid_path(const char *path, char *canon, size_t size)
-{
-	const char *rest = path + strlen("/proc/"), *q = rest;
-
-	if (strncmp(path, "/proc/", strlen("/proc/")) != 0)
-		return false;
-	if (strncmp(rest, "self/", 5) == 0) {
-		snprintf(canon, size, "proc/%d/%s", proc_current->pid, rest + 5);
-		return true;
-	}
-	while (*q >= '0' && *q <= '9')
-		q++;
-	if (q == rest || *q != '/')
-		return false;
-	snprintf(canon, size, "proc/%s", rest);
-	return true;
-}
-
 static int user_path(int dirfd, vaddr_t upath, char *canon, size_t size)
 {
 	char path[PROC_PATH_MAX], full[2 * PROC_PATH_MAX];
@@ -70,7 +47,7 @@ static int user_path(int dirfd, vaddr_t upath, char *canon, size_t size)
 		snprintf(full, sizeof(full), "/%s/%s", d->entry->path, path);
 		return initramfs_canon(full, canon, size);
 	}
-	if (proc_pid_path(path, canon, size))
+	if (procfs_canon(path, canon, size))
 		return 0;
 	return initramfs_canon(path, canon, size);
 }

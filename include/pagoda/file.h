@@ -81,6 +81,11 @@ struct file *file_console(void);        /* a new reference to the console */
  * set, -ENOENT if /proc has no such file, or -EACCES / -ENOMEM. */
 int procfs_open(const char *canon, uint32_t flags, struct file **out);
 
+/* /proc/self/NAME and /proc/PID/NAME lie in no directory of the archive:
+ * their canonical path ("self" made the caller's pid) goes to canon, and
+ * true; false for any other path. */
+bool procfs_canon(const char *path, char *canon, size_t size);
+
 /* What getdents lists in /proc after the archive's entries: entry i's
  * name, inode and kind, or false past the last. */
 bool procfs_dirent(size_t i, char *name, size_t size, uint32_t *ino, bool *is_dir);
