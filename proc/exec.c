@@ -126,7 +126,7 @@ static int strv_copy(const struct strv *v, int count, struct exec_args *a)
 static int args_gather(const struct proc *p, struct exec_args *a, const char *execfn)
 {
 	uint64_t limit = p->rlimits[RLIMIT_STACK][0] / 4;
-	size_t bytes = strlen(execfn) + 1, ptrs;
+	size_t fnlen = strlen(execfn) + 1, bytes = fnlen, ptrs;
 	int err = strv_measure(&a->argv, &a->argc, &bytes);
 
 	if (err == 0)
@@ -137,7 +137,7 @@ static int args_gather(const struct proc *p, struct exec_args *a, const char *ex
 	ptrs = (size_t)(MAX(a->argc, 1) + a->envc) * sizeof(uint32_t);
 	if (ptrs >= limit || bytes > limit - ptrs)
 		return -E2BIG;
-	a->size = bytes - (strlen(execfn) + 1) + (a->argc == 0);
+	a->size = bytes - fnlen + (a->argc == 0);       /* room for { "" } */
 	a->buf = vmalloc(a->size);
 	if (!a->buf)
 		return -ENOMEM;

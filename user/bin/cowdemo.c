@@ -9,6 +9,7 @@
 #include "procfile.h"
 #include <sys/mman.h>
 #include <sys/wait.h>
+#include <arch/mmu.h>
 
 static void show(const char *who, int pid, uint32_t va)
 {
@@ -20,7 +21,7 @@ static void show(const char *who, int pid, uint32_t va)
 	}
 	printf("  %-7s pid %d: frame 0x%08llx, frame references %u, page table used by %u, "
 	       "%s\n", who, pid, (unsigned long long)(w.pa & ~0xFFFull), w.frame_refs,
-	       w.table_refs, (w.pde & w.pte & 2) ? "writable" : "read-only");
+	       w.table_refs, (w.pde & w.pte & PTE_W) ? "writable" : "read-only");
 }
 
 static void step(int fd_wait, int fd_signal)

@@ -24,8 +24,7 @@ int main(void)
 		snprintf(path, sizeof(path), "/proc/%s/status", e->d_name);
 		if (read_file(path, s, sizeof(s)) < 0)
 			continue;               /* gone, or a zombie */
-		sscanf(strstr(s, "Name:") ? strstr(s, "Name:") : "", "Name: %31s", name);
-		sscanf(strstr(s, "State:") ? strstr(s, "State:") : "", "State: %3s", state);
+		sscanf(s, "Name: %31s State: %3s", name, state);      /* status's first lines */
 		printf("%5lld %5lld %-2s %8lld %8lld %7lld %7lld %s\n", field(s, "Pid"),
 		       field(s, "PPid"), state, field(s, "VmSize"), field(s, "VmRSS"),
 		       field(s, "MinFlt"), field(s, "FltCowCopied"), name);

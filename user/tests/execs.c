@@ -172,11 +172,12 @@ static const char *exec_outcome(const char *path)
 		snprintf(buf, sizeof(buf), "killed");
 	else if (WEXITSTATUS(status) != 200)
 		snprintf(buf, sizeof(buf), "ran, exit status %d", WEXITSTATUS(status));
-	else
+	else {
 		snprintf(buf, sizeof(buf), "error %d", *err);
-	for (size_t i = 0; i < sizeof(errs) / sizeof(errs[0]); i++)
-		if (WIFEXITED(status) && WEXITSTATUS(status) == 200 && *err == errs[i].err)
-			snprintf(buf, sizeof(buf), "%s", errs[i].name);
+		for (size_t i = 0; i < sizeof(errs) / sizeof(errs[0]); i++)
+			if (*err == errs[i].err)
+				snprintf(buf, sizeof(buf), "%s", errs[i].name);
+	}
 	munmap(err, 4096);
 	return buf;
 }
