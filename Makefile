@@ -98,9 +98,9 @@ USER_BINS   := $(addprefix $(BUILD)/user/,$(USER_SYS)) \
 	$(addprefix $(BUILD)/user/glibc/,$(USER_TESTS)) \
 	$(addprefix $(BUILD)/user/musl/,$(USER_TESTS))
 
-$(BUILD)/user/%: user/%.c
+$(BUILD)/user/%: user/%.c user/bin/procfile.h include/uapi/pagoda.h
 	@mkdir -p $(dir $@)
-	$(CC) $(UCFLAGS) -o $@ $<
+	$(CC) $(UCFLAGS) -Iinclude -o $@ $<
 # Pagoda's commands (user/bin/): they read /proc and Pagoda's own calls.
 $(BUILD)/user/bin/%: user/bin/%.c user/bin/procfile.h include/uapi/pagoda.h arch/x86/include/arch/mmu.h
 	@mkdir -p $(dir $@)

@@ -26,24 +26,16 @@
 #include <sys/utsname.h>
 #include <sys/wait.h>
 #include <unistd.h>
+#include "bin/procfile.h"
 
 extern char **environ;
 
-/* MemFree from /proc/meminfo in kB, or -1. No stdio: nothing here may
- * allocate, or the two readings would differ by init's own memory. */
+/* MemFree from /proc/meminfo in kB, or -1. file_field uses no stdio and
+ * a static buffer: nothing here may allocate, or the two readings would
+ * differ by init's own memory. */
 static long mem_free_kb(void)
 {
-	char buf[512], *at;
-	int fd = open("/proc/meminfo", O_RDONLY);
-	long n = fd < 0 ? -1 : read(fd, buf, sizeof(buf) - 1);
-
-	if (fd >= 0)
-		close(fd);
-	if (n <= 0)
-		return -1;
-	buf[n] = '\0';
-	at = strstr(buf, "MemFree:");
-	return at ? strtol(at + 8, NULL, 10) : -1;
+	return (long)file_field("/proc/meminfo", "MemFree");
 }
 
 static int on_pagoda(void)
