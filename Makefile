@@ -96,7 +96,8 @@ USER_CMDS   := $(basename $(notdir $(wildcard user/bin/*.c)))
 USER_BINS   := $(addprefix $(BUILD)/user/,$(USER_SYS)) \
 	$(addprefix $(BUILD)/user/bin/,$(USER_CMDS)) $(BUILD)/user/views/views \
 	$(addprefix $(BUILD)/user/glibc/,$(USER_TESTS)) \
-	$(addprefix $(BUILD)/user/musl/,$(USER_TESTS))
+	$(addprefix $(BUILD)/user/musl/,$(USER_TESTS)) \
+	$(BUILD)/user/bench/ubench $(BUILD)/user/bench/nop
 
 $(BUILD)/user/%: user/%.c user/bin/procfile.h include/uapi/pagoda.h
 	@mkdir -p $(dir $@)
@@ -109,6 +110,14 @@ $(BUILD)/user/bin/%: user/bin/%.c user/bin/procfile.h include/uapi/pagoda.h arch
 $(BUILD)/user/views/views: user/views/views.c user/tests/check.h user/bin/procfile.h include/uapi/pagoda.h
 	@mkdir -p $(dir $@)
 	$(CC) $(UCFLAGS) -Iinclude -Iarch/x86/include -o $@ $<
+# make bench's programs (tools/bench.sh): ubench against glibc, and the
+# tiny program it execs against musl.
+$(BUILD)/user/bench/ubench: user/bench/ubench.c
+	@mkdir -p $(dir $@)
+	$(CC) $(UCFLAGS) -o $@ $<
+$(BUILD)/user/bench/nop: user/bench/nop.c
+	@mkdir -p $(dir $@)
+	$(MUSL_CC) $(UCFLAGS) -o $@ $<
 $(BUILD)/user/glibc/%: user/tests/%.c user/tests/check.h
 	@mkdir -p $(dir $@)
 	$(CC) $(UCFLAGS) -o $@ $<
@@ -130,6 +139,7 @@ $(BUILD)/initramfs.cpio: $(USER_BINS) $(BUILD)/badelf/.stamp tools/mkcpio.py use
 		$(foreach b,$(BAD_ELVES),file:bin/bad/$(b)=$(BUILD)/badelf/$(b)) \
 		$(foreach c,$(USER_CMDS),file:bin/$(c)=$(BUILD)/user/bin/$(c)) \
 		file:bin/views=$(BUILD)/user/views/views \
+		file:bin/ubench=$(BUILD)/user/bench/ubench file:bin/bench-nop=$(BUILD)/user/bench/nop \
 		$(foreach t,$(USER_TESTS),file:bin/$(t)=$(BUILD)/user/glibc/$(t) \
 			file:bin/$(t).musl=$(BUILD)/user/musl/$(t))
 initramfs: $(BUILD)/initramfs.cpio

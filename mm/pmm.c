@@ -18,7 +18,8 @@
  * Single frames, by far the most frequent request, go through a small
  * per-zone cache first: freeing one pushes it on a stack, allocating one pops
  * it, both O(1) with no splitting or merging. The cache holds at most
- * PMM_CACHE_HIGH frames and gives PMM_CACHE_BATCH back when it overflows.
+ * PMM_CACHE_HIGH frames and gives PMM_CACHE_BATCH back when it overflows;
+ * when empty, it takes PMM_CACHE_BATCH at once from one block.
  */
 #include <pagoda/pmm.h>
 #include <pagoda/irq.h>
@@ -213,11 +214,40 @@ void pmm_drain_caches(struct pmm *pmm)
 		cache_drain(pmm, &pmm->zones[i], UINT32_MAX);
 }
 
-/* Allocate from one zone: single frames from the cache when it has one. */
-static uint32_t zone_alloc(struct pmm *pmm, struct zone *z, unsigned order)
-{
-	uint32_t pfn = order == 0 ? cache_pop(pmm, z) : PFN_NONE;
+/*
+ * An empty cache is refilled with one block of PMM_CACHE_BATCH frames, as
+ * Linux refills its per-CPU lists in bulk: one buddy split then serves a
+ * batch of single-frame requests (a process faulting in 4 MiB asks for
+ * 1024 frames in a row). If no block that large is free, nothing is done
+ * and the buddy lists serve the frame.
+ */
+#define REFILL_ORDER    5
+_Static_assert(1u << REFILL_ORDER == PMM_CACHE_BATCH, "REFILL_ORDER is log2(PMM_CACHE_BATCH)");
 
+static __attribute__((noinline)) void cache_refill(struct pmm *pmm, struct zone *z)
+{
+	uint32_t pfn = buddy_alloc(pmm, z, REFILL_ORDER);
+
+	if (pfn == PFN_NONE)
+		return;
+	for (uint32_t i = PMM_CACHE_BATCH; i-- > 0;)    /* pfn itself on top */
+		cache_push(pmm, z, pfn + i);
+}
+
+/* Allocate from one zone: single frames from the cache (refilled if it is
+ * empty), blocks from the buddy lists. Inlined: this is every page fault's
+ * path, and it runs once or twice per allocation. */
+static inline __attribute__((always_inline)) uint32_t zone_alloc(struct pmm *pmm, struct zone *z, unsigned order)
+{
+	uint32_t pfn = PFN_NONE;
+
+	if (z->free_pages < 1u << order)
+		return PFN_NONE;
+	if (order == 0) {
+		if (z->cache_head == PFN_NONE)
+			cache_refill(pmm, z);
+		pfn = cache_pop(pmm, z);
+	}
 	if (pfn == PFN_NONE)
 		pfn = buddy_alloc(pmm, z, order);
 	if (pfn != PFN_NONE)

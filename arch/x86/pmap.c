@@ -9,6 +9,8 @@
  * Each page table's count of present entries lives in the metadata of its
  * frame (struct page priv[0]): when it drops to zero the table is freed.
  * Its refcount counts the pmaps whose directory points at it (pmap_fork).
+ * priv[1] holds the span of entries that have been in use (pt_span), so
+ * that copying or freeing a table visits those, not all 1024.
  *
  * Shared page tables: a user directory entry is writable while its table is
  * this pmap's alone, and read-only from the fork that shared it until the
@@ -39,7 +41,7 @@
 #include <arch/mmu.h>
 #include <arch/page.h>
 
-#define KERNEL_PDX      PDX(KERNEL_VBASE)
+#define KERNEL_PDX      PMAP_USER_PDES
 #define PDE_SPAN        ((uint64_t)LARGE_PAGE_SIZE)     /* what one PDE covers */
 
 struct pmap_stats pmap_stats;
@@ -150,6 +152,60 @@ static void tlb_finish(const struct pmap *pmap, struct tlb_batch *b)
 	pmap_stats.tlb_single += b->n;
 }
 
+/*
+ * The span of a page table: every entry in use lies in [lo, hi), kept in
+ * its frame's priv[1] as lo | hi << 16, and only widened while the table
+ * lives. A process's tables are mostly empty with their entries bunched
+ * (a 1 MiB program's text is 256 entries of one table, its stack a few at
+ * the end of another), so a loop over the span is many times shorter than
+ * one over the table.
+ */
+#define SPAN_EMPTY      ((uint32_t)PT_ENTRIES)  /* lo = 1024, hi = 0 */
+
+static uint32_t span_lo(const struct page *pt)
+{
+	return pt->priv[1] & 0xffff;
+}
+
+static uint32_t span_hi(const struct page *pt)
+{
+	return pt->priv[1] >> 16;
+}
+
+/* Entry i of the table is coming into use. */
+static void span_add(struct page *pt, uint32_t i)
+{
+	uint32_t lo = MIN(span_lo(pt), i), hi = MAX(span_hi(pt), i + 1);
+
+	pt->priv[1] = lo | hi << 16;
+}
+
+/* The directory's bitmap of user page tables (struct pmap tables). */
+static void table_mark(struct pmap *pmap, uint32_t pdx, bool present)
+{
+	uint32_t bit = 1u << (pdx % 32);
+
+	if (present)
+		pmap->tables[pdx / 32] |= bit;
+	else
+		pmap->tables[pdx / 32] &= ~bit;
+}
+
+/* The first user directory entry at or after pdx with a page table, or
+ * KERNEL_PDX if there is none: for (pdx = next_table(p, 0); pdx <
+ * KERNEL_PDX; pdx = next_table(p, pdx + 1)) visits every table. */
+static uint32_t next_table(const struct pmap *pmap, uint32_t pdx)
+{
+	while (pdx < KERNEL_PDX) {
+		uint32_t word = pmap->tables[pdx / 32] >> (pdx % 32);
+
+		if (word)
+			return pdx + (uint32_t)__builtin_ctz(word);
+		pdx = (pdx / 32 + 1) * 32;
+	}
+	return KERNEL_PDX;
+}
+
 /* Give *pde a new, empty page table with the directory bits pde_bits.
  * Returns 0, or -ENOMEM with *pde unchanged. */
 static int pt_create(struct pmap *pmap, uint32_t *pde, uint32_t pde_bits)
@@ -162,6 +218,7 @@ static int pt_create(struct pmap *pmap, uint32_t *pde, uint32_t pde_bits)
 	pa = pmm_page_to_pa(pmap->env->pmm, pt);
 	zero_page(pmap->env->phys_to_virt(pa));
 	pt->priv[0] = 0;                        /* present entries */
+	pt->priv[1] = SPAN_EMPTY;
 	*pde = (uint32_t)pa | pde_bits;
 	pmap_stats.pt_alloc++;
 	return 0;
@@ -182,7 +239,7 @@ static int pt_copy(struct pmap *pmap, uint32_t pdx)
 		return err;
 	src = pt_entries(pmap, old_pde);
 	dst = pt_entries(pmap, new_pde);
-	for (uint32_t i = 0; i < PT_ENTRIES; i++) {
+	for (uint32_t i = span_lo(old); i < span_hi(old); i++) {
 		if (!pte_in_use(src[i]))
 			continue;
 		if (src[i] & PTE_SW_MANAGED)
@@ -190,6 +247,7 @@ static int pt_copy(struct pmap *pmap, uint32_t pdx)
 		dst[i] = src[i] & ~(uint32_t)PTE_W;
 	}
 	pt_page(pmap, new_pde)->priv[0] = old->priv[0];
+	pt_page(pmap, new_pde)->priv[1] = old->priv[1];
 	old->refcount--;
 	pmap->pd[pdx] = new_pde;
 	if (pmap->active)
@@ -207,27 +265,35 @@ static int pt_copy(struct pmap *pmap, uint32_t pdx)
 static void pt_reclaim(struct pmap *pmap, uint32_t pdx)
 {
 	uint32_t *pt = pt_entries(pmap, pmap->pd[pdx]);
+	const struct page *ptp = pt_page(pmap, pmap->pd[pdx]);
 	const uint32_t writable = PTE_P | PTE_W | PTE_SW_MANAGED;
 
-	for (uint32_t i = 0; i < PT_ENTRIES; i++)
+	for (uint32_t i = span_lo(ptp); i < span_hi(ptp); i++)
 		if ((pt[i] & writable) == writable && pte_frame(pmap, pt[i])->refcount > 1)
 			pt[i] &= ~(uint32_t)PTE_W;
 	pmap->pd[pdx] |= PTE_W;
 	pmap_stats.pt_reclaimed++;
 }
 
+/* pt_own for a table that fork left read-only in the directory. */
+static int pt_own_shared(struct pmap *pmap, uint32_t pdx)
+{
+	if (pt_page(pmap, pmap->pd[pdx])->refcount > 1)
+		return pt_copy(pmap, pdx);
+	pt_reclaim(pmap, pdx);
+	return 0;
+}
+
 /* Make the table behind user entry pd[pdx] (if any) this pmap's alone
- * before anything changes through it: 0, or -ENOMEM with nothing changed. */
-static int pt_own(struct pmap *pmap, uint32_t pdx)
+ * before anything changes through it: 0, or -ENOMEM with nothing changed.
+ * Inline, as the usual answer (nothing to do) is on every fault's path. */
+static inline int pt_own(struct pmap *pmap, uint32_t pdx)
 {
 	uint32_t pde = pmap->pd[pdx];
 
 	if (pmap->kernel || !(pde & PTE_P) || (pde & PTE_W))
 		return 0;
-	if (pt_page(pmap, pde)->refcount > 1)
-		return pt_copy(pmap, pdx);
-	pt_reclaim(pmap, pdx);
-	return 0;
+	return pt_own_shared(pmap, pdx);
 }
 
 /* Let go of the table behind user entry pd[pdx]: drop this pmap's share,
@@ -239,9 +305,10 @@ static void pt_release(struct pmap *pmap, uint32_t pdx)
 
 	pmap->pd[pdx] = 0;
 	pmap->npts--;
+	table_mark(pmap, pdx, false);
 	if (--ptp->refcount > 0)
 		return;
-	for (uint32_t i = 0; i < PT_ENTRIES && ptp->priv[0] > 0; i++) {
+	for (uint32_t i = span_lo(ptp); i < span_hi(ptp) && ptp->priv[0] > 0; i++) {
 		if (pte_in_use(pt[i])) {
 			pte_release(pmap, pt[i]);
 			ptp->priv[0]--;
@@ -271,6 +338,7 @@ static int pte_lookup_or_create(struct pmap *pmap, vaddr_t va, uint32_t **ptep)
 		if (err)
 			return err;
 		pmap->npts++;
+		table_mark(pmap, PDX(va), true);
 	}
 	*ptep = &pt_entries(pmap, *pde)[PTX(va)];
 	return 0;
@@ -301,7 +369,10 @@ int pmap_enter(struct pmap *pmap, vaddr_t va, paddr_t pa, vm_prot_t prot, unsign
 	if (flags & PMAP_MANAGED)       /* first, in case old maps the same frame */
 		pmm_page_get(pte_frame(pmap, *pte));
 	if (!pte_in_use(old)) {
-		pt_page(pmap, pmap->pd[PDX(va)])->priv[0]++;
+		struct page *ptp = pt_page(pmap, pmap->pd[PDX(va)]);
+
+		ptp->priv[0]++;
+		span_add(ptp, PTX(va));
 		return 0;
 	}
 	if (old != *pte && tlb_may_cache(pmap, old)) {
@@ -405,17 +476,16 @@ void pmap_fork(struct pmap *dst, struct pmap *src)
 
 	if (dst->kernel || src->kernel || dst->npts)
 		panic("pmap_fork: needs two user pmaps, the new one empty (%u tables)", dst->npts);
-	for (uint32_t pdx = 0; pdx < KERNEL_PDX; pdx++) {
+	for (uint32_t pdx = next_table(src, 0); pdx < KERNEL_PDX; pdx = next_table(src, pdx + 1)) {
 		uint32_t pde = src->pd[pdx];
 
-		if (!(pde & PTE_P))
-			continue;
 		pt_page(src, pde)->refcount++;
 		changed |= (pde & PTE_W) != 0;
 		src->pd[pdx] = dst->pd[pdx] = pde & ~(uint32_t)PTE_W;
 		dst->npts++;
 		pmap_stats.pt_shared++;
 	}
+	memcpy(dst->tables, src->tables, sizeof(dst->tables));
 	if (changed && src->active)     /* it may cache writable entries */
 		tlb_flush_all(src);
 }
@@ -483,9 +553,8 @@ void pmap_fini(struct pmap *pmap)
 {
 	if (pmap->active || pmap->kernel)
 		panic("pmap_fini: the pmap is %s", pmap->active ? "active" : "the kernel's");
-	for (uint32_t pdx = 0; pdx < KERNEL_PDX; pdx++)
-		if (pmap->pd[pdx] & PTE_P)
-			pt_release(pmap, pdx);
+	for (uint32_t pdx = next_table(pmap, 0); pdx < KERNEL_PDX; pdx = next_table(pmap, pdx + 1))
+		pt_release(pmap, pdx);
 	pmm_free_pages(pmap->env->pmm, pmm_pfn_to_page(pmap->env->pmm, (uint32_t)(pmap->pd_pa >> PAGE_SHIFT)), 0);
 	pmap->npts = 0;
 	pmap->pd = NULL;
