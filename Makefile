@@ -7,7 +7,7 @@
 #   make test     every test layer; ends with "N passed, N failed"
 #   make host-tests   only the host unit tests (ASan + UBSan)
 #   make fuzz     run the libFuzzer harnesses (FUZZ_SECONDS each, default 600)
-#   make bench    measurements (host allocator figures, guest instruction counts)
+#   make bench    Pagoda and Linux side by side (docs/benchmarks.md)
 #
 # `make run` and `make test` first install any missing Debian packages
 # (tools/deps.sh), so a fresh Debian 12 machine needs nothing else.
@@ -177,7 +177,7 @@ host-tests: $(BUILD)/host/unit-tests
 # build/fuzz/corpus-NAME; `make test` runs a short fixed-seed pass.
 FUZZ_CC      := clang
 FUZZ_SAN     := -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all
-FUZZ_CFLAGS  := -DPAGODA_HOST -std=gnu11 -g -O1 -Wall -Wextra -Werror -Iinclude -Iarch/x86/include
+FUZZ_CFLAGS  := -DPAGODA_HOST -std=gnu11 -g -O1 -Wall -Wextra -Werror -Iinclude -Iarch/x86/include -MMD -MP
 FUZZ_SECONDS ?= 600
 FUZZ_PMM_SRC := lib/string.c lib/printf.c mm/pmm.c mm/pmm_check.c tests/host/pmm_world.c
 
@@ -208,7 +208,7 @@ fuzz: deps $(BUILD)/fuzz/fuzz_pmm $(BUILD)/fuzz/fuzz_heap $(BUILD)/fuzz/fuzz_vm
 	$(BUILD)/fuzz/fuzz_vm -max_total_time=$(FUZZ_SECONDS) $(BUILD)/fuzz/corpus-vm
 
 # ---- Benchmarks (measurements, not tests) ----
-BENCH_CFLAGS := -DPAGODA_HOST -std=gnu11 -O2 -g -Wall -Wextra -Werror -Iinclude -Iarch/x86/include
+BENCH_CFLAGS := -DPAGODA_HOST -std=gnu11 -O2 -g -Wall -Wextra -Werror -Iinclude -Iarch/x86/include -MMD -MP
 BENCH_PMM_SRC := lib/string.c lib/printf.c mm/pmm.c
 BENCH_VM_SRC  := $(BENCH_PMM_SRC) mm/slab.c mm/heap.c mm/vmalloc.c arch/x86/pmap.c
 
@@ -224,10 +224,12 @@ $(BUILD)/bench/bench_vm: tests/bench/bench_vm.c tests/bench/panic.c \
 		$(patsubst %.c,$(BUILD)/bench/renamed/%.o,$(BENCH_VM_SRC))
 	$(HOSTCC) $(BENCH_CFLAGS) -include tests/host/rename.h -o $@ $^
 
-bench: deps $(BUILD)/bench/bench_pmm $(BUILD)/bench/bench_vm $(BUILD)/pagoda.elf
-	@$(BUILD)/bench/bench_pmm
-	@$(BUILD)/bench/bench_vm
-	@sh tools/bench-boot.sh
+# Pagoda and Linux side by side on the same binaries (tools/bench.py),
+# with the kernel's microbenchmarks and the host allocator figures; the
+# result goes into docs/benchmarks.md.
+bench: deps
+	@$(MAKE) --no-print-directory all $(BUILD)/initramfs.cpio $(BUILD)/bench/bench_pmm $(BUILD)/bench/bench_vm
+	@python3 tools/bench.py
 
 # ---- Running ----
 deps:

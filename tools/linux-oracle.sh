@@ -9,7 +9,7 @@
 #                                       recorded one (CI runs this)
 #
 # It boots Debian 12's i386 kernel (linux-image-*-686-unsigned, fetched
-# with apt-get download into build/linux/) in the same QEMU, with the same
+# by tools/linux-kernel.sh into build/linux/) in the same QEMU, with the same
 # initramfs Pagoda boots (build/initramfs.cpio; /init is user/init.c), and
 # keeps what the program printed, between init's two report lines, in
 # tests/user/expected/NAME.{glibc,musl}.out. A 64-bit host is no oracle:
@@ -20,18 +20,6 @@ cd "$(dirname "$0")/.."
 LINUX_DIR=build/linux
 QEMU_FLAGS=(-accel tcg -cpu max -m 512M -no-reboot -nographic -net none)
 
-fetch_kernel() {
-	[ -f "$LINUX_DIR/vmlinuz" ] && return 0
-	local pkg
-	pkg=$(apt-cache search --names-only '^linux-image-[0-9.]+-[0-9]+-686-unsigned$' |
-		awk '{ print $1 }' | sort -V | tail -n 1)
-	[ -n "$pkg" ] || { echo "linux-oracle: no linux-image-*-686-unsigned in the i386 lists" >&2; exit 1; }
-	mkdir -p "$LINUX_DIR"
-	(cd "$LINUX_DIR" && apt-get download -qq "$pkg:i386" 2>/dev/null && dpkg-deb -x "$pkg"_*_i386.deb root)
-	cp "$LINUX_DIR"/root/boot/vmlinuz-* "$LINUX_DIR/vmlinuz"
-	echo "$pkg" > "$LINUX_DIR/version"
-}
-
 out_dir=tests/user/expected
 check=false
 if [ "${1:-}" = --check ]; then
@@ -41,7 +29,7 @@ if [ "${1:-}" = --check ]; then
 fi
 
 make -s build/initramfs.cpio
-fetch_kernel
+bash tools/linux-kernel.sh
 mkdir -p "$out_dir" build/test-logs/linux
 differ=0
 while read -r name args; do

@@ -13,18 +13,23 @@ passed), then single-steps every instruction, in user space and in the
 kernel, until ubench calls FUNC again (one whole round: fork, the child's
 life, the wait) or for --steps instructions. The count of each program
 counter is then folded into functions with the kernel's symbols
-(build/pagoda.elf, or Linux's System.map) and ubench's own. --callers
+(build/pagoda.elf) and ubench's own. Linux's are not to be had: Debian's
+System.map is a placeholder (the real one is in linux-image-*-dbg), so a
+Linux trace splits only into ubench's functions and "the kernel". --callers
 splits one function's instructions by the function that called it;
 --again reports on the last trace of the same KEY without tracing anew.
 
-gdb's single steps run with interrupts masked (QEMU's default), so the
-timer does not appear in the trace; otherwise the counts are those that
-`make bench` measures with -icount.
+It boots the machine `make bench` measures (tools/bench.py). gdb's single steps run with
+interrupts masked (QEMU's default), so the timer does not appear in the
+trace; otherwise the counts are those that `make bench` measures.
 """
 import collections
 import os
 import subprocess
 import sys
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import bench  # noqa: E402  (the QEMU machine that make bench measures)
 
 UBENCH = "build/user/bench/ubench"
 MARKER_SYMBOL = "benches"           # ubench's table: its first word tells ubench apart
@@ -109,13 +114,12 @@ def main(argv):
             if len(parts) == 3}
     if args.system == "pagoda":
         kernel = ["-kernel", "build/pagoda.elf", "-device", "isa-debug-exit,iobase=0xf4,iosize=0x04"]
-        cmdline = "quiet panic=-1 heap_debug=off"    # as tools/bench.sh boots it
+        cmdline = "quiet panic=-1 heap_debug=off"    # as tools/bench.py boots it
         ksyms = symbols("build/pagoda.elf")
     else:
         kernel = ["-kernel", "build/linux/vmlinuz"]
         cmdline = "console=ttyS0 quiet panic=-1"
-        ksyms = symbols(next(os.path.join("build/linux/root/boot", f)
-                             for f in os.listdir("build/linux/root/boot") if f.startswith("System.map")), True)
+        ksyms = [(0xC0000000, "linux kernel (no symbols)")]
     out = "build/qprof-%s-%s.pcs" % (args.system, args.key)
     if not args.again:
         trace(args, kernel, cmdline, addr, out)
@@ -125,9 +129,9 @@ def main(argv):
 def trace(args, kernel, cmdline, addr, out):
     """Boot, run ubench under gdb (gdb_side) and leave the trace in out."""
     marker_value = read_word(UBENCH, addr[MARKER_SYMBOL])
-    qemu = subprocess.Popen(["qemu-system-i386", "-accel", "tcg", "-cpu", "max", "-m", "512M",
-                             "-no-reboot", "-nographic", "-net", "none",
-                             "-gdb", "tcp::%d" % PORT, "-S"] + kernel +
+    if os.path.exists(out):
+        os.remove(out)
+    qemu = subprocess.Popen(bench.QEMU + ["-gdb", "tcp::%d" % PORT, "-S"] + kernel +
                             ["-initrd", "build/initramfs.cpio",
                              "-append", "%s -- /bin/ubench %s" % (cmdline, args.key)],
                             stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
@@ -140,6 +144,8 @@ def trace(args, kernel, cmdline, addr, out):
     finally:
         qemu.kill()
         qemu.wait()
+    if not os.path.exists(out):
+        sys.exit("qprof: gdb made no trace (did ubench call %s %d times?)" % (args.start, args.hit))
 
 
 def read_word(path, vaddr):
