@@ -187,18 +187,18 @@ $(BUILD)/fuzz/renamed/%.o: %.c
 $(BUILD)/fuzz/renamed/lib/string.o: FUZZ_CFLAGS += -fno-builtin
 $(BUILD)/fuzz/fuzz_pmm: tests/fuzz/fuzz_pmm.c tests/host/panic.c \
 		$(patsubst %.c,$(BUILD)/fuzz/renamed/%.o,$(FUZZ_PMM_SRC))
-	$(FUZZ_CC) $(FUZZ_CFLAGS) $(FUZZ_SAN) -o $@ $^
+	$(FUZZ_CC) $(FUZZ_CFLAGS) $(FUZZ_SAN) -o $@ $(filter %.c %.o,$^)
 
 FUZZ_HEAP_SRC := $(FUZZ_PMM_SRC) mm/slab.c mm/heap.c mm/vmalloc.c arch/x86/pmap.c
 $(BUILD)/fuzz/fuzz_heap: tests/fuzz/fuzz_heap.c tests/host/panic.c \
 		$(patsubst %.c,$(BUILD)/fuzz/renamed/%.o,$(FUZZ_HEAP_SRC))
-	$(FUZZ_CC) $(FUZZ_CFLAGS) $(FUZZ_SAN) -include tests/host/rename.h -o $@ $^
+	$(FUZZ_CC) $(FUZZ_CFLAGS) $(FUZZ_SAN) -include tests/host/rename.h -o $@ $(filter %.c %.o,$^)
 
 FUZZ_VM_SRC := $(FUZZ_PMM_SRC) lib/rangetree.c arch/x86/pmap.c mm/vmspace.c mm/vm_fault.c mm/vm_object.c \
 	tests/host/vm_world.c
 $(BUILD)/fuzz/fuzz_vm: tests/fuzz/fuzz_vm.c tests/host/panic.c \
 		$(patsubst %.c,$(BUILD)/fuzz/renamed/%.o,$(FUZZ_VM_SRC))
-	$(FUZZ_CC) $(FUZZ_CFLAGS) $(FUZZ_SAN) -o $@ $^
+	$(FUZZ_CC) $(FUZZ_CFLAGS) $(FUZZ_SAN) -o $@ $(filter %.c %.o,$^)
 
 fuzz: deps $(BUILD)/fuzz/fuzz_pmm $(BUILD)/fuzz/fuzz_heap $(BUILD)/fuzz/fuzz_vm
 	@mkdir -p $(BUILD)/fuzz/corpus-pmm $(BUILD)/fuzz/corpus-heap
@@ -218,11 +218,11 @@ $(BUILD)/bench/renamed/%.o: %.c
 $(BUILD)/bench/renamed/lib/string.o: BENCH_CFLAGS += -fno-tree-loop-distribute-patterns
 $(BUILD)/bench/bench_pmm: tests/bench/bench_pmm.c tests/bench/panic.c \
 		$(patsubst %.c,$(BUILD)/bench/renamed/%.o,$(BENCH_PMM_SRC))
-	$(HOSTCC) $(BENCH_CFLAGS) -o $@ $^
+	$(HOSTCC) $(BENCH_CFLAGS) -o $@ $(filter %.c %.o,$^)
 
 $(BUILD)/bench/bench_vm: tests/bench/bench_vm.c tests/bench/panic.c \
 		$(patsubst %.c,$(BUILD)/bench/renamed/%.o,$(BENCH_VM_SRC))
-	$(HOSTCC) $(BENCH_CFLAGS) -include tests/host/rename.h -o $@ $^
+	$(HOSTCC) $(BENCH_CFLAGS) -include tests/host/rename.h -o $@ $(filter %.c %.o,$^)
 
 # Pagoda and Linux side by side on the same binaries (tools/bench.py),
 # with the kernel's microbenchmarks and the host allocator figures; the

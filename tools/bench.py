@@ -156,7 +156,8 @@ def main():
     allocator = sh("build/bench/bench_pmm; build/bench/bench_vm")
     text = "\n".join([
         "Measured %s by `make bench` (tools/bench.py); guest figures are instructions per"
-        " operation, exact and repeatable, host figures are cycles and vary a little." %
+        " operation (Pagoda's repeat exactly, Linux's within about 1%%), host figures are"
+        " cycles and vary from run to run." %
         datetime.date.today().isoformat(),
         "",
         versions(),
