@@ -37,6 +37,10 @@ QEMU = ["qemu-system-i386", "-accel", "tcg", "-cpu", "max", "-m", MEM,
         "-icount", "shift=0,align=off,sleep=off"]
 PAGODA = ["-kernel", "build/pagoda.elf", "-device", "isa-debug-exit,iobase=0xf4,iosize=0x04"]
 LINUX = ["-kernel", "build/linux/vmlinuz"]
+# Heap checks off, as Linux runs without slub_debug (the heap_debug column
+# boots Pagoda with them, its default).
+PAGODA_CMDLINE = "quiet panic=-1 heap_debug=off"
+LINUX_CMDLINE = "console=ttyS0 quiet panic=-1"
 DOC = "docs/benchmarks.md"
 BEGIN = "<!-- tools/bench.py writes from here -->"
 END = "<!-- tools/bench.py writes up to here -->"
@@ -120,10 +124,10 @@ def versions():
     return "\n".join([
         "- Pagoda: commit %s%s" % (sh("git rev-parse --short HEAD"),
                                    " with uncommitted changes" if sh("git status --porcelain") else ""),
-        "- Linux: Debian's %s (%s), booted with `console=ttyS0 quiet panic=-1`" % (
-            open("build/linux/version").read().strip(), "tools/linux-kernel.sh"),
-        "- Pagoda booted with `quiet panic=-1 heap_debug=off` (heap checks off, as Linux runs"
-        " without slub_debug); the heap_debug column boots it with its default checks on",
+        "- Linux: Debian's %s (%s), booted with `%s`" % (
+            open("build/linux/version").read().strip(), "tools/linux-kernel.sh", LINUX_CMDLINE),
+        "- Pagoda booted with `%s` (heap checks off, as Linux runs without slub_debug);"
+        " the heap_debug column boots it with its default checks on" % PAGODA_CMDLINE,
         "- %s; %s; musl %s" % (sh("qemu-system-i386 --version | head -n 1"),
                                sh("gcc --version | head -n 1"),
                                sh("dpkg-query -W -f '${Version}' musl-dev 2>/dev/null") or "?"),
@@ -148,9 +152,9 @@ def main():
     subprocess.run(["bash", "tools/linux-kernel.sh"], check=True)
     print("bench: Pagoda (heap_debug=off), Pagoda (heap_debug on), Linux, then the host natively...",
           flush=True)
-    pagoda = boot("pagoda", PAGODA, "quiet panic=-1 heap_debug=off")
+    pagoda = boot("pagoda", PAGODA, PAGODA_CMDLINE)
     debug = boot("pagoda-heap-debug", PAGODA, "quiet panic=-1")
-    linux = boot("linux", LINUX, "console=ttyS0 quiet panic=-1")
+    linux = boot("linux", LINUX, LINUX_CMDLINE)
     host = host_cycles()
     kernel = sh("sh tools/bench-boot.sh")
     allocator = sh("build/bench/bench_pmm; build/bench/bench_vm")

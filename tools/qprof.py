@@ -74,16 +74,15 @@ def gdb_side():
     gdb.execute("kill")
 
 
-def symbols(path, system_map=False):
-    """Sorted (address, name) of the functions in an ELF file or System.map."""
-    lines = open(path).read().splitlines() if system_map else \
-        subprocess.run(["nm", "-n", path], capture_output=True, text=True, check=True).stdout.splitlines()
-    syms = []
-    for line in lines:
-        parts = line.split()
-        if len(parts) == 3 and parts[1] in "tTwW":
-            syms.append((int(parts[0], 16), parts[2]))
-    return sorted(syms)
+def nm(path):
+    """(address, type, name) of every symbol of an ELF file, by address."""
+    out = subprocess.run(["nm", "-n", path], capture_output=True, text=True, check=True).stdout
+    return [(int(p[0], 16), p[1], p[2]) for p in (line.split() for line in out.splitlines()) if len(p) == 3]
+
+
+def functions(syms):
+    """(address, name) of the functions among nm's symbols."""
+    return [(a, n) for a, t, n in syms if t in "tTwW"]
 
 
 def symbol(pc, table, addrs):
@@ -107,18 +106,14 @@ def main(argv):
     args = ap.parse_args(argv)
     os.chdir(os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
 
-    user = symbols(UBENCH)
-    addr = {parts[2]: int(parts[0], 16) for parts in
-            (line.split() for line in subprocess.run(["nm", UBENCH], capture_output=True, text=True,
-                                                      check=True).stdout.splitlines())
-            if len(parts) == 3}
+    user_syms = nm(UBENCH)
+    user = functions(user_syms)
+    addr = {n: a for a, _, n in user_syms}
     if args.system == "pagoda":
-        kernel = ["-kernel", "build/pagoda.elf", "-device", "isa-debug-exit,iobase=0xf4,iosize=0x04"]
-        cmdline = "quiet panic=-1 heap_debug=off"    # as tools/bench.py boots it
-        ksyms = symbols("build/pagoda.elf")
+        kernel, cmdline = bench.PAGODA, bench.PAGODA_CMDLINE
+        ksyms = functions(nm("build/pagoda.elf"))
     else:
-        kernel = ["-kernel", "build/linux/vmlinuz"]
-        cmdline = "console=ttyS0 quiet panic=-1"
+        kernel, cmdline = bench.LINUX, bench.LINUX_CMDLINE
         ksyms = [(0xC0000000, "linux kernel (no symbols)")]
     out = "build/qprof-%s-%s.pcs" % (args.system, args.key)
     if not args.again:

@@ -9,7 +9,7 @@
  * Each page table's count of present entries lives in the metadata of its
  * frame (struct page priv[0]): when it drops to zero the table is freed.
  * Its refcount counts the pmaps whose directory points at it (pmap_fork).
- * priv[1] holds the span of entries that have been in use (pt_span), so
+ * priv[1] holds the span of entries that have been in use (span_add), so
  * that copying or freeing a table visits those, not all 1024.
  *
  * Shared page tables: a user directory entry is writable while its table is
