@@ -18,8 +18,11 @@ import math
 import sys
 from xml.sax.saxutils import escape
 
-WIDTH, LEFT_W, RIGHT_X = 900, 420, 500
+LEFT_W, RIGHT_X, BAR_W = 420, 500, 170
 ROW_MIN, GAP_H = 22, 16
+# Monospace glyphs are about 0.6 em wide; the canvas is made as wide as the
+# widest text needs (text() records each right edge), so none is cut off.
+GLYPH_EM = 0.6
 COLOURS = {"file": "#cfe2f3", "heap": "#d9ead3", "stack": "#fce5cd",
            "anon": "#eeeeee", "kernel": "#999999"}
 
@@ -64,9 +67,13 @@ def box(out, x, y, w, h, fill, dashed=False):
                % (x, y, w, h, fill, dash))
 
 
-def text(out, x, y, s, size=12, anchor="start"):
-    out.append('<text x="%d" y="%d" font-family="monospace" font-size="%d" text-anchor="%s">%s</text>'
-               % (x, y, size, anchor, escape(s)))
+right_edge = [0]
+
+
+def text(out, x, y, s, size=12):
+    out.append('<text x="%d" y="%d" font-family="monospace" font-size="%d">%s</text>'
+               % (x, y, size, escape(s)))
+    right_edge[0] = max(right_edge[0], x + math.ceil(len(s) * size * GLYPH_EM))
 
 
 def address_space(out, regions, x, y):
@@ -107,7 +114,7 @@ def physical(out, zones, x, y):
         most = max([c << o for o, c in enumerate(counts)] + [1])
         for order, count in enumerate(counts):
             kib = (count << order) * 4
-            w = int(220 * (count << order) / most)
+            w = int(BAR_W * (count << order) / most)
             box(out, x + 110, y, max(w, 1), 14, "#b4a7d6")
             text(out, x, y + 11, "order %2d (%s)" % (order, size_text(4096 << order)), 10)
             text(out, x + 115 + w, y + 11, "%d x, %s" % (count, size_text(kib << 10)), 10)
@@ -123,7 +130,7 @@ def main():
                  physical(out, read_buddyinfo(buddy), RIGHT_X, 40))
     with open(out_path, "w") as f:
         f.write('<svg xmlns="http://www.w3.org/2000/svg" width="%d" height="%d">\n'
-                % (WIDTH, bottom + 20))
+                % (max(LEFT_W + 20, right_edge[0] + 10), bottom + 20))
         f.write('<rect width="100%" height="100%" fill="white"/>\n')
         f.write("\n".join(out) + "\n</svg>\n")
 

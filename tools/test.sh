@@ -11,7 +11,8 @@
 #      Linux printed (tests/user/expected/, from tools/linux-oracle.sh);
 #   6. Pagoda's views of memory (/proc, pagewalk) against what a program
 #      did, and every command of docs/concepts.md;
-#   7. the docs' quotations of the code are current.
+#   7. the docs' quotations of the code are current, and their host
+#      commands print what they say.
 #
 # Each QEMU run has a time limit; every run's serial log is kept under
 # build/test-logs/, and a failed run's is named. Exit status 0 only if
@@ -358,6 +359,56 @@ layer_views() {
 	done <<< "$cmds"
 }
 
+# The promise of one `host$` command of the docs: the backquoted strings
+# after "prints" on its line, up to the table cell's end, one per line.
+host_promises() {
+	local rest=$1
+	[[ $rest == *prints* ]] || return 0
+	rest=${rest#*prints}
+	grep -o '`[^`]*`' <<< "${rest%%|*}" | tr -d '`'
+}
+
+# Every `host$` command of docs/*.md runs as the page shows it, from the
+# repository's root with no input, and must end by itself and print each
+# string the page says it prints; one that promises nothing must succeed.
+# None may change a file of docs/: a command that draws a picture there
+# must draw the one committed (when it does not, the new one is left in
+# place, for git diff to show).
+docs_host_commands() {
+	local line cmd rest log status i=0 sums want missing
+	sums=$(find docs -type f | sort | xargs sha1sum)
+	while IFS= read -r line; do
+		if [[ $line == *'`host$ '* ]]; then     # inline, in a table or a sentence
+			rest=${line#*\`host\$ }
+			cmd=${rest%%\`*}
+			rest=${rest#*\`}
+		else                                    # a line of a code block
+			cmd=${line#host\$ }
+			rest=
+		fi
+		i=$((i + 1))
+		log=$LOGS/docs-host-$i.log
+		(env -u MAKEFLAGS -u MAKELEVEL -u MFLAGS timeout 300 bash -c "$cmd") </dev/null >"$log" 2>&1
+		status=$?
+		missing=
+		while IFS= read -r want; do
+			[ -z "$want" ] || grep -qF -- "$want" "$log" || missing="$missing '$want'"
+		done <<< "$(host_promises "$rest")"
+		if [ "$status" -eq 124 ]; then
+			fail "docs: '$cmd' did not end within 300 s (log: $log)"
+		elif [ -n "$missing" ]; then
+			fail "docs: '$cmd' did not print$missing (log: $log)"
+		elif [ -z "$(host_promises "$rest")" ] && [ "$status" -ne 0 ]; then
+			fail "docs: '$cmd' failed with status $status (log: $log)"
+		elif [ "$(find docs -type f | sort | xargs sha1sum)" != "$sums" ]; then
+			fail "docs: '$cmd' changed files of docs/ (git diff shows how)"
+			sums=$(find docs -type f | sort | xargs sha1sum)
+		else
+			pass
+		fi
+	done < <(grep -h 'host\$ ' docs/*.md)
+}
+
 # The docs quote the code; these checks keep the quotes current.
 layer_docs() {
 	local diagram
@@ -367,13 +418,7 @@ layer_docs() {
 	else
 		fail "docs: the diagram in docs/memory-layout.md differs from arch/x86/include/arch/memlayout.h (tools/layout-diagram.sh prints the current one)"
 	fi
-	# docs/concepts.md shows a picture drawn from the saved views beside it.
-	if python3 tools/memsvg.py docs/images/cat.maps docs/images/buddyinfo.txt "$BUILD/memory.svg" &&
-	   cmp -s "$BUILD/memory.svg" docs/images/memory.svg; then
-		pass
-	else
-		fail "docs: tools/memsvg.py no longer draws docs/images/memory.svg from its inputs"
-	fi
+	docs_host_commands
 	# docs/boot.md shows the first program header: linked high, loaded low.
 	if readelf -lW "$BUILD/pagoda.elf" | grep -qE '^ +LOAD +0x001000 0xc0100000 0x00100000 .* R E 0x1000$'; then
 		pass
