@@ -19,7 +19,11 @@
 #include <pagoda/vm.h>
 #include <pagoda/vmalloc.h>
 
-#define PROC_TEXT_MAX   16384
+/* A file's text starts in a buffer of PROC_TEXT_FIRST bytes, doubled
+ * while it does not fit, up to PROC_TEXT_MAX (smaps of a few thousand
+ * regions); past that it is cut. */
+#define PROC_TEXT_FIRST 16384
+#define PROC_TEXT_MAX   (1024 * 1024)
 #define PROCFS_INO_BASE 0x70000000u
 
 void emit(struct proc_text *t, const char *fmt, ...)
@@ -30,13 +34,13 @@ void emit(struct proc_text *t, const char *fmt, ...)
 	va_start(ap, fmt);
 	n = vsnprintf(t->buf + t->len, t->size - t->len, fmt, ap);
 	va_end(ap);
+	if (n > 0 && (size_t)n >= t->size - t->len)
+		t->cut = true;
 	if (n > 0)
 		t->len = MIN(t->len + (size_t)n, t->size - 1);
 }
 
-/* Linux's layout: the name and colon padded to 16 columns, the number
- * right-aligned in 8, then " kB". */
-static void meminfo_line(struct proc_text *t, const char *name, uint64_t frames)
+void emit_kb(struct proc_text *t, const char *name, uint64_t frames)
 {
 	char label[20];
 
@@ -73,16 +77,16 @@ static void meminfo(struct proc_text *t)
 	kmalloc_reclaim();
 	for (unsigned i = 0; i < HEAP_NR_CLASSES; i++)
 		heap_slabs += kernel_heap.classes[i].nr_slabs;
-	meminfo_line(t, "MemTotal", low->managed_pages + high->managed_pages);
-	meminfo_line(t, "MemFree", pmm_free_count(&kernel_pmm));
-	meminfo_line(t, "HighTotal", high->managed_pages);
-	meminfo_line(t, "HighFree", high->free_pages);
-	meminfo_line(t, "LowTotal", low->managed_pages);
-	meminfo_line(t, "LowFree", low->free_pages);
-	meminfo_line(t, "Slab", slab_frames());
-	meminfo_line(t, "PageTables", page_tables_now());
-	meminfo_line(t, "VmallocUsed", kernel_vmalloc.nr_pages);
-	meminfo_line(t, "KernelHeap", heap_slabs + kernel_heap.large_pages);
+	emit_kb(t, "MemTotal", low->managed_pages + high->managed_pages);
+	emit_kb(t, "MemFree", pmm_free_count(&kernel_pmm));
+	emit_kb(t, "HighTotal", high->managed_pages);
+	emit_kb(t, "HighFree", high->free_pages);
+	emit_kb(t, "LowTotal", low->managed_pages);
+	emit_kb(t, "LowFree", low->free_pages);
+	emit_kb(t, "Slab", slab_frames());
+	emit_kb(t, "PageTables", page_tables_now());
+	emit_kb(t, "VmallocUsed", kernel_vmalloc.nr_pages);
+	emit_kb(t, "KernelHeap", heap_slabs + kernel_heap.large_pages);
 }
 
 /* /proc/buddyinfo: free blocks of each order, by zone, as Linux prints
@@ -248,18 +252,36 @@ static int procfs_fill(struct proc_text *t, const char *canon)
 	return p ? procfs_pid_fill(t, p, name) : -ENOENT;
 }
 
+/* Fill a buffer with canon's text, a larger one while it does not fit
+ * (up to PROC_TEXT_MAX): 0, -ENOENT, or -ENOMEM. */
+static int procfs_text(const char *canon, struct proc_text *t)
+{
+	int err;
+
+	for (size_t size = PROC_TEXT_FIRST;; size *= 2) {
+		*t = (struct proc_text){ .buf = kmalloc(size), .size = size };
+		if (!t->buf)
+			return -ENOMEM;
+		err = procfs_fill(t, canon);
+		if (err)
+			kfree(t->buf);
+		if (err || !t->cut || size == PROC_TEXT_MAX)
+			return err;
+		kfree(t->buf);
+	}
+}
+
 int procfs_open(const char *canon, uint32_t flags, struct file **out)
 {
-	struct proc_text t = { .size = PROC_TEXT_MAX };
+	struct proc_text t;
 	int err;
 
 	if (strncmp(canon, "proc/", 5) != 0)
 		return -ENOENT;
-	t.buf = kmalloc(t.size);
-	if (!t.buf)
-		return -ENOMEM;
-	err = procfs_fill(&t, canon);
-	if (err == 0 && (flags & O_ACCMODE) != O_RDONLY)
+	err = procfs_text(canon, &t);
+	if (err)
+		return err;
+	if ((flags & O_ACCMODE) != O_RDONLY)
 		err = -EACCES;
 	if (err == 0 && !(*out = file_new(&procfs_ops, flags)))
 		err = -ENOMEM;

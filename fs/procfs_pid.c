@@ -1,8 +1,9 @@
 /*
- * The files of /proc/PID/: maps (Linux's format, with [heap] and [stack])
- * and status (Linux's lines, and Pagoda's fault counts by kind). The
- * numbers come from the address space itself: its regions, and for the
- * resident pages its page tables (vm_usage_range).
+ * The files of /proc/PID/: maps (Linux's format, with [heap] and [stack]),
+ * smaps and smaps_rollup (maps with each region's page counts), and status
+ * (Linux's lines, and Pagoda's fault counts by kind). The numbers come from
+ * the address space itself: its regions, and for the resident pages its
+ * page tables (vm_region_usage).
  */
 #include "procfs.h"
 #include <pagoda/errno.h>
@@ -42,29 +43,97 @@ static const char *region_name(const struct proc *p, const struct vm_region *r)
 	return region_is_heap(p, r) ? "[heap]" : NULL;
 }
 
-/* start-end perms offset dev inode [name] */
+/* End a maps line begun at line_start with a name: padded to the column,
+ * then a space, the prefix and the name. */
+static void maps_name(struct proc_text *t, size_t line_start, const char *prefix, const char *name)
+{
+	size_t used = t->len - line_start;
+	int pad = used < MAPS_NAME_COLUMN ? (int)(MAPS_NAME_COLUMN - used) : 0;
+
+	emit(t, "%*s %s%s", pad, "", prefix, name);
+}
+
+/* One region's maps line: start-end perms offset dev inode [name]. */
+static void maps_line(struct proc_text *t, const struct proc *p, const struct vm_region *r)
+{
+	const struct vm_object *file = region_file(r);
+	const char *name = region_name(p, r);
+	size_t line_start = t->len;
+
+	emit(t, "%08lx-%08lx %c%c%c%c %08llx %02x:%02x %lu ",
+	     (unsigned long)r->node.start, (unsigned long)r->node.end,
+	     (r->prot & VM_PROT_READ) ? 'r' : '-', (r->prot & VM_PROT_WRITE) ? 'w' : '-',
+	     (r->prot & VM_PROT_EXEC) ? 'x' : '-', (r->flags & VM_REGION_SHARED) ? 's' : 'p',
+	     (unsigned long long)(file ? file->file_offset + r->offset : 0),
+	     file ? INITRAMFS_DEV_MAJOR : 0, file ? INITRAMFS_DEV_MINOR : 0,
+	     (unsigned long)(file ? file->ino : 0));
+	if (name)
+		maps_name(t, line_start, file ? "/" : "", name);
+	emit(t, "\n");
+}
+
 static void maps(struct proc_text *t, struct proc *p)
 {
+	for (const struct vm_region *r = vm_region_first(p->vs); r; r = vm_region_next(r))
+		maps_line(t, p, r);
+}
+
+/*
+ * The page counts of smaps and smaps_rollup, Linux's lines for them.
+ * Pss is left out: fork shares page tables, and a frame's refcount counts
+ * tables, so Pagoda knows whether more than one address space maps a page
+ * (Shared_*) but not how many do.
+ */
+static void smaps_usage(struct proc_text *t, const struct vm_usage *u)
+{
+	emit_kb(t, "Rss", u->resident);
+	emit_kb(t, "Shared_Clean", u->shared - u->shared_dirty);
+	emit_kb(t, "Shared_Dirty", u->shared_dirty);
+	emit_kb(t, "Private_Clean", u->resident - u->shared - u->private_dirty);
+	emit_kb(t, "Private_Dirty", u->private_dirty);
+	emit_kb(t, "Referenced", u->referenced);
+	emit_kb(t, "Anonymous", u->anonymous);
+	emit_kb(t, "Swap", 0);          /* Pagoda does not swap */
+}
+
+/* Each region's maps line, then its size and page counts (4 KiB pages
+ * only: the user half never has a 4 MiB one), and VmFlags: Linux's
+ * two-letter names of the flags Pagoda's regions have. */
+static void smaps(struct proc_text *t, struct proc *p)
+{
 	for (const struct vm_region *r = vm_region_first(p->vs); r; r = vm_region_next(r)) {
-		const struct vm_object *file = region_file(r);
-		const char *name = region_name(p, r);
-		size_t line_start = t->len;
+		struct vm_usage u = { 0 };
 
-		emit(t, "%08lx-%08lx %c%c%c%c %08llx %02x:%02x %lu ",
-		     (unsigned long)r->node.start, (unsigned long)r->node.end,
-		     (r->prot & VM_PROT_READ) ? 'r' : '-', (r->prot & VM_PROT_WRITE) ? 'w' : '-',
-		     (r->prot & VM_PROT_EXEC) ? 'x' : '-', (r->flags & VM_REGION_SHARED) ? 's' : 'p',
-		     (unsigned long long)(file ? file->file_offset + r->offset : 0),
-		     file ? INITRAMFS_DEV_MAJOR : 0, file ? INITRAMFS_DEV_MINOR : 0,
-		     (unsigned long)(file ? file->ino : 0));
-		if (name) {             /* padded to the column, then a space */
-			size_t used = t->len - line_start;
-			int pad = used < MAPS_NAME_COLUMN ? (int)(MAPS_NAME_COLUMN - used) : 0;
-
-			emit(t, "%*s %s%s", pad, "", file ? "/" : "", name);
-		}
-		emit(t, "\n");
+		vm_region_usage(p->vs, r, &u);
+		maps_line(t, p, r);
+		emit_kb(t, "Size", (r->node.end - r->node.start) / PMM_PAGE_SIZE);
+		emit_kb(t, "KernelPageSize", 1);
+		emit_kb(t, "MMUPageSize", 1);
+		smaps_usage(t, &u);
+		emit(t, "VmFlags:%s%s%s%s%s\n", (r->prot & VM_PROT_READ) ? " rd" : "",
+		     (r->prot & VM_PROT_WRITE) ? " wr" : "", (r->prot & VM_PROT_EXEC) ? " ex" : "",
+		     (r->flags & VM_REGION_SHARED) ? " sh" : "",
+		     (r->flags & VM_REGION_GROWSDOWN) ? " gd" : "");
 	}
+}
+
+/* The sum of smaps over every region, under one line that spans them all,
+ * as Linux prints it. */
+static void smaps_rollup(struct proc_text *t, struct proc *p)
+{
+	const struct vm_region *first = vm_region_first(p->vs), *last = NULL;
+	struct vm_usage u = { 0 };
+	size_t line_start = t->len;
+
+	for (const struct vm_region *r = first; r; r = vm_region_next(r)) {
+		vm_region_usage(p->vs, r, &u);
+		last = r;
+	}
+	emit(t, "%08lx-%08lx ---p 00000000 00:00 0 ", first ? (unsigned long)first->node.start : 0UL,
+	     last ? (unsigned long)last->node.end : 0UL);
+	maps_name(t, line_start, "", "[rollup]");
+	emit(t, "\n");
+	smaps_usage(t, &u);
 }
 
 /* The status lines of an amount of memory, Linux's way: "VmRSS:\t    12 kB". */
@@ -98,9 +167,9 @@ static void status(struct proc_text *t, struct proc *p)
 
 	for (const struct vm_region *r = vm_region_first(p->vs); r; r = vm_region_next(r)) {
 		uint64_t pages = (r->node.end - r->node.start) / PMM_PAGE_SIZE;
-		struct vm_usage u;
+		struct vm_usage u = { 0 };
 
-		vm_usage_range(p->vs, r->node.start, r->node.end, &u);
+		vm_region_usage(p->vs, r, &u);
 		size += pages;
 		rss += u.resident;
 		if (r->flags & VM_REGION_GROWSDOWN)
@@ -132,11 +201,18 @@ int procfs_pid_fill(struct proc_text *t, struct proc *p, const char *name)
 {
 	if (!p->vs)                     /* a zombie: nothing left to show */
 		return -ENOENT;
-	if (strcmp(name, "maps") == 0)
-		maps(t, p);
-	else if (strcmp(name, "status") == 0)
-		status(t, p);
-	else
-		return -ENOENT;
-	return 0;
+	static const struct {
+		const char *name;
+		void (*fill)(struct proc_text *t, struct proc *p);
+	} files[] = {
+		{ "maps", maps }, { "smaps", smaps }, { "smaps_rollup", smaps_rollup },
+		{ "status", status },
+	};
+
+	for (size_t i = 0; i < ARRAY_SIZE(files); i++)
+		if (strcmp(name, files[i].name) == 0) {
+			files[i].fill(t, p);
+			return 0;
+		}
+	return -ENOENT;
 }

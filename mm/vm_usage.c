@@ -1,24 +1,41 @@
 /*
- * What an address space holds in memory, for /proc/PID/status and maps
- * (see vm_usage_range in <pagoda/vm.h>). It asks the pmap about each page:
- * O(pages in the range), which is fine for the views that use it.
+ * What an address space holds in memory, for /proc/PID/status, smaps and
+ * the tools built on them (see vm_region_usage in <pagoda/vm.h>). It asks
+ * the pmap for the pages it maps (pmap_next), so a region costs its page
+ * tables and the entries in them, not its size.
+ *
+ * Who else maps a frame: the frame's refcount counts the page tables that
+ * map it, plus one held by a shared object (VMO_ANON_SHARED) that owns it;
+ * a page table can itself be shared by several address spaces after fork
+ * (pmap_table_sharers). The page is shared if either count, less the
+ * object's reference, is above one. Worked example: a parent maps a page,
+ * forks, and the child writes elsewhere in the same 4 MiB. The child's
+ * write copied the table, so the frame has refcount 2 (two tables), each
+ * table has one sharer: shared in both. Before that write: refcount 1, but
+ * one table with two sharers: shared too.
  */
 #include <pagoda/vm.h>
 
-void vm_usage_range(const struct vmspace *vs, vaddr_t start, vaddr_t end, struct vm_usage *u)
+void vm_region_usage(const struct vmspace *vs, const struct vm_region *r, struct vm_usage *u)
 {
-	const struct pmap_env *env = vs->env->pmap;
+	struct pmm *pmm = vs->env->pmap->pmm;
+	const uint32_t object_refs = r->obj && r->obj->kind == VMO_ANON_SHARED ? 1 : 0;
+	const bool private = !(r->flags & VM_REGION_SHARED);
+	struct pmap_mapping m;
 
-	u->resident = u->shared = 0;
-	for (vaddr_t va = start; va < end && va >= start; va += PMM_PAGE_SIZE) {
-		paddr_t pa;
-		const struct page *frame;
+	for (vaddr_t va = r->node.start; pmap_next(&vs->pmap, &va, r->node.end, &m) == 0;) {
+		const struct page *frame = pmm_pfn_to_page(pmm, (uint32_t)(m.pa / PMM_PAGE_SIZE));
+		const bool shared = frame->refcount - object_refs > 1 || m.table_sharers > 1;
+		const bool dirty = m.used & PMAP_MODIFIED;
 
-		if (pmap_extract(&vs->pmap, va, &pa, NULL) != 0)
-			continue;
 		u->resident++;
-		frame = pmm_pfn_to_page(env->pmm, (uint32_t)(pa / PMM_PAGE_SIZE));
-		if (frame->refcount > 1 || pmap_table_sharers(&vs->pmap, va) > 1)
-			u->shared++;
+		u->shared += shared;
+		u->shared_dirty += shared && dirty;
+		u->private_dirty += !shared && dirty;
+		u->referenced += (m.used & PMAP_REFERENCED) != 0;
+		/* Linux's sense: private memory no file holds, which for a
+		 * private file mapping is the pages written (copied from the
+		 * page cache, in Linux; here every page is already a copy). */
+		u->anonymous += private && (!r->obj || dirty);
 	}
 }

@@ -357,6 +357,45 @@ layer_views() {
 			fail "views: docs/concepts.md's command '$cmd' failed or printed nothing (log: $log)"
 		fi
 	done <<< "$cmds"
+	docs_sessions "$log"
+}
+
+# Rename the numbers that differ from boot to boot, consistently within
+# one text: each distinct hex number becomes 0xH1, 0xH2..., each pid P1,
+# P2... in order of appearance, so "the same frame" stays the same.
+rename_numbers() {
+	awk '{
+		out = ""
+		while (match($0, /0x[0-9a-f]+|pid [0-9]+/)) {
+			tok = substr($0, RSTART, RLENGTH)
+			if (!(tok in name))
+				name[tok] = (tok ~ /^pid/ ? "pid P" : "0xH") (++n)
+			out = out substr($0, 1, RSTART - 1) name[tok]
+			$0 = substr($0, RSTART + RLENGTH)
+		}
+		print out $0
+	}'
+}
+
+# A session shown in docs/concepts.md (a code block that starts with
+# `pagoda$ CMD`, its output below) must be what CMD printed in LOG, up to
+# rename_numbers.
+docs_sessions() {
+	local log=$1 cmd
+	while IFS= read -r cmd; do
+		if diff <(awk -v cmd="$cmd" '
+				/^```/ { inside = 0; next }
+				$0 == "pagoda$ " cmd { inside = 1; next }
+				inside' docs/concepts.md | rename_numbers) \
+			<(awk -v cmd="$cmd" '
+				$0 == "$ " cmd { inside = 1; next }
+				/^\$ / || /^init: exit status/ { inside = 0 }
+				inside' "$log" | rename_numbers) > "$LOGS/views-session.diff"; then
+			pass
+		else
+			fail "views: docs/concepts.md's session of '$cmd' is not what it prints (diff: $LOGS/views-session.diff)"
+		fi
+	done < <(awk '/^```/ { start = !start; next } start == 1 && /^pagoda\$ / { print substr($0, 9) } { start = start ? 2 : 0 }' docs/concepts.md)
 }
 
 # The promise of one `host$` command of the docs: the backquoted strings

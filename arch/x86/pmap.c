@@ -497,6 +497,14 @@ int pmap_unshare(struct pmap *pmap, vaddr_t va)
 	return pt_own(pmap, PDX(va));
 }
 
+/* What an entry in use grants, seen through its directory entry (a
+ * shared table's entries are read-only: fork cleared the PDE's W). */
+static vm_prot_t entry_prot(uint32_t pde, uint32_t pte)
+{
+	pte &= pde | ~(uint32_t)PTE_W;
+	return (pte & PTE_P) ? pte_to_prot(pte) : VM_PROT_NONE;
+}
+
 int pmap_extract(const struct pmap *pmap, vaddr_t va, paddr_t *pa, vm_prot_t *prot)
 {
 	uint32_t pde = pmap->pd[PDX(va)], pte;
@@ -511,11 +519,58 @@ int pmap_extract(const struct pmap *pmap, vaddr_t va, paddr_t *pa, vm_prot_t *pr
 		if (!pte_in_use(pte))
 			return -ENOENT;
 		*pa = (pte & PTE_FRAME_MASK) | (va & (PAGE_SIZE - 1));
-		pte &= pde | ~(uint32_t)PTE_W;  /* a shared table's entries are read-only */
 	}
 	if (prot)
-		*prot = (pte & PTE_P) ? pte_to_prot(pte) : VM_PROT_NONE;
+		*prot = entry_prot(pde, pte);
 	return 0;
+}
+
+/* Fill *m for the page at va, which entry pte (or the 4 MiB PDE) maps. */
+static void mapping_of(const struct pmap *pmap, uint64_t va, uint32_t pde, uint32_t pte,
+		       struct pmap_mapping *m)
+{
+	m->va = (vaddr_t)va;
+	if (pde & PDE_PS)
+		m->pa = (pde & PDE_LARGE_FRAME_MASK) | (va & (LARGE_PAGE_SIZE - PAGE_SIZE));
+	else
+		m->pa = pte & PTE_FRAME_MASK;
+	m->prot = entry_prot(pde, pte);
+	m->used = ((pte & PTE_A) ? PMAP_REFERENCED : 0) | ((pte & PTE_D) ? PMAP_MODIFIED : 0);
+	m->table_sharers = pmap_table_sharers(pmap, (vaddr_t)va);
+}
+
+/*
+ * Directory entries with nothing present are stepped over 4 MiB at a time,
+ * so a walk over a large region costs its page tables and the entries in
+ * them, not its size. The index is 64-bit: it may step past 0xFFC00000.
+ */
+int pmap_next(const struct pmap *pmap, vaddr_t *va, vaddr_t eva, struct pmap_mapping *m)
+{
+	uint64_t v = *va;
+
+	while (v < eva) {
+		uint32_t pde = pmap->pd[PDX(v)];
+		const uint32_t *pt;
+
+		if (!(pde & PTE_P)) {
+			v = (v | (LARGE_PAGE_SIZE - 1)) + 1;
+			continue;
+		}
+		if (pde & PDE_PS) {
+			mapping_of(pmap, v, pde, pde, m);
+			*va = (vaddr_t)(v + PAGE_SIZE);
+			return 0;
+		}
+		pt = pt_entries(pmap, pde);
+		for (uint32_t i = PTX(v); i < PT_ENTRIES && v < eva; i++, v += PAGE_SIZE)
+			if (pte_in_use(pt[i])) {
+				mapping_of(pmap, v, pde, pt[i], m);
+				*va = (vaddr_t)(v + PAGE_SIZE);
+				return 0;
+			}
+	}
+	*va = eva;
+	return -ENOENT;
 }
 
 uint32_t pmap_table_sharers(const struct pmap *pmap, vaddr_t va)

@@ -128,6 +128,26 @@ int pmap_unshare(struct pmap *pmap, vaddr_t va);
  */
 int pmap_extract(const struct pmap *pmap, vaddr_t va, paddr_t *pa, vm_prot_t *prot);
 
+/* One mapping, as pmap_next finds it. used tells what the CPU has done
+ * through it since it was entered (x86: the accessed and dirty bits). */
+struct pmap_mapping {
+	vaddr_t va;
+	paddr_t pa;                     /* the frame (page aligned) */
+	vm_prot_t prot;                 /* as pmap_extract says */
+	unsigned used;                  /* PMAP_REFERENCED, PMAP_MODIFIED */
+	uint32_t table_sharers;         /* as pmap_table_sharers says */
+};
+#define PMAP_REFERENCED 0x1             /* read or written */
+#define PMAP_MODIFIED   0x2             /* written */
+
+/*
+ * The first mapped page in [*va, eva) (both page aligned): returns 0 with
+ * *m filled and *va moved just past it, or -ENOENT (*va = eva) if there is
+ * none. `for (va = s; pmap_next(p, &va, e, &m) == 0;)` visits each mapped
+ * page once, in order, skipping 4 MiB at a time where no table is.
+ */
+int pmap_next(const struct pmap *pmap, vaddr_t *va, vaddr_t eva, struct pmap_mapping *m);
+
 /* How many pmaps map va through the same page table: 1 if the table is
  * this pmap's alone, more after pmap_fork until a side copies it, 0 if no
  * table covers va. */

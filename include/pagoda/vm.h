@@ -193,13 +193,18 @@ struct vm_region *vm_region_next(const struct vm_region *r);
  */
 int vm_fault(struct vmspace *vs, vaddr_t va, vm_prot_t access);
 
-/* What [start, end) of vs holds in memory, in pages: resident (mapped to
- * a frame) and, of those, shared (the frame or its page table is mapped
- * by another address space too: copy-on-write after fork, or MAP_SHARED). */
+/* What a region holds in memory, in pages: resident (mapped to a frame)
+ * and of those shared (another address space maps the frame too:
+ * copy-on-write after fork, or MAP_SHARED), written (the CPU's dirty bit)
+ * while shared or private, referenced (accessed), and anonymous (as Linux
+ * counts it: private, and not a clean page of a file). */
 struct vm_usage {
 	uint32_t resident, shared;
+	uint32_t shared_dirty, private_dirty;
+	uint32_t referenced, anonymous;
 };
-void vm_usage_range(const struct vmspace *vs, vaddr_t start, vaddr_t end, struct vm_usage *u);
+/* Add region r of vs to *u (which the caller zeroes first). */
+void vm_region_usage(const struct vmspace *vs, const struct vm_region *r, struct vm_usage *u);
 
 /* Check the region tree and that every page the pmap maps lies in a region
  * and allows no more than it does: 0, or -EINVAL with the reason in why. */

@@ -96,6 +96,37 @@ struct model_page {
 };
 static struct model_page model[TEST_PAGES];
 
+/* pmap_next must visit exactly the model's mapped pages (kept
+ * inaccessible ones too), in order, with their frames and protections. */
+static bool check_next(struct ktest_ctx *t, const struct pmap *p, int line)
+{
+	vaddr_t va = TEST_VA, end = TEST_VA + TEST_PAGES * PAGE_SIZE;
+	struct pmap_mapping m;
+	uint32_t i = 0;
+
+	for (;; i++) {
+		int err = pmap_next(p, &va, end, &m);
+
+		while (i < TEST_PAGES && !model[i].mapped)
+			i++;
+		if (err || i == TEST_PAGES)
+			break;
+		if (m.va != TEST_VA + i * PAGE_SIZE || m.pa != model[i].pa || va != m.va + PAGE_SIZE ||
+		    m.prot != (model[i].hidden ? VM_PROT_NONE : model[i].writable ? VM_PROT_RW | VM_PROT_EXEC
+										    : VM_PROT_READ | VM_PROT_EXEC)) {
+			ktest_fail(t, __FILE__, line, "pmap_next gave va %#lx pa %#llx prot %u; the model's next is %#lx",
+				   (unsigned long)m.va, (unsigned long long)m.pa, m.prot,
+				   (unsigned long)(TEST_VA + i * PAGE_SIZE));
+			return false;
+		}
+	}
+	if (i != TEST_PAGES || va != end) {
+		ktest_fail(t, __FILE__, line, "pmap_next stopped at %#lx, model page %u", (unsigned long)va, i);
+		return false;
+	}
+	return true;
+}
+
 /* Every page must translate as the model says, through the TLB too. */
 static bool check_all(struct ktest_ctx *t, const struct pmap *p, int line)
 {
@@ -118,7 +149,7 @@ static bool check_all(struct ktest_ctx *t, const struct pmap *p, int line)
 			return false;
 		}
 	}
-	return true;
+	return check_next(t, p, line);
 }
 
 /* Page tables needed = directory entries with at least one mapped page. */
@@ -219,6 +250,49 @@ KTEST(pmap_extract_reports_frame_and_protection)
 	KT_ASSERT_EQ(pa, 0x512345);
 	KT_ASSERT_EQ(pmap_extract(&p, KERNEL_VBASE + (8 << 20), &pa, &prot), -ENOENT);
 	pmap_remove(&p, TEST_VA, TEST_VA + PAGE_SIZE);
+	pmap_fini(&p);
+}
+
+/* The CPU's accessed and dirty bits, set here as the CPU would, come back
+ * as used; pmap_next steps over empty 4 MiB and reads a 4 MiB page as
+ * 4 KiB ones. */
+KTEST(pmap_next_reports_use_and_skips_empty_tables)
+{
+	struct pmap kernel, p;
+	struct pmap_mapping m;
+	vaddr_t va, b = TEST_VA + 5 * LARGE_PAGE_SIZE;
+	uint32_t *pte;
+
+	reset(&kernel);
+	KT_ASSERT_EQ(pmap_init(&p, &env, &kernel), 0);
+	KT_ASSERT_EQ(pmap_enter(&p, TEST_VA, 0x1000, VM_PROT_RW, PMAP_USER), 0);
+	KT_ASSERT_EQ(pmap_enter(&p, TEST_VA + PAGE_SIZE, 0x2000, VM_PROT_RW, PMAP_USER), 0);
+	KT_ASSERT_EQ(pmap_enter(&p, b, 0x3000, VM_PROT_READ, PMAP_USER), 0);
+	pte = world_phys_to_virt((p.pd[PDX(TEST_VA)] & PTE_FRAME_MASK) + 4 * PTX(TEST_VA + PAGE_SIZE));
+	*pte |= PTE_A | PTE_D;
+	va = TEST_VA;
+	KT_ASSERT_EQ(pmap_next(&p, &va, b + PAGE_SIZE, &m), 0);
+	KT_ASSERT_EQ(m.va, TEST_VA);
+	KT_ASSERT_EQ(m.used, 0);
+	KT_ASSERT_EQ(m.table_sharers, 1);
+	KT_ASSERT_EQ(pmap_next(&p, &va, b + PAGE_SIZE, &m), 0);
+	KT_ASSERT_EQ(m.pa, 0x2000);
+	KT_ASSERT_EQ(m.used, PMAP_REFERENCED | PMAP_MODIFIED);
+	KT_ASSERT_EQ(pmap_next(&p, &va, b + PAGE_SIZE, &m), 0);   /* four empty entries later */
+	KT_ASSERT_EQ(m.va, b);
+	KT_ASSERT_EQ(m.prot, VM_PROT_READ | VM_PROT_EXEC);
+	KT_ASSERT_EQ(pmap_next(&p, &va, b + PAGE_SIZE, &m), -ENOENT);
+	KT_ASSERT_EQ(va, b + PAGE_SIZE);
+	va = b + PAGE_SIZE;
+	KT_ASSERT_EQ(pmap_next(&p, &va, KERNEL_VBASE, &m), -ENOENT);
+	KT_ASSERT_EQ(va, KERNEL_VBASE);
+	/* The direct map's first 4 MiB page, one 4 KiB page at a time. */
+	va = KERNEL_VBASE + LARGE_PAGE_SIZE - PAGE_SIZE;
+	KT_ASSERT_EQ(pmap_next(&p, &va, KERNEL_VBASE + LARGE_PAGE_SIZE + PAGE_SIZE, &m), 0);
+	KT_ASSERT_EQ(m.pa, LARGE_PAGE_SIZE - PAGE_SIZE);
+	KT_ASSERT_EQ(pmap_next(&p, &va, KERNEL_VBASE + LARGE_PAGE_SIZE + PAGE_SIZE, &m), 0);
+	KT_ASSERT_EQ(m.pa, LARGE_PAGE_SIZE);
+	pmap_remove(&p, TEST_VA, b + PAGE_SIZE);
 	pmap_fini(&p);
 }
 

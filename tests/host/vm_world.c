@@ -101,6 +101,18 @@ static struct xlate walk(const struct vmspace *vs, vaddr_t va)
 	return x;
 }
 
+/* What the CPU records in the PTE of a page it reaches: accessed, and
+ * dirty on a write. */
+static void mark_used(const struct vmspace *vs, vaddr_t va, bool write)
+{
+	uint32_t pde = phys_read32(vs->pmap.pd_pa + 4 * (va >> 22)), pte;
+	uint8_t *at = world_phys_to_virt((pde & 0xFFFFF000u) + 4 * ((va >> 12) & 0x3FF));
+
+	memcpy(&pte, at, 4);
+	pte |= PTE_A | (write ? PTE_D : 0);
+	memcpy(at, &pte, 4);
+}
+
 static void activate(int si)
 {
 	if (W->active == si)
@@ -151,6 +163,7 @@ static int cpu_access(int si, vaddr_t va, bool write, uint32_t *val)
 			W->tlb[p].valid = true;
 			W->tlb[p].writable = x.writable;
 			W->tlb[p].pa = x.pa;
+			mark_used(vs, va, write);
 			if (write)
 				memcpy(mem, val, 4);
 			else
@@ -553,11 +566,64 @@ static int check_frames(void)
 	return 0;
 }
 
+/* mappings[f]: how many pages of live spaces map frame f, each space
+ * counted through its own directory (a table fork shares counts once per
+ * space that points at it). */
+static void count_mappings(uint16_t *mappings)
+{
+	memset(mappings, 0, WORLD_NPAGES * sizeof(*mappings));
+	for (int si = 0; si < VMW_SPACES; si++)
+		for (uint32_t p = 0; W->space[si].live && p < VMW_PAGES; p++) {
+			struct xlate x = walk(&W->space[si].vs, (vaddr_t)p * PAGE);
+
+			if (x.in_use)
+				mappings[x.pte / PAGE - WORLD_BASE_PFN]++;
+		}
+}
+
+/* vm_region_usage against the tables, read as the manual says: shared is
+ * a frame more than one page maps, dirty and referenced the PTE's D and A
+ * bits, anonymous a private page of no file or one written. */
+static int check_usage(int si, const uint16_t *mappings)
+{
+	struct vmw_space *s = &W->space[si];
+
+	for (const struct vm_region *r = vm_region_first(&s->vs); r; r = vm_region_next(r)) {
+		struct vm_usage got = { 0 }, want = { 0 };
+
+		vm_region_usage(&s->vs, r, &got);
+		for (vaddr_t va = r->node.start; va < r->node.end; va += PAGE) {
+			struct xlate x = walk(&s->vs, va);
+			const struct vmw_page *pg = &s->page[va / PAGE];
+			bool shared = x.in_use && mappings[x.pte / PAGE - WORLD_BASE_PFN] > 1;
+			bool dirty = x.in_use && (x.pte & PTE_D);
+
+			want.resident += x.in_use;
+			want.shared += shared;
+			want.shared_dirty += shared && dirty;
+			want.private_dirty += x.in_use && !shared && dirty;
+			want.referenced += x.in_use && (x.pte & PTE_A);
+			want.anonymous += x.in_use && !pg->shared && (pg->file_page < 0 || dirty);
+		}
+		if (memcmp(&got, &want, sizeof(got)) != 0)
+			return fail("space %d: region %#lx-%#lx: usage resident %u shared %u dirty %u/%u "
+				    "referenced %u anonymous %u; the tables say %u %u %u/%u %u %u", si,
+				    (unsigned long)r->node.start, (unsigned long)r->node.end, got.resident,
+				    got.shared, got.shared_dirty, got.private_dirty, got.referenced,
+				    got.anonymous, want.resident, want.shared, want.shared_dirty,
+				    want.private_dirty, want.referenced, want.anonymous);
+	}
+	return 0;
+}
+
 int vmw_check(struct vm_world *w)
 {
+	static uint16_t mappings[WORLD_NPAGES];
+
 	W = w;
+	count_mappings(mappings);
 	for (int si = 0; si < VMW_SPACES; si++)
-		if (w->space[si].live && check_space(si))
+		if (w->space[si].live && (check_space(si) || check_usage(si, mappings)))
 			return -1;
 	return check_frames();
 }

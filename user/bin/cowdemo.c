@@ -1,7 +1,8 @@
 /*
  * cowdemo: copy-on-write, step by step. A page is written, the process
  * forks, and both processes' translations of that page are shown (the
- * same frame, through a page table the two share); then the child
+ * same frame, through a page table the two share), with what their smaps
+ * say of the page's region (shared, then private); then the child
  * writes, and the translations are shown again (two frames now), with
  * the child's copy-on-write count before and after; last the parent
  * writes, and keeps its frame, now its alone.
@@ -11,9 +12,14 @@
 #include <sys/wait.h>
 #include <arch/mmu.h>
 
+/* pid's translation of the page at va (pagewalk), then what its smaps
+ * says of the page's region: resident, and shared with another address
+ * space or private. */
 static void show(const char *who, int pid, uint32_t va)
 {
 	struct pagoda_pagewalk w;
+	char block[1024];
+	const char *b;
 
 	if (pagewalk(pid, va, &w) != 0 || !w.mapped) {
 		printf("  %-7s pid %d: page not mapped\n", who, pid);
@@ -22,6 +28,11 @@ static void show(const char *who, int pid, uint32_t va)
 	printf("  %-7s pid %d: frame 0x%08llx, frame references %u, page table used by %u, "
 	       "%s\n", who, pid, (unsigned long long)(w.pa & ~0xFFFull), w.frame_refs,
 	       w.table_refs, (w.pde & w.pte & PTE_W) ? "writable" : "read-only");
+	b = smaps_region(pid, va, block, sizeof(block));
+	if (b)
+		printf("%17s smaps: Rss %lld kB, shared %lld kB, private %lld kB\n", "",
+		       field(b, "Rss"), field(b, "Shared_Clean") + field(b, "Shared_Dirty"),
+		       field(b, "Private_Clean") + field(b, "Private_Dirty"));
 }
 
 static void step(int fd_wait, int fd_signal)
@@ -53,14 +64,16 @@ int main(void)
 	if (child < 0)
 		return 1;
 	if (child == 0) {
-		/* step's own stack writes happen before the page's, so the
-		 * page is the one copy-on-write the write below makes */
-		step(to_child[0], -1);
+		/* Ready, once this process's own first writes (its stack's)
+		 * are copied: the page is then the one copy the write below
+		 * adds to its count. */
+		step(to_child[0], to_parent[1]);
 		strcpy(page, "written by the child");
 		step(to_child[0], to_parent[1]);        /* stay until the parent looked */
 		_exit(0);
 	}
 	snprintf(status, sizeof(status), "/proc/%d/status", child);
+	step(to_parent[0], -1);                 /* the child is ready */
 	printf("2. after fork, both map the same frame, read-only, through a shared table:\n");
 	show("parent", parent, va);
 	show("child", child, va);

@@ -49,20 +49,36 @@ static inline long long file_field(const char *path, const char *key)
 	return read_file(path, buf, sizeof(buf)) < 0 ? -1 : field(buf, key);
 }
 
+/*
+ * The smaps block of the region that starts at va in process pid (0: the
+ * caller): its maps line, kB lines and VmFlags line, each ending in a
+ * newline, copied into block (read its lines with field()). NULL if there
+ * is no such region, or it does not fit.
+ */
+static inline const char *smaps_region(int pid, uint32_t va, char *block, size_t size)
+{
+	static char text[128 * 1024];
+	char path[64], prefix[16];
+	const char *start = text, *end;
+
+	snprintf(path, sizeof(path), pid ? "/proc/%d/smaps" : "/proc/self/smaps", pid);
+	if (read_file(path, text, sizeof(text)) <= 0)
+		return NULL;
+	snprintf(prefix, sizeof(prefix), "%08x-", va);
+	while (start && strncmp(start, prefix, strlen(prefix)) != 0)
+		start = strchr(start, '\n') ? strchr(start, '\n') + 1 : NULL;
+	end = start ? strstr(start, "\nVmFlags:") : NULL;
+	if (!end || !(end = strchr(end + 1, '\n')) || (size_t)(end + 1 - start) >= size)
+		return NULL;
+	memcpy(block, start, (size_t)(end + 1 - start));
+	block[end + 1 - start] = '\0';
+	return block;
+}
+
 /* Pagoda's pagewalk system call (<uapi/pagoda.h>): 0 or -1 with errno. */
 static inline int pagewalk(int pid, uint32_t va, struct pagoda_pagewalk *w)
 {
 	return (int)syscall(PAGODA_NR_PAGEWALK, pid, va, w);
-}
-
-/* Whether the page at va is shared with another address space (its frame
- * or its page table), as vmmap and ps count it; *resident set too. */
-static inline int page_shared(int pid, uint32_t va, int *resident)
-{
-	struct pagoda_pagewalk w;
-
-	*resident = pagewalk(pid, va, &w) == 0 && w.mapped;
-	return *resident && (w.frame_refs > 1 || w.table_refs > 1);
 }
 
 #endif /* USER_BIN_PROCFILE_H */

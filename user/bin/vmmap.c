@@ -3,16 +3,18 @@
  * the kernel half, unreachable from ring 3, then each region with its
  * size, protection, resident pages and shared pages (those another
  * address space maps too: copy-on-write after fork, or MAP_SHARED), and
- * the gaps between. Regions come from /proc/PID/maps; the page counts
- * from the page tables themselves (the pagewalk system call).
+ * the gaps between. It reads all of that from /proc/PID/smaps, which the
+ * kernel makes from the regions and their page tables.
  */
 #include "procfile.h"
 
 #define MAX_REGIONS 256
+#define KB_PER_PAGE 4
 
 struct region {
 	uint32_t start, end;
 	char perms[5], name[64];
+	long long rss_kb, shared_kb;
 };
 
 static void size_text(uint64_t bytes, char *buf, size_t size)
@@ -25,22 +27,34 @@ static void size_text(uint64_t bytes, char *buf, size_t size)
 		snprintf(buf, size, "%llu KiB", (unsigned long long)(bytes >> 10));
 }
 
+/* A maps line (start-end perms offset dev inode [name]) opens each
+ * region's block of smaps; the kB lines of the block follow it. */
 static int read_regions(int pid, struct region *r)
 {
-	static char maps[65536];
+	static char smaps[128 * 1024];       /* 256 regions of about 420 bytes */
 	char path[64];
 	int n = 0;
 
-	snprintf(path, sizeof(path), pid ? "/proc/%d/maps" : "/proc/self/maps", pid);
-	if (read_file(path, maps, sizeof(maps)) < 0) {
+	snprintf(path, sizeof(path), pid ? "/proc/%d/smaps" : "/proc/self/smaps", pid);
+	if (read_file(path, smaps, sizeof(smaps)) < 0) {
 		fprintf(stderr, "vmmap: %s: %s\n", path, strerror(errno));
 		exit(1);
 	}
-	for (char *line = strtok(maps, "\n"); line && n < MAX_REGIONS; line = strtok(NULL, "\n")) {
-		r[n].name[0] = '\0';
-		if (sscanf(line, "%x-%x %4s %*s %*s %*s %63s", &r[n].start, &r[n].end, r[n].perms,
-			   r[n].name) >= 3)
+	for (char *line = strtok(smaps, "\n"); line; line = strtok(NULL, "\n")) {
+		struct region *cur = &r[n];
+		long long kb;
+
+		cur->name[0] = '\0';
+		if (n < MAX_REGIONS && sscanf(line, "%x-%x %4s %*s %*s %*s %63s", &cur->start,
+					      &cur->end, cur->perms, cur->name) >= 3) {
+			cur->rss_kb = cur->shared_kb = 0;
 			n++;
+		} else if (n > 0 && (kb = field(line, "Rss")) >= 0) {
+			r[n - 1].rss_kb = kb;
+		} else if (n > 0 && ((kb = field(line, "Shared_Clean")) >= 0 ||
+				     (kb = field(line, "Shared_Dirty")) >= 0)) {
+			r[n - 1].shared_kb += kb;
+		}
 	}
 	return n;
 }
@@ -71,12 +85,6 @@ int main(int argc, char **argv)
 	edge(0xFFFFFFFFu);
 	inside('|', "kernel half: 1 GiB of supervisor pages, unreachable from ring 3");
 	for (int i = n - 1; i >= 0; i--) {
-		int resident = 0, shared = 0, present;
-
-		for (uint32_t va = r[i].start; va < r[i].end; va += 4096) {
-			shared += page_shared(pid, va, &present);
-			resident += present;
-		}
 		edge(above);
 		if (above > r[i].end) {
 			size_text(above - r[i].end, size, sizeof(size));
@@ -86,7 +94,8 @@ int main(int argc, char **argv)
 		}
 		size_text(r[i].end - r[i].start, size, sizeof(size));
 		snprintf(line, sizeof(line), "%-20s %10s %s  resident %5d  shared %5d",
-			 r[i].name[0] ? r[i].name : "[anonymous]", size, r[i].perms, resident, shared);
+			 r[i].name[0] ? r[i].name : "[anonymous]", size, r[i].perms,
+			 (int)(r[i].rss_kb / KB_PER_PAGE), (int)(r[i].shared_kb / KB_PER_PAGE));
 		inside('|', line);
 		above = r[i].start;
 	}
