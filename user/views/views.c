@@ -313,11 +313,39 @@ static void smaps_rollup_adds_up(void)
 	munmap(r, 3 * PAGE);
 }
 
+/* 300 regions (pages of alternating protection) make smaps longer than
+ * the kernel's first buffer for it: it must still come whole, one block
+ * for each maps line. */
+static void smaps_of_many_regions_is_whole(void)
+{
+	static char big[256 * 1024];
+	char *r = mmap(NULL, 300 * PAGE, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	int maps_lines = 0, smaps_heads = 0, flags_lines = 0;
+	uint32_t s, e;
+	long len;
+
+	CHECK(r != MAP_FAILED);
+	for (int i = 1; i < 300; i += 2)
+		CHECK(mprotect(r + i * PAGE, PAGE, PROT_READ) == 0);
+	CHECK(read_file("/proc/self/maps", big, sizeof(big)) > 0);
+	for (char *l = strtok(big, "\n"); l; l = strtok(NULL, "\n"))
+		maps_lines++;
+	CHECK((len = read_file("/proc/self/smaps", big, sizeof(big))) > 64 * 1024);
+	CHECK(big[len - 1] == '\n');
+	for (char *l = strtok(big, "\n"); l; l = strtok(NULL, "\n")) {
+		smaps_heads += sscanf(l, "%x-%x ", &s, &e) == 2 && s < e;
+		flags_lines += strncmp(l, "VmFlags:", 8) == 0;
+	}
+	CHECK(maps_lines >= 300 && smaps_heads == maps_lines && flags_lines == maps_lines);
+	munmap(r, 300 * PAGE);
+}
+
 static const struct test_case cases[] = {
 	CASE(maps_rss_and_faults_agree), CASE(one_write_one_copy), CASE(pagewalk_names_the_bits),
 	CASE(page_tables_are_counted), CASE(maps_names_heap_stack_and_file),
 	CASE(status_and_listing), CASE(buddyinfo_and_slabinfo),
 	CASE(smaps_counts_dirty_and_shared_pages), CASE(smaps_rollup_adds_up),
+	CASE(smaps_of_many_regions_is_whole),
 };
 
 int main(int argc, char **argv)
