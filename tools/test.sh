@@ -346,18 +346,25 @@ layer_views() {
 	cmds=$(grep -o 'pagoda\$ [^`]*' docs/concepts.md | sed 's/^pagoda\$ //' | sort -u)
 	user_boot "$log" "quiet -- /bin/sh -c $(echo "$cmds" | paste -sd ';' | sed 's/;/; /g')"
 	while read -r cmd; do
-		if awk -v cmd="$cmd" '
-			$0 == "$ " cmd { inside = 1; next }
-			/^\$ / || /^init: exit status/ { inside = 0 }
-			inside && /exited with status|killed by signal|^sh: / { bad = 1 }
-			inside { lines++ }
-			END { exit !(lines > 0 && !bad) }' "$log"; then
+		if command_output "$cmd" "$log" | awk '
+			/exited with status|killed by signal|^sh: / { bad = 1 }
+			{ lines++ }
+			END { exit !(lines > 0 && !bad) }'; then
 			pass
 		else
 			fail "views: docs/concepts.md's command '$cmd' failed or printed nothing (log: $log)"
 		fi
 	done <<< "$cmds"
 	docs_sessions "$log"
+}
+
+# What the shell's command CMD printed in LOG: the lines after its "$ CMD"
+# echo, up to the next command's or init's end.
+command_output() {
+	awk -v cmd="$1" '
+		$0 == "$ " cmd { inside = 1; next }
+		/^\$ / || /^init: exit status/ { inside = 0 }
+		inside' "$2"
 }
 
 # Rename the numbers that differ from boot to boot, consistently within
@@ -387,10 +394,7 @@ docs_sessions() {
 				/^```/ { inside = 0; next }
 				$0 == "pagoda$ " cmd { inside = 1; next }
 				inside' docs/concepts.md | rename_numbers) \
-			<(awk -v cmd="$cmd" '
-				$0 == "$ " cmd { inside = 1; next }
-				/^\$ / || /^init: exit status/ { inside = 0 }
-				inside' "$log" | rename_numbers) > "$LOGS/views-session.diff"; then
+			<(command_output "$cmd" "$log" | rename_numbers) > "$LOGS/views-session.diff"; then
 			pass
 		else
 			fail "views: docs/concepts.md's session of '$cmd' is not what it prints (diff: $LOGS/views-session.diff)"
@@ -413,9 +417,13 @@ host_promises() {
 # None may change a file of docs/: a command that draws a picture there
 # must draw the one committed (when it does not, the new one is left in
 # place, for git diff to show).
+docs_sums() {
+	find docs -type f | sort | xargs sha1sum
+}
+
 docs_host_commands() {
-	local line cmd rest log status i=0 sums want missing
-	sums=$(find docs -type f | sort | xargs sha1sum)
+	local line cmd rest log status i=0 sums promises want missing
+	sums=$(docs_sums)
 	while IFS= read -r line; do
 		if [[ $line == *'`host$ '* ]]; then     # inline, in a table or a sentence
 			rest=${line#*\`host\$ }
@@ -429,19 +437,20 @@ docs_host_commands() {
 		log=$LOGS/docs-host-$i.log
 		(env -u MAKEFLAGS -u MAKELEVEL -u MFLAGS timeout 300 bash -c "$cmd") </dev/null >"$log" 2>&1
 		status=$?
+		promises=$(host_promises "$rest")
 		missing=
 		while IFS= read -r want; do
 			[ -z "$want" ] || grep -qF -- "$want" "$log" || missing="$missing '$want'"
-		done <<< "$(host_promises "$rest")"
+		done <<< "$promises"
 		if [ "$status" -eq 124 ]; then
 			fail "docs: '$cmd' did not end within 300 s (log: $log)"
 		elif [ -n "$missing" ]; then
 			fail "docs: '$cmd' did not print$missing (log: $log)"
-		elif [ -z "$(host_promises "$rest")" ] && [ "$status" -ne 0 ]; then
+		elif [ -z "$promises" ] && [ "$status" -ne 0 ]; then
 			fail "docs: '$cmd' failed with status $status (log: $log)"
-		elif [ "$(find docs -type f | sort | xargs sha1sum)" != "$sums" ]; then
+		elif [ "$(docs_sums)" != "$sums" ]; then
 			fail "docs: '$cmd' changed files of docs/ (git diff shows how)"
-			sums=$(find docs -type f | sort | xargs sha1sum)
+			sums=$(docs_sums)
 		else
 			pass
 		fi

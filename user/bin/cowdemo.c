@@ -31,7 +31,7 @@ static void show(const char *who, int pid, uint32_t va)
 	b = smaps_region(pid, va, block, sizeof(block));
 	if (b)
 		printf("%17s smaps: Rss %lld kB, shared %lld kB, private %lld kB\n", "",
-		       field(b, "Rss"), field(b, "Shared_Clean") + field(b, "Shared_Dirty"),
+		       field(b, "Rss"), shared_kb(b),
 		       field(b, "Private_Clean") + field(b, "Private_Dirty"));
 }
 

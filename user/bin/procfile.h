@@ -49,6 +49,26 @@ static inline long long file_field(const char *path, const char *key)
 	return read_file(path, buf, sizeof(buf)) < 0 ? -1 : field(buf, key);
 }
 
+/* The line of text (a maps or smaps line, "start-end ...") of the region
+ * that starts at va, or NULL. */
+static inline char *region_line(char *text, uint32_t va)
+{
+	char prefix[16];
+
+	snprintf(prefix, sizeof(prefix), "%08x-", va);
+	for (char *l = text; l && *l; l = strchr(l, '\n') ? strchr(l, '\n') + 1 : NULL)
+		if (strncmp(l, prefix, strlen(prefix)) == 0)
+			return l;
+	return NULL;
+}
+
+/* Of the resident memory smaps lines count, the kB that another mapping
+ * reaches too (Shared_Clean + Shared_Dirty). */
+static inline long long shared_kb(const char *smaps)
+{
+	return field(smaps, "Shared_Clean") + field(smaps, "Shared_Dirty");
+}
+
 /*
  * The smaps block of the region that starts at va in process pid (0: the
  * caller): its maps line, kB lines and VmFlags line, each ending in a
@@ -58,15 +78,13 @@ static inline long long file_field(const char *path, const char *key)
 static inline const char *smaps_region(int pid, uint32_t va, char *block, size_t size)
 {
 	static char text[128 * 1024];
-	char path[64], prefix[16];
-	const char *start = text, *end;
+	char path[64];
+	const char *start, *end;
 
 	snprintf(path, sizeof(path), pid ? "/proc/%d/smaps" : "/proc/self/smaps", pid);
 	if (read_file(path, text, sizeof(text)) <= 0)
 		return NULL;
-	snprintf(prefix, sizeof(prefix), "%08x-", va);
-	while (start && strncmp(start, prefix, strlen(prefix)) != 0)
-		start = strchr(start, '\n') ? strchr(start, '\n') + 1 : NULL;
+	start = region_line(text, va);
 	end = start ? strstr(start, "\nVmFlags:") : NULL;
 	if (!end || !(end = strchr(end + 1, '\n')) || (size_t)(end + 1 - start) >= size)
 		return NULL;

@@ -31,7 +31,7 @@ int main(void)
 		sscanf(s, "Name: %31s State: %3s", name, state);      /* status's first lines */
 		printf("%5lld %5lld %-2s %8lld %8lld %8lld %7lld %7lld %s\n", field(s, "Pid"),
 		       field(s, "PPid"), state, field(s, "VmSize"), field(s, "VmRSS"),
-		       field(rollup, "Shared_Clean") + field(rollup, "Shared_Dirty"),
+		       shared_kb(rollup),
 		       field(s, "MinFlt"), field(s, "FltCowCopied"), name);
 	}
 	closedir(d);

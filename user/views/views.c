@@ -23,16 +23,13 @@ static long long status_of_self(const char *key)
 /* The maps line of the region that starts at va, or NULL. */
 static const char *maps_line(uint32_t va)
 {
-	char prefix[16];
+	char *l;
 
 	CHECK(read_file("/proc/self/maps", text, sizeof(text)) > 0);
-	snprintf(prefix, sizeof(prefix), "%08x-", va);
-	for (char *l = text; l && *l; l = strchr(l, '\n') ? strchr(l, '\n') + 1 : NULL)
-		if (strncmp(l, prefix, 9) == 0) {
-			l[strcspn(l, "\n")] = '\0';
-			return l;
-		}
-	return NULL;
+	l = region_line(text, va);
+	if (l)
+		l[strcspn(l, "\n")] = '\0';
+	return l;
 }
 
 /* Touching 10 pages of a new mapping: its maps line, VmRSS + 40 kB,
@@ -228,9 +225,6 @@ static const char *smaps_block(int pid, uint32_t va)
 	return b;
 }
 
-/* Shared (Clean + Dirty), Private_Dirty and Private_Clean of a block, kB. */
-#define SHARED_KB(b)    (field(b, "Shared_Clean") + field(b, "Shared_Dirty"))
-
 /* 10 pages, 6 written and 4 read: smaps says 40 kB resident, 24 dirty, all
  * private. After a fork both sides share all 10 (6 dirty); the child's
  * one write makes that page private to each side, and only that page. */
@@ -252,7 +246,7 @@ static void smaps_counts_dirty_and_shared_pages(void)
 	b = smaps_block(0, va);
 	CHECK(field(b, "Size") == 40 && field(b, "Rss") == 40 && field(b, "Referenced") == 40);
 	CHECK(field(b, "Private_Dirty") == 24 && field(b, "Private_Clean") == 16);
-	CHECK(SHARED_KB(b) == 0 && field(b, "Anonymous") == 40 && strstr(b, "VmFlags: rd wr\n"));
+	CHECK(shared_kb(b) == 0 && field(b, "Anonymous") == 40 && strstr(b, "VmFlags: rd wr\n"));
 	pid = fork();
 	CHECK(pid >= 0);
 	if (pid == 0) {
@@ -290,7 +284,7 @@ static void smaps_rollup_adds_up(void)
 	CHECK(r != MAP_FAILED);
 	memset(r, 1, 3 * PAGE);
 	b = smaps_block(0, (uint32_t)(uintptr_t)r);
-	CHECK(field(b, "Rss") == 12 && field(b, "Private_Dirty") == 12 && SHARED_KB(b) == 0);
+	CHECK(field(b, "Rss") == 12 && field(b, "Private_Dirty") == 12 && shared_kb(b) == 0);
 	CHECK(field(b, "Anonymous") == 0 && strstr(b, "VmFlags: rd wr sh\n"));
 	/* Twice: the first pass writes every page that reading and parsing
 	 * write (copying it from the parent process: it is dirty and private
