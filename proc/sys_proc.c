@@ -35,31 +35,38 @@ SYSCALL(vfork)
  * clone(flags, stack, parent_tid, tls, child_tid) on i386. Without
  * CLONE_VM it is fork with extras: a new stack pointer, TLS, and the
  * child's tid stored where asked. Threads (CLONE_VM) are not supported.
+ * The TLS descriptor is checked before the child exists, so a bad one
+ * fails the call (-EFAULT, -EINVAL) with nothing created, as on Linux.
  */
 SYSCALL(clone)
 {
 	uint32_t flags = a0;
 	vaddr_t stack = a1, ptid = a2, tls = a3, ctid = a4;
+	struct tls_slot slot;
+	struct user_desc u;
 	struct proc *child;
-	int pid;
+	int pid, err;
 
 	if (flags & (CLONE_VM | CLONE_THREAD))
 		return (flags & CLONE_VFORK) ? sys_fork(0, 0, 0, 0, 0, 0) : -ENOSYS;
 	if ((flags & ~(uint32_t)CSIGNAL) & ~(uint32_t)(CLONE_SETTLS | CLONE_PARENT_SETTID |
 			CLONE_CHILD_CLEARTID | CLONE_CHILD_SETTID | CLONE_VFORK))
 		return -EINVAL;
+	if (flags & CLONE_SETTLS) {
+		if (copyin(&u, tls, sizeof(u)))
+			return -EFAULT;
+		/* the child's slots are the parent's, so checking against them holds */
+		err = arch_tls_prepare(&proc_current->thread, &u, false, &slot);
+		if (err)
+			return err;
+	}
 	pid = proc_fork(&child);
 	if (pid < 0)
 		return pid;
 	if (stack)
 		child->tf->user_esp = stack;
-	if (flags & CLONE_SETTLS) {
-		struct user_desc u;
-
-		if (copyin(&u, tls, sizeof(u)) == 0)
-			(void)arch_set_tls(&child->thread, &u);
-		gdt_set_tls(proc_current->thread.tls);  /* arch_set_tls loaded the child's */
-	}
+	if (flags & CLONE_SETTLS)
+		arch_tls_store(&child->thread, &slot);
 	if (flags & CLONE_PARENT_SETTID)
 		(void)copyout(ptid, &pid, sizeof(pid));
 	if (flags & CLONE_CHILD_CLEARTID)
@@ -119,6 +126,8 @@ SYSCALL(wait4)
 
 	if (a2 & ~(uint32_t)(WNOHANG | WUNTRACED | WCONTINUED | __WNOTHREAD | __WALL | __WCLONE))
 		return -EINVAL;
+	if ((int)a0 == INT32_MIN)
+		return -ESRCH;          /* no group -INT_MIN, as Linux says */
 	pid = proc_wait((int)a0, &status, &minflt, a2 & WNOHANG);
 	if (pid > 0 && a1 && copyout(a1, &status, sizeof(status)))
 		return -EFAULT;
@@ -194,17 +203,28 @@ SYSCALL(set_tid_address)
 	return proc_current->pid;
 }
 
+/* set_thread_area: entry_number -1 takes a free slot, whose number is
+ * written back before anything changes; a descriptor Linux refuses is
+ * -EINVAL. */
 SYSCALL(set_thread_area)
 {
+	struct arch_thread *t = &proc_current->thread;
+	struct tls_slot slot;
 	struct user_desc u;
+	bool allocate;
 	int err;
 
 	if (copyin(&u, a0, sizeof(u)))
 		return -EFAULT;
-	err = arch_set_tls(&proc_current->thread, &u);
-	if (err == 0 && copyout(a0, &u.entry_number, sizeof(u.entry_number)))
+	allocate = (int)u.entry_number == -1;
+	err = arch_tls_prepare(t, &u, true, &slot);
+	if (err)
+		return err;
+	if (allocate && copyout(a0, &u.entry_number, sizeof(u.entry_number)))
 		return -EFAULT;
-	return err;
+	arch_tls_store(t, &slot);
+	gdt_set_tls(t->tls);
+	return 0;
 }
 
 SYSCALL(get_thread_area)

@@ -110,8 +110,8 @@ void arch_thread_reset(struct arch_thread *t)
 void arch_trapframe_exec(struct trapframe *tf, vaddr_t entry, vaddr_t sp)
 {
 	memset(tf, 0, sizeof(*tf));     /* edx = 0: no exit handler for _start */
-	tf->ds = tf->es = tf->fs = USER_DS;
-	tf->gs = 0;
+	tf->ds = tf->es = USER_DS;
+	tf->fs = tf->gs = 0;            /* no thread-local storage yet, as on Linux */
 	tf->cs = USER_CS;
 	tf->user_ss = USER_DS;
 	tf->eip = (uint32_t)entry;
@@ -139,7 +139,7 @@ void arch_switch(struct arch_thread *prev, struct arch_thread *next)
 
 /* ---- Thread-local storage: set_thread_area's descriptors ---- */
 
-/* Linux's test for a descriptor that means "empty this slot". */
+/* Linux's spelling of "no segment in this slot" (LDT_empty). */
 static bool user_desc_empty(const struct user_desc *u)
 {
 	return u->base_addr == 0 && u->limit == 0 && u->contents == 0 &&
@@ -147,16 +147,40 @@ static bool user_desc_empty(const struct user_desc *u)
 	       u->seg_not_present == 1 && u->useable == 0;
 }
 
-/* Encode u as a ring-3 data or code segment descriptor (SDM 3A 3.4.5). */
+/* The all-zero descriptor, which programs also use to mean "none"
+ * (Linux's LDT_zero) and Linux accepts as such. */
+static bool user_desc_zero(const struct user_desc *u)
+{
+	return u->base_addr == 0 && u->limit == 0 && u->contents == 0 &&
+	       u->read_exec_only == 0 && u->seg_32bit == 0 && u->limit_in_pages == 0 &&
+	       u->seg_not_present == 0 && u->useable == 0;
+}
+
+/*
+ * What a program may put in a TLS slot (Linux's tls_desc_okay): no
+ * segment, or a present 32-bit data segment. Code segments are refused,
+ * and so are 16-bit ones (returning to a 16-bit stack leaks the upper
+ * half of esp; Linux allows them only in the LDT, behind espfix) and
+ * not-present ones: nothing needs them, and a selector that faults when
+ * the kernel reloads it is an attack surface (trap_entry.S copes anyway).
+ */
+static bool user_desc_ok(const struct user_desc *u)
+{
+	if (user_desc_empty(u) || user_desc_zero(u))
+		return true;
+	return u->seg_32bit && u->contents <= 1 && !u->seg_not_present;
+}
+
+/* Encode u as a present ring-3 data segment descriptor (SDM 3A 3.4.5),
+ * accessed already, as Linux's fill_ldt makes it. */
 static uint64_t user_desc_encode(const struct user_desc *u)
 {
 	uint32_t lo = (u->base_addr & 0xFFFF) << 16 | (u->limit & 0xFFFF);
 	uint32_t hi = (u->base_addr & 0xFF000000) | ((u->base_addr >> 16) & 0xFF) |
 		      (u->limit & 0xF0000) |
-		      (uint32_t)(!u->read_exec_only) << 9 |     /* writable / readable */
-		      (uint32_t)u->contents << 10 |             /* expand-down, code */
-		      (uint32_t)(SEG_ACC_S | SEG_ACC_DPL(3)) << 8 |
-		      (uint32_t)(!u->seg_not_present) << 15 |
+		      (uint32_t)(!u->read_exec_only) << 9 |     /* writable */
+		      (uint32_t)u->contents << 10 |             /* expand-down */
+		      (uint32_t)(SEG_ACC_A | SEG_ACC_S | SEG_ACC_DPL(3) | SEG_ACC_P) << 8 |
 		      (uint32_t)u->useable << 20 |
 		      (uint32_t)u->seg_32bit << 22 |
 		      (uint32_t)u->limit_in_pages << 23;
@@ -180,16 +204,14 @@ static void user_desc_decode(uint64_t d, uint32_t entry, struct user_desc *u)
 	u->limit_in_pages = (hi >> 23) & 1;
 }
 
-/*
- * entry_number -1 asks for the first free slot and gets its number
- * written back (Linux hands out 6, 7, 8). Contents 3 (conforming code)
- * is refused unless the segment is absent, as Linux does.
- */
-int arch_set_tls(struct arch_thread *t, struct user_desc *u)
+int arch_tls_prepare(const struct arch_thread *t, struct user_desc *u, bool can_allocate,
+		     struct tls_slot *out)
 {
 	int idx = (int)u->entry_number;
 
-	if (idx == -1) {
+	if (!user_desc_ok(u))
+		return -EINVAL;
+	if (idx == -1 && can_allocate) {
 		for (idx = 0; idx < GDT_TLS_COUNT && t->tls[idx] != 0; idx++)
 			;
 		if (idx == GDT_TLS_COUNT)
@@ -199,11 +221,14 @@ int arch_set_tls(struct arch_thread *t, struct user_desc *u)
 	}
 	if (idx < GDT_TLS_MIN || idx > GDT_TLS_MAX)
 		return -EINVAL;
-	if (u->contents == 3 && !u->seg_not_present)
-		return -EINVAL;
-	t->tls[idx - GDT_TLS_MIN] = user_desc_empty(u) ? 0 : user_desc_encode(u);
-	gdt_set_tls(t->tls);
+	out->index = idx - GDT_TLS_MIN;
+	out->desc = user_desc_empty(u) || user_desc_zero(u) ? 0 : user_desc_encode(u);
 	return 0;
+}
+
+void arch_tls_store(struct arch_thread *t, const struct tls_slot *slot)
+{
+	t->tls[slot->index] = slot->desc;
 }
 
 int arch_get_tls(const struct arch_thread *t, struct user_desc *u)

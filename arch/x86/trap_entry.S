@@ -3,7 +3,21 @@
  * look the same for all (an error code, real or zero, then the vector
  * number) and jumps to trap_common, which saves the rest of the registers
  * as a struct trapframe (<arch/trap.h>) and calls trap_dispatch(tf).
+ *
+ * The data segment registers are the user's to choose: a program may load
+ * %fs or %gs with a thread-local-storage selector and then empty that slot
+ * with set_thread_area, or a selector of the process that ran before may
+ * still be loaded when the scheduler switches. So the kernel never runs
+ * on them: every entry loads its own (KERNEL_DS in %ds and %es, the null
+ * selector in %fs and %gs, which are always valid), so a nested trap saves
+ * and restores only those. On the way back to user mode each saved
+ * selector is reloaded from the GDT of the process now running; if that
+ * fails (#GP or #NP: the descriptor is gone or not present), the fix-up
+ * puts the null selector in its place and the return goes on, as Linux
+ * does: the program finds 0 in that register, and faults only if it uses
+ * it.
  */
+#include <arch/extable.h>
 #include <arch/segment.h>
 #include <arch/trap.h>
 
@@ -46,6 +60,9 @@ trap_common:
 	movl $KERNEL_DS, %eax
 	movl %eax, %ds
 	movl %eax, %es
+	xorl %eax, %eax
+	movl %eax, %fs
+	movl %eax, %gs
 	cld                     /* the C ABI expects DF clear */
 	pushl %esp              /* struct trapframe *tf */
 	call trap_dispatch
@@ -54,9 +71,23 @@ trap_common:
 	.globl trap_return
 trap_return:
 	popal
-	popl %gs
-	popl %fs
-	popl %es
-	popl %ds
+1:	popl %gs
+2:	popl %fs
+3:	popl %es
+4:	popl %ds
 	addl $8, %esp           /* vector number and error code */
 	iret
+	EXTABLE_ENTRY(1b, 5f)
+	EXTABLE_ENTRY(2b, 6f)
+	EXTABLE_ENTRY(3b, 7f)
+	EXTABLE_ENTRY(4b, 8f)
+
+/* A selector that cannot be reloaded: %esp still points at its slot. */
+5:	movl $0, (%esp)
+	jmp 1b
+6:	movl $0, (%esp)
+	jmp 2b
+7:	movl $0, (%esp)
+	jmp 3b
+8:	movl $0, (%esp)
+	jmp 4b

@@ -62,9 +62,23 @@ void arch_thread_reset(struct arch_thread *t);
 /* Set up registers for a program's first instruction (Linux's start_thread). */
 void arch_trapframe_exec(struct trapframe *tf, vaddr_t entry, vaddr_t sp);
 
-/* set_thread_area and get_thread_area for t, which must be running:
- * 0 or -EINVAL/-ESRCH. */
-int arch_set_tls(struct arch_thread *t, struct user_desc *u);
+/* A TLS slot's new contents, checked: index 0..GDT_TLS_COUNT-1. */
+struct tls_slot {
+	int index;
+	uint64_t desc;                  /* 0: no segment */
+};
+
+/*
+ * Check a set_thread_area descriptor against Linux's rules for t (whose
+ * free slot entry_number -1 takes, written back into u, if can_allocate):
+ * 0 with *out filled, or -EINVAL (a descriptor or slot Linux refuses),
+ * -ESRCH (no free slot). Nothing changes until arch_tls_store(t, out).
+ */
+int arch_tls_prepare(const struct arch_thread *t, struct user_desc *u, bool can_allocate,
+		     struct tls_slot *out);
+void arch_tls_store(struct arch_thread *t, const struct tls_slot *slot);
+
+/* get_thread_area: 0 or -EINVAL. */
 int arch_get_tls(const struct arch_thread *t, struct user_desc *u);
 
 /* Leave prev's registers on its stack and continue where next left off. */
