@@ -287,9 +287,15 @@ bool initramfs_in_dir(const struct initramfs_entry *e, const char *dir)
 
 struct vm_object *initramfs_object(struct initramfs_entry *e)
 {
-	if (!e->obj && (e->obj = vm_object_file(&kernel_vm_env, e->data, e->size))) {
+	if (e->obj) {
+		vm_object_get(e->obj);
+		return e->obj;
+	}
+	e->obj = vm_object_file(&kernel_vm_env, e->data, e->size);
+	if (e->obj) {
 		e->obj->name = e->path;
 		e->obj->ino = e->ino;
+		e->obj->cache = &e->obj;
 	}
 	return e->obj;
 }

@@ -8,8 +8,9 @@
  *   access allowed by the region? ------- no: -EACCES (SEGV_ACCERR)
  *        |
  *   what does the pmap map there?
- *     nothing ........ shared object: its frame (made on first touch)
- *                      file: a new frame filled from the file (-ENXIO past its end)
+ *     nothing ........ past the object's end: -ENXIO (SIGBUS)
+ *                      shared object: its frame (made on first touch)
+ *                      file: a new frame filled from the file
  *                      anonymous: a new zeroed frame
  *     enough already . nothing to do (another fault got there first)
  *     too little ..... shared region: map the same frame with the region's rights
@@ -92,6 +93,10 @@ static int fault_in(struct vmspace *vs, struct vm_region *r, vaddr_t va)
 	struct page *pg;
 	int err;
 
+	/* An object keeps its size whatever maps it: a region grown past
+	 * its end (mremap) finds nothing there, as Linux's SIGBUS says. */
+	if (r->obj && off >= r->obj->size)
+		return refuse(vs, -ENXIO);
 	if (r->obj && r->obj->kind == VMO_ANON_SHARED) {
 		err = vm_object_frame(env, r->obj, (uint32_t)(off / PAGE), &pg);
 		if (!err)
@@ -100,8 +105,6 @@ static int fault_in(struct vmspace *vs, struct vm_region *r, vaddr_t va)
 			COUNT(vs, shared);
 		return err;
 	}
-	if (r->obj && off >= r->obj->size)
-		return refuse(vs, -ENXIO);
 	pg = pmm_alloc_pages(env->pmap->pmm, 0, PMM_ANY);
 	if (!pg)
 		return -ENOMEM;

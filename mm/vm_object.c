@@ -81,6 +81,8 @@ void vm_object_put(const struct vm_env *env, struct vm_object *obj)
 		}
 		env->free(obj->frames);
 	}
+	if (obj->cache)
+		*obj->cache = NULL;
 	env->free(obj);
 }
 

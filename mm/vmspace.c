@@ -318,6 +318,8 @@ int vm_map(struct vmspace *vs, vaddr_t *addr, size_t len, vm_prot_t prot, unsign
 		return -EINVAL;         /* growing down moves the start, not the offset */
 	if (obj && obj->kind == VMO_FILE && (flags & VM_REGION_SHARED) && (prot & VM_PROT_WRITE))
 		return -EINVAL;         /* a file image is never written */
+	if ((flags & VM_REGION_NOWRITE) && (prot & VM_PROT_WRITE))
+		return -EINVAL;
 	if (fixed) {
 		err = check_range(start, len, &end);
 		if (err || start < VM_USER_MIN)
@@ -343,7 +345,7 @@ int vm_map(struct vmspace *vs, vaddr_t *addr, size_t len, vm_prot_t prot, unsign
 	r->node.start = start;
 	r->node.end = (vaddr_t)end;
 	r->prot = prot;
-	r->flags = flags & (VM_REGION_SHARED | VM_REGION_GROWSDOWN);
+	r->flags = flags & (VM_REGION_SHARED | VM_REGION_GROWSDOWN | VM_REGION_NOWRITE);
 	r->obj = obj;
 	r->offset = offset;
 	if (obj)
@@ -447,7 +449,8 @@ int vm_protect(struct vmspace *vs, vaddr_t start, size_t len, vm_prot_t prot)
 	if (end < VM_USER_END)
 		cut_at(vs, (vaddr_t)end, spare);
 	for (r = vm_region_find(vs, start); r && r->node.start < end; r = vm_region_next(r)) {
-		err = protect_region(vs, r, prot);
+		err = (prot & VM_PROT_WRITE) && (r->flags & VM_REGION_NOWRITE) ? -EACCES :
+		      protect_region(vs, r, prot);
 		if (err)
 			break;
 	}

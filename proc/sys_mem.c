@@ -88,21 +88,28 @@ SYSCALL(brk)
 	return (long)want;
 }
 
-/* The object a file mapping reads: the file's, from the initramfs. */
-static long mmap_file_object(int fd, uint32_t flags, uint32_t prot, struct vm_object **obj)
+/* The object a file mapping reads: the file's, from the initramfs, with
+ * a reference for the caller. A shared mapping of a file not open for
+ * writing may never become writable: VM_REGION_NOWRITE joins *vmflags. */
+static long mmap_file_object(int fd, uint32_t flags, uint32_t prot, struct vm_object **obj,
+			     unsigned *vmflags)
 {
 	struct file *f = fd_get(proc_current, fd);
+	bool shared_ro;
 
 	if (!f)
 		return -EBADF;
+	shared_ro = (flags & MAP_TYPE) != MAP_PRIVATE && (f->flags & O_ACCMODE) != O_RDWR;
 	/* Linux's order: access rights first, then whether the file maps. */
 	if ((f->flags & O_ACCMODE) == O_WRONLY)
 		return -EACCES;         /* every mapping reads the file */
-	if ((flags & MAP_TYPE) != MAP_PRIVATE && (prot & PROT_WRITE) && (f->flags & O_ACCMODE) != O_RDWR)
+	if (shared_ro && (prot & PROT_WRITE))
 		return -EACCES;
 	if (!f->entry || !S_ISREG(f->entry->mode))
 		return -ENODEV;
 	*obj = initramfs_object(f->entry);
+	if (shared_ro)
+		*vmflags |= VM_REGION_NOWRITE;
 	return *obj ? 0 : -ENOMEM;
 }
 
@@ -115,6 +122,11 @@ static long do_mmap(vaddr_t addr, size_t len, uint32_t prot, uint32_t flags, int
 
 	if (len == 0 || off % PAGE_SIZE)
 		return -EINVAL;
+	if (PAGE_UP(len) > UINT32_MAX)
+		return -ENOMEM;         /* rounding up wrapped, for Linux */
+	/* The file's pages, numbered in 32 bits, must not wrap either. */
+	if (off / PAGE_SIZE + PAGE_UP(len) / PAGE_SIZE > UINT32_MAX)
+		return -EOVERFLOW;
 	if (PAGE_UP(len) > VM_USER_END)
 		return -ENOMEM;
 	if (type != MAP_SHARED && type != MAP_PRIVATE && type != MAP_SHARED_VALIDATE)
@@ -123,10 +135,10 @@ static long do_mmap(vaddr_t addr, size_t len, uint32_t prot, uint32_t flags, int
 		return -EINVAL;
 	if ((flags & (MAP_FIXED | MAP_FIXED_NOREPLACE)) && PAGE_UP(len) > VM_USER_END - (uint64_t)addr)
 		return -ENOMEM;         /* no room there below the kernel */
-	if (flags & MAP_FIXED)
-		vmflags |= VM_MAP_FIXED;
-	else if (flags & MAP_FIXED_NOREPLACE)
+	if (flags & MAP_FIXED_NOREPLACE)        /* with MAP_FIXED too: it wins */
 		vmflags |= VM_MAP_NOREPLACE;
+	else if (flags & MAP_FIXED)
+		vmflags |= VM_MAP_FIXED;
 	else
 		addr &= ~PAGE_MASK;     /* a hint */
 	if (type != MAP_PRIVATE)
@@ -143,10 +155,9 @@ static long do_mmap(vaddr_t addr, size_t len, uint32_t prot, uint32_t flags, int
 		}
 		off = 0;
 	} else {
-		err = mmap_file_object(fd, flags, prot, &obj);
+		err = mmap_file_object(fd, flags, prot, &obj, &vmflags);
 		if (err)
 			return err;
-		vm_object_get(obj);     /* dropped below, as for a new object */
 	}
 	err = vm_map(proc_current->vs, &addr, len, prot_from_user(prot), vmflags, obj, off);
 	if (obj)
@@ -219,8 +230,8 @@ static long grow_in_place(struct vmspace *vs, vaddr_t old, size_t old_len, size_
 	if (!r || r->node.end != at || (r->flags & VM_REGION_GROWSDOWN))
 		return -ENOMEM;
 	off = r->obj ? r->offset + (at - r->node.start) : 0;
-	return vm_map(vs, &at, new_len - old_len, r->prot,
-		      VM_MAP_NOREPLACE | (r->flags & VM_REGION_SHARED), r->obj, off) ? -ENOMEM : 0;
+	return vm_map(vs, &at, new_len - old_len, r->prot, VM_MAP_NOREPLACE | r->flags,
+		      r->obj, off) ? -ENOMEM : 0;
 }
 
 /* mremap(old, old_len, new_len, flags, new_addr): shrink, grow in place,
@@ -320,6 +331,8 @@ SYSCALL(mincore)
 		return -EINVAL;
 	if (end > VM_USER_END)
 		return -ENOMEM;
+	if (!user_range_ok(a2, (size_t)((end - start) / PAGE_SIZE)))
+		return -EFAULT;         /* the vector, whole, before any page is looked at */
 	for (vaddr_t va = start; va < end; va += PAGE_SIZE) {
 		struct vm_region *r = vm_region_find(vs, va);
 		paddr_t pa;

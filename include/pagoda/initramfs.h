@@ -27,7 +27,7 @@ struct initramfs_entry {
 	uint32_t rdev_major, rdev_minor;
 	const uint8_t *data;            /* the file's bytes, in the archive */
 	uint32_t size;
-	struct vm_object *obj;          /* for mmap and exec, made on first use */
+	struct vm_object *obj;          /* for mmap while mapped: a weak reference */
 };
 
 /*
@@ -57,7 +57,9 @@ struct initramfs_entry *initramfs_entry(size_t i);
 /* Whether e sits directly in directory dir (canonical). */
 bool initramfs_in_dir(const struct initramfs_entry *e, const char *dir);
 
-/* The file's read-only backing object for mapping it (one per file). */
+/* The file's read-only backing object for mapping it, with a reference
+ * for the caller: one object per file while any mapping holds it, freed
+ * with the last (NULL: out of memory). */
 struct vm_object *initramfs_object(struct initramfs_entry *e);
 
 #endif /* PAGODA_INITRAMFS_H */

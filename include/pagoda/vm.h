@@ -64,6 +64,10 @@ struct vm_object {
 	const char *name;
 	uint32_t ino;
 	uint64_t file_offset;
+	/* A weak reference to clear when the object is freed: the file's
+	 * pointer to it, so that one object serves every mapping of a file
+	 * while any exists, and none is kept after the last goes. */
+	struct vm_object **cache;
 };
 
 #define VMO_LEAF_ENTRIES        1024u   /* frame numbers per leaf of frames[] */
@@ -73,6 +77,9 @@ struct vm_object {
 /* Region flags. Anonymous or file-backed is told by the object. */
 #define VM_REGION_SHARED        0x1     /* writes reach every mapping (MAP_SHARED) */
 #define VM_REGION_GROWSDOWN     0x2     /* a stack: faults just below extend it */
+#define VM_REGION_NOWRITE       0x4     /* may never be made writable: a shared
+					 * mapping of a file opened read-only
+					 * (Linux's VM_MAYWRITE clear) */
 
 struct vm_region {
 	struct range_node node;         /* [start, end), page aligned */
@@ -159,8 +166,9 @@ int vm_unmap(struct vmspace *vs, vaddr_t start, size_t len);
 /*
  * Set the protection of [start, start + len), splitting regions at its
  * ends and merging equal neighbours after. -ENOMEM if part of the range is
- * not mapped (nothing changed) or memory ran out (then a prefix of the
- * range may be changed, as with Linux's mprotect).
+ * not mapped (nothing changed) or memory ran out, -EACCES at a region that
+ * may not become writable (VM_REGION_NOWRITE); in those two cases a prefix
+ * of the range may be changed, as with Linux's mprotect.
  */
 int vm_protect(struct vmspace *vs, vaddr_t start, size_t len, vm_prot_t prot);
 

@@ -229,6 +229,47 @@ KTEST(vm_fault_out_of_memory_changes_nothing)
 	KT_ASSERT_EQ(vmw_finish(&w), 0);
 }
 
+/* mremap may grow a region past its shared object, which keeps its size:
+ * the pages beyond it are -ENXIO (SIGBUS), never a frame the object lacks. */
+KTEST(vm_shared_object_past_its_end_is_enxio)
+{
+	struct vmspace *vs = fresh();
+	struct vm_object *obj = vm_object_anon_shared(vs->env, PAGE);
+	vaddr_t a = 0x400000;
+
+	KT_ASSERT(obj != NULL);
+	KT_ASSERT_EQ(vm_map(vs, &a, 2 * PAGE, VM_PROT_RW, VM_MAP_FIXED | VM_REGION_SHARED, obj, 0), 0);
+	vm_object_put(vs->env, obj);
+	KT_ASSERT_EQ(vm_fault(vs, a, VM_PROT_WRITE), 0);
+	KT_ASSERT_EQ(vm_fault(vs, a + PAGE, VM_PROT_READ), -ENXIO);
+	KT_ASSERT_EQ(vm_fault(vs, a + PAGE, VM_PROT_WRITE), -ENXIO);
+	KT_ASSERT_EQ(vmw_finish(&w), 0);
+}
+
+/* A region that may never be writable (a shared mapping of a file opened
+ * read-only): mprotect cannot make it so, and mapping it so is refused. */
+KTEST(vm_protect_refuses_write_on_a_nowrite_region)
+{
+	struct vmspace *vs = fresh();
+	vaddr_t a = 0x400000, b = 0x800000;
+	struct vm_region *r;
+
+	KT_ASSERT_EQ(vm_map(vs, &b, PAGE, VM_PROT_RW, VM_MAP_FIXED | VM_REGION_NOWRITE, NULL, 0),
+		     -EINVAL);
+	KT_ASSERT_EQ(vm_map(vs, &a, 2 * PAGE, VM_PROT_RW, VM_MAP_FIXED, NULL, 0), 0);
+	b = a + 2 * PAGE;
+	KT_ASSERT_EQ(vm_map(vs, &b, 2 * PAGE, VM_PROT_READ, VM_MAP_FIXED | VM_REGION_NOWRITE, NULL, 0), 0);
+	/* As Linux: the regions before the refused one are changed. */
+	KT_ASSERT_EQ(vm_protect(vs, a, 4 * PAGE, VM_PROT_READ | VM_PROT_WRITE | VM_PROT_EXEC), -EACCES);
+	KT_ASSERT_EQ(vm_region_find(vs, a)->prot, VM_PROT_READ | VM_PROT_WRITE | VM_PROT_EXEC);
+	r = vm_region_find(vs, b);
+	KT_ASSERT_EQ(r->prot, VM_PROT_READ);
+	KT_ASSERT_EQ(vm_protect(vs, b, PAGE, VM_PROT_READ | VM_PROT_EXEC), 0);
+	KT_ASSERT_EQ(vm_region_find(vs, b)->prot, VM_PROT_READ | VM_PROT_EXEC);
+	KT_ASSERT_EQ(vm_fault(vs, b, VM_PROT_WRITE), -EACCES);
+	KT_ASSERT_EQ(vmw_finish(&w), 0);
+}
+
 KTEST(vm_file_pages_fill_from_the_image_and_stop_at_its_end)
 {
 	struct vmspace *vs = fresh();
