@@ -286,7 +286,13 @@ struct pipe {
 	uint8_t *buf;
 	size_t head, len;               /* ring: bytes at head, len of them */
 	int readers, writers;
+	uint32_t ino;                   /* st_ino: a number, never an address */
 };
+
+/* Pipes live on a device of their own, as on Linux (pipefs, an anonymous
+ * device: major 0), so their inode numbers never meet the initramfs's. */
+#define PIPEFS_DEV_MINOR 12
+static uint32_t pipe_next_ino = 1;
 
 static long pipe_read(struct file *f, vaddr_t buf, size_t n, bool wait)
 {
@@ -359,7 +365,8 @@ static void pipe_stat(struct file *f, struct kstat *st)
 	memset(st, 0, sizeof(*st));
 	st->mode = 0010000 | 0600;      /* S_IFIFO */
 	st->nlink = 1;
-	st->ino = (uint32_t)(uintptr_t)f->pipe;
+	st->dev_minor = PIPEFS_DEV_MINOR;
+	st->ino = f->pipe->ino;
 	st->blksize = BLKSIZE;
 }
 
@@ -398,6 +405,7 @@ int pipe_create(struct file **rd, struct file **wr)
 	}
 	(*rd)->pipe = (*wr)->pipe = p;
 	p->readers = p->writers = 1;
+	p->ino = pipe_next_ino++;
 	return 0;
 fail:
 	kfree(p);

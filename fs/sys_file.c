@@ -105,55 +105,87 @@ static struct file *file_for(int fd, uint32_t need)
 	return f;
 }
 
+/* Linux's checks of a read or write buffer, in its order: the range
+ * must be user memory (-EFAULT), then the count must not be negative
+ * (-EINVAL). */
+static long rw_check(vaddr_t buf, size_t n)
+{
+	if (!user_range_ok(buf, n))
+		return -EFAULT;
+	return (int32_t)n < 0 ? -EINVAL : 0;
+}
+
 SYSCALL(read)
 {
 	struct file *f = file_for((int)a0, O_RDONLY);
+	long err;
 
 	if (!f)
 		return -EBADF;
-	if ((int32_t)a2 < 0)
-		return -EINVAL;
+	if ((err = rw_check(a1, a2)))
+		return err;
 	return f->ops->read(f, a1, a2, !(f->flags & O_NONBLOCK));
 }
 
 SYSCALL(write)
 {
 	struct file *f = file_for((int)a0, O_WRONLY);
+	long err;
 
 	if (!f)
 		return -EBADF;
-	if ((int32_t)a2 < 0)
-		return -EINVAL;
+	if ((err = rw_check(a1, a2)))
+		return err;
 	return f->ops->write(f, a1, a2);
 }
 
-/* readv and writev: the vector is read and checked whole first (-EFAULT,
- * -EINVAL for a negative or overflowing total), then one call per
+/*
+ * Read a readv/writev vector of n elements into v, checked as Linux's
+ * import_iovec does: a negative length anywhere is -EINVAL, then an
+ * element that is not user memory -EFAULT; the total is cut to
+ * MAX_RW_COUNT, the last elements shortened.
+ */
+static long iov_import(uint32_t (*v)[2], vaddr_t iov, uint32_t n)
+{
+	uint32_t total = 0;
+
+	if (copyin(v, iov, n * sizeof(*v)))
+		return -EFAULT;
+	for (uint32_t i = 0; i < n; i++)
+		if ((int32_t)v[i][1] < 0)
+			return -EINVAL;
+	for (uint32_t i = 0; i < n; i++) {
+		if (!user_range_ok(v[i][0], v[i][1]))
+			return -EFAULT;
+		v[i][1] = MIN(v[i][1], MAX_RW_COUNT - total);
+		total += v[i][1];
+	}
+	return 0;
+}
+
+/* readv and writev: the vector is read and checked whole first, then the
+ * file's access mode (as on Linux, after the vector), then one call per
  * element, stopping at a short transfer. */
 static long do_iov(int fd, vaddr_t iov, uint32_t iovcnt, bool writing)
 {
-	struct file *f = file_for(fd, writing ? O_WRONLY : O_RDONLY);
+	struct file *f = fd_get(proc_current, fd);
 	uint32_t (*v)[2];       /* iov_base, iov_len */
-	uint64_t sum = 0;
-	long total = 0, err = -EINVAL;
+	long total = 0, err;
 
 	if (!f)
 		return -EBADF;
 	if (iovcnt > IOV_MAX)
 		return -EINVAL;
 	if (iovcnt == 0)
-		return 0;
+		return file_for(fd, writing ? O_WRONLY : O_RDONLY) ? 0 : -EBADF;
 	v = kmalloc(iovcnt * sizeof(*v));
 	if (!v)
 		return -ENOMEM;
-	if (copyin(v, iov, iovcnt * sizeof(*v))) {
-		err = -EFAULT;
+	err = iov_import(v, iov, iovcnt);
+	if (err == 0 && !file_for(fd, writing ? O_WRONLY : O_RDONLY))
+		err = -EBADF;
+	if (err)
 		goto out;
-	}
-	for (uint32_t i = 0; i < iovcnt; i++)
-		if ((sum += v[i][1]) > 0x7fffffff)
-			goto out;
-	err = 0;
 	for (uint32_t i = 0; i < iovcnt; i++) {
 		long n;
 

@@ -34,6 +34,8 @@ size_t copyout_partial(vaddr_t dst, const void *src, size_t n)
 {
 	size_t done = 0;
 
+	if (!user_range_ok(dst, n))
+		return 0;
 	while (done < n) {
 		/* up to the end of dst's page: a page is copied whole or not */
 		size_t k = MIN(n - done, PMM_PAGE_SIZE - (dst + done) % PMM_PAGE_SIZE);

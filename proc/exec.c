@@ -233,13 +233,12 @@ static int build_stack(const struct exec_args *a, const char *execfn,
 	if (!words)
 		return -ENOMEM;
 	*w++ = (uint32_t)a->argc;
-	for (int i = 0; i < a->argc + a->envc; i++) {
-		if (i == a->argc)
-			*w++ = 0;               /* the end of argv */
+	for (int i = 0; i < a->argc; i++, off += strlen(a->buf + off) + 1)
 		*w++ = (uint32_t)(strings + off);
-		off += strlen(a->buf + off) + 1;
-	}
-	*w++ = 0;
+	*w++ = 0;                       /* the end of argv */
+	for (int i = 0; i < a->envc; i++, off += strlen(a->buf + off) + 1)
+		*w++ = (uint32_t)(strings + off);
+	*w++ = 0;                       /* the end of envp */
 	const uint32_t aux[NAUX][2] = {
 		{ AT_HWCAP, arch_hwcap() }, { AT_PAGESZ, PAGE_SIZE }, { AT_CLKTCK, TIMER_HZ },
 		{ AT_PHDR, info->phdr_vaddr }, { AT_PHENT, sizeof(Elf32_Phdr) },
@@ -250,6 +249,11 @@ static int build_stack(const struct exec_args *a, const char *execfn,
 		{ AT_NULL, 0 },
 	};
 	memcpy(w, aux, sizeof(aux));
+	/* Every word copied out must have been written here: the buffer came
+	 * from the heap, and whatever it held before is another's. */
+	if (w + 2 * NAUX != words + nwords)
+		panic("build_stack: %u words written for a stack of %u",
+		      (unsigned)(w + 2 * NAUX - words), (unsigned)nwords);
 	random_bytes(rbytes, sizeof(rbytes));
 	/* The stack is fresh demand-zero memory: the top word and the padding are 0. */
 	err = copyout(execfn_va, execfn, fnlen) || copyout(strings, a->buf, a->used) ||
@@ -318,6 +322,7 @@ static int exec_image(struct proc *p, const char *path, const char *canon,
 		vmspace_activate(was_active);
 	p->brk_start = p->brk = info.brk;
 	base = strrchr(canon, '/') ? strrchr(canon, '/') + 1 : canon;
+	memset(p->name, 0, sizeof(p->name));   /* PR_GET_NAME copies out all of it */
 	strlcpy(p->name, base, sizeof(p->name));
 	p->exe[0] = '/';
 	strlcpy(p->exe + 1, canon, sizeof(p->exe) - 1);

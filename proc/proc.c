@@ -150,6 +150,7 @@ int proc_fork(struct proc **childp)
 	memcpy(child->sigactions, parent->sigactions, sizeof(child->sigactions));
 	memcpy(child->rlimits, parent->rlimits, sizeof(child->rlimits));
 	child->sigmask = parent->sigmask;
+	child->pgid = parent->pgid;
 	child->brk_start = parent->brk_start;
 	child->brk = parent->brk;
 	add_child(parent, child);
@@ -222,10 +223,15 @@ void __noreturn proc_exit(int wait_status)
 	panic("proc_exit: zombie %d was scheduled", p->pid);
 }
 
-/* Whether child c is one that wait4's pid argument selects. */
+/* Whether child c is one that wait4's pid argument selects: any child
+ * (-1), one of the caller's process group (0), of group -pid, or pid. */
 static bool wait_selects(const struct proc *c, int pid)
 {
-	return pid <= 0 || c->pid == pid;      /* no process groups: 0 and -g mean any */
+	if (pid == -1)
+		return true;
+	if (pid == 0)
+		return c->pgid == proc_current->pgid;
+	return pid < 0 ? c->pgid == -pid : c->pid == pid;
 }
 
 /*
@@ -283,6 +289,10 @@ void proc_kill(struct proc *p, int sig)
 
 	if (sig != SIGKILL && (handler == SIG_IGN ||
 			       (handler == SIG_DFL && sig_default_ignored(sig))))
+		return;
+	/* init gets only the signals it has handlers for, SIGKILL included
+	 * (Linux's SIGNAL_UNKILLABLE); handlers are not run yet, so none. */
+	if (p == init_proc)
 		return;
 	if (sig == SIGSTOP || sig == SIGTSTP || sig == SIGTTIN || sig == SIGTTOU)
 		return;

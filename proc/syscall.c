@@ -129,15 +129,26 @@ SYSCALL(sysinfo)
 	return copyout(a0, &si, sizeof(si));
 }
 
+#define GRND_NONBLOCK   0x1
+#define GRND_RANDOM     0x2
+#define GRND_INSECURE   0x4
+
+/* getrandom: Linux's flag rules, then the buffer whole (-EFAULT if it runs
+ * into the kernel), then as many bytes as can be written. */
 SYSCALL(getrandom)
 {
 	uint8_t chunk[256];
 	size_t done = 0;
 
-	if (a2 & ~7u)
+	size_t len = MIN(a1, MAX_RW_COUNT);
+
+	if ((a2 & ~(GRND_NONBLOCK | GRND_RANDOM | GRND_INSECURE)) ||
+	    (a2 & (GRND_RANDOM | GRND_INSECURE)) == (GRND_RANDOM | GRND_INSECURE))
 		return -EINVAL;
-	while (done < a1) {
-		size_t k = a1 - done < sizeof(chunk) ? a1 - done : sizeof(chunk), got;
+	if (!user_range_ok(a0, len))
+		return -EFAULT;
+	while (done < len) {
+		size_t k = MIN(len - done, sizeof(chunk)), got;
 
 		random_bytes(chunk, k);
 		got = copyout_partial(a0 + done, chunk, k);
@@ -151,7 +162,7 @@ SYSCALL(getrandom)
 /* prctl: PR_SET_NAME (15) and PR_GET_NAME (16); others -EINVAL. */
 SYSCALL(prctl)
 {
-	char name[PROC_NAME_MAX];
+	char name[PROC_NAME_MAX] = { 0 };       /* PR_GET_NAME copies out all of it */
 	size_t len;
 
 	if (a0 == 15) {

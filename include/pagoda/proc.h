@@ -37,6 +37,7 @@ struct file;
 
 struct proc {
 	int pid;
+	int pgid;                       /* process group: inherited; init's is 0, as on Linux */
 	enum proc_state state;
 	char name[PROC_NAME_MAX];       /* the program's file name, as Linux's comm */
 	char exe[PROC_PATH_MAX];        /* its path: /proc/self/exe */

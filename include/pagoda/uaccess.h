@@ -22,8 +22,9 @@ int copyin(void *dst, vaddr_t src, size_t n);
 int copyout(vaddr_t dst, const void *src, size_t n);
 
 /* Copy what can be copied of n bytes to user dst, in order, stopping at
- * the first page that cannot be written: the bytes copied (n if all).
- * read() and friends return that short count, as Linux does. */
+ * the first page that cannot be written: the bytes copied (n if all; 0 if
+ * the range is not wholly user space). read() and friends return that
+ * short count, as Linux does. */
 size_t copyout_partial(vaddr_t dst, const void *src, size_t n);
 
 /* Zero n bytes of user memory at dst: 0 or -EFAULT. */
@@ -39,7 +40,13 @@ int copyinstr(char *dst, vaddr_t src, size_t size, size_t *len);
 /* The same, measuring only: *len is the string's length; nothing is copied. */
 int strlen_user(vaddr_t src, size_t size, size_t *len);
 
-/* Whether [va, va + n) lies wholly in user space (no wrap-around). */
+/* Whether [va, va + n) lies wholly in user space (no wrap-around):
+ * Linux's access_ok. A buffer that runs into the kernel's half is -EFAULT
+ * before anything is copied, even where a partial copy is allowed. */
 bool user_range_ok(vaddr_t va, size_t n);
+
+/* The most one read or write moves (Linux's MAX_RW_COUNT, INT_MAX rounded
+ * down to a page): longer requests are cut to it. */
+#define MAX_RW_COUNT    0x7ffff000u
 
 #endif /* PAGODA_UACCESS_H */
