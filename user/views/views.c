@@ -8,6 +8,7 @@
 #include "../tests/check.h"
 #include "../bin/procfile.h"
 #include <dirent.h>
+#include <fcntl.h>
 #include <sys/mman.h>
 #include <arch/mmu.h>
 
@@ -215,6 +216,34 @@ static void buddyinfo_and_slabinfo(void)
 	CHECK(caches > 5);
 }
 
+/* The objects in use in all of slabinfo's caches. */
+static long slab_objects(void)
+{
+	long sum = 0;
+	unsigned active;
+
+	CHECK(read_file("/proc/slabinfo", text, sizeof(text)) > 0);
+	for (char *l = strtok(text, "\n"); l; l = strtok(NULL, "\n"))
+		if (l[0] != '#' && strncmp(l, "slabinfo", 8) != 0 && sscanf(l, "%*s %u", &active) == 1)
+			sum += active;
+	return sum;
+}
+
+/* A file's backing object lives while a mapping holds it: mapped twice
+ * and unmapped, the kernel holds no more objects than before (it once
+ * kept one per file for good). */
+static void file_object_goes_with_its_last_mapping(void)
+{
+	long before = slab_objects();
+	int fd = open("/bin/cat", O_RDONLY);
+	char *a = mmap(NULL, PAGE, PROT_READ, MAP_PRIVATE, fd, 0);
+	char *b = mmap(NULL, PAGE, PROT_READ, MAP_SHARED, fd, 0);
+
+	CHECK(fd >= 0 && a != MAP_FAILED && b != MAP_FAILED && a[1] == 'E' && b[1] == 'E');
+	CHECK(munmap(a, PAGE) == 0 && munmap(b, PAGE) == 0 && close(fd) == 0);
+	CHECK(slab_objects() == before);
+}
+
 /* The smaps block of the region at va in process pid (0: this one). */
 static const char *smaps_block(int pid, uint32_t va)
 {
@@ -338,6 +367,7 @@ static const struct test_case cases[] = {
 	CASE(maps_rss_and_faults_agree), CASE(one_write_one_copy), CASE(pagewalk_names_the_bits),
 	CASE(page_tables_are_counted), CASE(maps_names_heap_stack_and_file),
 	CASE(status_and_listing), CASE(buddyinfo_and_slabinfo),
+	CASE(file_object_goes_with_its_last_mapping),
 	CASE(smaps_counts_dirty_and_shared_pages), CASE(smaps_rollup_adds_up),
 	CASE(smaps_of_many_regions_is_whole),
 };
