@@ -229,34 +229,38 @@ static void sleep_without_tls(void)
 	CHECK(waitpid(pid, &status, 0) == pid && WIFEXITED(status));
 }
 
+/* How a child ended, as one number: its exit status, or minus its signal. */
+static int ending(int status)
+{
+	return WIFEXITED(status) ? WEXITSTATUS(status) : -WTERMSIG(status);
+}
+
+static int notls_input;
+
+static void exec_notls(void)
+{
+	char *argv[] = { "notls", NULL };
+
+	CHECK(dup2(notls_input, 0) == 0);
+	execve("/bin/notls", argv, NULL);
+	_exit(127);
+}
+
 /*
  * The same through exec: a child of a process with TLS becomes a program
  * that reads from a pipe before it has any TLS of its own (/bin/notls,
- * no C library), while its parent writes.
+ * no C library), while another process with TLS writes.
  */
 static void exec_then_sleep_before_tls(void)
 {
 	int fds[2], status;
-	pid_t pid, writer;
+	pid_t writer;
 
 	CHECK(pipe(fds) == 0);
-	fflush(stdout);
-	pid = fork();
-	CHECK(pid >= 0);
-	if (pid == 0) {
-		char *argv[] = { "notls", NULL };
-
-		CHECK(dup2(fds[0], 0) == 0);
-		close(fds[1]);
-		execve("/bin/notls", argv, NULL);
-		_exit(127);
-	}
-	close(fds[0]);
+	notls_input = fds[0];
 	writer = write_later(fds[1], "to a program without TLS\n");
-	close(fds[1]);
+	printf("notls: exit status %d\n", ending(status_of(exec_notls)));
 	CHECK(waitpid(writer, &status, 0) == writer);
-	CHECK(waitpid(pid, &status, 0) == pid);
-	printf("notls: exit status %d\n", WIFEXITED(status) ? WEXITSTATUS(status) : -WTERMSIG(status));
 }
 
 /* ---- flags a program may set ---- */
@@ -413,22 +417,18 @@ static int envp_check(void)
 	return 0;
 }
 
+static void exec_self_without_env(void)
+{
+	char *argv[] = { (char *)self_path, "--envp-check", NULL };
+
+	execve(self_path, argv, NULL);
+	_exit(127);
+}
+
 /* execve(path, argv, NULL): an empty environment, properly ended. */
 static void exec_null_envp(void)
 {
-	char *argv[] = { (char *)self_path, "--envp-check", NULL };
-	int status;
-	pid_t pid;
-
-	fflush(stdout);
-	pid = fork();
-	CHECK(pid >= 0);
-	if (pid == 0) {
-		execve(self_path, argv, NULL);
-		_exit(127);
-	}
-	CHECK(waitpid(pid, &status, 0) == pid);
-	printf("exit status %d\n", WIFEXITED(status) ? WEXITSTATUS(status) : -WTERMSIG(status));
+	printf("exit status %d\n", ending(status_of(exec_self_without_env)));
 }
 
 /* init receives only the signals it has a handler for. */
