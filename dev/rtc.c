@@ -3,7 +3,7 @@
  * CLOCK_REALTIME counts from. Registers per the MC146818 datasheet, at
  * index port 0x70 and data port 0x71.
  */
-#include <pagoda/kernel.h>
+#include <pagoda/rtc.h>
 #include <arch/cpu.h>
 
 #define CMOS_INDEX      0x70

@@ -1,11 +1,13 @@
 /*
  * VGA text mode: 80x25 cells of (character, attribute) at physical 0xB8000,
- * reached through the direct map during early boot and through its own
- * uncached fixed mapping (FIX_VGA) once the kernel page tables exist. The cursor is moved through the CRT
- * controller's registers so the screen shows where output continues.
+ * reached through the direct map during early boot and, once the kernel
+ * page tables exist, through the uncached mapping boot makes for it
+ * (vga_set_buffer). The driver maps nothing itself: printing must never
+ * depend on the page tables or the frame allocator, which print when they
+ * fail. The cursor is moved through the CRT controller's registers so the
+ * screen shows where output continues.
  */
 #include <pagoda/console.h>
-#include <pagoda/pmap.h>
 #include <pagoda/string.h>
 #include <arch/cpu.h>
 #include <arch/memlayout.h>
@@ -46,11 +48,9 @@ void vga_init(void)
 	vga_move_cursor();
 }
 
-void vga_remap(void)
+void vga_set_buffer(volatile void *text)
 {
-	if (pmap_enter(&kernel_pmap, fix_to_virt(FIX_VGA), VGA_TEXT_PA, VM_PROT_RW,
-		       PMAP_GLOBAL | PMAP_NOCACHE) == 0)
-		vga_mem = (volatile uint16_t *)fix_to_virt(FIX_VGA);
+	vga_mem = text;
 }
 
 static void vga_newline(void)

@@ -9,7 +9,7 @@
 #include <pagoda/initramfs.h>
 #include <pagoda/bootinfo.h>
 #include <pagoda/errno.h>
-#include <pagoda/kernel.h>
+#include <pagoda/log.h>
 #include <pagoda/kmalloc.h>
 #include <pagoda/string.h>
 #include <pagoda/vm.h>

@@ -1,6 +1,6 @@
 /* Presenting what the boot loader told us; see <pagoda/bootinfo.h>. */
 #include <pagoda/bootinfo.h>
-#include <pagoda/kernel.h>
+#include <pagoda/log.h>
 
 const char *boot_mem_type_name(uint32_t type)
 {

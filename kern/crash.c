@@ -13,7 +13,9 @@
  *                     into the unmapped guard page below it
  */
 #include <pagoda/cmdline.h>
-#include <pagoda/kernel.h>
+#include <pagoda/log.h>
+#include <pagoda/panic.h>
+#include <pagoda/crash.h>
 #include <pagoda/kmalloc.h>
 #include <pagoda/string.h>
 #include <pagoda/pmap.h>

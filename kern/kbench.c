@@ -5,7 +5,7 @@
  * Interrupts are off while measuring, so the timer does not add to them.
  */
 #include <pagoda/kbench.h>
-#include <pagoda/kernel.h>
+#include <pagoda/log.h>
 #include <pagoda/kmalloc.h>
 #include <pagoda/kmap.h>
 #include <pagoda/page_alloc.h>

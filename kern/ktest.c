@@ -1,6 +1,6 @@
 /* Running the kernel's self-tests; see <pagoda/ktest.h>. */
 #include <pagoda/ktest.h>
-#include <pagoda/kernel.h>
+#include <pagoda/log.h>
 
 /* The "ktests" section, bounded by the linker script. */
 extern const struct ktest __ktests_start[], __ktests_end[];

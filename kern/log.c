@@ -1,5 +1,5 @@
 /* Kernel logging to the console; see <pagoda/kernel.h>. */
-#include <pagoda/kernel.h>
+#include <pagoda/log.h>
 #include <pagoda/console.h>
 #include <pagoda/printf.h>
 #include <arch/cpu.h>

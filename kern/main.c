@@ -5,7 +5,11 @@
 #include <pagoda/bootinfo.h>
 #include <pagoda/cmdline.h>
 #include <pagoda/console.h>
-#include <pagoda/kernel.h>
+#include <pagoda/log.h>
+#include <pagoda/halt.h>
+#include <pagoda/crash.h>
+#include <pagoda/timer.h>
+#include <pagoda/rtc.h>
 #include <pagoda/ksyms.h>
 #include <pagoda/kbench.h>
 #include <pagoda/kmalloc.h>
@@ -25,31 +29,9 @@
 #include <arch/thread.h>
 #include <arch/trap.h>
 
-bool kernel_test_mode;
-static bool panic_ends_machine;         /* panic=N, N != 0: as Linux's panic=-1 */
-
 /* The fw_cfg file whose contents QEMU users can append to the command line:
  * -fw_cfg name=opt/pagoda/cmdline,string=test */
 #define FW_CFG_CMDLINE "opt/pagoda/cmdline"
-
-void kernel_stop(bool failure)
-{
-	cpu_disable_interrupts();
-	if (kernel_test_mode || (failure && panic_ends_machine))
-		qemu_exit(failure ? QEMU_EXIT_FAILURE : QEMU_EXIT_SUCCESS);
-	printk("System halted.\n");
-	for (;;)
-		cpu_halt();
-}
-
-void kernel_power_off(void)
-{
-	cpu_disable_interrupts();
-	qemu_exit(QEMU_EXIT_SUCCESS);
-	printk("System halted.\n");
-	for (;;)
-		cpu_halt();
-}
 
 /* Append the words QEMU passed through fw_cfg, if any. This lets the test
  * runner boot the same GRUB image in test mode without a second image. */
@@ -69,17 +51,22 @@ static void cmdline_add_fw_cfg(void)
 	boot_info.args = cmdline_skip_image_name(boot_info.cmdline);
 }
 
+/*
+ * The command line's settings. "test" and "bench" end QEMU when they are
+ * done, with their result; "panic=N" (N != 0, as Linux's panic=-1 with
+ * QEMU's -no-reboot) ends it after a failure.
+ */
 static void apply_cmdline(void)
 {
 	long level, panic_timeout;
+	bool runs_to_an_end = cmdline_has(boot_info.args, "test") || cmdline_has(boot_info.args, "bench");
 
 	if (cmdline_has(boot_info.args, "quiet"))
 		log_level = LOG_WARNING;        /* as Linux: errors only */
 	if (cmdline_get_long(boot_info.args, "loglevel", &level) == 0)
 		log_level = (int)level;
-	kernel_test_mode = cmdline_has(boot_info.args, "test");
-	panic_ends_machine = cmdline_get_long(boot_info.args, "panic", &panic_timeout) == 0 &&
-			     panic_timeout != 0;
+	halt_configure(runs_to_an_end, runs_to_an_end ||
+		       (cmdline_get_long(boot_info.args, "panic", &panic_timeout) == 0 && panic_timeout != 0));
 	proc_log_exits = cmdline_has(boot_info.args, "vmstat");
 }
 
@@ -107,25 +94,11 @@ static void start_init(void)
 	static char words[BOOT_CMDLINE_MAX], path[128] = "/init";
 	static char *argv[INIT_ARGS_MAX + 2];
 	static char *envp[] = { "HOME=/", "TERM=linux", NULL };
-	const char *rest = boot_info.args;
-	int argc = 0, err;
+	int err;
 
 	(void)cmdline_get_str(boot_info.args, "init", path, sizeof(path));
-	argv[argc++] = path;
-	/* Find the word "--"; what follows is init's. */
-	while (*rest && !(rest[0] == '-' && rest[1] == '-' && (rest[2] == ' ' || rest[2] == '\0') &&
-			  (rest == boot_info.args || rest[-1] == ' ')))
-		rest++;
-	strlcpy(words, *rest ? rest + 2 : "", sizeof(words));
-	for (char *w = words; *w && argc < INIT_ARGS_MAX + 1;) {
-		while (*w == ' ')
-			*w++ = '\0';
-		if (*w)
-			argv[argc++] = w;
-		while (*w && *w != ' ')
-			w++;
-	}
-	argv[argc] = NULL;
+	argv[0] = path;
+	cmdline_init_args(boot_info.args, words, sizeof(words), argv + 1, INIT_ARGS_MAX);
 	err = proc_start_init(path, argv, envp);
 	if (err) {
 		pr_err("Cannot start %s (error %d): %s\n", path, err,
@@ -142,10 +115,9 @@ static void __noreturn kernel_run(void)
 
 	if (cmdline_has(boot_info.args, "bench")) {
 		kbench_run();
-		kernel_test_mode = true;        /* so that kernel_stop ends QEMU */
 		kernel_stop(false);
 	}
-	if (kernel_test_mode) {
+	if (cmdline_has(boot_info.args, "test")) {
 		/* "test" runs everything; "test=PREFIX" a selection. */
 		if (cmdline_get_str(boot_info.args, "test", prefix, sizeof(prefix)) != 0)
 			prefix[0] = '\0';
@@ -176,7 +148,7 @@ void kmain(uint32_t magic, uint32_t mbi_pa)
 
 	page_alloc_init();
 	pmap_bootstrap();
-	vga_remap();
+	vga_set_buffer(pmap_map_vga_text());
 	kmalloc_init(boot_info.args);
 
 	double_fault_init();

@@ -1,5 +1,7 @@
 /* panic(): stop the kernel on a broken invariant; see <pagoda/kernel.h>. */
-#include <pagoda/kernel.h>
+#include <pagoda/log.h>
+#include <pagoda/panic.h>
+#include <pagoda/halt.h>
 #include <arch/diag.h>
 
 void panic(const char *fmt, ...)

@@ -29,29 +29,59 @@ const char *cmdline_skip_image_name(const char *cmdline)
 	return has_path_char ? skip_spaces(end) : s;
 }
 
+/* The word at s (spaces before it skipped): its start, its length in *len
+ * (0 at the end of the line). */
+static const char *next_word(const char *s, size_t *len)
+{
+	s = skip_spaces(s);
+	for (*len = 0; s[*len] && !is_space(s[*len]); (*len)++)
+		;
+	return s;
+}
+
+static bool is_double_dash(const char *word, size_t len)
+{
+	return len == 2 && memcmp(word, "--", 2) == 0;
+}
+
 bool cmdline_find(const char *cmdline, const char *key, const char **val, size_t *val_len)
 {
-	size_t klen = strlen(key);
+	size_t klen = strlen(key), wlen;
 	bool found = false;
-	const char *s = skip_spaces(cmdline);
 
-	while (*s) {
-		const char *word = s;
-		size_t wlen = 0;
-
-		while (s[wlen] && !is_space(s[wlen]))
-			wlen++;
-		if (wlen == 2 && memcmp(word, "--", 2) == 0)
+	for (const char *w = next_word(cmdline, &wlen); wlen; w = next_word(w + wlen, &wlen)) {
+		if (is_double_dash(w, wlen))
 			break;          /* the rest is init's, as on Linux */
-		if (wlen >= klen && memcmp(word, key, klen) == 0 &&
-		    (wlen == klen || word[klen] == '=')) {
+		if (wlen >= klen && memcmp(w, key, klen) == 0 && (wlen == klen || w[klen] == '=')) {
 			found = true;
-			*val = wlen == klen ? word + wlen : word + klen + 1;
+			*val = wlen == klen ? w + wlen : w + klen + 1;
 			*val_len = wlen == klen ? 0 : wlen - klen - 1;
 		}
-		s = skip_spaces(word + wlen);
 	}
 	return found;
+}
+
+int cmdline_init_args(const char *cmdline, char *buf, size_t size, char **argv, int max)
+{
+	size_t wlen, used = 0;
+	const char *w = next_word(cmdline, &wlen);
+	int argc = 0;
+
+	while (wlen && !is_double_dash(w, wlen))
+		w = next_word(w + wlen, &wlen);
+	if (!wlen)
+		goto out;
+	for (w = next_word(w + wlen, &wlen); wlen && argc < max; w = next_word(w + wlen, &wlen)) {
+		if (used + wlen + 1 > size)
+			break;
+		memcpy(buf + used, w, wlen);
+		buf[used + wlen] = '\0';
+		argv[argc++] = buf + used;
+		used += wlen + 1;
+	}
+out:
+	argv[argc] = NULL;
+	return argc;
 }
 
 bool cmdline_has(const char *cmdline, const char *key)

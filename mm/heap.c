@@ -10,7 +10,7 @@
 #include <pagoda/heap.h>
 #include <pagoda/errno.h>
 #include <pagoda/irq.h>
-#include <pagoda/kernel.h>
+#include <pagoda/panic.h>
 #include <pagoda/printf.h>
 #include <pagoda/string.h>
 

@@ -5,7 +5,8 @@
  */
 #include <pagoda/kmalloc.h>
 #include <pagoda/cmdline.h>
-#include <pagoda/kernel.h>
+#include <pagoda/log.h>
+#include <pagoda/panic.h>
 #include <pagoda/page_alloc.h>
 #include <pagoda/string.h>
 #include <arch/memlayout.h>

@@ -4,7 +4,7 @@
  * never fails. Slot i is the page at KMAP_BASE + i * PAGE_SIZE.
  */
 #include <pagoda/kmap.h>
-#include <pagoda/kernel.h>
+#include <pagoda/panic.h>
 #include <pagoda/page_alloc.h>
 #include <pagoda/pmap.h>
 #include <pagoda/string.h>

@@ -10,7 +10,8 @@
  */
 #include <pagoda/page_alloc.h>
 #include <pagoda/bootinfo.h>
-#include <pagoda/kernel.h>
+#include <pagoda/log.h>
+#include <pagoda/panic.h>
 #include <pagoda/string.h>
 #include <arch/cpu.h>
 #include <arch/memlayout.h>

@@ -23,7 +23,7 @@
  */
 #include <pagoda/pmm.h>
 #include <pagoda/irq.h>
-#include <pagoda/kernel.h>
+#include <pagoda/panic.h>
 #include <pagoda/string.h>
 
 static bool pfn_managed(const struct pmm *pmm, uint32_t pfn)

@@ -28,7 +28,7 @@
  */
 #include <pagoda/vm.h>
 #include <pagoda/errno.h>
-#include <pagoda/kernel.h>
+#include <pagoda/panic.h>
 
 #define PAGE            ((vaddr_t)PMM_PAGE_SIZE)
 

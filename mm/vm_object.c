@@ -14,7 +14,7 @@
  */
 #include <pagoda/vm.h>
 #include <pagoda/errno.h>
-#include <pagoda/kernel.h>
+#include <pagoda/panic.h>
 
 #define PAGE_BYTES      ((uint64_t)PMM_PAGE_SIZE)
 

@@ -4,7 +4,7 @@
 #include <pagoda/vmalloc.h>
 #include <pagoda/errno.h>
 #include <pagoda/irq.h>
-#include <pagoda/kernel.h>
+#include <pagoda/panic.h>
 
 #define PAGE            PMM_PAGE_SIZE
 #define GUARD_PAGES     1

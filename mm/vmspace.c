@@ -13,7 +13,7 @@
  */
 #include <pagoda/vm.h>
 #include <pagoda/errno.h>
-#include <pagoda/kernel.h>
+#include <pagoda/panic.h>
 #include <pagoda/printf.h>
 #include <pagoda/string.h>
 

@@ -14,7 +14,8 @@
 #include <pagoda/errno.h>
 #include <pagoda/file.h>
 #include <pagoda/initramfs.h>
-#include <pagoda/kernel.h>
+#include <pagoda/panic.h>
+#include <pagoda/timer.h>
 #include <pagoda/kmalloc.h>
 #include <pagoda/random.h>
 #include <pagoda/string.h>

@@ -8,7 +8,9 @@
 #include <pagoda/proc.h>
 #include <pagoda/errno.h>
 #include <pagoda/file.h>
-#include <pagoda/kernel.h>
+#include <pagoda/log.h>
+#include <pagoda/panic.h>
+#include <pagoda/halt.h>
 #include <pagoda/kmalloc.h>
 #include <pagoda/string.h>
 #include <pagoda/uaccess.h>

@@ -9,7 +9,6 @@
  * interrupts masked, as every trap gate leaves them.
  */
 #include <pagoda/proc.h>
-#include <pagoda/kernel.h>
 #include <arch/cpu.h>
 
 struct proc *proc_current;              /* NULL while idle */

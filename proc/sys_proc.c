@@ -4,7 +4,6 @@
  */
 #include "proc_internal.h"
 #include <pagoda/errno.h>
-#include <pagoda/kernel.h>
 #include <pagoda/string.h>
 #include <pagoda/uaccess.h>
 

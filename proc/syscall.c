@@ -7,7 +7,10 @@
  */
 #include "proc_internal.h"
 #include <pagoda/errno.h>
-#include <pagoda/kernel.h>
+#include <pagoda/log.h>
+#include <pagoda/halt.h>
+#include <pagoda/timer.h>
+#include <pagoda/rtc.h>
 #include <pagoda/heap.h>
 #include <pagoda/kmalloc.h>
 #include <pagoda/page_alloc.h>

@@ -2,7 +2,7 @@
 #include <arch/bootpgdir.h>
 #include <arch/memlayout.h>
 #include <arch/mmu.h>
-#include <pagoda/kernel.h>
+#include <pagoda/panic.h>
 
 static bool boot_pgdir_retired;
 

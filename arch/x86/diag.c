@@ -3,7 +3,7 @@
 #include <arch/cpu.h>
 #include <arch/extable.h>
 #include <arch/memlayout.h>
-#include <pagoda/kernel.h>
+#include <pagoda/log.h>
 #include <pagoda/ksyms.h>
 
 #define BACKTRACE_MAX_FRAMES 24

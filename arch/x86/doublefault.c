@@ -16,7 +16,8 @@
 #include <arch/thread.h>
 #include <arch/trap.h>
 #include <arch/tss.h>
-#include <pagoda/kernel.h>
+#include <pagoda/log.h>
+#include <pagoda/halt.h>
 #include <pagoda/kmalloc.h>
 #include <pagoda/pmap.h>
 #include <pagoda/vmalloc.h>

@@ -19,7 +19,7 @@
 #include <arch/mmu.h>
 #include <arch/trap.h>
 #include <pagoda/errno.h>
-#include <pagoda/kernel.h>
+#include <pagoda/log.h>
 #include <pagoda/proc.h>
 #include <pagoda/signal.h>
 #include <pagoda/vm.h>

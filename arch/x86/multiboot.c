@@ -12,7 +12,8 @@
 #include <pagoda/cmdline.h>
 #include <pagoda/compiler.h>
 #include <pagoda/errno.h>
-#include <pagoda/kernel.h>
+#include <pagoda/log.h>
+#include <pagoda/panic.h>
 #include <pagoda/string.h>
 
 struct boot_info boot_info;

@@ -2,7 +2,7 @@
  * The 8253/8254 programmable interval timer, channel 0 on IRQ 0: the
  * kernel's clock, TIMER_HZ (100) ticks a second.
  */
-#include <pagoda/kernel.h>
+#include <pagoda/timer.h>
 #include <pagoda/proc.h>
 #include <arch/cpu.h>
 #include <arch/trap.h>

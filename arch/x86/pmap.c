@@ -35,7 +35,7 @@
  */
 #include <pagoda/pmap.h>
 #include <pagoda/errno.h>
-#include <pagoda/kernel.h>
+#include <pagoda/panic.h>
 #include <pagoda/string.h>
 #include <arch/memlayout.h>
 #include <arch/mmu.h>

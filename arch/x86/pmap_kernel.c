@@ -5,7 +5,8 @@
  */
 #include <pagoda/page_alloc.h>
 #include <pagoda/pmap.h>
-#include <pagoda/kernel.h>
+#include <pagoda/log.h>
+#include <pagoda/panic.h>
 #include <arch/bootpgdir.h>
 #include <arch/cpu.h>
 #include <arch/memlayout.h>
@@ -96,4 +97,11 @@ void pmap_bootstrap(void)
 	pr_info("Paging: kernel page tables at %#llx, %u KiB of tables; text and rodata read-only\n",
 		(unsigned long long)kernel_pmap.pd_pa,
 		(unsigned)(pmap_stats.pt_alloc * PAGE_SIZE / 1024));
+}
+
+volatile void *pmap_map_vga_text(void)
+{
+	check(pmap_enter(&kernel_pmap, fix_to_virt(FIX_VGA), VGA_TEXT_PA, VM_PROT_RW,
+			 PMAP_GLOBAL | PMAP_NOCACHE), "the VGA text buffer");
+	return (volatile void *)fix_to_virt(FIX_VGA);
 }

@@ -13,7 +13,7 @@
 #include <arch/mmu.h>
 #include <arch/tss.h>
 #include <pagoda/errno.h>
-#include <pagoda/kernel.h>
+#include <pagoda/panic.h>
 #include <pagoda/kmalloc.h>
 #include <pagoda/string.h>
 

@@ -1,6 +1,9 @@
 /*
  * Trap dispatch: every interrupt, exception and system call arrives here
- * from the entry stubs (trap_entry.S) with interrupts disabled.
+ * from the entry stubs (trap_entry.S) with interrupts disabled, and goes up
+ * from here: to a handler registered in vectors.c, the exception table,
+ * the system calls, or the process that trapped. Nothing registers here,
+ * so drivers that install handlers depend on vectors.c alone.
  *
  * An exception in kernel mode goes, in order, to a registered handler, to
  * the exception table (an instruction that was allowed to fault), and
@@ -12,88 +15,12 @@
 #include <arch/extable.h>
 #include <arch/memlayout.h>
 #include <pagoda/errno.h>
-#include <pagoda/kernel.h>
+#include <pagoda/log.h>
+#include <pagoda/halt.h>
 #include <pagoda/proc.h>
 #include <pagoda/signal.h>
 
-static uint64_t vector_counts[NUM_VECTORS];
-static trap_handler_t exception_handlers[NUM_EXCEPTIONS];
-static irq_handler_t irq_handlers[NUM_IRQS];
 struct trap_fixup_record trap_last_fixup;
-
-static const char *const exception_names[NUM_EXCEPTIONS] = {
-	[T_DE] = "Divide error (#DE)",
-	[T_DB] = "Debug (#DB)",
-	[T_NMI] = "Non-maskable interrupt",
-	[T_BP] = "Breakpoint (#BP)",
-	[T_OF] = "Overflow (#OF)",
-	[T_BR] = "BOUND range exceeded (#BR)",
-	[T_UD] = "Invalid opcode (#UD)",
-	[T_NM] = "Device not available (#NM)",
-	[T_DF] = "Double fault (#DF)",
-	[T_CSO] = "Coprocessor segment overrun",
-	[T_TS] = "Invalid TSS (#TS)",
-	[T_NP] = "Segment not present (#NP)",
-	[T_SS] = "Stack-segment fault (#SS)",
-	[T_GP] = "General protection fault (#GP)",
-	[T_PF] = "Page fault (#PF)",
-	[T_MF] = "x87 floating-point error (#MF)",
-	[T_AC] = "Alignment check (#AC)",
-	[T_MC] = "Machine check (#MC)",
-	[T_XM] = "SIMD floating-point exception (#XM)",
-	[T_VE] = "Virtualization exception (#VE)",
-	[T_CP] = "Control protection (#CP)",
-};
-
-/* A sentence for the reader who meets this exception for the first time. */
-static const char *const exception_hints[NUM_EXCEPTIONS] = {
-	[T_DE] = "a DIV or IDIV by zero, or a quotient too large for its register",
-	[T_UD] = "the CPU met bytes that are not a valid instruction: a jump into data?",
-	[T_DF] = "an exception while delivering another; most often a kernel stack overflow",
-	[T_TS] = "the task-state segment is invalid",
-	[T_NP] = "a segment or gate marked not present was used",
-	[T_SS] = "a stack-segment violation",
-	[T_GP] = "a protection violation: a bad segment selector, a privileged instruction, or a gate of too high a privilege",
-	[T_AC] = "an unaligned access with alignment checking on",
-};
-
-const char *trap_hint(int vector)
-{
-	return vector >= 0 && vector < NUM_EXCEPTIONS ? exception_hints[vector] : NULL;
-}
-
-const char *trap_name(int vector)
-{
-	if (vector >= 0 && vector < NUM_EXCEPTIONS && exception_names[vector])
-		return exception_names[vector];
-	if (vector >= IRQ_BASE && vector < IRQ_BASE + NUM_IRQS)
-		return "Hardware interrupt";
-	if (vector == T_SYSCALL)
-		return "System call";
-	return "Reserved vector";
-}
-
-trap_handler_t trap_set_handler(int vector, trap_handler_t handler)
-{
-	trap_handler_t old = exception_handlers[vector];
-
-	exception_handlers[vector] = handler;
-	return old;
-}
-
-void irq_set_handler(int irq, irq_handler_t handler)
-{
-	irq_handlers[irq] = handler;
-}
-
-uint64_t trap_count(int vector)
-{
-	uint32_t flags = irq_save();
-	uint64_t n = vector_counts[vector];
-
-	irq_restore(flags);
-	return n;
-}
 
 /* Explain a page fault's error code in words. */
 static void explain_page_fault(const struct trapframe *tf, vaddr_t cr2)
@@ -172,8 +99,8 @@ void trap_fatal(struct trapframe *tf, const char *why)
 	printk("\n");
 	if (tf->trapno == T_PF)
 		explain_page_fault(tf, cr2);
-	else if (tf->trapno < NUM_EXCEPTIONS && exception_hints[tf->trapno])
-		printk("  This usually means %s.\n", exception_hints[tf->trapno]);
+	else if (trap_hint((int)tf->trapno))
+		printk("  This usually means %s.\n", trap_hint((int)tf->trapno));
 	if (tf->trapno == T_TS || tf->trapno == T_NP || tf->trapno == T_SS || tf->trapno == T_GP)
 		explain_selector_error(tf->err);
 	print_registers(tf);
@@ -216,9 +143,10 @@ static void user_exception(struct trapframe *tf)
 static void exception_dispatch(struct trapframe *tf)
 {
 	int v = (int)tf->trapno;
+	trap_handler_t handler = trap_handler(v);
 	vaddr_t fixup;
 
-	if (exception_handlers[v] && exception_handlers[v](tf))
+	if (handler && handler(tf))
 		return;
 	if (!trap_from_user(tf) && (fixup = extable_find(tf->eip)) != 0) {
 		trap_last_fixup.vector = v;
@@ -243,14 +171,16 @@ static void irq_dispatch(struct trapframe *tf)
 
 	if ((irq == IRQ_SPURIOUS_PRIMARY || irq == IRQ_SPURIOUS_SECONDARY) && pic_is_spurious(irq))
 		return;
-	if (irq_handlers[irq])
-		irq_handlers[irq](tf);
+	irq_handler_t handler = irq_handler(irq);
+
+	if (handler)
+		handler(tf);
 	pic_eoi(irq);
 }
 
 void trap_dispatch(struct trapframe *tf)
 {
-	vector_counts[tf->trapno]++;
+	trap_count_one((int)tf->trapno);
 	if (tf->trapno < NUM_EXCEPTIONS)
 		exception_dispatch(tf);
 	else if (tf->trapno < IRQ_BASE + NUM_IRQS)

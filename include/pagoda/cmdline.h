@@ -24,6 +24,13 @@ const char *cmdline_skip_image_name(const char *cmdline);
  */
 bool cmdline_find(const char *cmdline, const char *key, const char **val, size_t *val_len);
 
+/*
+ * The words after "--" (init's arguments, as on Linux), copied into buf
+ * (size bytes) and listed in argv[0..max-1], then a NULL (argv has max + 1
+ * entries). Words that do not fit are dropped. Returns how many.
+ */
+int cmdline_init_args(const char *cmdline, char *buf, size_t size, char **argv, int max);
+
 /* True if `key` appears, bare or with a value. */
 bool cmdline_has(const char *cmdline, const char *key);
 

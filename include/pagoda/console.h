@@ -16,7 +16,8 @@ void serial_write(const char *s, size_t len);
 void serial_set_input_handler(void (*handler)(char c));
 void vga_init(void);
 void vga_write(const char *s, size_t len);
-/* Move the VGA buffer to its fixed mapping, uncached, once page tables exist. */
-void vga_remap(void);
+/* Where the text buffer is mapped from now on (boot maps it, uncached,
+ * once the kernel page tables exist: pmap_map_vga_text). */
+void vga_set_buffer(volatile void *text);
 
 #endif /* PAGODA_CONSOLE_H */

@@ -175,6 +175,10 @@ extern const struct pmap_env kernel_pmap_env;
  */
 void pmap_bootstrap(void);
 
+/* Map the VGA text buffer at its fixed address, uncached (after
+ * pmap_bootstrap): the address, for the driver. */
+volatile void *pmap_map_vga_text(void);
+
 /* Load pmap into CR3. */
 void pmap_activate(struct pmap *pmap);
 

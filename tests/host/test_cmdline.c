@@ -89,3 +89,25 @@ KTEST(cmdline_stops_at_double_dash)
 	KT_ASSERT(!cmdline_has("quiet -- /bin/sh -c vmstat", "vmstat"));
 	KT_ASSERT(!cmdline_has("-- test", "test"));
 }
+
+/* init's arguments: the words after the first "--" as Linux gives them,
+ * none without one, and no more than fit. */
+KTEST(cmdline_init_args_after_double_dash)
+{
+	char buf[32], *argv[5];
+
+	KT_ASSERT_EQ(cmdline_init_args("quiet -- /bin/sh  -c  a--b", buf, sizeof(buf), argv, 4), 3);
+	KT_ASSERT_EQ(oracle_strcmp(argv[0], "/bin/sh"), 0);
+	KT_ASSERT_EQ(oracle_strcmp(argv[1], "-c"), 0);
+	KT_ASSERT_EQ(oracle_strcmp(argv[2], "a--b"), 0);
+	KT_ASSERT(argv[3] == NULL);
+	KT_ASSERT_EQ(cmdline_init_args("a--b --x test", buf, sizeof(buf), argv, 4), 0);
+	KT_ASSERT(argv[0] == NULL);
+	KT_ASSERT_EQ(cmdline_init_args("--", buf, sizeof(buf), argv, 4), 0);
+	KT_ASSERT_EQ(cmdline_init_args("x -- 1 2 3 4 5 6", buf, sizeof(buf), argv, 4), 4);
+	KT_ASSERT_EQ(oracle_strcmp(argv[3], "4"), 0);
+	KT_ASSERT(argv[4] == NULL);
+	KT_ASSERT_EQ(cmdline_init_args("-- aaaaaaaaaaaaaaaaaaaaaaaaaaaaaa bb", buf, sizeof(buf), argv, 4), 1);
+	KT_ASSERT_EQ(cmdline_init_args("-- -- x", buf, sizeof(buf), argv, 4), 2);
+	KT_ASSERT_EQ(oracle_strcmp(argv[0], "--"), 0);
+}

@@ -5,8 +5,8 @@
  */
 #include <pagoda/bootinfo.h>
 #include <pagoda/cmdline.h>
-#include <pagoda/kernel.h>
 #include <pagoda/ksyms.h>
+#include <pagoda/panic.h>
 #include <pagoda/ktest.h>
 #include <pagoda/printf.h>
 #include <pagoda/string.h>

@@ -3,7 +3,6 @@
  * map. tools/test.sh runs them at several memory sizes (16M to 4G).
  */
 #include <pagoda/bootinfo.h>
-#include <pagoda/kernel.h>
 #include <pagoda/ktest.h>
 #include <pagoda/page_alloc.h>
 #include <pagoda/printf.h>

@@ -4,7 +4,7 @@
  */
 #include <pagoda/bootinfo.h>
 #include <pagoda/errno.h>
-#include <pagoda/kernel.h>
+#include <pagoda/timer.h>
 #include <pagoda/ktest.h>
 #include <pagoda/page_alloc.h>
 #include <pagoda/pmap.h>

@@ -102,8 +102,14 @@ void page_fault_init(void);
 typedef void (*irq_handler_t)(struct trapframe *tf);
 void irq_set_handler(int irq, irq_handler_t handler);
 
-/* How often each vector has been taken since boot. */
+/* How often each vector has been taken since boot; counting one more
+ * (the dispatcher, with interrupts masked). */
 uint64_t trap_count(int vector);
+void trap_count_one(int vector);
+
+/* The handler registered for an exception vector or an IRQ, or NULL. */
+trap_handler_t trap_handler(int vector);
+irq_handler_t irq_handler(int irq);
 
 /* Print the full diagnostic for an unexpected trap and stop the kernel. */
 void trap_fatal(struct trapframe *tf, const char *why) __attribute__((noreturn));
