@@ -97,7 +97,7 @@ USER_BINS   := $(addprefix $(BUILD)/user/,$(USER_SYS)) \
 	$(addprefix $(BUILD)/user/bin/,$(USER_CMDS)) $(BUILD)/user/views/views \
 	$(addprefix $(BUILD)/user/glibc/,$(USER_TESTS)) \
 	$(addprefix $(BUILD)/user/musl/,$(USER_TESTS)) \
-	$(BUILD)/user/bench/ubench $(BUILD)/user/bench/nop
+	$(BUILD)/user/bench/ubench $(BUILD)/user/bench/nop $(BUILD)/user/fuzz/sysfuzz
 
 $(BUILD)/user/%: user/%.c user/bin/procfile.h include/uapi/pagoda.h
 	@mkdir -p $(dir $@)
@@ -118,6 +118,10 @@ $(BUILD)/user/bench/ubench: user/bench/ubench.c
 $(BUILD)/user/bench/nop: user/bench/nop.c
 	@mkdir -p $(dir $@)
 	$(MUSL_CC) $(UCFLAGS) -o $@ $<
+# The system-call fuzzer (make fuzz-sys, tools/fuzz-sys.sh), against glibc.
+$(BUILD)/user/fuzz/sysfuzz: $(wildcard user/fuzz/*.c user/fuzz/*.h) user/bin/procfile.h
+	@mkdir -p $(dir $@)
+	$(CC) $(UCFLAGS) -Iinclude -o $@ user/fuzz/sysfuzz.c
 $(BUILD)/user/glibc/%: user/tests/%.c user/tests/check.h
 	@mkdir -p $(dir $@)
 	$(CC) $(UCFLAGS) -o $@ $<
@@ -140,6 +144,7 @@ $(BUILD)/initramfs.cpio: $(USER_BINS) $(BUILD)/badelf/.stamp tools/mkcpio.py use
 		$(foreach c,$(USER_CMDS),file:bin/$(c)=$(BUILD)/user/bin/$(c)) \
 		file:bin/views=$(BUILD)/user/views/views \
 		file:bin/ubench=$(BUILD)/user/bench/ubench file:bin/bench-nop=$(BUILD)/user/bench/nop \
+		file:bin/sysfuzz=$(BUILD)/user/fuzz/sysfuzz \
 		$(foreach t,$(USER_TESTS),file:bin/$(t)=$(BUILD)/user/glibc/$(t) \
 			file:bin/$(t).musl=$(BUILD)/user/musl/$(t))
 initramfs: $(BUILD)/initramfs.cpio
