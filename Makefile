@@ -262,6 +262,16 @@ test: deps
 	@$(MAKE) --no-print-directory all iso $(BUILD)/initramfs.cpio $(BUILD)/host/unit-tests $(BUILD)/fuzz/fuzz_pmm $(BUILD)/fuzz/fuzz_heap $(BUILD)/fuzz/fuzz_vm
 	@bash tools/test.sh
 
+# The system-call fuzzer on Pagoda, one boot per seed (tools/fuzz-sys.sh):
+# make fuzz-sys SEEDS=1-8 [JOBS=1|4] [MEM=256M] [CALLS=400]
+SEEDS ?= 1-4
+JOBS  ?= 1
+MEM   ?= 256M
+CALLS ?= 400
+fuzz-sys: deps
+	@$(MAKE) --no-print-directory all $(BUILD)/initramfs.cpio
+	@bash tools/fuzz-sys.sh --seeds $(SEEDS) --jobs $(JOBS) --mem $(MEM) --calls $(CALLS)
+
 # The user programs alone, or some of them: make test-user CASE="mmap brk"
 test-user: deps
 	@$(MAKE) --no-print-directory all $(BUILD)/initramfs.cpio
@@ -270,6 +280,6 @@ test-user: deps
 clean:
 	rm -rf $(BUILD)
 
-.PHONY: all iso initramfs host-tests fuzz bench deps run run-iso debug test test-user clean
+.PHONY: all iso initramfs host-tests fuzz fuzz-sys bench deps run run-iso debug test test-user clean
 
 -include $(shell find $(BUILD) -name '*.d' -type f 2>/dev/null)

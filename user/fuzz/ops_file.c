@@ -174,7 +174,7 @@ static void op_futex(struct wk *w)
 
 	ts[0] = 0, ts[1] = 1000000;
 	if ((op & 127) == 0 || (op & 127) == 9) {
-		if (uaddr >= (uint32_t)scratch && uaddr < (uint32_t)scratch + sizeof(scratch))
+		if (uaddr >= (uint32_t)scratch && uaddr < (uint32_t)scratch + SCRATCH_LEN)
 			val = *(uint32_t *)uaddr + 1;
 		else if (uaddr >= SENT_ANON_VA && uaddr < SENT_ANON_VA + PAGE - 4)
 			val = *(uint32_t *)uaddr + 1;

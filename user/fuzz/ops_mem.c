@@ -70,7 +70,7 @@ static void remember(struct wk *w, long r)
 /* Whether [va, va+len) is wholly mapped: mincore says so on Linux. */
 static int range_mapped(struct wk *w, uint32_t va, uint32_t len)
 {
-	return len && len <= sizeof(scratch) * PAGE &&
+	return len && len <= SCRATCH_LEN * PAGE &&
 	       CALL(w, SYS_mincore, va, len, (uint32_t)scratch) == 0;
 }
 
@@ -103,7 +103,7 @@ static void op_mmap2(struct wk *w)
 /* The old mmap (90): one argument, a pointer to six words. */
 static void op_old_mmap(struct wk *w)
 {
-	uint32_t *args = (uint32_t *)(scratch + sizeof(scratch) - 64);
+	uint32_t *args = (uint32_t *)(scratch + SCRATCH_LEN - 64);
 	uint32_t flags = map_flags(w);
 
 	args[0] = flags & (MAP_FIXED | 0x100000) ? arena_addr(w) : 0;
@@ -219,7 +219,7 @@ static void op_touch(struct wk *w)
 	} else {
 		va = chance(w, 90) ? arena_addr(w) + rnd(w, PAGE / 4) * 4 : ptr_arg(w, 4) & ~3u;
 	}
-	if (va >= RING_VA && va < EDGE_VA + PAGE)
+	if (va >= RING_VA && va < SCRATCH_VA)
 		va = arena_addr(w);     /* the sentinels are written only by the kernel's mistakes */
 	a[0] = va, a[1] = write;
 	en = log_begin(w, NR_TOUCH, a);

@@ -66,8 +66,14 @@ static void kid_reaped(struct wk *w, int pid, int st)
 	if (st >= 0 && ((st & 0x7f) == 0) && kind == KID_FUZZ &&
 	    (((st >> 8) & 0xff) == EXIT_SENTINEL || ((st >> 8) & 0xff) == EXIT_ORACLE))
 		die(w, (st >> 8) & 0xff, w->slot->msg[0] ? w->slot->msg : "a child's oracle broke");
+	static const char *const what[] = {
+		[KID_QUICK] = "a child that exits at once ended otherwise (wait status)",
+		[KID_EXEC_GOOD] = "a child that execs bench-nop or sysfuzz ended otherwise (wait status)",
+		[KID_EXEC_BAD] = "a child that execs a malformed file ended otherwise (wait status)",
+		[KID_FUZZ] = "a child that makes random calls ended strangely (wait status)",
+	};
 	if (st >= 0 && !kid_end_ok(w->slot, kind, st))
-		wrong(w, "a child ended in a way Linux would not end it (wait status)", st);
+		wrong(w, kind < 5 && what[kind] ? what[kind] : "a child ended strangely", st);
 }
 
 /* Kill (if asked) and reap every child of this process. */
@@ -234,7 +240,7 @@ static void op_execve_fail(struct wk *w)
 	uint32_t path = chance(w, 70) ? (uint32_t)paths[rnd(w, 6)] :
 			chance(w, 50) ? (uint32_t)longpath : ptr_arg(w, 8) | 0x80000000u;
 
-	if (path >= (uint32_t)scratch && path < (uint32_t)scratch + sizeof(scratch))
+	if (path >= (uint32_t)scratch && path < (uint32_t)scratch + SCRATCH_LEN)
 		path = (uint32_t)paths[0];      /* a random string there could name a program */
 	CALL(w, SYS_execve, path, exec_list(w, 0), exec_list(w, 1));
 }

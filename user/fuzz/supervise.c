@@ -137,8 +137,10 @@ static void setup(void)
 	for (uint32_t i = 0; i < PAGE; i++)
 		p[i] = sentinel_byte(i);
 	mprotect(p, PAGE, PROT_READ);
+	p = map_fixed(SENT_REF_VA, LINES_MAX, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1);
 	fd = open("/etc/lines.txt", O_RDONLY);
-	lines_len = fd < 0 ? -1 : read(fd, lines_copy, sizeof(lines_copy));
+	lines_len = fd < 0 ? -1 : read(fd, p, LINES_MAX);
+	mprotect(p, LINES_MAX, PROT_READ);
 	if (lines_len <= 0) {
 		printf("sysfuzz: cannot read /etc/lines.txt\n");
 		exit(2);
@@ -148,6 +150,8 @@ static void setup(void)
 	p = map_fixed(PARENT_VA, PARENT_LEN, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1);
 	for (uint32_t i = 0; i < PARENT_LEN; i++)
 		p[i] = parent_byte(i);
+	memset(map_fixed(SCRATCH_VA, SCRATCH_LEN, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1),
+	       0, SCRATCH_LEN);
 	memset(map_fixed(EDGE_VA, PAGE, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1), 0, PAGE);
 	if (avoid_known)                /* known: the first mapping of a file is never freed */
 		for (const char *const *f = (const char *const[]){ "/bin/hello", NULL }; *f; f++) {

@@ -8,7 +8,10 @@
  *   0x30100000  sentinel: a read-only anonymous page with a pattern
  *   0x30110000  sentinel: /etc/lines.txt mapped read-only, private
  *   0x30200000  the supervisor's patterned region (workers scribble on it)
+ *   0x30120000  /etc/lines.txt as read, in a read-only anonymous page (the reference)
  *   0x30300000  an edge page: mapped, with nothing mapped after it
+ *   0x30400000  the workers' good buffers (64 KiB), with nothing mapped after
+ *               them: a call that writes more than it was given stops there
  *   0x3f000000  never mapped
  *   0x40000000..0x50000000  the arena: where the memory calls work
  */
@@ -20,6 +23,9 @@
 #define RING_VA         0x30000000u
 #define SENT_ANON_VA    0x30100000u
 #define SENT_FILE_VA    0x30110000u
+#define SENT_REF_VA     0x30120000u
+#define SCRATCH_VA      0x30400000u
+#define SCRATCH_LEN     65536u
 #define PARENT_VA       0x30200000u
 #define PARENT_LEN      (16u * 4096u)
 #define EDGE_VA         0x30300000u

@@ -52,9 +52,9 @@ struct wk {
 
 static void reap_kids(struct wk *w, int kill_first);
 static int avoid_known;                 /* --avoid-known: skip the known kernel bugs */
-static char lines_copy[LINES_MAX];      /* /etc/lines.txt as the supervisor read it */
-static long lines_len;
-static char scratch[65536];             /* good buffers */
+static long lines_len;                  /* of /etc/lines.txt, as the supervisor read it */
+#define lines_copy ((const volatile char *)SENT_REF_VA)
+#define scratch ((char *)SCRATCH_VA)    /* good buffers */
 static char longpath[4200];             /* PATH_MAX and more */
 static char clone_stack[4096];
 
@@ -231,10 +231,10 @@ static uint32_t ptr_arg(struct wk *w, uint32_t len)
 {
 	uint32_t k = rnd(w, 28);
 
-	if (len > sizeof(scratch))
-		len = sizeof(scratch);
+	if (len > SCRATCH_LEN)
+		len = SCRATCH_LEN;
 	switch (k) {
-	case 0 ... 9: return (uint32_t)scratch + rnd(w, sizeof(scratch) - len + 1) / 4 * 4;
+	case 0 ... 9: return (uint32_t)scratch + rnd(w, SCRATCH_LEN - len + 1) / 4 * 4;
 	case 10: case 11: return PARENT_VA + rnd(w, PARENT_LEN / 8);
 	case 12: return arena_addr(w);
 	case 13: return 0;
@@ -249,7 +249,7 @@ static uint32_t ptr_arg(struct wk *w, uint32_t len)
 	case 22: case 23: return SENT_ANON_VA + rnd(w, PAGE / 2);
 	case 24: case 25: return SENT_FILE_VA + rnd(w, 4096);
 	case 26: return w->last_unmapped ? w->last_unmapped : UNMAPPED_VA + PAGE;
-	default: return 0xbffffff0 + rnd(w, 16);
+	default: return avoid_known ? 0xbfff0000 : 0xbffffff0 + rnd(w, 16);
 	}
 }
 
