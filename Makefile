@@ -97,7 +97,8 @@ USER_BINS   := $(addprefix $(BUILD)/user/,$(USER_SYS)) \
 	$(addprefix $(BUILD)/user/bin/,$(USER_CMDS)) $(BUILD)/user/views/views \
 	$(addprefix $(BUILD)/user/glibc/,$(USER_TESTS)) \
 	$(addprefix $(BUILD)/user/musl/,$(USER_TESTS)) \
-	$(BUILD)/user/bench/ubench $(BUILD)/user/bench/nop $(BUILD)/user/raw/notls
+	$(BUILD)/user/bench/ubench $(BUILD)/user/bench/nop $(BUILD)/user/raw/notls \
+	$(BUILD)/user/fuzz/sysfuzz
 
 $(BUILD)/user/%: user/%.c user/bin/procfile.h include/uapi/pagoda.h
 	@mkdir -p $(dir $@)
@@ -122,6 +123,10 @@ $(BUILD)/user/bench/nop: user/bench/nop.c
 $(BUILD)/user/raw/%: user/raw/%.c
 	@mkdir -p $(dir $@)
 	$(CC) $(UCFLAGS) -nostdlib -ffreestanding -o $@ $<
+# The system-call fuzzer (make fuzz-sys, tools/fuzz-sys.sh), against glibc.
+$(BUILD)/user/fuzz/sysfuzz: $(wildcard user/fuzz/*.c user/fuzz/*.h) user/bin/procfile.h
+	@mkdir -p $(dir $@)
+	$(CC) $(UCFLAGS) -Iinclude -o $@ user/fuzz/sysfuzz.c
 $(BUILD)/user/glibc/%: user/tests/%.c user/tests/check.h
 	@mkdir -p $(dir $@)
 	$(CC) $(UCFLAGS) -o $@ $<
@@ -144,7 +149,7 @@ $(BUILD)/initramfs.cpio: $(USER_BINS) $(BUILD)/badelf/.stamp tools/mkcpio.py use
 		$(foreach c,$(USER_CMDS),file:bin/$(c)=$(BUILD)/user/bin/$(c)) \
 		file:bin/views=$(BUILD)/user/views/views \
 		file:bin/ubench=$(BUILD)/user/bench/ubench file:bin/bench-nop=$(BUILD)/user/bench/nop \
-		file:bin/notls=$(BUILD)/user/raw/notls \
+		file:bin/notls=$(BUILD)/user/raw/notls file:bin/sysfuzz=$(BUILD)/user/fuzz/sysfuzz \
 		$(foreach t,$(USER_TESTS),file:bin/$(t)=$(BUILD)/user/glibc/$(t) \
 			file:bin/$(t).musl=$(BUILD)/user/musl/$(t))
 initramfs: $(BUILD)/initramfs.cpio
@@ -262,6 +267,16 @@ test: deps
 	@$(MAKE) --no-print-directory all iso $(BUILD)/initramfs.cpio $(BUILD)/host/unit-tests $(BUILD)/fuzz/fuzz_pmm $(BUILD)/fuzz/fuzz_heap $(BUILD)/fuzz/fuzz_vm
 	@bash tools/test.sh
 
+# The system-call fuzzer on Pagoda, one boot per seed (tools/fuzz-sys.sh):
+# make fuzz-sys SEEDS=1-8 [JOBS=1|4] [MEM=256M] [CALLS=400]
+SEEDS ?= 1-4
+JOBS  ?= 1
+MEM   ?= 256M
+CALLS ?= 400
+fuzz-sys: deps
+	@$(MAKE) --no-print-directory all $(BUILD)/initramfs.cpio
+	@bash tools/fuzz-sys.sh --seeds $(SEEDS) --jobs $(JOBS) --mem $(MEM) --calls $(CALLS)
+
 # The user programs alone, or some of them: make test-user CASE="mmap brk"
 test-user: deps
 	@$(MAKE) --no-print-directory all $(BUILD)/initramfs.cpio
@@ -270,6 +285,6 @@ test-user: deps
 clean:
 	rm -rf $(BUILD)
 
-.PHONY: all iso initramfs host-tests fuzz bench deps run run-iso debug test test-user clean
+.PHONY: all iso initramfs host-tests fuzz fuzz-sys bench deps run run-iso debug test test-user clean
 
 -include $(shell find $(BUILD) -name '*.d' -type f 2>/dev/null)

@@ -11,13 +11,15 @@
 #      Linux printed (tests/user/expected/, from tools/linux-oracle.sh);
 #   6. Pagoda's views of memory (/proc, pagewalk) against what a program
 #      did, and every command of docs/concepts.md;
-#   7. the docs' quotations of the code are current, and their host
+#   7. the system-call fuzzer (user/fuzz/sysfuzz.c) on a fixed set of
+#      seeds, two boots at once (tools/fuzz-sys.sh);
+#   8. the docs' quotations of the code are current, and their host
 #      commands print what they say.
 #
 # Each QEMU run has a time limit; every run's serial log is kept under
 # build/test-logs/, and a failed run's is named. Exit status 0 only if
 # nothing failed. `make test` builds what this needs first.
-#   usage: tools/test.sh [LAYER...]    (host fuzz kernel memory grub crash user views docs; default all)
+#   usage: tools/test.sh [LAYER...]    (host fuzz kernel memory grub crash user views sysfuzz docs; default all)
 set -u
 cd "$(dirname "$0")/.."
 
@@ -457,6 +459,21 @@ docs_host_commands() {
 	done < <(grep -h 'host\$ ' docs/*.md)
 }
 
+# The system-call fuzzer on fixed seeds, each seed one boot and one test
+# (tools/fuzz-sys.sh: two boots at once, about a minute in all).
+SYSFUZZ_SEEDS=${SYSFUZZ_SEEDS:-1-8}
+layer_sysfuzz() {
+	local line
+	while IFS= read -r line; do
+		case "$line" in
+		"fuzz-sys: seed "*": ok"*) pass ;;
+		"fuzz-sys: seed "*) fail "sysfuzz: ${line#fuzz-sys: }" ;;
+		"    "*) echo "$line" ;;
+		*) echo "sysfuzz: ${line#fuzz-sys: }" ;;
+		esac
+	done < <(bash tools/fuzz-sys.sh --seeds "$SYSFUZZ_SEEDS" --parallel 2 --rounds 8 --calls 400 --timeout 120)
+}
+
 # The docs quote the code; these checks keep the quotes current.
 layer_docs() {
 	local diagram
@@ -475,7 +492,7 @@ layer_docs() {
 	fi
 }
 
-layers=${*:-host fuzz kernel memory grub crash user views docs}
+layers=${*:-host fuzz kernel memory grub crash user views sysfuzz docs}
 for layer in $layers; do
 	"layer_$layer"
 done

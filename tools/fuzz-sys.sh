@@ -1,0 +1,81 @@
+#!/usr/bin/env bash
+# Run the system-call fuzzer (user/fuzz/sysfuzz.c) on Pagoda, one QEMU boot
+# per seed, several boots at once; report each seed, then the calls made
+# in all and every failure with its log and the command that replays it.
+#
+#   tools/fuzz-sys.sh [--seeds A-B] [--jobs 1|4] [--mem 256M] [--calls N]
+#                     [--rounds R] [--parallel P] [--timeout SECS] [-- SYSFUZZ-ARGS...]
+#
+# A seed passes when its boot ends with sysfuzz's "sysfuzz: seed S: ... ok"
+# line, init's "exit status 0", and no kernel panic or "cut here" report.
+# Logs: build/test-logs/fuzz-sys-S.log. Exit status 0 only if all passed.
+set -u
+cd "$(dirname "$0")/.."
+
+seeds=1-4 jobs=1 mem=256M calls=400 rounds=8 parallel=$(nproc) limit=600 extra=()
+while [ $# -gt 0 ]; do
+	case "$1" in
+	--seeds) seeds=$2; shift 2 ;;
+	--jobs) jobs=$2; shift 2 ;;
+	--mem) mem=$2; shift 2 ;;
+	--calls) calls=$2; shift 2 ;;
+	--rounds) rounds=$2; shift 2 ;;
+	--parallel) parallel=$2; shift 2 ;;
+	--timeout) limit=$2; shift 2 ;;
+	--) shift; extra=("$@"); break ;;
+	*) sed -n '2,12p' "$0"; exit 2 ;;
+	esac
+done
+first=${seeds%-*} last=${seeds#*-}
+LOGS=build/test-logs
+mkdir -p "$LOGS"
+
+# boot_seed S: one boot; its verdict goes into LOG.verdict.
+boot_seed() {
+	local s=$1 log=$LOGS/fuzz-sys-$1.log args
+	args="--seed $s --rounds $rounds --calls $calls --jobs $jobs ${extra[*]}"
+	echo "qemu-system-i386 -accel tcg -cpu max -m $mem -no-reboot -nographic -net none" \
+		"-device isa-debug-exit,iobase=0xf4,iosize=0x04 -kernel build/pagoda.elf" \
+		"-initrd build/initramfs.cpio -append \"panic=-1 quiet -- /bin/sysfuzz $args\"" > "$log.cmd"
+	timeout "$limit" qemu-system-i386 -accel tcg -cpu max -m "$mem" -no-reboot -nographic -net none \
+		-device isa-debug-exit,iobase=0xf4,iosize=0x04 -kernel build/pagoda.elf \
+		-initrd build/initramfs.cpio -append "panic=-1 quiet -- /bin/sysfuzz $args" \
+		</dev/null 2>&1 | tr -d '\r' > "$log"
+	local status=${PIPESTATUS[0]} why=
+	if grep -q 'Kernel panic\|cut here' "$log"; then
+		why="kernel: $(grep -m1 'Kernel panic:\|(#[A-Z][A-Z])' "$log" || grep -m1 'cut here' "$log")"
+	elif [ "$status" -eq 124 ]; then
+		why="no end within $limit s"
+	elif ! grep -q "^sysfuzz: seed $s: .*: ok\$" "$log"; then
+		why=$(grep -m1 "^sysfuzz: seed $s.*FAILED" "$log" || echo "no final sysfuzz line (the system ended?)")
+	elif ! grep -q '^init: exit status 0$' "$log"; then
+		why="sysfuzz did not exit with status 0"
+	fi
+	echo "${why:-ok}" > "$log.verdict"
+}
+
+pids=()
+for s in $(seq "$first" "$last"); do
+	boot_seed "$s" &
+	pids+=($!)
+	while [ "$(jobs -rp | wc -l)" -ge "$parallel" ]; do wait -n; done
+done
+wait
+
+total=0 failed=0
+for s in $(seq "$first" "$last"); do
+	log=$LOGS/fuzz-sys-$s.log
+	calls_made=$(sed -n "s/^sysfuzz: seed $s: \([0-9]*\) calls in .*/\1/p" "$log" | head -n 1)
+	total=$((total + ${calls_made:-0}))
+	verdict=$(cat "$log.verdict")
+	if [ "$verdict" = ok ]; then
+		echo "fuzz-sys: seed $s: ok, ${calls_made:-0} calls"
+	else
+		failed=$((failed + 1))
+		echo "fuzz-sys: seed $s: FAILED: $verdict"
+		echo "    log: $log"
+		echo "    replay: $(cat "$log.cmd")"
+	fi
+done
+echo "fuzz-sys: $total calls in all; $failed of $((last - first + 1)) seeds failed"
+[ "$failed" -eq 0 ]

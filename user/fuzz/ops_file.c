@@ -1,0 +1,296 @@
+/*
+ * sysfuzz's file, pipe and miscellaneous calls, and the fully random
+ * ones. Included by sysfuzz.c after worker.c. Files are opened read-only
+ * (a write to /etc/lines.txt on Linux would change the sentinel), pipes
+ * are non-blocking (no call may sleep forever), and nothing reaches the
+ * console (fds 0-2 are closed first).
+ */
+
+/* open flags: read-only plus random harmless bits. */
+static uint32_t open_flags(struct wk *w)
+{
+	static const uint32_t bits[] = { O_NONBLOCK, O_CLOEXEC, O_DIRECTORY, O_NOFOLLOW, O_LARGEFILE,
+					 O_NOATIME, O_APPEND, O_EXCL, O_NOCTTY, O_PATH, O_SYNC, 0x40000000 };
+	uint32_t f = O_RDONLY;
+
+	for (uint32_t n = rnd(w, 3); n > 0; n--)
+		f |= PICK(w, bits);
+	return f;
+}
+
+static void op_open(struct wk *w)
+{
+	uint32_t path = path_arg(w);
+
+	if (chance(w, 50))
+		CALL(w, SYS_open, path, open_flags(w), 0);
+	else
+		CALL(w, SYS_openat, chance(w, 80) ? (uint32_t)AT_FDCWD : fd_arg(w), path, open_flags(w), 0);
+	check_sentinels(w);
+}
+
+/* read into and write from every kind of buffer, including the sentinels;
+ * oracle f: 8 bytes at 0xbffffffc run into the kernel's half: EFAULT. */
+static void op_rw(struct wk *w)
+{
+	static const uint32_t lens[] = { 0, 1, 8, 100, 4096, 8192, 65536, 0x7fffffff, 0xffffffff };
+	uint32_t fd = fd_arg(w), buf = ptr_arg(w, 4096), len = PICK(w, lens);
+	int to_kernel = buf >= 0xbffffff0 && buf < 0xc0000000;
+	long r;
+
+	if (to_kernel)
+		len = 8;
+	if (chance(w, 60)) {
+		r = CALL(w, SYS_read, fd, buf, len);
+		if (to_kernel && buf + len > 0xc0000000 && r > 0)
+			wrong(w, "read into a buffer that runs into the kernel's half succeeded", r);
+	} else {
+		CALL(w, SYS_write, fd, buf, len);
+	}
+	check_sentinels(w);
+}
+
+static void op_seek(struct wk *w)
+{
+	static const uint32_t offs[] = { 0, 1, 100, 6000, 0x7fffffff, 0x80000000, 0xffffffff };
+
+	if (chance(w, 50))
+		CALL(w, SYS_lseek, fd_arg(w), PICK(w, offs), rnd(w, 6));
+	else
+		CALL(w, SYS__llseek, fd_arg(w), PICK(w, offs), PICK(w, offs), ptr_arg(w, 8), rnd(w, 6));
+	check_sentinels(w);
+}
+
+/* readv/writev with iovec arrays of good and bad entries and counts. */
+static void op_iov(struct wk *w)
+{
+	static const uint32_t counts[] = { 0, 1, 2, 3, 16, 1024, 1025, 0xffffffff };
+	static const uint32_t lens[] = { 0, 1, 64, 4096, 0x7fffffff, 0x80000000, 0xffffffff };
+	uint32_t *iov = (uint32_t *)(scratch + 4096), n = PICK(w, counts);
+
+	for (uint32_t i = 0; i < 16; i++) {
+		iov[2 * i] = ptr_arg(w, 64);
+		iov[2 * i + 1] = chance(w, 80) ? 1 + rnd(w, 64) : PICK(w, lens);
+	}
+	CALL(w, chance(w, 60) ? SYS_readv : SYS_writev, fd_arg(w),
+	     chance(w, 85) ? (uint32_t)iov : ptr_arg(w, 16), n > 16 && chance(w, 50) ? 16 : n);
+	check_sentinels(w);
+}
+
+/* pipe2 (mostly non-blocking) and pipe, whose ends are made non-blocking
+ * at once; the worker keeps the newest pair for its children to write to. */
+static void op_pipe(struct wk *w)
+{
+	int *fds = (int *)(scratch + 128);
+	long r;
+
+	if (chance(w, 20)) {
+		r = CALL(w, SYS_pipe2, ptr_arg(w, 8), O_NONBLOCK | (chance(w, 30) ? O_CLOEXEC : 0));
+	} else {
+		r = CALL(w, chance(w, 50) ? SYS_pipe : SYS_pipe2, (uint32_t)fds, 0);
+		if (r == 0) {
+			SC3(SYS_fcntl64, fds[0], F_SETFL, O_NONBLOCK);
+			SC3(SYS_fcntl64, fds[1], F_SETFL, O_NONBLOCK);
+			w->pipe_r = fds[0], w->pipe_w = fds[1];
+		}
+	}
+	check_sentinels(w);
+}
+
+static void op_dup(struct wk *w)
+{
+	switch (rnd(w, 3)) {
+	case 0: CALL(w, SYS_dup, fd_arg(w)); break;
+	case 1: CALL(w, SYS_dup2, fd_arg(w), fd_arg(w)); break;
+	default: CALL(w, SYS_dup3, fd_arg(w), fd_arg(w), chance(w, 70) ? O_CLOEXEC : rnd(w, 0x100000)); break;
+	}
+}
+
+/* fcntl: every command; F_SETFL keeps O_NONBLOCK. */
+static void op_fcntl(struct wk *w)
+{
+	static const uint32_t cmds[] = { F_DUPFD, F_GETFD, F_SETFD, F_GETFL, F_SETFL, F_GETLK, F_SETLK,
+					 F_SETLKW, 1030 /* DUPFD_CLOEXEC */, 1031, 1032, 12, 13, 14, 0xffff };
+	uint32_t cmd = PICK(w, cmds), arg = rnd(w, 64);
+
+	if (cmd == F_SETFL)
+		arg = O_NONBLOCK | (chance(w, 50) ? O_APPEND : 0);
+	if (cmd == F_GETLK || cmd == F_SETLK || cmd == F_SETLKW || cmd >= 12)
+		arg = ptr_arg(w, 32);
+	CALL(w, chance(w, 50) ? SYS_fcntl : SYS_fcntl64, fd_arg(w), cmd, arg);
+	check_sentinels(w);
+}
+
+static void op_close(struct wk *w)
+{
+	uint32_t fd = fd_arg(w);
+
+	if (fd == (uint32_t)w->pipe_r || fd == (uint32_t)w->pipe_w)
+		w->pipe_r = w->pipe_w = -1;
+	CALL(w, SYS_close, fd);
+}
+
+/* stat64, lstat64, fstat64, fstatat64, statx, getdents64, readlink,
+ * access, faccessat, getcwd. */
+static void op_stat(struct wk *w)
+{
+	uint32_t buf = ptr_arg(w, 256);
+
+	switch (rnd(w, 10)) {
+	case 0: CALL(w, SYS_stat64, path_arg(w), buf); break;
+	case 1: CALL(w, SYS_lstat64, path_arg(w), buf); break;
+	case 2: CALL(w, SYS_fstat64, fd_arg(w), buf); break;
+	case 3: CALL(w, SYS_fstatat64, chance(w, 70) ? (uint32_t)AT_FDCWD : fd_arg(w), path_arg(w), buf,
+		     chance(w, 70) ? 0 : rnd(w, 0x2000)); break;
+	case 4: CALL(w, SYS_statx, (uint32_t)AT_FDCWD, path_arg(w), rnd(w, 0x8000), 0x7ff, buf); break;
+	case 5: CALL(w, SYS_getdents64, fd_arg(w), buf, chance(w, 80) ? 256 : splitmix(&w->rng)); break;
+	case 6: CALL(w, SYS_readlink, path_arg(w), buf, chance(w, 80) ? 64 : rnd(w, 5)); break;
+	case 7: CALL(w, SYS_access, path_arg(w), rnd(w, 8)); break;
+	case 8: CALL(w, SYS_faccessat, (uint32_t)AT_FDCWD, path_arg(w), rnd(w, 8), 0); break;
+	default: CALL(w, SYS_getcwd, buf, chance(w, 80) ? 64 : rnd(w, 3)); break;
+	}
+	check_sentinels(w);
+}
+
+/* ioctl: terminal and file requests, never FIONBIO (a blocking pipe). */
+static void op_ioctl(struct wk *w)
+{
+	static const uint32_t reqs[] = { 0x5401 /* TCGETS */, 0x541b /* FIONREAD */, 0x5413 /* TIOCGWINSZ */,
+					 0x540f /* TIOCGPGRP */, 0x80086601 /* FS_IOC_GETFLAGS */, 0 };
+	uint32_t req = chance(w, 90) ? PICK(w, reqs) : (uint32_t)splitmix(&w->rng);
+
+	if (req == 0x5421 || req == 0x5452 || req == 0x5412)    /* FIONBIO, FIOASYNC, TIOCSTI */
+		req = 0x5401;
+	CALL(w, SYS_ioctl, fd_arg(w), req, ptr_arg(w, 64));
+	check_sentinels(w);
+}
+
+/* futex: never a wait whose value matches without a short timeout. */
+static void op_futex(struct wk *w)
+{
+	static const uint32_t ops[] = { 0, 1, 9, 10, 128, 129, 137, 3, 5 };
+	uint32_t op = PICK(w, ops), uaddr = ptr_arg(w, 4), *ts = (uint32_t *)(scratch + 192);
+	uint32_t val = (uint32_t)splitmix(&w->rng);
+
+	ts[0] = 0, ts[1] = 1000000;
+	if ((op & 127) == 0 || (op & 127) == 9) {
+		if (uaddr >= (uint32_t)scratch && uaddr < (uint32_t)scratch + SCRATCH_LEN)
+			val = *(uint32_t *)uaddr + 1;
+		else if (uaddr >= SENT_ANON_VA && uaddr < SENT_ANON_VA + PAGE - 4)
+			val = *(uint32_t *)uaddr + 1;
+		else if (!(uaddr >= 0xc0000000 || uaddr < PAGE || uaddr == UNMAPPED_VA))
+			val = 0;                /* may match: so a timeout */
+		CALL(w, SYS_futex, uaddr, op, val, val == 0 || chance(w, 30) ? (uint32_t)ts : 0,
+		     0, (op & 127) == 9 ? 0xffffffff : 0);
+		return;
+	}
+	CALL(w, SYS_futex, uaddr, op, rnd(w, 3), 0, ptr_arg(w, 4), rnd(w, 4));
+	check_sentinels(w);
+}
+
+/* The calls without much state: identity, time, limits, randomness,
+ * prctl, set_tid_address, robust lists, reboot with a wrong magic,
+ * Pagoda's pagewalk; oracle f: getrandom into the kernel's half fails. */
+static void op_misc(struct wk *w)
+{
+	static const uint32_t ids[] = { SYS_getpid, SYS_getppid, SYS_gettid, SYS_getuid32, SYS_geteuid32,
+					SYS_getgid32, SYS_getegid32, SYS_getuid, SYS_sched_yield };
+	static const uint32_t prctls[] = { 15, 16, 3, 4, 2, 36, 37, 23, 9, 10, 0, 60, 99, 0x7fffffff };
+	uint32_t buf = ptr_arg(w, 64), *ts = (uint32_t *)(scratch + 200);
+	long r;
+
+	switch (rnd(w, 16)) {
+	case 0: CALL(w, PICK(w, ids), 0); break;
+	case 1: CALL(w, SYS_uname, buf); break;
+	case 2: CALL(w, SYS_time, chance(w, 30) ? 0 : buf); break;
+	case 3: CALL(w, SYS_gettimeofday, buf, chance(w, 70) ? 0 : ptr_arg(w, 8)); break;
+	case 4: CALL(w, chance(w, 70) ? SYS_clock_gettime : SYS_clock_getres, rnd(w, 14) - 1, buf); break;
+	case 5:
+		ts[0] = 0, ts[1] = chance(w, 80) ? 1000000 : PICK(w, ((const uint32_t[]){ 0, 999999999,
+						1000000000, 0xffffffff }));
+		CALL(w, SYS_nanosleep, chance(w, 80) ? (uint32_t)ts : ptr_arg(w, 8),
+		     chance(w, 50) ? 0 : ptr_arg(w, 8));
+		break;
+	case 6: CALL(w, SYS_sysinfo, buf); break;
+	case 7: CALL(w, SYS_prlimit64, chance(w, 70) ? 0 : w->pid, rnd(w, 18), 0,
+		     chance(w, 30) ? 0 : buf); break;
+	case 8: CALL(w, SYS_ugetrlimit, rnd(w, 18), buf); break;
+	case 9:
+		r = CALL(w, SYS_getrandom, buf, buf >= 0xbffffff0 && buf < 0xc0000000 ? 8 : 1 + rnd(w, 300),
+			 PICK(w, ((const uint32_t[]){ 0, 1, 2, 3, 4, 0x80 })));
+		if (buf >= 0xbffffff0 && buf < 0xc0000000 && buf + 8 > 0xc0000000 && r > 0)
+			wrong(w, "getrandom into a buffer that runs into the kernel's half succeeded", r);
+		break;
+	case 10: {
+		uint32_t opt = PICK(w, prctls);
+		CALL(w, SYS_prctl, opt, opt == 4 ? 1 : opt == 36 ? 0 : buf, 0, 0, 0);
+		break;
+	}
+	case 11: CALL(w, SYS_set_tid_address, ptr_arg(w, 4)); break;
+	case 12: CALL(w, SYS_set_robust_list, ptr_arg(w, 12), chance(w, 80) ? 12 : rnd(w, 100)); break;
+	case 13: CALL(w, SYS_reboot, chance(w, 70) ? 0xfee1dead : 0x12345678, 0x1234567,
+		     PICK(w, ((const uint32_t[]){ 0x1234567, 0xcdef0123, 0, 0x4321fedc })), 0); break;
+	case 14: CALL(w, 1000 /* pagoda_pagewalk */, chance(w, 60) ? 0 : PICK(w, ((const uint32_t[]){
+		     1, 2, 999999, 0xffffffff })), chance(w, 50) ? arena_addr(w) : ptr_arg(w, 4), buf); break;
+	default:
+		CALL(w, SYS_rt_sigprocmask, rnd(w, 4), chance(w, 80) ? (uint32_t)(scratch + 300) : ptr_arg(w, 8),
+		     chance(w, 50) ? 0 : buf, chance(w, 90) ? 8 : rnd(w, 20));
+		break;
+	}
+	check_sentinels(w);
+}
+
+/* rt_sigaction: SIG_DFL or SIG_IGN with random flags and masks (Pagoda
+ * does not run handlers, and on Linux a random handler address is only a
+ * way to die of SIGSEGV); never for SIGKILL's sake, it fails anyway. */
+static void op_sigaction(struct wk *w)
+{
+	uint32_t *act = (uint32_t *)(scratch + 320);
+
+	act[0] = chance(w, 50) ? 0 : 1;
+	act[1] = (uint32_t)splitmix(&w->rng) & ~0x04000000u;   /* no SA_RESTORER */
+	act[2] = 0;
+	act[3] = (uint32_t)splitmix(&w->rng), act[4] = (uint32_t)splitmix(&w->rng);
+	CALL(w, SYS_rt_sigaction, rnd(w, 70), chance(w, 80) ? (uint32_t)act : ptr_arg(w, 20),
+	     chance(w, 50) ? 0 : ptr_arg(w, 20), chance(w, 90) ? 8 : rnd(w, 20));
+	check_sentinels(w);
+}
+
+/* Calls a random number may not make: they block, end or stop the
+ * worker, change other processes, the machine or the files, or install
+ * handlers and timers that would send signals nobody asked for. */
+static int random_nr_forbidden(uint32_t nr)
+{
+	static const uint16_t deny[] = {
+		1, 2, 3, 4, 5, 7, 8, 25, 54, 55, 86, 217, 221, 256, 295, 319, 331, 336, 337, 342,
+		343, 345, 377, 385, 9, 10, 11, 14, 15, 16, 21, 22, 23, 26, 27, 29, 36, 37, 38, 39, 40,
+		42, 45, 48, 51, 52, 61, 67, 72, 75, 79, 82, 83, 87, 88, 90, 91, 92, 93, 94, 95, 101,
+		102, 103, 104, 110, 111, 113, 114, 115, 117, 119, 120, 123, 124, 125, 128, 129, 136,
+		142, 143, 154, 155, 156, 157, 158, 159, 160, 161, 162, 163, 166, 167, 168, 172, 173,
+		174, 177, 178, 179, 182, 187, 190, 192, 193, 194, 198, 207, 212, 219, 238, 239, 240,
+		243, 252, 257, 259, 260, 264, 267, 270, 280, 282, 283, 284, 296, 297, 298, 301, 302,
+		303, 304, 306, 308, 309, 310, 313, 315, 316, 324, 325, 335, 340, 346, 347, 348, 350,
+		351, 353, 354, 357, 358, 359, 360, 361, 362, 363, 364, 365, 366, 367, 368, 369, 370,
+		371, 372, 373, 374, 376, 380, 384, 386, 393, 394, 395, 396, 397, 398, 399, 400, 401,
+		402, 403, 404, 405, 406, 407, 408, 409, 410, 411, 412, 413, 414, 415, 416, 417, 418,
+		419, 420, 421, 422, 423, 424, 425, 426, 427, 428, 429, 430, 431, 432, 433, 434, 435,
+		436, 437, 438, 439, 440, 441, 442, 443, 444, 445, 446, 447, 448, 449, 450,
+	};
+
+	for (uint32_t i = 0; i < sizeof(deny) / sizeof(deny[0]); i++)
+		if (deny[i] == nr)
+			return 1;
+	return nr > 450;
+}
+
+static void op_random(struct wk *w)
+{
+	uint32_t nr = rnd(w, 451), a[6];
+
+	if (random_nr_forbidden(nr))
+		nr = 222;                       /* unused on i386: ENOSYS */
+	for (int i = 0; i < 6; i++)
+		a[i] = chance(w, 50) ? ptr_arg(w, 64) : chance(w, 50) ? rnd(w, 16) : (uint32_t)splitmix(&w->rng);
+	call(w, nr, a[0], a[1], a[2], a[3], a[4], a[5]);
+	check_sentinels(w);
+}

@@ -1,0 +1,502 @@
+/*
+ * sysfuzz's process calls: fork, vfork, clone, execve, wait4, kill and
+ * friends, and the children they make, which the worker records in the
+ * ring (so the supervisor can kill them) and checks as it reaps them.
+ * Included by sysfuzz.c after worker.c.
+ */
+
+static void sig_sent(struct wk *w, uint32_t sig)
+{
+	if (sig > 0 && sig < 96)
+		__sync_fetch_and_or(&w->slot->sent_mask[sig / 32], 1u << (sig % 32));
+}
+
+static int sig_was_sent(const struct fz_slot *s, int sig)
+{
+	return sig > 0 && sig < 96 && (s->sent_mask[sig / 32] & (1u << (sig % 32)));
+}
+
+static int kid_index(struct wk *w, int pid)
+{
+	for (int i = 0; i < MAX_KIDS; i++)
+		if (w->slot->kid_pid[i] == pid)
+			return i;
+	return -1;
+}
+
+static void kid_add(struct wk *w, int pid, enum kid_kind kind)
+{
+	int i = kid_index(w, 0);
+
+	if (i >= 0) {
+		w->slot->kid_kind[i] = kind;
+		w->slot->kid_pid[i] = pid;
+	}
+}
+
+/* Oracle b for a child: may it end with wait status st? */
+static int kid_end_ok(const struct fz_slot *s, enum kid_kind kind, int st)
+{
+	int sig = st & 0x7f, code = (st >> 8) & 0xff;
+
+	if (sig == 0)
+		return kind == KID_EXEC_BAD || code == 0 || code == EXIT_EXEC_FAIL;
+	if (sig == 0x7f)
+		return 0;                               /* stopped: never asked for */
+	if (sig == SIGKILL || sig_was_sent(s, sig))
+		return 1;
+	if (sig == SIGSEGV || sig == SIGBUS)
+		return kind == KID_FUZZ || kind == KID_EXEC_BAD;
+	return sig == SIGPIPE && kind == KID_FUZZ;
+}
+
+/* A child pid was reaped with status st (st < 0: unknown). */
+static void kid_reaped(struct wk *w, int pid, int st)
+{
+	int i = kid_index(w, pid);
+	enum kid_kind kind;
+
+	if (i < 0) {
+		if (!w->in_kid)
+			wrong(w, "wait4 reaped a process that is not our child", pid);
+		return;
+	}
+	kind = w->slot->kid_kind[i];
+	w->slot->kid_pid[i] = 0;
+	if (st >= 0 && ((st & 0x7f) == 0) && kind == KID_FUZZ &&
+	    (((st >> 8) & 0xff) == EXIT_SENTINEL || ((st >> 8) & 0xff) == EXIT_ORACLE))
+		die(w, (st >> 8) & 0xff, w->slot->msg[0] ? w->slot->msg : "a child's oracle broke");
+	static const char *const what[] = {
+		[KID_QUICK] = "a child that exits at once ended otherwise (wait status)",
+		[KID_EXEC_GOOD] = "a child that execs bench-nop or sysfuzz ended otherwise (wait status)",
+		[KID_EXEC_BAD] = "a child that execs a malformed file ended otherwise (wait status)",
+		[KID_FUZZ] = "a child that makes random calls ended strangely (wait status)",
+	};
+	if (st >= 0 && !kid_end_ok(w->slot, kind, st))
+		wrong(w, kind < 5 && what[kind] ? what[kind] : "a child ended strangely", st);
+}
+
+/* Kill (if asked) and reap every child of this process. */
+static void reap_kids(struct wk *w, int kill_first)
+{
+	int st;
+	long r;
+
+	if (w->in_kid)
+		return;                 /* a child has none (it never forks) */
+	if (kill_first)
+		for (int i = 0; i < MAX_KIDS; i++)
+			if (w->slot->kid_pid[i] > 0 && w->slot->kid_pid[i] != w->pid) {
+				sig_sent(w, SIGKILL);
+				SC2(SYS_kill, w->slot->kid_pid[i], SIGKILL);
+			}
+	while ((r = SC4(SYS_wait4, -1, (long)&st, 0, 0)) > 0)
+		kid_reaped(w, (int)r, st);
+}
+
+static void __attribute__((noreturn)) kid_main(struct wk *w, enum kid_kind kind);
+
+/* After a fork-like call: the child goes its own way, the parent records it. */
+static void forked(struct wk *w, long r, enum kid_kind kind)
+{
+	if (r == 0)
+		kid_main(w, kind);
+	if (r > 0)
+		kid_add(w, (int)r, kind);
+}
+
+static enum kid_kind kid_kind_draw(struct wk *w)
+{
+	static const uint32_t kinds[] = { KID_QUICK, KID_QUICK, KID_EXEC_GOOD, KID_EXEC_BAD,
+					  KID_FUZZ, KID_FUZZ };
+	return (enum kid_kind)PICK(w, kinds);
+}
+
+static void op_fork(struct wk *w)
+{
+	enum kid_kind kind = kid_kind_draw(w);
+
+	if (w->in_kid || kid_index(w, 0) < 0)
+		return;
+	forked(w, CALL(w, SYS_fork, 0), kind);
+}
+
+/* clone: fork-like flags (the child goes on in C on the same stack), or
+ * CLONE_VM with a stack of its own and a child that exits at once in asm. */
+static void op_clone(struct wk *w)
+{
+	static const uint32_t extra[] = { 0x00100000 /* PARENT_SETTID */, 0x00200000 /* CHILD_CLEARTID */,
+					  0x01000000 /* CHILD_SETTID */, 0x00080000 /* SETTLS */,
+					  0x00000400 /* FILES */, 0x00000800 /* SIGHAND */,
+					  0x00004000 /* VFORK */, 0x00001000 /* PIDFD */ };
+	struct user_desc *tls = (struct user_desc *)(scratch + 256);
+	uint32_t flags = SIGCHLD, tp;
+	enum kid_kind kind = kid_kind_draw(w);
+	long r;
+
+	if (w->in_kid || kid_index(w, 0) < 0)
+		return;
+	for (uint32_t n = rnd(w, 3); n > 0; n--)
+		flags |= PICK(w, extra);
+	tls->entry_number = chance(w, 50) ? (unsigned)-1 : 6 + rnd(w, 4);
+	tls->base_addr = (uint32_t)scratch;
+	tls->limit = 0xfffff;
+	tls->seg_32bit = 1, tls->limit_in_pages = 1, tls->useable = 1;
+	tls->contents = 0, tls->read_exec_only = 0, tls->seg_not_present = 0;
+	tp = chance(w, 70) ? (uint32_t)(scratch + 512) : ptr_arg(w, 4);
+	if (chance(w, 30)) {
+		flags |= CLONE_VM;
+		uint32_t a[6] = { flags, (uint32_t)(clone_stack + sizeof(clone_stack) - 16), tp,
+				  chance(w, 80) ? (uint32_t)tls : ptr_arg(w, 16), tp, 0 };
+		struct fz_entry *en = log_begin(w, SYS_clone, a);
+
+		r = log_end(w, en, fz_clone_exit(a[0], a[1], a[2], a[3], a[4]));
+		if (r > 0)
+			kid_add(w, (int)r, KID_QUICK);
+		return;
+	}
+	if (flags & 0x00001000)
+		flags &= ~0x00004000u;                  /* PIDFD writes into ptid */
+	r = CALL(w, SYS_clone, flags, 0, tp, chance(w, 80) ? (uint32_t)tls : ptr_arg(w, 16), tp);
+	forked(w, r, kind);
+}
+
+/* argv and envp for an execve: good lists, empty ones, NULL, bad pointers. */
+static uint32_t exec_list(struct wk *w, int is_env)
+{
+	static char *const args[] = { "/bin/bench-nop", "x", NULL };
+	static char *const env[] = { "A=1", "PATH=/bin", NULL };
+	static char *const empty[] = { NULL };
+	static char *bad[] = { "a", (char *)1, NULL };
+	uint32_t k = rnd(w, 10);
+
+	if (k < 5)
+		return (uint32_t)(is_env ? env : args);
+	if (k < 7)
+		return (uint32_t)empty;
+	if (k == 7)
+		return is_env && avoid_known ? (uint32_t)empty : 0;     /* known: envp = NULL */
+	if (k == 8)
+		return (uint32_t)bad;
+	return ptr_arg(w, 16);
+}
+
+/* The program a child execs: bench-nop, sysfuzz itself (which checks its
+ * stack when run without arguments), malformed ELF files, missing paths. */
+static uint32_t exec_path(struct wk *w, enum kid_kind kind)
+{
+	static const char *const bad[] = {
+		"/bin/bad/bad_magic", "/bin/bad/wrong_machine", "/bin/bad/wrong_type",
+		"/bin/bad/bad_phentsize", "/bin/bad/no_phdrs", "/bin/bad/too_many_phdrs",
+		"/bin/bad/phdrs_past_end", "/bin/bad/short_header", "/bin/bad/empty",
+		"/bin/bad/missing_interp", "/bin/bad/unterminated_interp",
+		"/bin/bad/interp_past_end", "/bin/bad/no_loads", "/bin/bad/load_past_end",
+		"/bin/bad/filesz_over_memsz", "/bin/bad/kernel_vaddr", "/bin/bad/misaligned",
+		"/bin/bad/truncated", "/nonexistent", "/bin", "/etc/lines.txt",
+	};
+	if (kind == KID_EXEC_GOOD)
+		return chance(w, 60) ? (uint32_t)"/bin/bench-nop" : (uint32_t)"/bin/sysfuzz";
+	if (chance(w, 80))
+		return (uint32_t)bad[rnd(w, sizeof(bad) / sizeof(bad[0]))];
+	return path_arg(w);
+}
+
+/* vfork: the child execs (or fails and exits) inside one asm block. */
+static void op_vfork(struct wk *w)
+{
+	enum kid_kind kind = chance(w, 60) ? KID_EXEC_GOOD : KID_EXEC_BAD;
+	uint32_t path = exec_path(w, kind), argv, envp;
+	long r;
+
+	if (w->in_kid || kid_index(w, 0) < 0)
+		return;
+	argv = (path == (uint32_t)"/bin/sysfuzz" && chance(w, 70)) ? 0 : exec_list(w, 0);
+	envp = exec_list(w, 1);
+	uint32_t a[6] = { path, argv, envp, 0, 0, 0 };
+	struct fz_entry *en = log_begin(w, SYS_vfork, a);
+
+	r = log_end(w, en, fz_vfork_exec(path, argv, envp, EXIT_EXEC_FAIL));
+	if (r > 0)
+		kid_add(w, (int)r, kind);
+}
+
+/* execve in this process: only a child may, and on success it is gone. */
+static void __attribute__((noreturn)) kid_exec(struct wk *w, enum kid_kind kind)
+{
+	uint32_t path = exec_path(w, kind);
+	uint32_t argv = path == (uint32_t)"/bin/sysfuzz" && chance(w, 50) ? 0 : exec_list(w, 0);
+
+	CALL(w, SYS_execve, path, argv, exec_list(w, 1));
+	for (;;)
+		SC1(SYS_exit_group, EXIT_EXEC_FAIL);
+}
+
+/* execve in the worker itself: only of what fails before the point of
+ * no return (a worker that execs is gone). */
+static void op_execve_fail(struct wk *w)
+{
+	static const char *const paths[] = { "/nonexistent", "/bin", "/bin/bad/bad_magic",
+					     "/bin/bad/empty", "/bin/bad/short_header", "/etc/lines.txt/x" };
+	uint32_t path = chance(w, 70) ? (uint32_t)paths[rnd(w, 6)] :
+			chance(w, 50) ? (uint32_t)longpath : ptr_arg(w, 8) | 0x80000000u;
+
+	if (path >= (uint32_t)scratch && path < (uint32_t)scratch + SCRATCH_LEN)
+		path = (uint32_t)paths[0];      /* a random string there could name a program */
+	CALL(w, SYS_execve, path, exec_list(w, 0), exec_list(w, 1));
+}
+
+/* wait4 with random pids (-99999, 0, -1, its children, strangers),
+ * options and pointers; oracle f: it reaps only our own children. */
+static void op_wait4(struct wk *w)
+{
+	static const uint32_t opts[] = { WNOHANG, WNOHANG, 0, WNOHANG | WUNTRACED, __WALL | WNOHANG,
+					 WNOHANG | 0x8 /* WCONTINUED */, 0x1000000, 0xffffffff };
+	uint32_t k = rnd(w, 8), pid, st_ptr = (uint32_t)(scratch + 64);
+	int stranger = 0;
+	long r;
+
+	if (k < 3)
+		pid = (uint32_t)-1;
+	else if (k == 3)
+		pid = 0;
+	else if (k == 4)
+		pid = (uint32_t)w->slot->kid_pid[rnd(w, MAX_KIDS)];
+	else if (k == 5 && !avoid_known)
+		pid = (uint32_t)-99999, stranger = 1;   /* known: Pagoda reaps any child */
+	else
+		pid = chance(w, 50) ? 1 : 1000000 + rnd(w, 1000), stranger = 1;
+	if (chance(w, 15))
+		st_ptr = ptr_arg(w, 4);
+	*(int *)(scratch + 64) = -1;
+	r = CALL(w, SYS_wait4, pid, st_ptr, PICK(w, opts), chance(w, 70) ? 0 : ptr_arg(w, 72));
+	check_sentinels(w);
+	if (r > 0 && stranger)
+		wrong(w, "wait4 of a pid that is no child of ours reaped one", r);
+	if (r > 0)
+		kid_reaped(w, (int)r, st_ptr == (uint32_t)(scratch + 64) ? *(int *)(scratch + 64) : -1);
+}
+
+/* A signal to send: mostly ones whose default is to be ignored. */
+static uint32_t sig_arg(struct wk *w, int fatal_ok)
+{
+	static const uint32_t harmless[] = { 0, SIGCHLD, SIGURG, SIGWINCH, SIGCONT, 65, 0xffffffff, 200 };
+	static const uint32_t fatal[] = { SIGKILL, SIGTERM, SIGUSR1, SIGHUP, SIGALRM, SIGSEGV, SIGILL,
+					  SIGUSR2, SIGPIPE };
+
+	return fatal_ok && chance(w, 30) ? PICK(w, fatal) : PICK(w, harmless);
+}
+
+/* kill/tkill/tgkill of itself, its children, pids that do not exist and
+ * init; never of 0, -1 or a group. Self-fatal ones are rare. */
+static void op_kill(struct wk *w)
+{
+	uint32_t k = rnd(w, 10), pid, sig, nr = PICK(w, ((const uint32_t[]){ SYS_kill, SYS_kill,
+							      SYS_tkill, SYS_tgkill }));
+
+	if (k < 3) {
+		pid = (uint32_t)w->pid;
+		sig = sig_arg(w, chance(w, 10));
+		if (sig != 0 && sig < 65 && sig != SIGCHLD && sig != SIGURG && sig != SIGWINCH &&
+		    sig != SIGCONT)
+			reap_kids(w, 1);
+	} else if (k < 6) {
+		pid = (uint32_t)w->slot->kid_pid[rnd(w, MAX_KIDS)];
+		sig = sig_arg(w, 1);
+		if (pid == 0)
+			pid = 2000000;
+	} else if (k < 8) {
+		pid = 1000000 + rnd(w, 100000);
+		sig = sig_arg(w, 1);
+	} else {
+		pid = 1;
+		sig = avoid_known ? 0 : sig_arg(w, 1);  /* known: a signal ends init */
+	}
+	sig_sent(w, sig);
+	if (nr == SYS_tgkill)
+		CALL(w, nr, chance(w, 80) ? pid : pid + 1, pid, sig);
+	else
+		CALL(w, nr, pid, sig);
+}
+
+/* ---- Thread-local-storage descriptors and segment registers ---- */
+
+/* A user_desc with random contents: good ones, not-present, 16-bit, code,
+ * expand-down, the "empty" one, entries -1, 6..8 and out of range. */
+static void desc_fill(struct wk *w, struct user_desc *u)
+{
+	static const uint32_t entries[] = { (uint32_t)-1, 6, 7, 8, (uint32_t)-1, 5, 9, 12, 0x7fffffff };
+
+	u->entry_number = PICK(w, entries);
+	u->base_addr = chance(w, 70) ? (uint32_t)scratch : (uint32_t)splitmix(&w->rng);
+	u->limit = chance(w, 70) ? 0xfffff : rnd(w, 0x100000);
+	u->seg_32bit = chance(w, 85);
+	u->contents = chance(w, 70) ? 0 : rnd(w, 4);
+	u->read_exec_only = chance(w, 10);
+	u->limit_in_pages = chance(w, 85);
+	u->seg_not_present = chance(w, 10);
+	u->useable = chance(w, 50);
+	if (chance(w, 10)) {                    /* Linux's LDT_empty() */
+		u->base_addr = 0, u->limit = 0, u->contents = 0, u->seg_32bit = 0;
+		u->read_exec_only = 1, u->limit_in_pages = 0, u->seg_not_present = 1, u->useable = 0;
+	}
+}
+
+/* The GDT entries the four data segment registers hold now (-1: none). */
+static int tls_entry_loaded(int entry)
+{
+	uint16_t s[4];
+
+	__asm__ volatile("mov %%fs,%0\n\tmov %%gs,%1\n\tmov %%ds,%2\n\tmov %%es,%3"
+			 : "=r"(s[0]), "=r"(s[1]), "=r"(s[2]), "=r"(s[3]));
+	for (int i = 0; i < 4; i++)
+		if (!(s[i] & 4) && s[i] >> 3 == entry)
+			return 1;
+	return 0;
+}
+
+static void op_set_tls(struct wk *w)
+{
+	struct user_desc *u = (struct user_desc *)(scratch + 1024);
+	uint32_t ptr;
+
+	desc_fill(w, u);
+	if (avoid_known && (u->entry_number == (uint32_t)-1 || tls_entry_loaded((int)u->entry_number)))
+		u->entry_number = u->entry_number == (uint32_t)-1 ? 8 : u->entry_number;
+	if (avoid_known && tls_entry_loaded((int)u->entry_number))
+		return;                         /* known: a loaded selector's descriptor changes */
+	ptr = chance(w, 85) ? (uint32_t)u : ptr_arg(w, 16);
+	if (tls_entry_loaded((int)u->entry_number))
+		w->slot->may_segv = 1;          /* Linux reloads it as null: a fault may follow */
+	CALL(w, chance(w, 80) ? SYS_set_thread_area : SYS_get_thread_area, ptr);
+	check_sentinels(w);
+}
+
+/* Load sel into segment register reg (0 fs, 1 gs, 2 ds, 3 es) and make
+ * a three-argument call with it loaded; ds and es get their old value
+ * back at once (the worker's own code needs them), fs and gs keep sel. */
+static long seg_call(int reg, uint32_t sel, long nr, long a, long b, long c)
+{
+	long r;
+
+	switch (reg) {
+	case 0:
+		__asm__ volatile("movw %w1,%%fs\n\tint $0x80"
+				 : "=a"(r) : "S"(sel), "a"(nr), "b"(a), "c"(b), "d"(c) : "memory");
+		break;
+	case 1:
+		__asm__ volatile("movw %w1,%%gs\n\tint $0x80"
+				 : "=a"(r) : "S"(sel), "a"(nr), "b"(a), "c"(b), "d"(c) : "memory");
+		break;
+	case 2:
+		__asm__ volatile("mov %%ds,%%di\n\tmovw %w1,%%ds\n\tint $0x80\n\tmov %%di,%%ds"
+				 : "=a"(r) : "S"(sel), "a"(nr), "b"(a), "c"(b), "d"(c) : "edi", "memory");
+		break;
+	default:
+		__asm__ volatile("mov %%es,%%di\n\tmovw %w1,%%es\n\tint $0x80\n\tmov %%di,%%es"
+				 : "=a"(r) : "S"(sel), "a"(nr), "b"(a), "c"(b), "d"(c) : "edi", "memory");
+		break;
+	}
+	return r;
+}
+
+/* A call that sleeps: a blocking read of a pipe a child writes to a
+ * moment later. Returns the call's arguments in a[] (a[0] = -1: none). */
+static void sleeper(struct wk *w, uint32_t *a)
+{
+	int fds[2];
+
+	a[0] = (uint32_t)-1;
+	if (w->in_kid || kid_index(w, 0) < 0 || SC1(SYS_pipe, (long)fds) < 0)
+		return;
+	long r = CALL(w, SYS_fork, 0);
+	if (r == 0) {
+		for (int i = 0; i < 3; i++)
+			SC0(SYS_sched_yield);
+		SC3(SYS_write, fds[1], (long)"s", 1);
+		for (;;)
+			SC1(SYS_exit_group, 0);
+	}
+	if (r > 0)
+		kid_add(w, (int)r, KID_QUICK);
+	else
+		SC3(SYS_write, fds[1], (long)"s", 1);   /* no child: do not sleep forever */
+	a[0] = (uint32_t)fds[0], a[1] = (uint32_t)(scratch + 2048), a[2] = 1;
+	a[3] = (uint32_t)fds[1];
+}
+
+/* set_thread_area, then a selector loaded into a segment register, then
+ * a call that sleeps or that faults on a fresh page in the kernel; with
+ * fs/gs, the descriptor may then be emptied and the sleep repeated. */
+static void op_segments(struct wk *w)
+{
+	struct user_desc *u = (struct user_desc *)(scratch + 1024);
+	static const uint32_t sels[] = { 0, 3, 0x2b, 0x23, 0x1b, 0x33, 0x3b, 0x43, 0x4b, 0xffff, 0x37 };
+	int reg = (int)rnd(w, 4);
+	uint32_t sel, a[6] = { 0 }, fresh;
+	struct fz_entry *en;
+
+	reap_kids(w, 1);
+	desc_fill(w, u);
+	if (avoid_known && u->entry_number == (uint32_t)-1)
+		u->entry_number = 8;
+	if (avoid_known && tls_entry_loaded((int)u->entry_number))
+		return;
+	CALL(w, SYS_set_thread_area, (uint32_t)u);
+	sel = chance(w, 75) ? (u->entry_number << 3) | 3 : PICK(w, sels);
+	if (avoid_known && reg < 2)
+		reg += 2;                       /* known: fs/gs with a descriptor that changes */
+	w->slot->may_segv = 1;
+	if (chance(w, 50)) {
+		sleeper(w, a);
+	} else {
+		fresh = arena_addr(w);
+		SC2(SYS_munmap, fresh, PAGE);
+		if (SC4(SYS_mmap2, fresh, PAGE, PROT_READ | PROT_WRITE,
+			MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED) == (long)fresh) {
+			a[0] = (uint32_t)SC2(SYS_open, (long)"/etc/lines.txt", O_RDONLY);
+			a[1] = fresh, a[2] = 64;
+		}
+	}
+	if ((int)a[0] < 0)
+		a[0] = 1000, a[1] = 0, a[2] = 0;
+	en = log_begin(w, SYS_read, a);
+	log_end(w, en, seg_call(reg, sel, SYS_read, a[0], a[1], a[2]));
+	SC1(SYS_close, a[0]);
+	if (a[3])
+		SC1(SYS_close, a[3]);
+	if (reg < 2 && !avoid_known && chance(w, 50)) {
+		u->base_addr = 0, u->limit = 0, u->contents = 0, u->seg_32bit = 0;
+		u->read_exec_only = 1, u->seg_not_present = 1, u->limit_in_pages = 0, u->useable = 0;
+		if (chance(w, 50))
+			u->read_exec_only = 0, u->base_addr = (uint32_t)scratch;
+		CALL(w, SYS_set_thread_area, (uint32_t)u);
+		sleeper(w, a);
+		if ((int)a[0] >= 0) {
+			CALL(w, SYS_read, a[0], a[1], a[2]);
+			SC1(SYS_close, a[0]);
+			SC1(SYS_close, a[3]);
+		}
+	}
+	reap_kids(w, 0);
+	if (avoid_known)
+		__asm__ volatile("movw %w0,%%fs\n\tmovw %w0,%%gs" : : "r"(0));
+}
+
+/* A child: a short life of its own kind, then an exit. */
+static void __attribute__((noreturn)) kid_main(struct wk *w, enum kid_kind kind)
+{
+	void one_call(struct wk *w);
+
+	w->in_kid = 1;
+	w->pid = (int)SC0(SYS_getpid);
+	w->rng ^= 0x6b69647321ull * (uint64_t)(kind + 1);
+	if (kind == KID_EXEC_GOOD || kind == KID_EXEC_BAD)
+		kid_exec(w, kind);
+	if (kind == KID_FUZZ)
+		for (uint32_t n = 3 + rnd(w, 20); n > 0; n--)
+			one_call(w);
+	if (kind == KID_QUICK && w->pipe_w >= 0 && chance(w, 50))
+		SC3(SYS_write, w->pipe_w, (long)"q", 1);
+	for (;;)
+		SC1(SYS_exit_group, 0);
+}

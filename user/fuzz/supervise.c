@@ -1,0 +1,446 @@
+/*
+ * sysfuzz's supervisor: sets up the ring and the sentinels, forks the
+ * workers of each round, runs the watchdog, checks the oracles a worker
+ * cannot check itself (how it died, the parent's memory, free memory),
+ * and prints what went wrong with the last calls of the worker concerned.
+ * Included by sysfuzz.c; it may use libc (it never breaks its own %gs).
+ */
+
+struct opts {
+	uint64_t seed;
+	int rounds, calls, jobs, from, watchdog, verbose;
+};
+
+static struct {
+	unsigned long long calls;
+	int workers, killed, segv, bus, kill, pipe, other, watchdog, failures;
+	int zombies, mem_checks, mem_skipped;
+	char first[300];
+} st;
+
+static const char *sys_name(uint32_t nr)
+{
+	static const struct { uint32_t nr; const char *name; } names[] = {
+		{ 1, "exit" }, { 2, "fork" }, { 3, "read" }, { 4, "write" }, { 5, "open" }, { 6, "close" },
+		{ 11, "execve" }, { 13, "time" }, { 19, "lseek" }, { 20, "getpid" }, { 33, "access" },
+		{ 37, "kill" }, { 41, "dup" }, { 42, "pipe" }, { 45, "brk" }, { 54, "ioctl" },
+		{ 55, "fcntl" }, { 63, "dup2" }, { 64, "getppid" }, { 78, "gettimeofday" },
+		{ 85, "readlink" }, { 88, "reboot" }, { 90, "mmap" }, { 91, "munmap" }, { 114, "wait4" },
+		{ 116, "sysinfo" }, { 120, "clone" }, { 122, "uname" }, { 125, "mprotect" },
+		{ 140, "_llseek" }, { 145, "readv" }, { 146, "writev" }, { 158, "sched_yield" },
+		{ 162, "nanosleep" }, { 163, "mremap" }, { 172, "prctl" }, { 174, "rt_sigaction" },
+		{ 175, "rt_sigprocmask" }, { 183, "getcwd" }, { 190, "vfork+execve" }, { 191, "ugetrlimit" },
+		{ 192, "mmap2" }, { 195, "stat64" }, { 196, "lstat64" }, { 197, "fstat64" },
+		{ 199, "getuid32" }, { 218, "mincore" }, { 219, "madvise" }, { 220, "getdents64" },
+		{ 221, "fcntl64" }, { 224, "gettid" }, { 238, "tkill" }, { 240, "futex" },
+		{ 243, "set_thread_area" }, { 244, "get_thread_area" }, { 252, "exit_group" },
+		{ 258, "set_tid_address" }, { 265, "clock_gettime" }, { 266, "clock_getres" },
+		{ 270, "tgkill" }, { 295, "openat" }, { 300, "fstatat64" }, { 307, "faccessat" },
+		{ 311, "set_robust_list" }, { 330, "dup3" }, { 331, "pipe2" }, { 340, "prlimit64" },
+		{ 355, "getrandom" }, { NR_TOUCH, "touch(addr, write)" }, { 383, "statx" }, { 1000, "pagoda_pagewalk" },
+	};
+
+	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+		if (names[i].nr == nr)
+			return names[i].name;
+	return NULL;
+}
+
+/* The last calls of a slot, oldest first, decoded. */
+static void print_calls(const struct fz_slot *s, int n)
+{
+	uint32_t seq = s->seq, first = seq > (uint32_t)n ? seq - (uint32_t)n : 0;
+
+	printf("sysfuzz:   the last %u calls (pid call(args) = result):\n", seq - first);
+	for (uint32_t i = first; i < seq; i++) {
+		const struct fz_entry *e = &s->log[i % RING_ENTRIES];
+		const char *name = sys_name(e->nr);
+		char nbuf[16];
+
+		if (!name)
+			snprintf(nbuf, sizeof(nbuf), "sys_%u", e->nr), name = nbuf;
+		printf("sysfuzz:     [%d] %s(%#x, %#x, %#x, %#x, %#x, %#x) = ", e->pid, name, e->a[0],
+		       e->a[1], e->a[2], e->a[3], e->a[4], e->a[5]);
+		if (e->done)
+			printf("%d%s\n", e->ret, e->ret < 0 && e->ret > -4096 ? " (-errno)" : "");
+		else
+			printf("(did not return)\n");
+	}
+}
+
+static void failure(const struct opts *o, int round, int job, const struct fz_slot *s,
+		    const char *fmt, ...) __attribute__((format(printf, 5, 6)));
+
+/* Report a broken oracle of round/job (job -1: the round as a whole). */
+static void failure(const struct opts *o, int round, int job, const struct fz_slot *s,
+		    const char *fmt, ...)
+{
+	char why[240];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(why, sizeof(why), fmt, ap);
+	va_end(ap);
+	printf("sysfuzz: seed %llu round %d worker %d: FAILED: %s\n", (unsigned long long)o->seed,
+	       round, job, why);
+	printf("sysfuzz:   replay: /bin/sysfuzz --seed %llu --from %d --rounds 1 --calls %d --jobs %d%s\n",
+	       (unsigned long long)o->seed, round, o->calls, o->jobs, avoid_known ? " --avoid-known" : "");
+	if (s)
+		print_calls(s, 16);
+	fflush(stdout);
+	if (!st.failures++)
+		snprintf(st.first, sizeof(st.first), "round %d worker %d: %s", round, job, why);
+}
+
+static double now(void)
+{
+	struct timespec t;
+
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return (double)t.tv_sec + t.tv_nsec / 1e9;
+}
+
+static void nap(long ns)
+{
+	struct timespec t = { 0, ns };
+
+	nanosleep(&t, NULL);
+}
+
+static uint8_t parent_byte(uint32_t i)
+{
+	return (uint8_t)(i * 13 + 0xa5);
+}
+
+static void *map_fixed(uint32_t va, uint32_t len, int prot, int flags, int fd)
+{
+	void *p = mmap((void *)va, len, prot, flags | MAP_FIXED, fd, 0);
+
+	if (p != (void *)va) {
+		printf("sysfuzz: cannot map %#x: %s\n", va, strerror(errno));
+		exit(2);
+	}
+	return p;
+}
+
+/* The ring, the sentinels, the parent's region and the edge page, all at
+ * their fixed addresses (sysfuzz.h); the ring is touched now, so that its
+ * first use by a worker does not count against free memory. */
+static void setup(void)
+{
+	uint8_t *p;
+	int fd;
+
+	memset(map_fixed(RING_VA, sizeof(struct fz_ring), PROT_READ | PROT_WRITE,
+			 MAP_SHARED | MAP_ANONYMOUS, -1), 0, sizeof(struct fz_ring));
+	p = map_fixed(SENT_ANON_VA, PAGE, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1);
+	for (uint32_t i = 0; i < PAGE; i++)
+		p[i] = sentinel_byte(i);
+	mprotect(p, PAGE, PROT_READ);
+	p = map_fixed(SENT_REF_VA, LINES_MAX, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1);
+	fd = open("/etc/lines.txt", O_RDONLY);
+	lines_len = fd < 0 ? -1 : read(fd, p, LINES_MAX);
+	mprotect(p, LINES_MAX, PROT_READ);
+	if (lines_len <= 0) {
+		printf("sysfuzz: cannot read /etc/lines.txt\n");
+		exit(2);
+	}
+	map_fixed(SENT_FILE_VA, LINES_MAX, PROT_READ, MAP_PRIVATE, fd);
+	close(fd);
+	p = map_fixed(PARENT_VA, PARENT_LEN, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1);
+	for (uint32_t i = 0; i < PARENT_LEN; i++)
+		p[i] = parent_byte(i);
+	memset(map_fixed(SCRATCH_VA, SCRATCH_LEN, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1),
+	       0, SCRATCH_LEN);
+	memset(map_fixed(EDGE_VA, PAGE, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1), 0, PAGE);
+	if (avoid_known)                /* known: the first mapping of a file is never freed */
+		for (const char *const *f = (const char *const[]){ "/bin/hello", NULL }; *f; f++) {
+			fd = open(*f, O_RDONLY);
+			munmap(mmap(NULL, PAGE, PROT_READ, MAP_PRIVATE, fd, 0), PAGE);
+			close(fd);
+		}
+}
+
+/* Oracle d: nothing a child did reached the parent's region. */
+static int parent_intact(void)
+{
+	const uint8_t *p = (const uint8_t *)PARENT_VA;
+
+	for (uint32_t i = 0; i < PARENT_LEN; i++)
+		if (p[i] != parent_byte(i))
+			return 0;
+	return 1;
+}
+
+/* The orphans init holds: live (returned) and zombies (*zombies), from
+ * the /proc directory, with no allocation (getdents64 into a static
+ * buffer, procfile.h's static reads). Kills the live ones if asked. */
+static int orphans(int *zombies, int kill_them)
+{
+	static char dents[16384], text[4096];
+	int fd = open("/proc", O_RDONLY | O_DIRECTORY), live = 0, self = getpid();
+	long n;
+
+	*zombies = 0;
+	if (fd < 0)
+		return 0;
+	while ((n = syscall(SYS_getdents64, fd, dents, sizeof(dents))) > 0)
+		for (long off = 0; off < n;) {
+			const char *name = dents + off + 19;    /* d_ino 8, d_off 8, reclen 2, type 1 */
+			char path[64];
+			int pid = atoi(name);
+
+			off += *(uint16_t *)(dents + off + 16);
+			if (pid <= 1 || pid == self)
+				continue;
+			snprintf(path, sizeof(path), "/proc/%d/status", pid);
+			if (read_file(path, text, sizeof(text)) < 0 || strstr(text, "State:\tZ")) {
+				if (read_file(path, text, sizeof(text)) < 0 || field(text, "PPid") == 1)
+					(*zombies)++;
+				continue;
+			}
+			if (field(text, "PPid") != 1)
+				continue;               /* a kernel thread, on Linux */
+			live++;
+			if (kill_them)
+				kill(pid, SIGKILL);
+		}
+	close(fd);
+	return live;
+}
+
+/* Wait until init holds no live orphans (killing them after 3 s);
+ * the number of zombies it holds. */
+static int settle(void)
+{
+	double start = now();
+	int zombies;
+
+	while (orphans(&zombies, now() - start > 3.0) > 0 && now() - start < 6.0)
+		nap(10000000);
+	return zombies;
+}
+
+/* Oracle b for a worker: may it have ended with wait status ws? */
+static void judge(const struct opts *o, int round, int job, const struct fz_slot *s, int ws)
+{
+	int sig = WIFSIGNALED(ws) ? WTERMSIG(ws) : 0;
+
+	if (WIFEXITED(ws)) {
+		if (WEXITSTATUS(ws) == EXIT_SENTINEL || WEXITSTATUS(ws) == EXIT_ORACLE)
+			failure(o, round, job, s, "%s", s->msg[0] ? s->msg : "an oracle broke");
+		else if (WEXITSTATUS(ws) != 0)
+			failure(o, round, job, s, "exit status %d%s%s", WEXITSTATUS(ws),
+				s->msg[0] ? ": " : "", s->msg);
+		return;
+	}
+	st.killed++;
+	if (o->verbose) {
+		printf("sysfuzz: round %d worker %d: killed by signal %d (may_segv %u)\n", round, job, sig,
+		       s->may_segv);
+		print_calls(s, 6);
+	}
+	if (sig == SIGSEGV)
+		st.segv++;
+	else if (sig == SIGBUS)
+		st.bus++;
+	else if (sig == SIGKILL)
+		st.kill++;
+	else if (sig == SIGPIPE)
+		st.pipe++;
+	else
+		st.other++;
+	if (sig == SIGKILL || sig == SIGPIPE || sig_was_sent(s, sig))
+		return;
+	if ((sig == SIGSEGV || sig == SIGBUS) && s->may_segv)
+		return;
+	failure(o, round, job, s, "killed by signal %d (%s), which nothing here explains", sig,
+		strsignal(sig));
+}
+
+/* The workers' children the ring records: killed on a watchdog's word. */
+static void kill_kids(const struct fz_slot *s)
+{
+	for (int i = 0; i < MAX_KIDS; i++)
+		if (s->kid_pid[i] > 1)
+			kill(s->kid_pid[i], SIGKILL);
+}
+
+/* Start life `life` of worker j: its seed mixes the run's, the round, the
+ * worker and the life, so a round replays alone. Returns the pid. */
+static pid_t spawn(const struct opts *o, int round, int j, int life, int calls)
+{
+	struct fz_slot *s = &((struct fz_ring *)RING_VA)->slot[j];
+	uint64_t seed = o->seed * 0x100000001b3ull ^ ((uint64_t)round << 32) ^ ((uint64_t)life << 8) ^
+			(uint64_t)j;
+	pid_t pid;
+
+	memset((void *)s->kid_pid, 0, sizeof(s->kid_pid));
+	memset((void *)s->sent_mask, 0, sizeof(s->sent_mask));
+	s->may_segv = 0, s->msg[0] = '\0';
+	fflush(stdout);
+	pid = fork();
+	if (pid == 0)
+		worker_main(s, seed, calls);
+	if (pid < 0)
+		failure(o, round, j, NULL, "fork: %s", strerror(errno));
+	st.workers++;
+	return pid;
+}
+
+/* One round: each worker makes its calls, in as many lives as it takes
+ * (a worker that dies of a legitimate fault is followed by a new one for
+ * the calls left); the watchdog kills a life that runs too long. */
+static void round_run(const struct opts *o, int round)
+{
+	struct fz_ring *ring = (struct fz_ring *)RING_VA;
+	pid_t pid[MAX_WORKERS];
+	int live = 0, ws, life[MAX_WORKERS] = { 0 };
+	double start[MAX_WORKERS];
+
+	memset(ring, 0, sizeof(*ring));
+	for (int j = 0; j < o->jobs; j++) {
+		pid[j] = spawn(o, round, j, 0, o->calls);
+		start[j] = now();
+		live += pid[j] > 0;
+	}
+	while (live > 0) {
+		for (int j = 0; j < o->jobs; j++) {
+			struct fz_slot *s = &ring->slot[j];
+
+			if (pid[j] <= 0)
+				continue;
+			if (waitpid(pid[j], &ws, WNOHANG) == pid[j]) {
+				judge(o, round, j, s, ws);
+			} else if (now() - start[j] > o->watchdog) {
+				printf("sysfuzz: seed %llu round %d worker %d: watchdog: still running after %d s, killed\n",
+				       (unsigned long long)o->seed, round, j, o->watchdog);
+				print_calls(s, 4);
+				kill(pid[j], SIGKILL);
+				kill_kids(s);
+				waitpid(pid[j], &ws, 0);
+				st.watchdog++;
+			} else {
+				continue;
+			}
+			pid[j] = 0, live--;
+			if ((int)s->calls < o->calls && ++life[j] < 200 && !WIFEXITED(ws)) {
+				pid[j] = spawn(o, round, j, life[j], o->calls - (int)s->calls);
+				start[j] = now();
+				live += pid[j] > 0;
+			}
+		}
+		sched_yield();
+		nap(2000000);
+	}
+	for (int j = 0; j < o->jobs; j++)
+		st.calls += ring->slot[j].calls;
+	if (!parent_intact())
+		failure(o, round, -1, NULL, "a child changed its parent's memory (the patterned region)");
+}
+
+static int parse(int argc, char **argv, struct opts *o)
+{
+	*o = (struct opts){ .seed = 1, .rounds = 8, .calls = 400, .jobs = 1, .from = 0, .watchdog = 30 };
+	for (int i = 1; i < argc; i++) {
+		const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
+
+		if (strcmp(a, "--avoid-known") == 0 || strcmp(a, "--verbose") == 0) {
+			*(a[2] == 'a' ? &avoid_known : &o->verbose) = 1;
+			continue;
+		}
+		if (!v)
+			return -1;
+		if (strcmp(a, "--seed") == 0)
+			o->seed = strtoull(v, NULL, 0);
+		else if (strcmp(a, "--rounds") == 0)
+			o->rounds = atoi(v);
+		else if (strcmp(a, "--calls") == 0)
+			o->calls = atoi(v);
+		else if (strcmp(a, "--jobs") == 0)
+			o->jobs = atoi(v);
+		else if (strcmp(a, "--from") == 0)
+			o->from = atoi(v);
+		else if (strcmp(a, "--watchdog") == 0)
+			o->watchdog = atoi(v);
+		else
+			return -1;
+		i++;
+	}
+	return o->jobs >= 1 && o->jobs <= MAX_WORKERS && o->rounds >= 0 && o->calls >= 0 ? 0 : -1;
+}
+
+static int on_pagoda(void)
+{
+	struct utsname u;
+
+	return uname(&u) == 0 && strstr(u.release, "pagoda") != NULL;
+}
+
+/* Oracle e, after a round: with as many zombies under init as when the
+ * baseline was taken, free memory is exactly the baseline; otherwise (a
+ * worker died before it reaped a child) the baseline is taken again. */
+static void check_memory(const struct opts *o, int round, long *base, int *base_zombies)
+{
+	int zombies = settle();
+	long free_kb = (long)file_field("/proc/meminfo", "MemFree");
+
+	st.zombies = zombies;
+	if (zombies != *base_zombies || round < 0) {
+		st.mem_skipped++;
+		*base = free_kb, *base_zombies = zombies;
+		return;
+	}
+	st.mem_checks++;
+	if (free_kb != *base) {
+		failure(o, round, -1, NULL, "MemFree %ld kB after the round, %ld kB before the first",
+			free_kb, *base);
+		*base = free_kb;
+	}
+}
+
+static int supervise(int argc, char **argv)
+{
+	struct opts o;
+	int pagoda = on_pagoda(), base_zombies = 0;
+	long base = 0;
+	double start;
+
+	if (parse(argc, argv, &o) < 0) {
+		printf("usage: sysfuzz --seed S [--rounds R] [--calls C] [--jobs 1-4] [--from R0] "
+		       "[--watchdog SECS] [--avoid-known]\n");
+		return 2;
+	}
+	setvbuf(stdout, NULL, _IOLBF, 0);
+	printf("sysfuzz: seed %llu: rounds %d-%d, %d calls per worker, %d workers at once%s%s\n",
+	       (unsigned long long)o.seed, o.from, o.from + o.rounds - 1, o.calls, o.jobs,
+	       avoid_known ? ", avoiding the known bugs" : "", pagoda ? "" : " (not Pagoda: no MemFree oracle)");
+	setup();
+	/* A round of nothing first: the supervisor's own first touches (fork,
+	 * waitpid, /proc, meminfo) happen before the baseline. */
+	round_run(&(struct opts){ .seed = 0, .rounds = 1, .calls = 0, .jobs = o.jobs, .watchdog = 30 }, -1);
+	st.workers = 0;
+	if (pagoda) {
+		for (int i = 0; i < 3; i++)
+			check_memory(&o, -1, &base, &base_zombies);
+		st.mem_checks = st.mem_skipped = 0;
+	}
+	start = now();
+	for (int r = o.from; r < o.from + o.rounds; r++) {
+		round_run(&o, r);
+		if (pagoda)
+			check_memory(&o, r, &base, &base_zombies);
+	}
+	printf("sysfuzz: seed %llu: %llu calls in %.1f s, %d workers, %d killed by signals "
+	       "(SEGV %d, BUS %d, KILL %d, PIPE %d, other %d), %d watchdog kills%s, %d orphan zombies, "
+	       "MemFree checked %d times (%d skipped)",
+	       (unsigned long long)o.seed, st.calls, now() - start, st.workers, st.killed, st.segv, st.bus,
+	       st.kill, st.pipe, st.other, st.watchdog,
+	       st.watchdog > o.rounds / 4 ? " (often: a call sleeps too long?)" : "", st.zombies,
+	       st.mem_checks, st.mem_skipped);
+	if (st.failures)
+		printf(": FAILED (%d broken oracles; first: %s)\n", st.failures, st.first);
+	else
+		printf(": ok\n");
+	return st.failures ? 1 : 0;
+}
