@@ -4,15 +4,19 @@
 # in all and every failure with its log and the command that replays it.
 #
 #   tools/fuzz-sys.sh [--seeds A-B] [--jobs 1|4] [--mem 256M] [--calls N]
-#                     [--rounds R] [--parallel P] [--timeout SECS] [-- SYSFUZZ-ARGS...]
+#                     [--rounds R] [--parallel P] [--timeout SECS] [--linux]
+#                     [-- SYSFUZZ-ARGS...]
 #
 # A seed passes when its boot ends with sysfuzz's "sysfuzz: seed S: ... ok"
 # line, init's "exit status 0", and no kernel panic or "cut here" report.
 # Logs: build/test-logs/fuzz-sys-S.log. Exit status 0 only if all passed.
+# --linux boots Debian's i386 kernel instead (tools/linux-kernel.sh), with
+# the same initramfs: the check that the fuzzer's oracles allow what Linux
+# really does (logs fuzz-sys-linux-S.log).
 set -u
 cd "$(dirname "$0")/.."
 
-seeds=1-4 jobs=1 mem=256M calls=400 rounds=8 parallel=$(nproc) limit=600 extra=()
+seeds=1-4 jobs=1 mem=256M calls=400 rounds=8 parallel=$(nproc) limit=600 extra=() linux=false
 while [ $# -gt 0 ]; do
 	case "$1" in
 	--seeds) seeds=$2; shift 2 ;;
@@ -22,6 +26,7 @@ while [ $# -gt 0 ]; do
 	--rounds) rounds=$2; shift 2 ;;
 	--parallel) parallel=$2; shift 2 ;;
 	--timeout) limit=$2; shift 2 ;;
+	--linux) linux=true; shift ;;
 	--) shift; extra=("$@"); break ;;
 	*) sed -n '2,12p' "$0"; exit 2 ;;
 	esac
@@ -29,17 +34,22 @@ done
 first=${seeds%-*} last=${seeds#*-}
 LOGS=build/test-logs
 mkdir -p "$LOGS"
+kernel=build/pagoda.elf kargs="panic=-1 quiet" tag=
+if $linux; then
+	bash tools/linux-kernel.sh >&2 || exit 1
+	kernel=build/linux/vmlinuz kargs="console=ttyS0 quiet panic=-1" tag=linux-
+fi
 
 # boot_seed S: one boot; its verdict goes into LOG.verdict.
 boot_seed() {
-	local s=$1 log=$LOGS/fuzz-sys-$1.log args
+	local s=$1 log=$LOGS/fuzz-sys-$tag$1.log args
 	args="--seed $s --rounds $rounds --calls $calls --jobs $jobs ${extra[*]}"
 	echo "qemu-system-i386 -accel tcg -cpu max -m $mem -no-reboot -nographic -net none" \
-		"-device isa-debug-exit,iobase=0xf4,iosize=0x04 -kernel build/pagoda.elf" \
-		"-initrd build/initramfs.cpio -append \"panic=-1 quiet -- /bin/sysfuzz $args\"" > "$log.cmd"
+		"-device isa-debug-exit,iobase=0xf4,iosize=0x04 -kernel $kernel" \
+		"-initrd build/initramfs.cpio -append \"$kargs -- /bin/sysfuzz $args\"" > "$log.cmd"
 	timeout "$limit" qemu-system-i386 -accel tcg -cpu max -m "$mem" -no-reboot -nographic -net none \
-		-device isa-debug-exit,iobase=0xf4,iosize=0x04 -kernel build/pagoda.elf \
-		-initrd build/initramfs.cpio -append "panic=-1 quiet -- /bin/sysfuzz $args" \
+		-device isa-debug-exit,iobase=0xf4,iosize=0x04 -kernel "$kernel" \
+		-initrd build/initramfs.cpio -append "$kargs -- /bin/sysfuzz $args" \
 		</dev/null 2>&1 | tr -d '\r' > "$log"
 	local status=${PIPESTATUS[0]} why=
 	if grep -q 'Kernel panic\|cut here' "$log"; then
@@ -64,7 +74,7 @@ wait
 
 total=0 failed=0
 for s in $(seq "$first" "$last"); do
-	log=$LOGS/fuzz-sys-$s.log
+	log=$LOGS/fuzz-sys-$tag$s.log
 	calls_made=$(sed -n "s/^sysfuzz: seed $s: \([0-9]*\) calls in .*/\1/p" "$log" | head -n 1)
 	total=$((total + ${calls_made:-0}))
 	verdict=$(cat "$log.verdict")

@@ -459,10 +459,9 @@ docs_host_commands() {
 	done < <(grep -h 'host\$ ' docs/*.md)
 }
 
-# The system-call fuzzer on fixed seeds, each seed one boot and one test
-# (tools/fuzz-sys.sh: two boots at once, about a minute in all).
-SYSFUZZ_SEEDS=${SYSFUZZ_SEEDS:-1-8}
-layer_sysfuzz() {
+# sysfuzz_run ARGS...: tools/fuzz-sys.sh with ARGS, each seed one boot and
+# one test.
+sysfuzz_run() {
 	local line
 	while IFS= read -r line; do
 		case "$line" in
@@ -471,7 +470,16 @@ layer_sysfuzz() {
 		"    "*) echo "$line" ;;
 		*) echo "sysfuzz: ${line#fuzz-sys: }" ;;
 		esac
-	done < <(bash tools/fuzz-sys.sh --seeds "$SYSFUZZ_SEEDS" --parallel 2 --rounds 8 --calls 400 --timeout 120)
+	done < <(bash tools/fuzz-sys.sh --parallel 2 --rounds 16 --calls 400 --timeout 120 "$@")
+}
+
+# The system-call fuzzer on fixed seeds (about a minute in all, two boots
+# at once): one worker at a time, four at once, and four at once in
+# 32 MiB, where the out-of-memory paths run.
+layer_sysfuzz() {
+	sysfuzz_run --seeds 1-8
+	sysfuzz_run --seeds 9-12 --jobs 4
+	sysfuzz_run --seeds 13-16 --jobs 4 --mem 32M
 }
 
 # The docs quote the code; these checks keep the quotes current.

@@ -2,8 +2,9 @@
  * /init: the first process, on Pagoda and on Linux alike.
  *
  * With arguments (the kernel command line's words after "--"), it runs
- * them as one program, waits for it, reports how it ended on a line of its
- * own, and restarts the machine, which ends QEMU (-no-reboot). Without
+ * them as one program, waits for it (reaping the orphans it leaves, as any
+ * init does), reports how it ended on a line of its own, and restarts the
+ * machine, which ends QEMU (-no-reboot). Without
  * arguments it starts Pagoda's shell, /bin/sh, and restarts once it ends.
  *
  * The lines around the program's output are what tools/pagoda-run and the
@@ -59,6 +60,24 @@ static inline uint64_t rdtsc(void)
 	return ((uint64_t)hi << 32) | lo;
 }
 
+/* Reap children until pid is reaped, and then those already dead: the
+ * orphans a program leaves are init's to reap, as on Linux, and a zombie
+ * still holds memory the MemFree reading would count. pid's status. */
+static int reap_until(pid_t pid)
+{
+	int status = 0, other;
+	pid_t got;
+
+	while ((got = wait(&other)) != pid)
+		if (got < 0 && errno == ECHILD)
+			break;
+	if (got == pid)
+		status = other;
+	while (waitpid(-1, &other, WNOHANG) > 0)
+		;
+	return status;
+}
+
 int main(int argc, char **argv)
 {
 	uint64_t tsc_at_main = rdtsc();
@@ -94,8 +113,7 @@ int main(int argc, char **argv)
 		fprintf(stderr, "init: cannot run %s: %s\n", args[0], strerror(errno));
 		_exit(127);
 	}
-	while (waitpid(pid, &status, 0) < 0)
-		;
+	status = reap_until(pid);
 	free_after = mem_free_kb();
 	fflush(stdout);
 	if (WIFSIGNALED(status))

@@ -33,10 +33,6 @@ static uint32_t map_flags(struct wk *w)
 		f |= PICK(w, map_flag_bits);
 	if (chance(w, 3))
 		f = splitmix(&w->rng);
-	if (avoid_known && (f & MAP_FIXED) && (f & 0x100000))
-		f &= ~(uint32_t)MAP_FIXED;              /* known: FIXED|FIXED_NOREPLACE replaces */
-	if (avoid_known && (f & MAP_ANONYMOUS) && (f & 3) != MAP_PRIVATE)
-		f = (f & ~3u) | MAP_PRIVATE;            /* known: growing shared anonymous memory */
 	return f;
 }
 
@@ -89,8 +85,6 @@ static void op_mmap2(struct wk *w)
 	fd = map_fd(w, flags);
 	if (chance(w, 30))
 		pgoff = PICK(w, offs);
-	if (avoid_known && pgoff + ((len + PAGE - 1) / PAGE) < pgoff)
-		pgoff = 0;                              /* known: accepted, Linux says EOVERFLOW */
 	occupied = (flags & 0x100000) && range_mapped(w, va, len);
 	r = CALL(w, SYS_mmap2, va, len, prot_arg(w), flags, fd, pgoff);
 	remember(w, r);
@@ -141,8 +135,6 @@ static void op_mremap_shared(struct wk *w)
 	uint32_t va = arena_addr(w), n = 1 + rnd(w, 3);
 	long r;
 
-	if (avoid_known)
-		return;                         /* known: panics in vm_object_frame */
 	r = CALL(w, SYS_mmap2, va, n * PAGE, PROT_READ | PROT_WRITE,
 		 MAP_SHARED | MAP_ANONYMOUS | MAP_FIXED, (uint32_t)-1, 0);
 	if (r != (long)va)

@@ -175,7 +175,7 @@ static uint32_t exec_list(struct wk *w, int is_env)
 	if (k < 7)
 		return (uint32_t)empty;
 	if (k == 7)
-		return is_env && avoid_known ? (uint32_t)empty : 0;     /* known: envp = NULL */
+		return 0;
 	if (k == 8)
 		return (uint32_t)bad;
 	return ptr_arg(w, 16);
@@ -261,8 +261,8 @@ static void op_wait4(struct wk *w)
 		pid = 0;
 	else if (k == 4)
 		pid = (uint32_t)w->slot->kid_pid[rnd(w, MAX_KIDS)];
-	else if (k == 5 && !avoid_known)
-		pid = (uint32_t)-99999, stranger = 1;   /* known: Pagoda reaps any child */
+	else if (k == 5)
+		pid = (uint32_t)-99999, stranger = 1;   /* a group nobody is in */
 	else
 		pid = chance(w, 50) ? 1 : 1000000 + rnd(w, 1000), stranger = 1;
 	if (chance(w, 15))
@@ -309,7 +309,7 @@ static void op_kill(struct wk *w)
 		sig = sig_arg(w, 1);
 	} else {
 		pid = 1;
-		sig = avoid_known ? 0 : sig_arg(w, 1);  /* known: a signal ends init */
+		sig = sig_arg(w, 1);            /* init ignores them all */
 	}
 	sig_sent(w, sig);
 	if (nr == SYS_tgkill)
@@ -360,10 +360,6 @@ static void op_set_tls(struct wk *w)
 	uint32_t ptr;
 
 	desc_fill(w, u);
-	if (avoid_known && (u->entry_number == (uint32_t)-1 || tls_entry_loaded((int)u->entry_number)))
-		u->entry_number = u->entry_number == (uint32_t)-1 ? 8 : u->entry_number;
-	if (avoid_known && tls_entry_loaded((int)u->entry_number))
-		return;                         /* known: a loaded selector's descriptor changes */
 	ptr = chance(w, 85) ? (uint32_t)u : ptr_arg(w, 16);
 	if (tls_entry_loaded((int)u->entry_number))
 		w->slot->may_segv = 1;          /* Linux reloads it as null: a fault may follow */
@@ -437,14 +433,8 @@ static void op_segments(struct wk *w)
 
 	reap_kids(w, 1);
 	desc_fill(w, u);
-	if (avoid_known && u->entry_number == (uint32_t)-1)
-		u->entry_number = 8;
-	if (avoid_known && tls_entry_loaded((int)u->entry_number))
-		return;
 	CALL(w, SYS_set_thread_area, (uint32_t)u);
 	sel = chance(w, 75) ? (u->entry_number << 3) | 3 : PICK(w, sels);
-	if (avoid_known && reg < 2)
-		reg += 2;                       /* known: fs/gs with a descriptor that changes */
 	w->slot->may_segv = 1;
 	if (chance(w, 50)) {
 		sleeper(w, a);
@@ -464,7 +454,7 @@ static void op_segments(struct wk *w)
 	SC1(SYS_close, a[0]);
 	if (a[3])
 		SC1(SYS_close, a[3]);
-	if (reg < 2 && !avoid_known && chance(w, 50)) {
+	if (reg < 2 && chance(w, 50)) {
 		u->base_addr = 0, u->limit = 0, u->contents = 0, u->seg_32bit = 0;
 		u->read_exec_only = 1, u->seg_not_present = 1, u->limit_in_pages = 0, u->useable = 0;
 		if (chance(w, 50))
@@ -478,8 +468,6 @@ static void op_segments(struct wk *w)
 		}
 	}
 	reap_kids(w, 0);
-	if (avoid_known)
-		__asm__ volatile("movw %w0,%%fs\n\tmovw %w0,%%gs" : : "r"(0));
 }
 
 /* A child: a short life of its own kind, then an exit. */

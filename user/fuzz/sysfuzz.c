@@ -2,7 +2,7 @@
  * sysfuzz: Pagoda's system-call fuzzer, an ordinary static i386 program.
  *
  *   sysfuzz --seed S [--rounds R] [--calls C] [--jobs J] [--from R0]
- *           [--watchdog SECS] [--avoid-known]
+ *           [--watchdog SECS] [--verbose]
  *
  * A supervisor maps the shared log ring and the sentinels, then, round
  * after round, forks J workers that each make C random system calls from
@@ -85,8 +85,6 @@ static void __attribute__((noreturn)) worker_main(struct fz_slot *slot, uint64_t
 	w.pid = (int)SC0(SYS_getpid);
 	for (int fd = 0; fd < 3; fd++)
 		SC1(SYS_close, fd);
-	if (avoid_known)
-		__asm__ volatile("movw %w0,%%fs\n\tmovw %w0,%%gs" : : "r"(0));
 	for (int i = 0; i < calls; i++)
 		one_call(&w);
 	reap_kids(&w, 1);

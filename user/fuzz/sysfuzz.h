@@ -64,7 +64,9 @@ enum kid_kind { KID_NONE, KID_QUICK, KID_EXEC_GOOD, KID_EXEC_BAD, KID_FUZZ };
 struct fz_slot {
 	volatile uint32_t seq;                  /* entries written so far */
 	volatile uint32_t calls;                /* calls made (children too) */
-	volatile uint32_t may_segv;             /* a fault now would be legitimate */
+	volatile uint32_t may_segv;             /* 1: a SIGSEGV or SIGBUS now would be
+						 * legitimate; 2: any ending (it remapped
+						 * its own code or stack) */
 	volatile uint32_t sent_mask[3];         /* signals sent to itself or its children */
 	volatile int32_t kid_pid[MAX_KIDS];     /* live children, 0 = free */
 	volatile uint32_t kid_kind[MAX_KIDS];

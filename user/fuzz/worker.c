@@ -51,7 +51,6 @@ struct wk {
 };
 
 static void reap_kids(struct wk *w, int kill_first);
-static int avoid_known;                 /* --avoid-known: skip the known kernel bugs */
 static long lines_len;                  /* of /etc/lines.txt, as the supervisor read it */
 #define lines_copy ((const volatile char *)SENT_REF_VA)
 #define scratch ((char *)SCRATCH_VA)    /* good buffers */
@@ -215,13 +214,14 @@ static uint32_t mem_addr(struct wk *w)
 	return PICK(w, odd);
 }
 
-/* Call before a memory call at (va, len): outside the arena, a later
- * SIGSEGV is legitimate, for good. */
+/* Call before a memory call at (va, len): outside the arena it may
+ * unmap or replace the worker's own text, data or stack, after which it
+ * may end in any way its remains take it (may_segv 2), for good. */
 static void mark_mem_target(struct wk *w, uint32_t va, uint32_t len)
 {
 	if (!in_arena(va, len)) {
 		reap_kids(w, 1);        /* no orphans if this ends the worker */
-		w->slot->may_segv = 1;
+		w->slot->may_segv = 2;
 	}
 }
 
@@ -241,7 +241,7 @@ static uint32_t ptr_arg(struct wk *w, uint32_t len)
 	case 14: return 1;
 	case 15: return UNMAPPED_VA;
 	case 16: return EDGE_VA + PAGE - 1 - rnd(w, 8);         /* runs into unmapped */
-	case 17: return avoid_known ? 0xbffff000 : 0xbffffffc;  /* runs into the kernel */
+	case 17: return 0xbffffffc;                             /* runs into the kernel */
 	case 18: return 0xc0000000;
 	case 19: return 0xc0100000;
 	case 20: return 0xffffffff;
@@ -249,7 +249,7 @@ static uint32_t ptr_arg(struct wk *w, uint32_t len)
 	case 22: case 23: return SENT_ANON_VA + rnd(w, PAGE / 2);
 	case 24: case 25: return SENT_FILE_VA + rnd(w, 4096);
 	case 26: return w->last_unmapped ? w->last_unmapped : UNMAPPED_VA + PAGE;
-	default: return avoid_known ? 0xbfff0000 : 0xbffffff0 + rnd(w, 16);
+	default: return 0xbffffff0 + rnd(w, 16);
 	}
 }
 
