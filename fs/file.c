@@ -14,7 +14,7 @@
 #define CONSOLE_MAJOR   5       /* /dev/console is char 5:1 on Linux */
 #define CONSOLE_MINOR   1
 #define PIPE_SIZE       (64 * 1024)     /* Linux's default capacity */
-#define BLKSIZE         4096
+#define BLKSIZE         PAGE_SIZE
 
 struct file *file_get(struct file *f)
 {

@@ -184,7 +184,7 @@ static void procfs_stat(struct file *f, struct kstat *st)
 	memset(st, 0, sizeof(*st));
 	st->mode = S_IFREG | 0444;
 	st->nlink = 1;
-	st->blksize = PMM_PAGE_SIZE;
+	st->blksize = PAGE_SIZE;
 }
 
 static void procfs_release(struct file *f)

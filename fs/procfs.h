@@ -22,7 +22,7 @@ void emit_kb(struct proc_text *t, const char *name, uint64_t frames);
 /* Frames to KiB. */
 static inline uint64_t kib(uint64_t frames)
 {
-	return frames * (PMM_PAGE_SIZE / 1024);
+	return frames * (PAGE_SIZE / 1024);
 }
 
 /* The files of /proc/PID/ (procfs_pid.c): fill t for process p, as name

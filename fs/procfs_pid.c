@@ -106,7 +106,7 @@ static void smaps(struct proc_text *t, struct proc *p)
 
 		vm_region_usage(p->vs, r, &u);
 		maps_line(t, p, r);
-		emit_kb(t, "Size", (r->node.end - r->node.start) / PMM_PAGE_SIZE);
+		emit_kb(t, "Size", (r->node.end - r->node.start) / PAGE_SIZE);
 		emit_kb(t, "KernelPageSize", 1);
 		emit_kb(t, "MMUPageSize", 1);
 		smaps_usage(t, &u);
@@ -166,7 +166,7 @@ static void status(struct proc_text *t, struct proc *p)
 	const struct vm_fault_stats *f = &p->vs->faults;
 
 	for (const struct vm_region *r = vm_region_first(p->vs); r; r = vm_region_next(r)) {
-		uint64_t pages = (r->node.end - r->node.start) / PMM_PAGE_SIZE;
+		uint64_t pages = (r->node.end - r->node.start) / PAGE_SIZE;
 		struct vm_usage u = { 0 };
 
 		vm_region_usage(p->vs, r, &u);

@@ -14,7 +14,6 @@
 #include <pagoda/printf.h>
 #include <pagoda/string.h>
 
-#define PAGE            PMM_PAGE_SIZE
 
 /* The class sizes below the half-slab class (heap.h explains the list). */
 static const uint16_t class_sizes[HEAP_NR_CLASSES - 1] = {
@@ -53,7 +52,7 @@ static unsigned order_for(size_t size)
 {
 	unsigned order = 0;
 
-	while (((size_t)PAGE << order) < size)
+	while (((size_t)PAGE_SIZE << order) < size)
 		order++;
 	return order;
 }
@@ -89,7 +88,7 @@ static __attribute__((noinline)) void *large_alloc(struct heap *h, size_t size)
 	page->priv[0] = (uint32_t)size;
 	p = h->env->phys_to_virt(pmm_page_to_pa(h->env->pmm, page));
 	if (h->debug)
-		kmem_debug_fill(p, 0, size, (size_t)PAGE << order);
+		kmem_debug_fill(p, 0, size, (size_t)PAGE_SIZE << order);
 	h->large_blocks++;
 	h->large_pages += 1u << order;
 	return p;
@@ -118,7 +117,7 @@ static __attribute__((noinline)) void large_free(struct heap *h, void *p, void *
 	}
 	page = large_page(h, p, caller);
 	req = page->priv[0];
-	bytes = (size_t)PAGE << page->order;
+	bytes = (size_t)PAGE_SIZE << page->order;
 	if (h->debug) {
 		const uint8_t *bad = memchr_inv((uint8_t *)p + req, RED_ACTIVE, bytes - req);
 
@@ -168,7 +167,7 @@ size_t heap_size(struct heap *h, const void *p)
 
 	if (p == NULL || p == HEAP_ZERO_PTR)
 		return 0;
-	if ((uintptr_t)p % PAGE) {
+	if ((uintptr_t)p % PAGE_SIZE) {
 		struct kmem_cache *c = slab_cache_of(p, __builtin_return_address(0));
 
 		return slab_obj_req(c, p);
@@ -176,7 +175,7 @@ size_t heap_size(struct heap *h, const void *p)
 	if (in_vmalloc(h, p))
 		return vmalloc_size(h->vm, (vaddr_t)(uintptr_t)p);
 	page = large_page(h, p, __builtin_return_address(0));
-	return h->debug ? page->priv[0] : (size_t)PAGE << page->order;
+	return h->debug ? page->priv[0] : (size_t)PAGE_SIZE << page->order;
 }
 
 /* Grow or shrink p where it is, if its slot or block has room: true if so. */
@@ -185,7 +184,7 @@ static bool resize_in_place(struct heap *h, void *p, size_t size)
 	struct page *page;
 	size_t bytes;
 
-	if ((uintptr_t)p % PAGE) {
+	if ((uintptr_t)p % PAGE_SIZE) {
 		struct kmem_cache *c = slab_cache_of(p, __builtin_return_address(0));
 
 		if (size > c->size)
@@ -196,7 +195,7 @@ static bool resize_in_place(struct heap *h, void *p, size_t size)
 	if (in_vmalloc(h, p))
 		return false;   /* vmalloc areas always move */
 	page = large_page(h, p, __builtin_return_address(0));
-	bytes = (size_t)PAGE << page->order;
+	bytes = (size_t)PAGE_SIZE << page->order;
 	if (size > bytes || size <= h->slab_max)
 		return false;
 	if (h->debug)

@@ -39,7 +39,7 @@ static size_t collect_exclusions(struct boot_phys_range *out, size_t max)
 {
 	size_t n = 0;
 
-	out[n++] = (struct boot_phys_range){ 0, PMM_PAGE_SIZE, "frame 0" };
+	out[n++] = (struct boot_phys_range){ 0, PAGE_SIZE, "frame 0" };
 	out[n++] = (struct boot_phys_range){ (uintptr_t)_kernel_start_pa,
 					     (uintptr_t)_kernel_end_pa, "kernel image" };
 	for (size_t i = 0; i < boot_info.nreserved && n < max; i++)
@@ -62,7 +62,7 @@ static void skip_exclusions(paddr_t *pa, uint64_t len, const struct boot_phys_ra
 {
 	for (size_t i = 0; i < n; i++)
 		if (ex[i].start < *pa + len && ex[i].end > *pa)
-			*pa = ALIGN_UP(ex[i].end, (paddr_t)PMM_PAGE_SIZE);
+			*pa = ALIGN_UP(ex[i].end, (paddr_t)PAGE_SIZE);
 }
 
 /* Find len bytes of usable, directly mapped memory above 1 MiB that nothing
@@ -74,7 +74,7 @@ static paddr_t place_metadata(uint64_t len)
 
 	for (size_t i = 0; i < boot_info.nranges; i++) {
 		const struct boot_mem_range *r = &boot_info.ranges[i];
-		paddr_t pa = ALIGN_UP(MAX(r->base, LOW_MEMORY_END), (paddr_t)PMM_PAGE_SIZE);
+		paddr_t pa = ALIGN_UP(MAX(r->base, LOW_MEMORY_END), (paddr_t)PAGE_SIZE);
 		paddr_t end = MIN(r->base + r->len, (paddr_t)DIRECT_MAP_SIZE);
 
 		if (r->type != BOOT_MEM_USABLE)
@@ -91,12 +91,12 @@ static paddr_t place_metadata(uint64_t len)
  * exclusions (sorted) and any frame only partly inside. */
 static void add_usable_range(paddr_t base, paddr_t end, const struct boot_phys_range *ex, size_t n)
 {
-	uint64_t pfn = (base + PMM_PAGE_SIZE - 1) >> PMM_PAGE_SHIFT;
-	uint64_t end_pfn = end >> PMM_PAGE_SHIFT;
+	uint64_t pfn = (base + PAGE_SIZE - 1) >> PAGE_SHIFT;
+	uint64_t end_pfn = end >> PAGE_SHIFT;
 
 	for (size_t i = 0; i < n && pfn < end_pfn; i++) {
-		uint64_t ex_start = ex[i].start >> PMM_PAGE_SHIFT;
-		uint64_t ex_end = (ex[i].end + PMM_PAGE_SIZE - 1) >> PMM_PAGE_SHIFT;
+		uint64_t ex_start = ex[i].start >> PAGE_SHIFT;
+		uint64_t ex_end = (ex[i].end + PAGE_SIZE - 1) >> PAGE_SHIFT;
 
 		if (ex_end <= pfn || ex_start >= end_pfn)
 			continue;
@@ -133,7 +133,7 @@ static uint64_t measure_ram(uint64_t *above_4g)
 
 static void print_summary(void)
 {
-	uint64_t free_kb = pmm_free_count(&kernel_pmm) * (PMM_PAGE_SIZE / 1024);
+	uint64_t free_kb = pmm_free_count(&kernel_pmm) * (PAGE_SIZE / 1024);
 	uint64_t total_kb = page_alloc_boot.total_bytes / 1024;
 
 	pr_info("Memory: %lluK/%lluK available (%luK kernel code, %lluK reserved)\n",
@@ -160,8 +160,8 @@ void page_alloc_init(void)
 {
 	struct boot_phys_range ex[BOOT_MAX_RESERVED + 2];
 	uint64_t ram_end = measure_ram(&page_alloc_boot.above_4g_bytes);
-	uint32_t npages = (uint32_t)(ram_end >> PMM_PAGE_SHIFT);
-	uint64_t meta_len = ALIGN_UP((uint64_t)npages * sizeof(struct page), (uint64_t)PMM_PAGE_SIZE);
+	uint32_t npages = (uint32_t)(ram_end >> PAGE_SHIFT);
+	uint64_t meta_len = ALIGN_UP((uint64_t)npages * sizeof(struct page), (uint64_t)PAGE_SIZE);
 	uint64_t tsc = rdtsc();
 	struct page *meta;
 	size_t n;
@@ -171,7 +171,7 @@ void page_alloc_init(void)
 	/* The direct map must reach all of low memory, the metadata included. */
 	boot_map_phys(0, (size_t)MIN(ram_end, (uint64_t)DIRECT_MAP_SIZE));
 	meta = phys_to_virt(page_alloc_boot.meta_start);
-	pmm_init(&kernel_pmm, meta, 0, npages, DIRECT_MAP_SIZE >> PMM_PAGE_SHIFT);
+	pmm_init(&kernel_pmm, meta, 0, npages, DIRECT_MAP_SIZE >> PAGE_SHIFT);
 
 	n = collect_exclusions(ex, ARRAY_SIZE(ex));
 	for (size_t i = 0; i < boot_info.nranges; i++) {

@@ -295,7 +295,7 @@ static void check_free(struct pmm *pmm, struct page *page, unsigned order, void 
 		if (page->order == order)
 			return;
 		panic("pmm: frame %#llx freed with order %u but allocated with order %u (caller %pS)",
-		      (unsigned long long)pfn << PMM_PAGE_SHIFT, order, page->order, caller);
+		      (unsigned long long)pfn << PAGE_SHIFT, order, page->order, caller);
 	case PAGE_FREE:
 	case PAGE_CACHED:
 		why = "double free: the frame is already free";
@@ -308,7 +308,7 @@ static void check_free(struct pmm *pmm, struct page *page, unsigned order, void 
 		break;
 	}
 	panic("pmm: bad free of frame %#llx (order %u): %s (caller %pS)",
-	      (unsigned long long)pfn << PMM_PAGE_SHIFT, order, why, caller);
+	      (unsigned long long)pfn << PAGE_SHIFT, order, why, caller);
 }
 
 void pmm_free_pages(struct pmm *pmm, struct page *page, unsigned order)

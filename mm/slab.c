@@ -54,7 +54,7 @@ struct kmem_cache *kmem_caches;
 
 static struct slab *slab_of(const void *obj)
 {
-	return (struct slab *)((uintptr_t)obj & ~(uintptr_t)(PMM_PAGE_SIZE - 1));
+	return (struct slab *)((uintptr_t)obj & ~(uintptr_t)(PAGE_SIZE - 1));
 }
 
 static uint8_t *slab_first(struct slab *s)
@@ -376,7 +376,7 @@ uint32_t kmem_max_size(unsigned n, unsigned flags)
 {
 	uint32_t trailer = (flags & KMEM_DEBUG) ? sizeof(struct slab_debug) : 0;
 
-	return ALIGN_DOWN((uint32_t)(PMM_PAGE_SIZE - SLAB_HDR) / n - trailer, (uint32_t)KMEM_ALIGN);
+	return ALIGN_DOWN((uint32_t)(PAGE_SIZE - SLAB_HDR) / n - trailer, (uint32_t)KMEM_ALIGN);
 }
 
 int kmem_cache_init(struct kmem_cache *c, const struct heap_env *env, const char *name,
@@ -385,7 +385,7 @@ int kmem_cache_init(struct kmem_cache *c, const struct heap_env *env, const char
 	uint32_t obj_size = ALIGN_UP((uint32_t)MAX(size, FREE_LINK_SIZE), (uint32_t)KMEM_ALIGN);
 	uint32_t slot = obj_size + ((flags & KMEM_DEBUG) ? sizeof(struct slab_debug) : 0);
 
-	if (size == 0 || size > PMM_PAGE_SIZE || slot > PMM_PAGE_SIZE - SLAB_HDR)
+	if (size == 0 || size > PAGE_SIZE || slot > PAGE_SIZE - SLAB_HDR)
 		return -EINVAL;
 	unlink_cache(c);        /* a cache may be set up again (the host tests do) */
 	memset(c, 0, sizeof(*c));
@@ -394,7 +394,7 @@ int kmem_cache_init(struct kmem_cache *c, const struct heap_env *env, const char
 	c->size = (uint32_t)size;
 	c->obj_size = obj_size;
 	c->slot = slot;
-	c->per_slab = (uint32_t)(PMM_PAGE_SIZE - SLAB_HDR) / slot;
+	c->per_slab = (uint32_t)(PAGE_SIZE - SLAB_HDR) / slot;
 	c->debug = flags & KMEM_DEBUG;
 	c->next = kmem_caches;
 	kmem_caches = c;

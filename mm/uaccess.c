@@ -38,7 +38,7 @@ size_t copyout_partial(vaddr_t dst, const void *src, size_t n)
 		return 0;
 	while (done < n) {
 		/* up to the end of dst's page: a page is copied whole or not */
-		size_t k = MIN(n - done, PMM_PAGE_SIZE - (dst + done) % PMM_PAGE_SIZE);
+		size_t k = MIN(n - done, PAGE_SIZE - (dst + done) % PAGE_SIZE);
 
 		if (copyout(dst + done, (const char *)src + done, k))
 			break;

@@ -30,7 +30,6 @@
 #include <pagoda/errno.h>
 #include <pagoda/panic.h>
 
-#define PAGE            ((vaddr_t)PMM_PAGE_SIZE)
 
 struct vm_fault_stats vm_stats;
 
@@ -98,7 +97,7 @@ static int fault_in(struct vmspace *vs, struct vm_region *r, vaddr_t va)
 	if (r->obj && off >= r->obj->size)
 		return refuse(vs, -ENXIO);
 	if (r->obj && r->obj->kind == VMO_ANON_SHARED) {
-		err = vm_object_frame(env, r->obj, (uint32_t)(off / PAGE), &pg);
+		err = vm_object_frame(env, r->obj, (uint32_t)(off / PAGE_SIZE), &pg);
 		if (!err)
 			err = map_frame(vs, va, pg, map_prot(r->prot));
 		if (!err)
@@ -109,7 +108,7 @@ static int fault_in(struct vmspace *vs, struct vm_region *r, vaddr_t va)
 	if (!pg)
 		return -ENOMEM;
 	if (r->obj)
-		env->fill_frame(pg, r->obj->data + off, (size_t)MIN(r->obj->size - off, (uint64_t)PAGE));
+		env->fill_frame(pg, r->obj->data + off, (size_t)MIN(r->obj->size - off, (uint64_t)PAGE_SIZE));
 	else
 		env->zero_frame(pg);
 	err = map_frame(vs, va, pg, map_prot(r->prot));
@@ -139,7 +138,7 @@ static int copy_on_write(struct vmspace *vs, struct vm_region *r, vaddr_t va)
 		COUNT(vs, cow_reused);
 		return 0;
 	}
-	old = pmm_pfn_to_page(pmm, (uint32_t)(pa >> PMM_PAGE_SHIFT));
+	old = pmm_pfn_to_page(pmm, (uint32_t)(pa >> PAGE_SHIFT));
 	if (old->refcount == 1) {
 		err = map_frame(vs, va, old, map_prot(r->prot));
 		if (!err)
@@ -164,7 +163,7 @@ int vm_fault(struct vmspace *vs, vaddr_t va, vm_prot_t access)
 	paddr_t pa;
 	int err;
 
-	va &= ~(PAGE - 1);
+	va &= ~(PAGE_SIZE - 1);
 	if (va >= VM_USER_END)
 		return refuse(vs, -EFAULT);
 	r = vm_region_find(vs, va);

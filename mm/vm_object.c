@@ -16,11 +16,10 @@
 #include <pagoda/errno.h>
 #include <pagoda/panic.h>
 
-#define PAGE_BYTES      ((uint64_t)PMM_PAGE_SIZE)
 
 static uint32_t pages_in(uint64_t size)
 {
-	return (uint32_t)((size + PAGE_BYTES - 1) / PAGE_BYTES);
+	return (uint32_t)((size + PAGE_SIZE - 1) / PAGE_SIZE);
 }
 
 struct vm_object *vm_object_file(const struct vm_env *env, const void *data, uint64_t size)

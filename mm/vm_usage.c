@@ -24,7 +24,7 @@ void vm_region_usage(const struct vmspace *vs, const struct vm_region *r, struct
 	struct pmap_mapping m;
 
 	for (vaddr_t va = r->node.start; pmap_next(&vs->pmap, &va, r->node.end, &m) == 0;) {
-		const struct page *frame = pmm_pfn_to_page(pmm, (uint32_t)(m.pa / PMM_PAGE_SIZE));
+		const struct page *frame = pmm_pfn_to_page(pmm, (uint32_t)(m.pa / PAGE_SIZE));
 		const bool shared = frame->refcount - object_refs > 1 || m.table_sharers > 1;
 		const bool dirty = m.used & PMAP_MODIFIED;
 

@@ -6,7 +6,6 @@
 #include <pagoda/irq.h>
 #include <pagoda/panic.h>
 
-#define PAGE            PMM_PAGE_SIZE
 #define GUARD_PAGES     1
 #define FREE_BATCH      256     /* frames unmapped at once by vmalloc_free */
 
@@ -20,7 +19,7 @@ struct vm_area {
 int vmalloc_init(struct vmalloc_space *vs, struct pmap *pmap, const struct heap_env *env,
 		 vaddr_t base, vaddr_t end)
 {
-	if (base % PAGE || end % PAGE || end <= base)
+	if (base % PAGE_SIZE || end % PAGE_SIZE || end <= base)
 		return -EINVAL;
 	*vs = (struct vmalloc_space){ .pmap = pmap, .pmm = env->pmm, .base = base, .end = end };
 	return kmem_cache_init(&vs->area_cache, env, "vm_area", sizeof(struct vm_area), 0);
@@ -33,15 +32,15 @@ int vmalloc_init(struct vmalloc_space *vs, struct pmap *pmap, const struct heap_
  * otherwise run into whatever the kernel maps just below the window. */
 static int find_gap(struct vmalloc_space *vs, uint64_t span, vaddr_t *start, struct vm_area ***link)
 {
-	uint64_t at = vs->base + GUARD_PAGES * PAGE;
+	uint64_t at = vs->base + GUARD_PAGES * PAGE_SIZE;
 	struct vm_area **p = &vs->areas;
 
 	for (; *p; p = &(*p)->next) {
-		if (at + span * PAGE <= (*p)->start)
+		if (at + span * PAGE_SIZE <= (*p)->start)
 			break;
-		at = (uint64_t)(*p)->start + ((uint64_t)(*p)->npages + GUARD_PAGES) * PAGE;
+		at = (uint64_t)(*p)->start + ((uint64_t)(*p)->npages + GUARD_PAGES) * PAGE_SIZE;
 	}
-	if (at + span * PAGE > vs->end)
+	if (at + span * PAGE_SIZE > vs->end)
 		return -ENOMEM;
 	*start = (vaddr_t)at;
 	*link = p;
@@ -60,14 +59,14 @@ static void unmap_and_free(struct vmalloc_space *vs, vaddr_t va, uint32_t npages
 		for (uint32_t i = 0; i < n; i++) {
 			paddr_t pa;
 
-			if (pmap_extract(vs->pmap, va + i * PAGE, &pa, NULL) != 0)
-				panic("vmalloc: page %#lx of an area is not mapped", (unsigned long)(va + i * PAGE));
-			batch[i] = pmm_pfn_to_page(vs->pmm, (uint32_t)(pa >> PMM_PAGE_SHIFT));
+			if (pmap_extract(vs->pmap, va + i * PAGE_SIZE, &pa, NULL) != 0)
+				panic("vmalloc: page %#lx of an area is not mapped", (unsigned long)(va + i * PAGE_SIZE));
+			batch[i] = pmm_pfn_to_page(vs->pmm, (uint32_t)(pa >> PAGE_SHIFT));
 		}
-		pmap_remove(vs->pmap, va, va + n * PAGE);
+		pmap_remove(vs->pmap, va, va + n * PAGE_SIZE);
 		for (uint32_t i = 0; i < n; i++)
 			pmm_free_pages(vs->pmm, batch[i], 0);
-		va += n * PAGE;
+		va += n * PAGE_SIZE;
 		npages -= n;
 	}
 }
@@ -78,7 +77,7 @@ static int map_fresh(struct vmalloc_space *vs, vaddr_t va, uint32_t npages)
 	for (uint32_t i = 0; i < npages; i++) {
 		struct page *pg = pmm_alloc_pages(vs->pmm, 0, PMM_ANY);
 
-		if (!pg || pmap_enter(vs->pmap, va + i * PAGE, pmm_page_to_pa(vs->pmm, pg), VM_PROT_RW,
+		if (!pg || pmap_enter(vs->pmap, va + i * PAGE_SIZE, pmm_page_to_pa(vs->pmm, pg), VM_PROT_RW,
 				      PMAP_GLOBAL) != 0) {
 			if (pg)
 				pmm_free_pages(vs->pmm, pg, 0);
@@ -91,7 +90,7 @@ static int map_fresh(struct vmalloc_space *vs, vaddr_t va, uint32_t npages)
 
 int vmalloc_alloc(struct vmalloc_space *vs, size_t size, vaddr_t *va)
 {
-	uint64_t npages = ((uint64_t)size + PAGE - 1) / PAGE;
+	uint64_t npages = ((uint64_t)size + PAGE_SIZE - 1) / PAGE_SIZE;
 	uint32_t irq = irq_save();
 	struct vm_area *a, **link;
 	vaddr_t start;

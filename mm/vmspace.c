@@ -17,8 +17,7 @@
 #include <pagoda/printf.h>
 #include <pagoda/string.h>
 
-#define PAGE            ((uint64_t)PMM_PAGE_SIZE)
-#define PT_SPAN         (1024 * PAGE)   /* what one page table maps */
+#define PT_SPAN         (1024 * PAGE_SIZE)   /* what one page table maps */
 
 static struct vm_region *region(struct range_node *n)
 {
@@ -205,8 +204,8 @@ static struct vm_region *merge_around(struct vmspace *vs, struct vm_region *r)
 /* Check a range's alignment and bounds; its page-rounded end in *end. */
 static int check_range(vaddr_t start, size_t len, uint64_t *end)
 {
-	*end = (uint64_t)start + ALIGN_UP((uint64_t)len, PAGE);
-	if (start % PAGE || len == 0 || *end > VM_USER_END)
+	*end = (uint64_t)start + ALIGN_UP((uint64_t)len, PAGE_SIZE);
+	if (start % PAGE_SIZE || len == 0 || *end > VM_USER_END)
 		return -EINVAL;
 	return 0;
 }
@@ -276,10 +275,10 @@ static bool range_is_free(struct vmspace *vs, uint64_t start, uint64_t end, bool
 
 int vm_find_free(struct vmspace *vs, vaddr_t hint, size_t len, vaddr_t *out)
 {
-	uint64_t size = ALIGN_UP((uint64_t)len, PAGE), top = vs->mmap_base;
+	uint64_t size = ALIGN_UP((uint64_t)len, PAGE_SIZE), top = vs->mmap_base;
 	struct vm_region *above, *below;
 
-	hint = ALIGN_DOWN(hint, (vaddr_t)PAGE);
+	hint = ALIGN_DOWN(hint, (vaddr_t)PAGE_SIZE);
 	if (size == 0 || size > VM_USER_END - VM_USER_MIN)
 		return -ENOMEM;
 	if (hint >= VM_USER_MIN && hint + size <= VM_USER_END && range_is_free(vs, hint, hint + size, true)) {
@@ -314,7 +313,7 @@ int vm_map(struct vmspace *vs, vaddr_t *addr, size_t len, vm_prot_t prot, unsign
 	uint64_t end;
 	int err;
 
-	if (offset % PAGE || (obj && (flags & VM_REGION_GROWSDOWN)))
+	if (offset % PAGE_SIZE || (obj && (flags & VM_REGION_GROWSDOWN)))
 		return -EINVAL;         /* growing down moves the start, not the offset */
 	if (obj && obj->kind == VMO_FILE && (flags & VM_REGION_SHARED) && (prot & VM_PROT_WRITE))
 		return -EINVAL;         /* a file image is never written */
@@ -330,7 +329,7 @@ int vm_map(struct vmspace *vs, vaddr_t *addr, size_t len, vm_prot_t prot, unsign
 		err = vm_find_free(vs, start, len, &start);
 		if (err)
 			return err;
-		end = start + ALIGN_UP((uint64_t)len, PAGE);
+		end = start + ALIGN_UP((uint64_t)len, PAGE_SIZE);
 	}
 	r = vs->env->zalloc(sizeof(*r));
 	if (!r)
@@ -367,10 +366,10 @@ static int move_page(struct vmspace *vs, vaddr_t old, vaddr_t new)
 
 	if (pmap_extract(&vs->pmap, old, &pa, &prot) != 0)
 		return 0;               /* never touched: it faults in at new */
-	err = pmap_enter(&vs->pmap, new, pa & ~(paddr_t)(PAGE - 1),
+	err = pmap_enter(&vs->pmap, new, pa & ~(paddr_t)(PAGE_SIZE - 1),
 			 prot == VM_PROT_NONE ? VM_PROT_READ : prot, VM_PMAP_FLAGS);
 	if (err == 0 && prot == VM_PROT_NONE)   /* PROT_NONE keeps its frame */
-		err = pmap_protect(&vs->pmap, new, new + (vaddr_t)PAGE, VM_PROT_NONE);
+		err = pmap_protect(&vs->pmap, new, new + (vaddr_t)PAGE_SIZE, VM_PROT_NONE);
 	return err;
 }
 
@@ -388,7 +387,7 @@ int vm_move(struct vmspace *vs, vaddr_t old, size_t len, vaddr_t new)
 		     r->obj, offset);
 	if (err)
 		return err;
-	for (vaddr_t off = 0; off < len; off += (vaddr_t)PAGE) {
+	for (vaddr_t off = 0; off < len; off += (vaddr_t)PAGE_SIZE) {
 		err = move_page(vs, old + off, new + off);
 		if (err) {
 			(void)vm_unmap(vs, new, len);   /* the frames are still at old */
@@ -476,8 +475,8 @@ int vmspace_check(struct vmspace *vs, char *why, size_t size)
 	if (err)
 		return err;
 	for (struct vm_region *r = vm_region_first(vs); r; r = vm_region_next(r)) {
-		if (r->node.start % PAGE || r->node.end % PAGE || r->node.start < VM_USER_MIN ||
-		    r->node.end > VM_USER_END || r->offset % PAGE || (r->obj && r->obj->refs == 0) ||
+		if (r->node.start % PAGE_SIZE || r->node.end % PAGE_SIZE || r->node.start < VM_USER_MIN ||
+		    r->node.end > VM_USER_END || r->offset % PAGE_SIZE || (r->obj && r->obj->refs == 0) ||
 		    (r->flags & ~(unsigned)(VM_REGION_SHARED | VM_REGION_GROWSDOWN))) {
 			snprintf(why, size, "region %#lx-%#lx: misaligned, out of bounds, or bad flags",
 				 (unsigned long)r->node.start, (unsigned long)r->node.end);

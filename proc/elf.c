@@ -14,9 +14,9 @@
  */
 #include <pagoda/elf.h>
 #include <pagoda/errno.h>
+#include <pagoda/page.h>
 #include <pagoda/string.h>
 
-#define PAGE_SIZE_ELF   4096u
 
 static bool header_ok(const Elf32_Ehdr *eh)
 {
@@ -55,19 +55,19 @@ static bool segment_ok(const Elf32_Phdr *ph, size_t size, uint32_t user_min, uin
 		return false;
 	if (!in_file(ph->p_offset, ph->p_filesz, size))
 		return false;
-	if ((ph->p_vaddr ^ ph->p_offset) & (PAGE_SIZE_ELF - 1))
+	if ((ph->p_vaddr ^ ph->p_offset) % PAGE_SIZE)
 		return false;
-	if ((ph->p_vaddr & ~(PAGE_SIZE_ELF - 1)) < user_min || ph->p_vaddr > user_end)
+	if (ALIGN_DOWN(ph->p_vaddr, (uint32_t)PAGE_SIZE) < user_min || ph->p_vaddr > user_end)
 		return false;
 	return ph->p_memsz <= user_end - ph->p_vaddr;
 }
 
-static uint32_t page_down(uint32_t a) { return a & ~(PAGE_SIZE_ELF - 1); }
+static uint32_t page_down(uint32_t a) { return ALIGN_DOWN(a, (uint32_t)PAGE_SIZE); }
 
 /* The page-rounded end, computed in 64 bits: vaddr + memsz may reach 4 GiB. */
 static uint64_t page_end(const Elf32_Phdr *ph)
 {
-	return ((uint64_t)ph->p_vaddr + ph->p_memsz + PAGE_SIZE_ELF - 1) & ~(uint64_t)(PAGE_SIZE_ELF - 1);
+	return PAGE_UP((uint64_t)ph->p_vaddr + ph->p_memsz);
 }
 
 static bool pages_overlap(const Elf32_Phdr *a, const Elf32_Phdr *b)

@@ -20,11 +20,10 @@
 #include <pagoda/random.h>
 #include <pagoda/string.h>
 #include <pagoda/uaccess.h>
-#include <arch/mmu.h>
+#include <pagoda/page.h>
 
 #define STACK_INIT_SIZE (128 * 1024)    /* mapped below the arguments; grows from there */
 #define PLATFORM        "i686"
-#define PAGE_MASK       ((vaddr_t)PAGE_SIZE - 1)
 
 /* Auxiliary vector types (Linux's <uapi/linux/auxvec.h>). */
 enum { AT_NULL = 0, AT_PHDR = 3, AT_PHENT = 4, AT_PHNUM = 5, AT_PAGESZ = 6, AT_BASE = 7,
@@ -167,7 +166,7 @@ static vm_prot_t segment_prot(uint32_t flags)
 static int map_segment(struct vmspace *vs, const struct initramfs_entry *e,
 		       const Elf32_Phdr *ph)
 {
-	vaddr_t start = ph->p_vaddr & ~PAGE_MASK;
+	vaddr_t start = ALIGN_DOWN(ph->p_vaddr, (vaddr_t)PAGE_SIZE);
 	vaddr_t file_end = ALIGN_UP(ph->p_vaddr + ph->p_filesz, PAGE_SIZE);
 	vaddr_t mem_end = ALIGN_UP(ph->p_vaddr + ph->p_memsz, PAGE_SIZE);
 	vm_prot_t prot = segment_prot(ph->p_flags);
@@ -175,7 +174,7 @@ static int map_segment(struct vmspace *vs, const struct initramfs_entry *e,
 	int err;
 
 	if (ph->p_filesz > 0) {
-		uint32_t lead = ph->p_vaddr & PAGE_MASK;
+		uint32_t lead = ph->p_vaddr % PAGE_SIZE;
 		struct vm_object *obj = vm_object_file(&kernel_vm_env, e->data + ph->p_offset - lead,
 						       (uint64_t)lead + ph->p_filesz);
 

@@ -13,7 +13,7 @@
 #include <pagoda/pmap.h>
 #include <pagoda/string.h>
 #include <pagoda/uaccess.h>
-#include <arch/mmu.h>
+#include <pagoda/page.h>
 
 #define PROT_READ       0x1
 #define PROT_WRITE      0x2
@@ -34,8 +34,6 @@
 #define MREMAP_FIXED    2
 #define MADV_DONTNEED   4
 #define MADV_FREE       8
-#define PAGE_MASK       ((vaddr_t)PAGE_SIZE - 1)
-#define PAGE_UP(x)      ALIGN_UP((uint64_t)(x), PAGE_SIZE)    /* in 64 bits: no wrap */
 
 static vm_prot_t prot_from_user(uint32_t prot)
 {
@@ -131,7 +129,7 @@ static long do_mmap(vaddr_t addr, size_t len, uint32_t prot, uint32_t flags, int
 		return -ENOMEM;
 	if (type != MAP_SHARED && type != MAP_PRIVATE && type != MAP_SHARED_VALIDATE)
 		return -EINVAL;
-	if ((flags & (MAP_FIXED | MAP_FIXED_NOREPLACE)) && (addr & PAGE_MASK))
+	if ((flags & (MAP_FIXED | MAP_FIXED_NOREPLACE)) && (addr % PAGE_SIZE))
 		return -EINVAL;
 	if ((flags & (MAP_FIXED | MAP_FIXED_NOREPLACE)) && PAGE_UP(len) > VM_USER_END - (uint64_t)addr)
 		return -ENOMEM;         /* no room there below the kernel */
@@ -140,7 +138,7 @@ static long do_mmap(vaddr_t addr, size_t len, uint32_t prot, uint32_t flags, int
 	else if (flags & MAP_FIXED)
 		vmflags |= VM_MAP_FIXED;
 	else
-		addr &= ~PAGE_MASK;     /* a hint */
+		addr = ALIGN_DOWN(addr, (vaddr_t)PAGE_SIZE);      /* a hint */
 	if (type != MAP_PRIVATE)
 		vmflags |= VM_REGION_SHARED;
 	if (flags & MAP_GROWSDOWN)
@@ -183,7 +181,7 @@ SYSCALL(mmap)
 
 SYSCALL(munmap)
 {
-	if ((a0 & PAGE_MASK) || a1 == 0 || PAGE_UP(a1) > VM_USER_END - (uint64_t)a0)
+	if ((a0 % PAGE_SIZE) || a1 == 0 || PAGE_UP(a1) > VM_USER_END - (uint64_t)a0)
 		return -EINVAL;
 	return vm_unmap(proc_current->vs, a0, a1);
 }
@@ -205,7 +203,7 @@ SYSCALL(mprotect)
 	vaddr_t end, reach;
 	long err;
 
-	if ((a0 & PAGE_MASK) || (a2 & ~(uint32_t)PROT_KNOWN))
+	if ((a0 % PAGE_SIZE) || (a2 & ~(uint32_t)PROT_KNOWN))
 		return -EINVAL;
 	if (a1 == 0)
 		return 0;
@@ -244,7 +242,7 @@ SYSCALL(mremap)
 	struct vm_region *r;
 	long err;
 
-	if ((old & PAGE_MASK) || new_len == 0 || (a3 & ~(uint32_t)(MREMAP_MAYMOVE | MREMAP_FIXED)))
+	if ((old % PAGE_SIZE) || new_len == 0 || (a3 & ~(uint32_t)(MREMAP_MAYMOVE | MREMAP_FIXED)))
 		return -EINVAL;
 	if ((a3 & MREMAP_FIXED) || old_len == 0)
 		return -EINVAL;         /* MREMAP_FIXED, and duplicating shared mappings: not supported */
@@ -292,7 +290,7 @@ SYSCALL(madvise)
 	uint64_t end = PAGE_UP((uint64_t)a0 + a1);
 	bool drop = a2 == MADV_DONTNEED || a2 == MADV_FREE, hole = false;
 
-	if ((start & PAGE_MASK) || end > VM_USER_END || !advice_known(a2))
+	if ((start % PAGE_SIZE) || end > VM_USER_END || !advice_known(a2))
 		return -EINVAL;
 	/* As on Linux, the advice is applied wherever the range is mapped,
 	 * a region at a time, and a hole anywhere in it makes the result
@@ -327,7 +325,7 @@ SYSCALL(mincore)
 	uint8_t vec[64];
 	size_t n = 0;
 
-	if (start & PAGE_MASK)
+	if (start % PAGE_SIZE)
 		return -EINVAL;
 	if (end > VM_USER_END)
 		return -ENOMEM;

@@ -125,10 +125,10 @@ SYSCALL(sysinfo)
 	/* Empty slabs go back first, so that freeram is exact: a test can
 	 * check that memory returns to where it started. */
 	kmalloc_reclaim();
-	si.totalram = (uint32_t)(page_alloc_boot.total_bytes / PMM_PAGE_SIZE);
+	si.totalram = (uint32_t)(page_alloc_boot.total_bytes / PAGE_SIZE);
 	si.freeram = (uint32_t)pmm_free_count(&kernel_pmm);
 	si.procs = (uint16_t)procs;
-	si.mem_unit = PMM_PAGE_SIZE;
+	si.mem_unit = PAGE_SIZE;
 	return copyout(a0, &si, sizeof(si));
 }
 

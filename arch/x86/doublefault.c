@@ -22,7 +22,7 @@
 #include <pagoda/pmap.h>
 #include <pagoda/vmalloc.h>
 
-#define DF_STACK_SIZE   4096
+#define DF_STACK_SIZE   PAGE_SIZE
 
 static struct tss df_tss;
 static uint8_t df_stack[DF_STACK_SIZE] __attribute__((aligned(16)));

@@ -17,7 +17,7 @@
 #include <pagoda/vmalloc.h>
 
 #define HEAP_NR_CLASSES 11
-#define HEAP_CONTIG_MAX (4 * PMM_PAGE_SIZE)     /* 16 KiB: order 2 at most */
+#define HEAP_CONTIG_MAX (4 * PAGE_SIZE)     /* 16 KiB: order 2 at most */
 #define HEAP_ZERO_PTR   ((void *)16)            /* what a 0-byte request gets */
 
 struct heap {
@@ -56,7 +56,7 @@ static inline void *heap_alloc(struct heap *h, size_t size, void *caller)
  * is not page aligned can only be a slab object (slab.h says why). */
 static inline void heap_free(struct heap *h, void *p, void *caller)
 {
-	if (likely((uintptr_t)p % PMM_PAGE_SIZE && p != HEAP_ZERO_PTR))
+	if (likely((uintptr_t)p % PAGE_SIZE && p != HEAP_ZERO_PTR))
 		slab_free(p, caller);
 	else
 		heap_free_large(h, p, caller);

@@ -36,7 +36,7 @@ static inline paddr_t page_to_pa(const struct page *page)
 
 static inline struct page *pa_to_page(paddr_t pa)
 {
-	return pmm_pfn_to_page(&kernel_pmm, (uint32_t)(pa >> PMM_PAGE_SHIFT));
+	return pmm_pfn_to_page(&kernel_pmm, (uint32_t)(pa >> PAGE_SHIFT));
 }
 
 #endif /* PAGODA_PAGE_ALLOC_H */

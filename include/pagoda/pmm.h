@@ -11,10 +11,9 @@
 #define PAGODA_PMM_H
 
 #include <pagoda/compiler.h>
+#include <pagoda/page.h>
 #include <pagoda/types.h>
 
-#define PMM_PAGE_SHIFT  12
-#define PMM_PAGE_SIZE   (1u << PMM_PAGE_SHIFT)
 #define PMM_MAX_ORDER   10              /* largest block: 2^10 frames = 4 MiB */
 #define PMM_NR_ORDERS   (PMM_MAX_ORDER + 1)
 #define PFN_NONE        0xFFFFFFFFu     /* "no frame" in a list link */
@@ -150,7 +149,7 @@ static inline struct page *pmm_pfn_to_page(const struct pmm *pmm, uint32_t pfn)
 
 static inline paddr_t pmm_page_to_pa(const struct pmm *pmm, const struct page *page)
 {
-	return (paddr_t)pmm_page_to_pfn(pmm, page) << PMM_PAGE_SHIFT;
+	return (paddr_t)pmm_page_to_pfn(pmm, page) << PAGE_SHIFT;
 }
 
 #endif /* PAGODA_PMM_H */

@@ -38,7 +38,7 @@ struct heap_env {
  * outside env's frames. */
 static inline struct page *heap_env_page(const struct heap_env *env, const void *va)
 {
-	uint64_t pfn = env->virt_to_phys(va) >> PMM_PAGE_SHIFT;
+	uint64_t pfn = env->virt_to_phys(va) >> PAGE_SHIFT;
 
 	return pfn - env->pmm->base_pfn < env->pmm->npages ? pmm_pfn_to_page(env->pmm, (uint32_t)pfn) : NULL;
 }

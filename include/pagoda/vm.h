@@ -27,6 +27,7 @@
 #ifndef PAGODA_VM_H
 #define PAGODA_VM_H
 
+#include <pagoda/page.h>
 #include <pagoda/pmap.h>
 #include <pagoda/rangetree.h>
 #include <pagoda/types.h>
@@ -41,7 +42,7 @@
  * the stack, with room for it to grow (Linux: TASK_SIZE - 128 MiB). */
 #define VM_MMAP_BASE            0xB8000000u
 #define VM_STACK_MAX_DEFAULT    (8u << 20)      /* RLIMIT_STACK's default */
-#define VM_STACK_GUARD_GAP      (256u * 4096)   /* Linux's stack_guard_gap */
+#define VM_STACK_GUARD_GAP      (256u * PAGE_SIZE) /* Linux's stack_guard_gap */
 
 /* ---- backing objects (mm/vm_object.c) ---- */
 

@@ -9,8 +9,8 @@ static const uint32_t free_ranges[][2] = {
 	{ 1, 500 }, { 700, 2100 }, { 2100, 2200 }, { 2300, 2301 }, { 3000, WORLD_NPAGES },
 };
 
-#define WORLD_MEM_BYTES ((size_t)WORLD_NPAGES * PMM_PAGE_SIZE)
-#define WORLD_PHYS_BASE ((paddr_t)WORLD_BASE_PFN << PMM_PAGE_SHIFT)
+#define WORLD_MEM_BYTES ((size_t)WORLD_NPAGES * PAGE_SIZE)
+#define WORLD_PHYS_BASE ((paddr_t)WORLD_BASE_PFN << PAGE_SHIFT)
 
 uint8_t world_mem[WORLD_MEM_BYTES] __attribute__((aligned(4096)));
 

@@ -158,19 +158,19 @@ KTEST(heap_size_classes)
 	void *big;
 
 	reset(0);
-	KT_ASSERT_EQ(heap.slab_max, (PMM_PAGE_SIZE - 48) / 2);
+	KT_ASSERT_EQ(heap.slab_max, (PAGE_SIZE - 48) / 2);
 	for (size_t i = 0; i < ARRAY_SIZE(asks); i++) {
 		void *p = heap_alloc(&heap, asks[i][0] ? asks[i][0] : heap.slab_max, NULL);
 
-		KT_ASSERT(p != NULL && (uintptr_t)p % PMM_PAGE_SIZE != 0);
+		KT_ASSERT(p != NULL && (uintptr_t)p % PAGE_SIZE != 0);
 		KT_ASSERT_EQ(heap_size(&heap, p), asks[i][1] ? asks[i][1] : heap.slab_max);
 		heap_free(&heap, p, NULL);
 	}
 	/* Past the largest class: whole frames, page aligned. */
 	big = heap_alloc(&heap, heap.slab_max + 1, NULL);
 
-	KT_ASSERT(big != NULL && (uintptr_t)big % PMM_PAGE_SIZE == 0);
-	KT_ASSERT_EQ(heap_size(&heap, big), PMM_PAGE_SIZE);
+	KT_ASSERT(big != NULL && (uintptr_t)big % PAGE_SIZE == 0);
+	KT_ASSERT_EQ(heap_size(&heap, big), PAGE_SIZE);
 	heap_free(&heap, big, NULL);
 	/* Zero bytes: a pointer that is not NULL and may be freed; NULL may be freed. */
 	KT_ASSERT(heap_alloc(&heap, 0, NULL) == HEAP_ZERO_PTR);
@@ -201,12 +201,12 @@ KTEST(heap_realloc_moves_between_classes_and_blocks)
 	p = heap_alloc(&heap, 10, NULL);
 	memcpy(p, "0123456789", 10);
 	p = heap_realloc(&heap, p, 5000, NULL);         /* slab -> 2 frames */
-	KT_ASSERT(p != NULL && (uintptr_t)p % PMM_PAGE_SIZE == 0 && memcmp(p, "0123456789", 10) == 0);
+	KT_ASSERT(p != NULL && (uintptr_t)p % PAGE_SIZE == 0 && memcmp(p, "0123456789", 10) == 0);
 	p[4999] = 'x';
 	p = heap_realloc(&heap, p, 7000, NULL);         /* fits the 8 KiB block: in place */
 	KT_ASSERT(p[4999] == 'x');
 	p = heap_realloc(&heap, p, 3, NULL);            /* back to a slab */
-	KT_ASSERT(p != NULL && (uintptr_t)p % PMM_PAGE_SIZE != 0 && memcmp(p, "012", 3) == 0);
+	KT_ASSERT(p != NULL && (uintptr_t)p % PAGE_SIZE != 0 && memcmp(p, "012", 3) == 0);
 	KT_ASSERT(heap_realloc(&heap, p, 0, NULL) == HEAP_ZERO_PTR);
 	KT_ASSERT_EQ(heap.large_blocks, 0);
 }
@@ -226,7 +226,7 @@ KTEST(heap_out_of_memory_returns_null)
 		n++;
 	}
 	KT_ASSERT(n > 1000);
-	KT_ASSERT(heap_alloc(&heap, 3 * PMM_PAGE_SIZE, NULL) == NULL);
+	KT_ASSERT(heap_alloc(&heap, 3 * PAGE_SIZE, NULL) == NULL);
 	while (first) {
 		p = *(void **)first;
 		heap_free(&heap, first, NULL);
@@ -246,7 +246,7 @@ KTEST(kmem_cache_slab_lifecycle)
 	world_init(&world);
 	free_before = pmm_free_count(&world.pmm);
 	KT_ASSERT_EQ(kmem_cache_init(&c, &env, "test-100", 100, 0), 0);
-	KT_ASSERT_EQ(c.per_slab, (PMM_PAGE_SIZE - 48) / 104);   /* 48: the header on a 64-bit host */
+	KT_ASSERT_EQ(c.per_slab, (PAGE_SIZE - 48) / 104);   /* 48: the header on a 64-bit host */
 	for (int i = 0; i < 200; i++) {
 		objs[i] = kmem_cache_alloc(&c);
 		KT_ASSERT(objs[i] != NULL);
@@ -262,7 +262,7 @@ KTEST(kmem_cache_slab_lifecycle)
 	KT_ASSERT_EQ(kmem_cache_check(&c, why, sizeof(why)), 0);
 	KT_ASSERT_EQ(kmem_cache_destroy(&c), 0);
 	KT_ASSERT_EQ(pmm_free_count(&world.pmm), free_before);
-	KT_ASSERT_EQ(kmem_cache_init(&c, &env, "too-big", PMM_PAGE_SIZE, 0), -EINVAL);
+	KT_ASSERT_EQ(kmem_cache_init(&c, &env, "too-big", PAGE_SIZE, 0), -EINVAL);
 }
 
 /* ---- misuse that must panic ---- */
@@ -333,8 +333,8 @@ KTEST(heap_catches_pointer_outside_heap)
 {
 	reset(0);
 	/* A frame nobody allocated: no slab header there. */
-	KT_EXPECT_PANIC(heap_free(&heap, world_mem + 5 * PMM_PAGE_SIZE + 64, NULL), "not a heap object");
-	KT_EXPECT_PANIC(heap_free(&heap, world_mem + 5 * PMM_PAGE_SIZE, NULL), "not an allocated heap block");
+	KT_EXPECT_PANIC(heap_free(&heap, world_mem + 5 * PAGE_SIZE + 64, NULL), "not a heap object");
+	KT_EXPECT_PANIC(heap_free(&heap, world_mem + 5 * PAGE_SIZE, NULL), "not an allocated heap block");
 }
 
 KTEST(heap_debug_catches_large_block_overrun_and_double_free)

@@ -12,7 +12,6 @@
 #include "oracle.h"
 #include "vm_world.h"
 
-#define PAGE    4096u
 
 static struct vm_world w;
 
@@ -97,7 +96,7 @@ static struct page *frame_of(struct vmspace *vs, vaddr_t va)
 
 	if (pmap_extract(&vs->pmap, va, &pa, NULL) != 0)
 		return NULL;
-	return pmm_pfn_to_page(&w.pmm.pmm, (uint32_t)(pa / PAGE));
+	return pmm_pfn_to_page(&w.pmm.pmm, (uint32_t)(pa / PAGE_SIZE));
 }
 
 KTEST(vm_fork_shares_tables_and_breaks_cow_per_page)
@@ -107,7 +106,7 @@ KTEST(vm_fork_shares_tables_and_breaks_cow_per_page)
 	struct pmap_stats before;
 	uint64_t free_before;
 
-	KT_ASSERT_EQ(vm_map(parent, &a, 4 * PAGE, VM_PROT_RW, VM_MAP_FIXED, NULL, 0), 0);
+	KT_ASSERT_EQ(vm_map(parent, &a, 4 * PAGE_SIZE, VM_PROT_RW, VM_MAP_FIXED, NULL, 0), 0);
 	KT_ASSERT_EQ(vm_fault(parent, a, VM_PROT_WRITE), 0);
 	page_mem(parent, a)[0] = 111;
 	before = pmap_stats;
@@ -141,18 +140,18 @@ KTEST(vm_fork_shares_tables_and_breaks_cow_per_page)
 KTEST(vm_shared_region_stays_shared_after_fork)
 {
 	struct vmspace *parent = fresh(), child;
-	struct vm_object *obj = vm_object_anon_shared(parent->env, 2 * PAGE);
+	struct vm_object *obj = vm_object_anon_shared(parent->env, 2 * PAGE_SIZE);
 	vaddr_t a = 0x800000;
 
 	KT_ASSERT(obj != NULL);
-	KT_ASSERT_EQ(vm_map(parent, &a, 2 * PAGE, VM_PROT_RW, VM_MAP_FIXED | VM_REGION_SHARED, obj, 0), 0);
+	KT_ASSERT_EQ(vm_map(parent, &a, 2 * PAGE_SIZE, VM_PROT_RW, VM_MAP_FIXED | VM_REGION_SHARED, obj, 0), 0);
 	vm_object_put(parent->env, obj);        /* the region holds it now */
 	KT_ASSERT_EQ(vmspace_fork(&child, parent), 0);
-	KT_ASSERT_EQ(vm_fault(&child, a + PAGE, VM_PROT_WRITE), 0);    /* made after the fork */
-	page_mem(&child, a + PAGE)[5] = 0xabc;
-	KT_ASSERT_EQ(vm_fault(parent, a + PAGE, VM_PROT_WRITE), 0);
-	KT_ASSERT_EQ(page_mem(parent, a + PAGE)[5], 0xabc);
-	KT_ASSERT_EQ(frame_of(parent, a + PAGE), frame_of(&child, a + PAGE));
+	KT_ASSERT_EQ(vm_fault(&child, a + PAGE_SIZE, VM_PROT_WRITE), 0);    /* made after the fork */
+	page_mem(&child, a + PAGE_SIZE)[5] = 0xabc;
+	KT_ASSERT_EQ(vm_fault(parent, a + PAGE_SIZE, VM_PROT_WRITE), 0);
+	KT_ASSERT_EQ(page_mem(parent, a + PAGE_SIZE)[5], 0xabc);
+	KT_ASSERT_EQ(frame_of(parent, a + PAGE_SIZE), frame_of(&child, a + PAGE_SIZE));
 	KT_ASSERT_EQ(parent->faults.cow_copied + child.faults.cow_copied, 0);
 	vmspace_destroy(&child);
 	KT_ASSERT_EQ(vmw_finish(&w), 0);
@@ -161,27 +160,27 @@ KTEST(vm_shared_region_stays_shared_after_fork)
 KTEST(vm_stack_grows_down_but_keeps_its_guard_gap)
 {
 	struct vmspace *vs = fresh();
-	vaddr_t top = VMW_PAGES * PAGE, below, a;
+	vaddr_t top = VMW_PAGES * PAGE_SIZE, below, a;
 
 	/* Growth within the limit: one page at a time, or a jump. */
-	KT_ASSERT_EQ(vm_fault(vs, top - 5 * PAGE, VM_PROT_WRITE), 0);
-	KT_ASSERT_EQ(vm_region_find(vs, top - 5 * PAGE)->node.start, top - 5 * PAGE);
-	KT_ASSERT_EQ(vm_fault(vs, top - 20 * PAGE + 12, VM_PROT_READ), 0);
+	KT_ASSERT_EQ(vm_fault(vs, top - 5 * PAGE_SIZE, VM_PROT_WRITE), 0);
+	KT_ASSERT_EQ(vm_region_find(vs, top - 5 * PAGE_SIZE)->node.start, top - 5 * PAGE_SIZE);
+	KT_ASSERT_EQ(vm_fault(vs, top - 20 * PAGE_SIZE + 12, VM_PROT_READ), 0);
 	KT_ASSERT_EQ(vs->faults.stack_grow, 2);
 	/* Past the limit: refused. */
-	KT_ASSERT_EQ(vm_fault(vs, top - VMW_STACK_MAX * PAGE - PAGE, VM_PROT_READ), -EFAULT);
+	KT_ASSERT_EQ(vm_fault(vs, top - VMW_STACK_MAX * PAGE_SIZE - PAGE_SIZE, VM_PROT_READ), -EFAULT);
 	/* A region inside the guard gap below the stack stops it growing. */
-	vs->stack_max = 1024 * PAGE;
-	below = top - 20 * PAGE - VM_STACK_GUARD_GAP;
-	a = below - PAGE;
-	KT_ASSERT_EQ(vm_map(vs, &a, PAGE, VM_PROT_RW, VM_MAP_FIXED, NULL, 0), 0);
-	KT_ASSERT_EQ(vm_fault(vs, top - 21 * PAGE, VM_PROT_READ), -EFAULT);
-	KT_ASSERT_EQ(vm_unmap(vs, a, PAGE), 0);
-	KT_ASSERT_EQ(vm_fault(vs, top - 21 * PAGE, VM_PROT_READ), 0);
+	vs->stack_max = 1024 * PAGE_SIZE;
+	below = top - 20 * PAGE_SIZE - VM_STACK_GUARD_GAP;
+	a = below - PAGE_SIZE;
+	KT_ASSERT_EQ(vm_map(vs, &a, PAGE_SIZE, VM_PROT_RW, VM_MAP_FIXED, NULL, 0), 0);
+	KT_ASSERT_EQ(vm_fault(vs, top - 21 * PAGE_SIZE, VM_PROT_READ), -EFAULT);
+	KT_ASSERT_EQ(vm_unmap(vs, a, PAGE_SIZE), 0);
+	KT_ASSERT_EQ(vm_fault(vs, top - 21 * PAGE_SIZE, VM_PROT_READ), 0);
 	/* And top-down placement keeps out of the gap too. */
 	vs->mmap_base = top;
-	KT_ASSERT_EQ(vm_find_free(vs, 0, PAGE, &a), 0);
-	KT_ASSERT_EQ(a, top - 21 * PAGE - VM_STACK_GUARD_GAP - PAGE);
+	KT_ASSERT_EQ(vm_find_free(vs, 0, PAGE_SIZE, &a), 0);
+	KT_ASSERT_EQ(a, top - 21 * PAGE_SIZE - VM_STACK_GUARD_GAP - PAGE_SIZE);
 	KT_ASSERT_EQ(vmw_finish(&w), 0);
 }
 
@@ -191,20 +190,20 @@ KTEST(vm_protect_splits_and_merges_and_none_keeps_data)
 	vaddr_t a = 0x400000;
 	unsigned n = 0;
 
-	KT_ASSERT_EQ(vm_map(vs, &a, 8 * PAGE, VM_PROT_RW, VM_MAP_FIXED, NULL, 0), 0);
-	KT_ASSERT_EQ(vm_fault(vs, a + 3 * PAGE, VM_PROT_WRITE), 0);
-	page_mem(vs, a + 3 * PAGE)[9] = 99;
-	KT_ASSERT_EQ(vm_protect(vs, a + 2 * PAGE, 3 * PAGE, VM_PROT_NONE), 0);
+	KT_ASSERT_EQ(vm_map(vs, &a, 8 * PAGE_SIZE, VM_PROT_RW, VM_MAP_FIXED, NULL, 0), 0);
+	KT_ASSERT_EQ(vm_fault(vs, a + 3 * PAGE_SIZE, VM_PROT_WRITE), 0);
+	page_mem(vs, a + 3 * PAGE_SIZE)[9] = 99;
+	KT_ASSERT_EQ(vm_protect(vs, a + 2 * PAGE_SIZE, 3 * PAGE_SIZE, VM_PROT_NONE), 0);
 	for (struct vm_region *r = vm_region_first(vs); r; r = vm_region_next(r))
 		n++;
 	KT_ASSERT_EQ(n, 4);                                             /* 3 pieces and the stack */
-	KT_ASSERT_EQ(vm_fault(vs, a + 3 * PAGE, VM_PROT_READ), -EACCES);
-	KT_ASSERT_EQ(vm_protect(vs, a + 2 * PAGE, 3 * PAGE, VM_PROT_RW), 0);
-	KT_ASSERT_EQ(vm_region_find(vs, a)->node.end, a + 8 * PAGE);   /* merged again */
-	KT_ASSERT_EQ(vm_fault(vs, a + 3 * PAGE, VM_PROT_READ), 0);
-	KT_ASSERT_EQ(page_mem(vs, a + 3 * PAGE)[9], 99);
+	KT_ASSERT_EQ(vm_fault(vs, a + 3 * PAGE_SIZE, VM_PROT_READ), -EACCES);
+	KT_ASSERT_EQ(vm_protect(vs, a + 2 * PAGE_SIZE, 3 * PAGE_SIZE, VM_PROT_RW), 0);
+	KT_ASSERT_EQ(vm_region_find(vs, a)->node.end, a + 8 * PAGE_SIZE);   /* merged again */
+	KT_ASSERT_EQ(vm_fault(vs, a + 3 * PAGE_SIZE, VM_PROT_READ), 0);
+	KT_ASSERT_EQ(page_mem(vs, a + 3 * PAGE_SIZE)[9], 99);
 	/* A hole in the range: -ENOMEM and nothing changed. */
-	KT_ASSERT_EQ(vm_protect(vs, a, 9 * PAGE, VM_PROT_READ), -ENOMEM);
+	KT_ASSERT_EQ(vm_protect(vs, a, 9 * PAGE_SIZE, VM_PROT_READ), -ENOMEM);
 	KT_ASSERT_EQ(vm_region_find(vs, a)->prot, VM_PROT_RW);
 	KT_ASSERT_EQ(vmw_finish(&w), 0);
 }
@@ -216,16 +215,16 @@ KTEST(vm_fault_out_of_memory_changes_nothing)
 	vaddr_t a = 0x400000;
 	unsigned n = 0;
 
-	KT_ASSERT_EQ(vm_map(vs, &a, 2 * PAGE, VM_PROT_RW, VM_MAP_FIXED, NULL, 0), 0);
+	KT_ASSERT_EQ(vm_map(vs, &a, 2 * PAGE_SIZE, VM_PROT_RW, VM_MAP_FIXED, NULL, 0), 0);
 	KT_ASSERT_EQ(vm_fault(vs, a, VM_PROT_WRITE), 0);        /* the page table exists */
 	while ((hoard[n] = pmm_alloc_pages(&w.pmm.pmm, 0, PMM_ANY)) != NULL)
 		n++;
-	KT_ASSERT_EQ(vm_fault(vs, a + PAGE, VM_PROT_READ), -ENOMEM);
+	KT_ASSERT_EQ(vm_fault(vs, a + PAGE_SIZE, VM_PROT_READ), -ENOMEM);
 	KT_ASSERT_EQ(vs->faults.oom, 1);
-	KT_ASSERT(page_mem(vs, a + PAGE) == NULL);
+	KT_ASSERT(page_mem(vs, a + PAGE_SIZE) == NULL);
 	while (n > 0)
 		pmm_free_pages(&w.pmm.pmm, hoard[--n], 0);
-	KT_ASSERT_EQ(vm_fault(vs, a + PAGE, VM_PROT_READ), 0);
+	KT_ASSERT_EQ(vm_fault(vs, a + PAGE_SIZE, VM_PROT_READ), 0);
 	KT_ASSERT_EQ(vmw_finish(&w), 0);
 }
 
@@ -234,15 +233,15 @@ KTEST(vm_fault_out_of_memory_changes_nothing)
 KTEST(vm_shared_object_past_its_end_is_enxio)
 {
 	struct vmspace *vs = fresh();
-	struct vm_object *obj = vm_object_anon_shared(vs->env, PAGE);
+	struct vm_object *obj = vm_object_anon_shared(vs->env, PAGE_SIZE);
 	vaddr_t a = 0x400000;
 
 	KT_ASSERT(obj != NULL);
-	KT_ASSERT_EQ(vm_map(vs, &a, 2 * PAGE, VM_PROT_RW, VM_MAP_FIXED | VM_REGION_SHARED, obj, 0), 0);
+	KT_ASSERT_EQ(vm_map(vs, &a, 2 * PAGE_SIZE, VM_PROT_RW, VM_MAP_FIXED | VM_REGION_SHARED, obj, 0), 0);
 	vm_object_put(vs->env, obj);
 	KT_ASSERT_EQ(vm_fault(vs, a, VM_PROT_WRITE), 0);
-	KT_ASSERT_EQ(vm_fault(vs, a + PAGE, VM_PROT_READ), -ENXIO);
-	KT_ASSERT_EQ(vm_fault(vs, a + PAGE, VM_PROT_WRITE), -ENXIO);
+	KT_ASSERT_EQ(vm_fault(vs, a + PAGE_SIZE, VM_PROT_READ), -ENXIO);
+	KT_ASSERT_EQ(vm_fault(vs, a + PAGE_SIZE, VM_PROT_WRITE), -ENXIO);
 	KT_ASSERT_EQ(vmw_finish(&w), 0);
 }
 
@@ -254,17 +253,17 @@ KTEST(vm_protect_refuses_write_on_a_nowrite_region)
 	vaddr_t a = 0x400000, b = 0x800000;
 	struct vm_region *r;
 
-	KT_ASSERT_EQ(vm_map(vs, &b, PAGE, VM_PROT_RW, VM_MAP_FIXED | VM_REGION_NOWRITE, NULL, 0),
+	KT_ASSERT_EQ(vm_map(vs, &b, PAGE_SIZE, VM_PROT_RW, VM_MAP_FIXED | VM_REGION_NOWRITE, NULL, 0),
 		     -EINVAL);
-	KT_ASSERT_EQ(vm_map(vs, &a, 2 * PAGE, VM_PROT_RW, VM_MAP_FIXED, NULL, 0), 0);
-	b = a + 2 * PAGE;
-	KT_ASSERT_EQ(vm_map(vs, &b, 2 * PAGE, VM_PROT_READ, VM_MAP_FIXED | VM_REGION_NOWRITE, NULL, 0), 0);
+	KT_ASSERT_EQ(vm_map(vs, &a, 2 * PAGE_SIZE, VM_PROT_RW, VM_MAP_FIXED, NULL, 0), 0);
+	b = a + 2 * PAGE_SIZE;
+	KT_ASSERT_EQ(vm_map(vs, &b, 2 * PAGE_SIZE, VM_PROT_READ, VM_MAP_FIXED | VM_REGION_NOWRITE, NULL, 0), 0);
 	/* As Linux: the regions before the refused one are changed. */
-	KT_ASSERT_EQ(vm_protect(vs, a, 4 * PAGE, VM_PROT_READ | VM_PROT_WRITE | VM_PROT_EXEC), -EACCES);
+	KT_ASSERT_EQ(vm_protect(vs, a, 4 * PAGE_SIZE, VM_PROT_READ | VM_PROT_WRITE | VM_PROT_EXEC), -EACCES);
 	KT_ASSERT_EQ(vm_region_find(vs, a)->prot, VM_PROT_READ | VM_PROT_WRITE | VM_PROT_EXEC);
 	r = vm_region_find(vs, b);
 	KT_ASSERT_EQ(r->prot, VM_PROT_READ);
-	KT_ASSERT_EQ(vm_protect(vs, b, PAGE, VM_PROT_READ | VM_PROT_EXEC), 0);
+	KT_ASSERT_EQ(vm_protect(vs, b, PAGE_SIZE, VM_PROT_READ | VM_PROT_EXEC), 0);
 	KT_ASSERT_EQ(vm_region_find(vs, b)->prot, VM_PROT_READ | VM_PROT_EXEC);
 	KT_ASSERT_EQ(vm_fault(vs, b, VM_PROT_WRITE), -EACCES);
 	KT_ASSERT_EQ(vmw_finish(&w), 0);
@@ -276,12 +275,12 @@ KTEST(vm_file_pages_fill_from_the_image_and_stop_at_its_end)
 	vaddr_t a = 0x400000;
 	uint8_t *p;
 
-	KT_ASSERT_EQ(vm_map(vs, &a, 12 * PAGE, VM_PROT_RW, VM_MAP_FIXED, w.file, 0), 0);
-	KT_ASSERT_EQ(vm_fault(vs, a + 10 * PAGE, VM_PROT_READ), 0);    /* the partial last page */
-	p = (uint8_t *)page_mem(vs, a + 10 * PAGE);
-	KT_ASSERT_EQ(p[99], w.file_data[10 * PAGE + 99]);
+	KT_ASSERT_EQ(vm_map(vs, &a, 12 * PAGE_SIZE, VM_PROT_RW, VM_MAP_FIXED, w.file, 0), 0);
+	KT_ASSERT_EQ(vm_fault(vs, a + 10 * PAGE_SIZE, VM_PROT_READ), 0);    /* the partial last page */
+	p = (uint8_t *)page_mem(vs, a + 10 * PAGE_SIZE);
+	KT_ASSERT_EQ(p[99], w.file_data[10 * PAGE_SIZE + 99]);
 	KT_ASSERT_EQ(p[100], 0);                                        /* past the end: zero */
-	KT_ASSERT_EQ(vm_fault(vs, a + 11 * PAGE, VM_PROT_READ), -ENXIO);
+	KT_ASSERT_EQ(vm_fault(vs, a + 11 * PAGE_SIZE, VM_PROT_READ), -ENXIO);
 	/* A private write copies; the image is never written. */
 	KT_ASSERT_EQ(vm_fault(vs, a, VM_PROT_WRITE), 0);
 	((uint8_t *)page_mem(vs, a))[0] ^= 0xFF;
@@ -296,14 +295,14 @@ KTEST(vm_unmapping_a_whole_shared_table_leaves_no_tlb_entry)
 	vaddr_t a = 0x400000;
 	uint32_t v = 5;
 
-	KT_ASSERT_EQ(vm_map(parent, &a, 1024 * PAGE, VM_PROT_RW, VM_MAP_FIXED, NULL, 0), 0);
-	KT_ASSERT_EQ(vmw_access(&w, 0, a + 7 * PAGE, true, &v), 0);    /* active, in the TLB */
+	KT_ASSERT_EQ(vm_map(parent, &a, 1024 * PAGE_SIZE, VM_PROT_RW, VM_MAP_FIXED, NULL, 0), 0);
+	KT_ASSERT_EQ(vmw_access(&w, 0, a + 7 * PAGE_SIZE, true, &v), 0);    /* active, in the TLB */
 	KT_ASSERT_EQ(vmspace_fork(&child, parent), 0);
-	KT_ASSERT_EQ(vmw_access(&w, 0, a + 7 * PAGE, false, &v), 0);   /* read-only entry cached */
-	KT_ASSERT(w.tlb[(a + 7 * PAGE) / PAGE].valid);
-	KT_ASSERT_EQ(vm_unmap(parent, a, 1024 * PAGE), 0);             /* drops its share, no copy */
-	KT_ASSERT(!w.tlb[(a + 7 * PAGE) / PAGE].valid);
-	KT_ASSERT_EQ(vmw_access(&w, 0, a + 7 * PAGE, false, &v), -EFAULT);
+	KT_ASSERT_EQ(vmw_access(&w, 0, a + 7 * PAGE_SIZE, false, &v), 0);   /* read-only entry cached */
+	KT_ASSERT(w.tlb[(a + 7 * PAGE_SIZE) / PAGE_SIZE].valid);
+	KT_ASSERT_EQ(vm_unmap(parent, a, 1024 * PAGE_SIZE), 0);             /* drops its share, no copy */
+	KT_ASSERT(!w.tlb[(a + 7 * PAGE_SIZE) / PAGE_SIZE].valid);
+	KT_ASSERT_EQ(vmw_access(&w, 0, a + 7 * PAGE_SIZE, false, &v), -EFAULT);
 	vmspace_destroy(&child);
 	KT_ASSERT_EQ(vmw_finish(&w), 0);
 }
@@ -314,23 +313,23 @@ KTEST(vm_map_unmap_protect_reject_bad_arguments)
 	vaddr_t a;
 
 #define MAP(addr, len, prot, flags, obj, off) (a = (addr), vm_map(vs, &a, (len), (prot), (flags), (obj), (off)))
-	KT_ASSERT_EQ(MAP(0x400100, PAGE, VM_PROT_RW, VM_MAP_FIXED, NULL, 0), -EINVAL);         /* unaligned */
+	KT_ASSERT_EQ(MAP(0x400100, PAGE_SIZE, VM_PROT_RW, VM_MAP_FIXED, NULL, 0), -EINVAL);         /* unaligned */
 	KT_ASSERT_EQ(MAP(0x400000, 0, VM_PROT_RW, VM_MAP_FIXED, NULL, 0), -EINVAL);            /* empty */
-	KT_ASSERT_EQ(MAP(0x1000, PAGE, VM_PROT_RW, VM_MAP_FIXED, NULL, 0), -EINVAL);           /* below the floor */
-	KT_ASSERT_EQ(MAP(VM_USER_END - PAGE, 2 * PAGE, VM_PROT_RW, VM_MAP_FIXED, NULL, 0), -EINVAL);
-	KT_ASSERT_EQ(MAP(0x400000, PAGE, VM_PROT_READ, VM_MAP_FIXED, w.file, 100), -EINVAL);   /* offset */
-	KT_ASSERT_EQ(MAP(0x400000, PAGE, VM_PROT_RW, VM_MAP_FIXED | VM_REGION_GROWSDOWN, w.file, 0), -EINVAL);
-	KT_ASSERT_EQ(MAP(0x400000, PAGE, VM_PROT_RW, VM_MAP_FIXED | VM_REGION_SHARED, w.file, 0), -EINVAL);
-	KT_ASSERT_EQ(MAP(0x400000, PAGE, VM_PROT_READ, VM_MAP_FIXED | VM_REGION_SHARED, w.file, 0), 0);
-	KT_ASSERT_EQ(MAP(0x400000, PAGE, VM_PROT_RW, VM_MAP_NOREPLACE, NULL, 0), -EEXIST);
-	KT_ASSERT_EQ(MAP(0x400000, PAGE, VM_PROT_RW, 0, NULL, 0), 0);                          /* a taken hint */
+	KT_ASSERT_EQ(MAP(0x1000, PAGE_SIZE, VM_PROT_RW, VM_MAP_FIXED, NULL, 0), -EINVAL);           /* below the floor */
+	KT_ASSERT_EQ(MAP(VM_USER_END - PAGE_SIZE, 2 * PAGE_SIZE, VM_PROT_RW, VM_MAP_FIXED, NULL, 0), -EINVAL);
+	KT_ASSERT_EQ(MAP(0x400000, PAGE_SIZE, VM_PROT_READ, VM_MAP_FIXED, w.file, 100), -EINVAL);   /* offset */
+	KT_ASSERT_EQ(MAP(0x400000, PAGE_SIZE, VM_PROT_RW, VM_MAP_FIXED | VM_REGION_GROWSDOWN, w.file, 0), -EINVAL);
+	KT_ASSERT_EQ(MAP(0x400000, PAGE_SIZE, VM_PROT_RW, VM_MAP_FIXED | VM_REGION_SHARED, w.file, 0), -EINVAL);
+	KT_ASSERT_EQ(MAP(0x400000, PAGE_SIZE, VM_PROT_READ, VM_MAP_FIXED | VM_REGION_SHARED, w.file, 0), 0);
+	KT_ASSERT_EQ(MAP(0x400000, PAGE_SIZE, VM_PROT_RW, VM_MAP_NOREPLACE, NULL, 0), -EEXIST);
+	KT_ASSERT_EQ(MAP(0x400000, PAGE_SIZE, VM_PROT_RW, 0, NULL, 0), 0);                          /* a taken hint */
 	KT_ASSERT(a != 0x400000);
-	KT_ASSERT_EQ(a, VMW_OPS_END * PAGE - PAGE);                                             /* top-down */
+	KT_ASSERT_EQ(a, VMW_OPS_END * PAGE_SIZE - PAGE_SIZE);                                             /* top-down */
 #undef MAP
-	KT_ASSERT_EQ(vm_unmap(vs, 0x400100, PAGE), -EINVAL);
+	KT_ASSERT_EQ(vm_unmap(vs, 0x400100, PAGE_SIZE), -EINVAL);
 	KT_ASSERT_EQ(vm_unmap(vs, 0x400000, 0), -EINVAL);
-	KT_ASSERT_EQ(vm_unmap(vs, 0x500000, PAGE), 0);          /* nothing there: fine */
-	KT_ASSERT_EQ(vm_protect(vs, 0x500000, PAGE, VM_PROT_READ), -ENOMEM);
-	KT_ASSERT_EQ(vm_protect(vs, 0x400001, PAGE, VM_PROT_READ), -EINVAL);
+	KT_ASSERT_EQ(vm_unmap(vs, 0x500000, PAGE_SIZE), 0);          /* nothing there: fine */
+	KT_ASSERT_EQ(vm_protect(vs, 0x500000, PAGE_SIZE, VM_PROT_READ), -ENOMEM);
+	KT_ASSERT_EQ(vm_protect(vs, 0x400001, PAGE_SIZE, VM_PROT_READ), -EINVAL);
 	KT_ASSERT_EQ(vmw_finish(&w), 0);
 }

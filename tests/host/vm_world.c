@@ -15,7 +15,6 @@
 #include <arch/mmu.h>
 #include "vm_world.h"
 
-#define PAGE    4096u
 
 static struct vm_world *W;      /* the env hooks reach the world through this */
 
@@ -23,8 +22,8 @@ static struct vm_world *W;      /* the env hooks reach the world through this */
 
 static void sim_invlpg(vaddr_t va)
 {
-	if (va / PAGE < VMW_PAGES)
-		W->tlb[va / PAGE].valid = false;
+	if (va / PAGE_SIZE < VMW_PAGES)
+		W->tlb[va / PAGE_SIZE].valid = false;
 }
 
 static void sim_flush(void)
@@ -51,18 +50,18 @@ static void *frame_mem(struct page *pg)
 
 static void w_zero_frame(struct page *pg)
 {
-	memset(frame_mem(pg), 0, PAGE);
+	memset(frame_mem(pg), 0, PAGE_SIZE);
 }
 
 static void w_copy_frame(struct page *dst, struct page *src)
 {
-	memcpy(frame_mem(dst), frame_mem(src), PAGE);
+	memcpy(frame_mem(dst), frame_mem(src), PAGE_SIZE);
 }
 
 static void w_fill_frame(struct page *dst, const void *src, size_t n)
 {
 	memcpy(frame_mem(dst), src, n);
-	memset((uint8_t *)frame_mem(dst) + n, 0, PAGE - n);
+	memset((uint8_t *)frame_mem(dst) + n, 0, PAGE_SIZE - n);
 }
 
 static struct pmap_env penv;
@@ -144,7 +143,7 @@ static int fail(const char *fmt, ...)
 static int cpu_access(int si, vaddr_t va, bool write, uint32_t *val)
 {
 	struct vmspace *vs = &W->space[si].vs;
-	uint32_t p = va / PAGE;
+	uint32_t p = va / PAGE_SIZE;
 
 	activate(si);
 	for (int tries = 0; tries < 3; tries++) {
@@ -158,7 +157,7 @@ static int cpu_access(int si, vaddr_t va, bool write, uint32_t *val)
 			x = walk(vs, va);
 		}
 		if (x.present && x.user && (!write || x.writable)) {
-			uint8_t *mem = world_phys_to_virt(x.pa | (va & (PAGE - 1)));
+			uint8_t *mem = world_phys_to_virt(x.pa | (va & (PAGE_SIZE - 1)));
 
 			W->tlb[p].valid = true;
 			W->tlb[p].writable = x.writable;
@@ -194,7 +193,7 @@ static int32_t new_cell(uint32_t w0, uint32_t w1)
 
 static uint32_t file_word(int32_t fpage, unsigned word)
 {
-	uint64_t off = (uint64_t)fpage * PAGE + (word ? PAGE - 4 : 0);
+	uint64_t off = (uint64_t)fpage * PAGE_SIZE + (word ? PAGE_SIZE - 4 : 0);
 	uint32_t v = 0;
 
 	for (unsigned i = 0; i < 4; i++)
@@ -240,7 +239,7 @@ static int model_predict(struct vmw_space *s, uint32_t p, bool write, bool grow)
 	}
 	if (write ? !(pg->prot & VM_PROT_WRITE) : pg->prot == VM_PROT_NONE)
 		return -EACCES;
-	if (pg->file_page >= 0 && (uint64_t)pg->file_page * PAGE >= VMW_FILE_SIZE)
+	if (pg->file_page >= 0 && (uint64_t)pg->file_page * PAGE_SIZE >= VMW_FILE_SIZE)
 		return -ENXIO;
 	return 0;
 }
@@ -299,7 +298,7 @@ static int op_map(struct vmw_space *s, const uint32_t r[4])
 
 	pick_range(r[0], &p, &n);
 	if (kind == 2 && W->nobjs < VMW_OBJS) {
-		obj = vm_object_anon_shared(&env, (uint64_t)n * PAGE);
+		obj = vm_object_anon_shared(&env, (uint64_t)n * PAGE_SIZE);
 		if (!obj)
 			return 0;
 		W->objs[W->nobjs++] = obj;
@@ -310,7 +309,7 @@ static int op_map(struct vmw_space *s, const uint32_t r[4])
 	} else {
 		kind = 0;
 	}
-	addr = (vaddr_t)p * PAGE;
+	addr = (vaddr_t)p * PAGE_SIZE;
 	got = p;
 	if (how == 1 && !model_range_free(s, p, n))
 		expect = -EEXIST;
@@ -318,15 +317,15 @@ static int op_map(struct vmw_space *s, const uint32_t r[4])
 		got = model_top_down(s, n);
 	if (how == 2 && got == 0)
 		expect = -ENOMEM;
-	err = vm_map(&s->vs, &addr, (size_t)n * PAGE, prot, flags, obj, kind == 3 ? (uint64_t)fpage * PAGE : 0);
+	err = vm_map(&s->vs, &addr, (size_t)n * PAGE_SIZE, prot, flags, obj, kind == 3 ? (uint64_t)fpage * PAGE_SIZE : 0);
 	if (err == -ENOMEM && expect != -ENOMEM)
 		return 0;       /* a record could not be had: nothing changed */
 	if (err != expect)
 		return fail("vm_map(%#x pages at %#x, how %u, kind %u): %d, model says %d", n, p, how, kind, err, expect);
 	if (err)
 		return 0;
-	if (addr != (vaddr_t)got * PAGE)
-		return fail("vm_map placed %u pages at page %#lx, model says %#x", n, (unsigned long)(addr / PAGE), got);
+	if (addr != (vaddr_t)got * PAGE_SIZE)
+		return fail("vm_map placed %u pages at page %#lx, model says %#x", n, (unsigned long)(addr / PAGE_SIZE), got);
 	for (uint32_t i = 0; i < n; i++)
 		s->page[got + i] = (struct vmw_page){
 			true, kind == 2, false, (uint8_t)prot, kind == 2 ? new_cell(0, 0) : -1,
@@ -340,7 +339,7 @@ static int op_unmap(struct vmw_space *s, const uint32_t r[4])
 	int err;
 
 	pick_range(r[0], &p, &n);
-	err = vm_unmap(&s->vs, (vaddr_t)p * PAGE, (size_t)n * PAGE);
+	err = vm_unmap(&s->vs, (vaddr_t)p * PAGE_SIZE, (size_t)n * PAGE_SIZE);
 	if (err == -ENOMEM)
 		return 0;
 	if (err)
@@ -359,14 +358,14 @@ static int op_protect(struct vmw_space *s, const uint32_t r[4])
 	pick_range(r[0], &p, &n);
 	for (uint32_t i = p; i < p + n; i++)
 		mapped &= s->page[i].mapped;
-	err = vm_protect(&s->vs, (vaddr_t)p * PAGE, (size_t)n * PAGE, prot);
+	err = vm_protect(&s->vs, (vaddr_t)p * PAGE_SIZE, (size_t)n * PAGE_SIZE, prot);
 	if (!mapped)
 		return err == -ENOMEM ? 0 : fail("vm_protect over a hole at %#x: %d, not -ENOMEM", p, err);
 	if (err && err != -ENOMEM)
 		return fail("vm_protect(%#x, %u pages): %d", p, n, err);
 	/* On -ENOMEM a prefix may have changed: each page has the old or the new. */
 	for (uint32_t i = p; i < p + n; i++) {
-		struct vm_region *reg = vm_region_find(&s->vs, (vaddr_t)i * PAGE);
+		struct vm_region *reg = vm_region_find(&s->vs, (vaddr_t)i * PAGE_SIZE);
 
 		if (!reg || (reg->prot != prot && (err == 0 || reg->prot != s->page[i].prot)))
 			return fail("vm_protect(%#x, %u pages) -> %d: page %#x has prot %d", p, n, err, i,
@@ -418,7 +417,7 @@ static int op_access(int si, const uint32_t r[4])
 	if (r[2] % 61 == 0)
 		p = r[0] % VMW_LO;                      /* near NULL: never mapped */
 	expect = model_predict(s, p, write, true);
-	err = cpu_access(si, (vaddr_t)p * PAGE + (word ? PAGE - 4 : 0), write, &val);
+	err = cpu_access(si, (vaddr_t)p * PAGE_SIZE + (word ? PAGE_SIZE - 4 : 0), write, &val);
 	if (err == -ENOMEM && expect == 0) {
 		W->enomem++;
 		return 0;
@@ -471,7 +470,7 @@ int vmw_step(struct vm_world *w, const uint32_t r[4])
 
 static bool frame_words_match(uint32_t pa, const struct vmw_page *pg)
 {
-	uint32_t first = phys_read32(pa), last = phys_read32(pa + PAGE - 4);
+	uint32_t first = phys_read32(pa), last = phys_read32(pa + PAGE_SIZE - 4);
 
 	return first == model_word(pg, 0) && last == model_word(pg, 1);
 }
@@ -484,7 +483,7 @@ static int check_space(int si)
 	if (vmspace_check(&s->vs, why, sizeof(why)))
 		return fail("space %d: %s", si, why);
 	for (uint32_t p = 0; p < VMW_PAGES; p++) {
-		struct xlate x = walk(&s->vs, (vaddr_t)p * PAGE);
+		struct xlate x = walk(&s->vs, (vaddr_t)p * PAGE_SIZE);
 		const struct vmw_page *pg = &s->page[p];
 
 		if (x.in_use && !pg->mapped)
@@ -493,7 +492,7 @@ static int check_space(int si)
 			return fail("space %d: page %#x allows more than its region (pte %#x, prot %u)", si, p, x.pte, pg->prot);
 		if (x.in_use && !frame_words_match(x.pte & 0xFFFFF000u, pg))
 			return fail("space %d: page %#x holds %#x..%#x, model says %#x..%#x", si, p,
-				    phys_read32(x.pte & 0xFFFFF000u), phys_read32((x.pte & 0xFFFFF000u) + PAGE - 4),
+				    phys_read32(x.pte & 0xFFFFF000u), phys_read32((x.pte & 0xFFFFF000u) + PAGE_SIZE - 4),
 				    model_word(pg, 0), model_word(pg, 1));
 		if (!x.in_use && pg->mapped && !pg->shared && pg->cell >= 0)
 			return fail("space %d: page %#x was written but has no frame", si, p);
@@ -515,17 +514,17 @@ static int check_frames(void)
 
 	memset(refs, 0, sizeof(refs));
 	memset(kind, 0, sizeof(kind));
-	kind[W->kernel.pd_pa / PAGE - WORLD_BASE_PFN] = 1;
+	kind[W->kernel.pd_pa / PAGE_SIZE - WORLD_BASE_PFN] = 1;
 	for (int si = 0; si < VMW_SPACES; si++) {
 		if (!W->space[si].live)
 			continue;
-		kind[W->space[si].vs.pmap.pd_pa / PAGE - WORLD_BASE_PFN] = 1;
+		kind[W->space[si].vs.pmap.pd_pa / PAGE_SIZE - WORLD_BASE_PFN] = 1;
 		for (uint32_t pdx = 0; pdx < 768; pdx++) {
 			uint32_t pde = phys_read32(W->space[si].vs.pmap.pd_pa + 4 * pdx), t;
 
 			if (!(pde & PTE_P))
 				continue;
-			t = pde / PAGE - WORLD_BASE_PFN;
+			t = pde / PAGE_SIZE - WORLD_BASE_PFN;
 			if (refs[t]++ > 0)
 				continue;       /* a shared table: its entries are counted once */
 			kind[t] = 2;
@@ -533,8 +532,8 @@ static int check_frames(void)
 				uint32_t pte = phys_read32((pde & 0xFFFFF000u) + 4 * i);
 
 				if (pte & (PTE_P | PTE_SW_NOACCESS)) {
-					refs[pte / PAGE - WORLD_BASE_PFN]++;
-					kind[pte / PAGE - WORLD_BASE_PFN] = 3;
+					refs[pte / PAGE_SIZE - WORLD_BASE_PFN]++;
+					kind[pte / PAGE_SIZE - WORLD_BASE_PFN] = 3;
 				}
 			}
 		}
@@ -574,10 +573,10 @@ static void count_mappings(uint16_t *mappings)
 	memset(mappings, 0, WORLD_NPAGES * sizeof(*mappings));
 	for (int si = 0; si < VMW_SPACES; si++)
 		for (uint32_t p = 0; W->space[si].live && p < VMW_PAGES; p++) {
-			struct xlate x = walk(&W->space[si].vs, (vaddr_t)p * PAGE);
+			struct xlate x = walk(&W->space[si].vs, (vaddr_t)p * PAGE_SIZE);
 
 			if (x.in_use)
-				mappings[x.pte / PAGE - WORLD_BASE_PFN]++;
+				mappings[x.pte / PAGE_SIZE - WORLD_BASE_PFN]++;
 		}
 }
 
@@ -592,10 +591,10 @@ static int check_usage(int si, const uint16_t *mappings)
 		struct vm_usage got = { 0 }, want = { 0 };
 
 		vm_region_usage(&s->vs, r, &got);
-		for (vaddr_t va = r->node.start; va < r->node.end; va += PAGE) {
+		for (vaddr_t va = r->node.start; va < r->node.end; va += PAGE_SIZE) {
 			struct xlate x = walk(&s->vs, va);
-			const struct vmw_page *pg = &s->page[va / PAGE];
-			bool shared = x.in_use && mappings[x.pte / PAGE - WORLD_BASE_PFN] > 1;
+			const struct vmw_page *pg = &s->page[va / PAGE_SIZE];
+			bool shared = x.in_use && mappings[x.pte / PAGE_SIZE - WORLD_BASE_PFN] > 1;
 			bool dirty = x.in_use && (x.pte & PTE_D);
 
 			want.resident += x.in_use;
@@ -639,7 +638,7 @@ int vmw_access(struct vm_world *w, int si, vaddr_t va, bool write, uint32_t *val
 void vmw_init(struct vm_world *w, unsigned zalloc_fail_every)
 {
 	struct vmw_space *s = &w->space[0];
-	vaddr_t stack = (VMW_PAGES - VMW_STACK_INIT) * PAGE;
+	vaddr_t stack = (VMW_PAGES - VMW_STACK_INIT) * PAGE_SIZE;
 
 	W = w;
 	memset(w, 0, sizeof(*w));
@@ -649,15 +648,15 @@ void vmw_init(struct vm_world *w, unsigned zalloc_fail_every)
 	if (pmap_init(&w->kernel, &penv, NULL) != 0)
 		abort();
 	for (uint32_t i = 0; i < VMW_FILE_SIZE; i++)
-		w->file_data[i] = (uint8_t)(i * 7 + i / PAGE + 1);
+		w->file_data[i] = (uint8_t)(i * 7 + i / PAGE_SIZE + 1);
 	w->file = vm_object_file(&env, w->file_data, VMW_FILE_SIZE);
 	w->free_at_start = pmm_free_count(&w->pmm.pmm);
 	w->active = -1;
 	if (!w->file || vmspace_init(&s->vs, &env) != 0 ||
-	    vm_map(&s->vs, &stack, VMW_STACK_INIT * PAGE, VM_PROT_RW, VM_REGION_GROWSDOWN | VM_MAP_FIXED, NULL, 0))
+	    vm_map(&s->vs, &stack, VMW_STACK_INIT * PAGE_SIZE, VM_PROT_RW, VM_REGION_GROWSDOWN | VM_MAP_FIXED, NULL, 0))
 		abort();
-	s->vs.mmap_base = VMW_OPS_END * PAGE;
-	s->vs.stack_max = VMW_STACK_MAX * PAGE;
+	s->vs.mmap_base = VMW_OPS_END * PAGE_SIZE;
+	s->vs.stack_max = VMW_STACK_MAX * PAGE_SIZE;
 	s->live = true;
 	model_clear(s, 0, VMW_PAGES);
 	for (uint32_t p = VMW_PAGES - VMW_STACK_INIT; p < VMW_PAGES; p++)

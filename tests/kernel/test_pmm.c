@@ -21,7 +21,7 @@ static bool overlaps(paddr_t a, paddr_t a_end, paddr_t b, paddr_t b_end)
  */
 static bool frame_should_be_free(uint32_t pfn)
 {
-	paddr_t pa = (paddr_t)pfn << PMM_PAGE_SHIFT, end = pa + PMM_PAGE_SIZE;
+	paddr_t pa = (paddr_t)pfn << PAGE_SHIFT, end = pa + PAGE_SIZE;
 	bool usable = false;
 
 	if (pfn == 0)
@@ -45,7 +45,7 @@ KTEST(pmm_free_frames_match_memory_map)
 {
 	uint64_t expected = 0;
 
-	for (uint64_t pfn = 0; pfn < (1ull << (32 - PMM_PAGE_SHIFT)); pfn++)
+	for (uint64_t pfn = 0; pfn < (1ull << (32 - PAGE_SHIFT)); pfn++)
 		expected += frame_should_be_free((uint32_t)pfn);
 	KT_ASSERT_EQ(page_alloc_boot.free_at_boot, expected);
 }
@@ -58,7 +58,7 @@ KTEST(pmm_modules_are_reserved)
 		const struct boot_module *m = &boot_info.modules[i];
 
 		KT_ASSERT(m->end > m->start);
-		for (paddr_t pa = ALIGN_DOWN(m->start, (paddr_t)PMM_PAGE_SIZE); pa < m->end; pa += PMM_PAGE_SIZE)
+		for (paddr_t pa = ALIGN_DOWN(m->start, (paddr_t)PAGE_SIZE); pa < m->end; pa += PAGE_SIZE)
 			KT_ASSERT_EQ(pa_to_page(pa)->state, PAGE_RESERVED);
 	}
 }
@@ -74,10 +74,10 @@ KTEST(pmm_consistent_at_boot)
 KTEST(pmm_zones_split_at_direct_map_end)
 {
 	const struct zone *low = &kernel_pmm.zones[ZONE_LOW], *high = &kernel_pmm.zones[ZONE_HIGH];
-	uint64_t ram_end = (uint64_t)kernel_pmm.npages << PMM_PAGE_SHIFT;
+	uint64_t ram_end = (uint64_t)kernel_pmm.npages << PAGE_SHIFT;
 
 	KT_ASSERT_EQ(low->start_pfn, 0);
-	KT_ASSERT_EQ(low->end_pfn, MIN(ram_end, (uint64_t)DIRECT_MAP_SIZE) >> PMM_PAGE_SHIFT);
+	KT_ASSERT_EQ(low->end_pfn, MIN(ram_end, (uint64_t)DIRECT_MAP_SIZE) >> PAGE_SHIFT);
 	KT_ASSERT_EQ(high->start_pfn, low->end_pfn);
 	KT_ASSERT_EQ(high->end_pfn, kernel_pmm.npages);
 	KT_ASSERT_EQ(high->managed_pages > 0, ram_end > DIRECT_MAP_SIZE);
@@ -148,9 +148,9 @@ KTEST(pmm_blocks_are_aligned_and_zoned)
 	struct page *four = page_alloc(2, PMM_LOWMEM);
 
 	KT_ASSERT(big != NULL && four != NULL);
-	KT_ASSERT_EQ(page_to_pa(big) % (PMM_PAGE_SIZE << PMM_MAX_ORDER), 0);
-	KT_ASSERT_EQ(page_to_pa(four) % (4 * PMM_PAGE_SIZE), 0);
-	KT_ASSERT(page_to_pa(big) + (PMM_PAGE_SIZE << PMM_MAX_ORDER) <= DIRECT_MAP_SIZE);
+	KT_ASSERT_EQ(page_to_pa(big) % (PAGE_SIZE << PMM_MAX_ORDER), 0);
+	KT_ASSERT_EQ(page_to_pa(four) % (4 * PAGE_SIZE), 0);
+	KT_ASSERT(page_to_pa(big) + (PAGE_SIZE << PMM_MAX_ORDER) <= DIRECT_MAP_SIZE);
 	KT_ASSERT_EQ(big->refcount, 1);
 	KT_ASSERT(pa_to_page(page_to_pa(four)) == four);
 	page_free(four, 2);

@@ -14,7 +14,6 @@
 #include <sys/utsname.h>
 #include <time.h>
 
-#define PAGE 4096u
 
 /* musl names the 32-bit-time calls by what they are. */
 #ifndef SYS_clock_gettime

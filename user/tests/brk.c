@@ -5,7 +5,6 @@
 #include <stdint.h>
 #include <sys/syscall.h>
 
-#define PAGE 4096u
 #define PAGE_UP(x) (((uintptr_t)(x) + PAGE - 1) & ~(uintptr_t)(PAGE - 1))
 
 static uintptr_t sys_brk(uintptr_t to) { return (uintptr_t)syscall(SYS_brk, to); }

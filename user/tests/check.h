@@ -23,6 +23,8 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#define PAGE 4096u      /* i386 Linux's page size (sysconf(_SC_PAGESIZE)) */
+
 #define CHECK(cond) do { \
 	if (!(cond)) { \
 		printf("FAILED at %s:%d: %s (errno %d)\n", __FILE__, __LINE__, #cond, errno); \

@@ -16,7 +16,6 @@
 #include <sys/uio.h>
 #include <time.h>
 
-#define PAGE 4096u
 #define NR_set_thread_area 243
 #define NR_read 3
 

@@ -9,7 +9,6 @@
 #ifndef MAP_FIXED_NOREPLACE
 #define MAP_FIXED_NOREPLACE 0x100000
 #endif
-#define PAGE 4096u
 
 static char *map(void *at, size_t len, int prot, int flags)
 {

@@ -5,7 +5,6 @@
 #include <sys/mman.h>
 #include <sys/syscall.h>
 
-#define PAGE 4096u
 
 static char *map_rw(size_t len)
 {

@@ -5,7 +5,6 @@
 #include <stdint.h>
 #include <sys/mman.h>
 
-#define PAGE 4096u
 
 static char *map_rw(void *at, size_t len, int flags)
 {

@@ -8,7 +8,6 @@
 #include <sys/resource.h>
 #include <sys/syscall.h>
 
-#define PAGE 4096u
 
 /* Each process forks the next; the last exits with 1 and each adds 1 to
  * its child's status. */

@@ -9,7 +9,6 @@
 
 #define WORKERS 4
 #define ROUNDS  75
-#define PAGE    4096u
 
 extern char **environ;
 

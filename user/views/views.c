@@ -12,7 +12,6 @@
 #include <sys/mman.h>
 #include <arch/mmu.h>
 
-#define PAGE 4096
 
 static char text[16384];        /* /proc files are read into this */
 

@@ -10,6 +10,8 @@
 #ifndef ARCH_MMU_H
 #define ARCH_MMU_H
 
+#include <pagoda/page.h>      /* PAGE_SHIFT, PAGE_SIZE */
+
 /* ---- CR0 (SDM 3A 2.5) ---- */
 #define CR0_PE          0x00000001      /* protection enable: protected mode */
 #define CR0_MP          0x00000002      /* monitor coprocessor (WAIT honours TS) */
@@ -64,8 +66,6 @@
  * With CR4.PSE and PDE_PS set, a directory entry maps a 4 MiB page directly
  * and bits 21..0 are the offset.
  */
-#define PAGE_SHIFT      12
-#define PAGE_SIZE       (1 << PAGE_SHIFT)               /* 4 KiB */
 #define LARGE_PAGE_SHIFT 22
 #define LARGE_PAGE_SIZE (1 << LARGE_PAGE_SHIFT)         /* 4 MiB */
 #define PDE_SHIFT       LARGE_PAGE_SHIFT                /* va bits 31..22 */

@@ -13,9 +13,10 @@
 
 #include <arch/segment.h>
 #include <arch/trap.h>
+#include <pagoda/page.h>
 #include <pagoda/types.h>
 
-#define KSTACK_SIZE     (4 * 4096)
+#define KSTACK_SIZE     (4 * PAGE_SIZE)
 #define FXSAVE_SIZE     512     /* the FXSAVE image, 16-byte aligned */
 
 /* Linux's user_desc, the argument of set_thread_area. */
