@@ -159,7 +159,7 @@ HOST_SAN    := -fsanitize=address,undefined -fno-sanitize-recover=all
 HOST_CFLAGS := -DPAGODA_HOST -std=gnu11 -g -O1 -Wall -Wextra -Werror -Iinclude -Iarch/x86/include $(HOST_SAN) -MMD -MP
 HOST_LIB    := lib/string.c lib/printf.c lib/cmdline.c lib/ksym_lookup.c lib/ktest.c lib/rangetree.c \
 	mm/pmm.c mm/pmm_check.c mm/slab.c mm/heap.c mm/vmalloc.c arch/x86/pmap.c \
-	mm/vmspace.c mm/vm_fault.c mm/vm_object.c mm/vm_usage.c proc/elf.c
+	mm/vmspace.c mm/vm_fault.c mm/vm_object.c mm/vm_usage.c mm/vm_advice.c proc/elf.c
 HOST_TESTS  := $(wildcard tests/host/test_*.c) tests/host/pmm_world.c tests/host/vm_world.c
 HOST_OBJS   := $(patsubst %.c,$(BUILD)/host/%.o,$(HOST_LIB) $(HOST_TESTS)) \
 	$(BUILD)/host/tests/host/oracle.o $(BUILD)/host/tests/host/main.o \

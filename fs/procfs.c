@@ -131,18 +131,11 @@ static void vmstat(struct proc_text *t)
 	} lines[] = {
 		{ "nr_free_pages", pmm_free_count(&kernel_pmm) },
 		{ "nr_page_table_pages", page_tables_now() },
-		{ "pgfault", f->zero + f->file + f->shared + f->cow_copied + f->cow_reused +
-			     f->spurious + f->bad + f->oom },
+		{ "pgfault", vm_faults_taken(f) },
 		{ "pgmajfault", 0 },
-		{ "pgfault_zero", f->zero },
-		{ "pgfault_file", f->file },
-		{ "pgfault_shared", f->shared },
-		{ "pgfault_cow_copied", f->cow_copied },
-		{ "pgfault_cow_reused", f->cow_reused },
-		{ "pgfault_stack_grow", f->stack_grow },
-		{ "pgfault_spurious", f->spurious },
-		{ "pgfault_bad", f->bad },
-		{ "pgfault_oom", f->oom },
+#define LINE(name, kind, status) { "pgfault_" #name, f->name },
+		VM_FAULT_COUNTERS(LINE)
+#undef LINE
 		{ "nr_tlb_local_flush_one", pmap_stats.tlb_single },
 		{ "nr_tlb_local_flush_all", pmap_stats.tlb_full },
 		{ "pgtable_alloc", pmap_stats.pt_alloc },

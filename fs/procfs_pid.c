@@ -188,13 +188,10 @@ static void status(struct proc_text *t, struct proc *p)
 	status_kb(t, "VmExe", exe);
 	status_kb(t, "VmPTE", pmap_page_tables(&p->vs->pmap) + 1);     /* + the directory */
 	emit(t, "Threads:\t1\nMinFlt:\t%llu\n",
-	     (unsigned long long)(p->min_flt + vmspace_minor_faults(p->vs)));
-	emit(t, "FltZero:\t%llu\nFltFile:\t%llu\nFltShared:\t%llu\nFltCowCopied:\t%llu\n"
-	     "FltCowReused:\t%llu\nFltStackGrow:\t%llu\nFltBad:\t%llu\n",
-	     (unsigned long long)f->zero, (unsigned long long)f->file,
-	     (unsigned long long)f->shared, (unsigned long long)f->cow_copied,
-	     (unsigned long long)f->cow_reused, (unsigned long long)f->stack_grow,
-	     (unsigned long long)f->bad);
+	     (unsigned long long)(p->min_flt + vm_faults_resolved(&p->vs->faults)));
+#define LINE(name, kind, status) emit(t, status ":\t%llu\n", (unsigned long long)f->name);
+	VM_FAULT_COUNTERS(LINE)
+#undef LINE
 }
 
 int procfs_pid_fill(struct proc_text *t, struct proc *p, const char *name)

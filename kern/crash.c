@@ -21,8 +21,9 @@
 #include <pagoda/pmap.h>
 #include <pagoda/vm.h>
 #include <pagoda/vmalloc.h>
-#include <arch/thread.h>
+#include <arch/diag.h>
 #include <arch/memlayout.h>
+#include <arch/thread.h>
 
 /* An address space with one page at `at`, not yet faulted in, made
  * current: a kernel that reads it directly (not with copyin) has a bug. */
@@ -48,7 +49,7 @@ static __attribute__((noinline)) void recurse_forever(uint32_t depth)
 	frame[depth % sizeof(frame)] = 1;
 	if (keep_recursing)
 		recurse_forever(depth + 1);
-	__asm__ volatile("" ::: "memory");      /* not a tail call: each frame stays */
+	barrier();                              /* not a tail call: each frame stays */
 }
 
 /* Run recurse_forever on a fresh kernel stack, as a process would run on
@@ -59,14 +60,12 @@ static void overflow_kernel_stack(void)
 
 	if (!stack)
 		panic("crash=kstack: no memory for a kernel stack");
-	__asm__ volatile("movl %0, %%esp\n\tpushl $0\n\tcall *%1"
-			 : : "r"(stack + KSTACK_SIZE), "r"(recurse_forever) : "memory");
+	diag_call_on_stack(stack + KSTACK_SIZE, recurse_forever);
 }
 
 /* Kept out of line so the backtrace shows a chain of named frames. */
 static __attribute__((noinline)) void crash_now(const char *kind)
 {
-	uint32_t quotient, remainder;
 	volatile char *obj;
 
 	if (strcmp(kind, "pagefault") == 0) {
@@ -75,12 +74,9 @@ static __attribute__((noinline)) void crash_now(const char *kind)
 		pmap_enter(&kernel_pmap, fix_to_virt(FIX_SCRATCH), 0, VM_PROT_READ, 0);
 		*(volatile uint32_t *)fix_to_virt(FIX_SCRATCH) = 1;
 	} else if (strcmp(kind, "divide") == 0) {
-		/* In C, 1u / 0 is undefined and GCC turns it into (0 == 1);
-		 * only the instruction itself is sure to raise #DE. */
-		__asm__ volatile("divl %2" : "=a"(quotient), "=d"(remainder)
-				 : "r"(0u), "a"(1u), "d"(0u));
+		diag_divide_by_zero();
 	} else if (strcmp(kind, "gp") == 0) {
-		__asm__ volatile("movw %w0, %%ds" : : "r"(0xFFF8));    /* past the GDT's end */
+		diag_load_bad_selector();
 	} else if (strcmp(kind, "panic") == 0) {
 		panic("deliberate panic from the command line (crash=panic)");
 	} else if (strcmp(kind, "doublefree") == 0) {
@@ -97,7 +93,7 @@ static __attribute__((noinline)) void crash_now(const char *kind)
 	} else if (strcmp(kind, "kstack") == 0) {
 		overflow_kernel_stack();
 	}
-	__asm__ volatile("" ::: "memory");     /* no tail call: crash_now stays on the stack */
+	barrier();                              /* no tail call: crash_now stays on the stack */
 }
 
 /* Crash as the command line asks, or return if it does not. */

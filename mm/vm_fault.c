@@ -33,6 +33,27 @@
 
 struct vm_fault_stats vm_stats;
 
+/* The sum of the counters of one kind. */
+static uint64_t faults_of(const struct vm_fault_stats *f, enum vm_fault_kind want)
+{
+	uint64_t n = 0;
+
+#define ADD(name, kind, status) if (kind == want) n += f->name;
+	VM_FAULT_COUNTERS(ADD)
+#undef ADD
+	return n;
+}
+
+uint64_t vm_faults_resolved(const struct vm_fault_stats *f)
+{
+	return faults_of(f, VM_FAULT_RESOLVED);
+}
+
+uint64_t vm_faults_taken(const struct vm_fault_stats *f)
+{
+	return faults_of(f, VM_FAULT_RESOLVED) + faults_of(f, VM_FAULT_REFUSED);
+}
+
 #define COUNT(vs, what) ((vs)->faults.what++, vm_stats.what++)
 
 /* Whether a mapping with protection have permits access. On x86 with

@@ -47,3 +47,22 @@ void vmspace_activate(struct vmspace *vs)
 	vm_current = vs;
 	pmap_activate(vs ? &vs->pmap : &kernel_pmap);
 }
+
+struct vmspace *vmspace_new(void)
+{
+	struct vmspace *vs = kzalloc(sizeof(*vs));
+
+	if (vs && vmspace_init(vs, &kernel_vm_env) != 0) {
+		kfree(vs);
+		vs = NULL;
+	}
+	return vs;
+}
+
+void vmspace_free(struct vmspace *vs)
+{
+	if (vs == vm_current)
+		vmspace_activate(NULL);
+	vmspace_destroy(vs);
+	kfree(vs);
+}

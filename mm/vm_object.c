@@ -108,3 +108,16 @@ int vm_object_frame(const struct vm_env *env, struct vm_object *obj, uint32_t in
 	*frame = pmm_pfn_to_page(pmm, *slot);
 	return 0;
 }
+
+bool vm_object_resident(const struct vm_object *obj, uint64_t offset)
+{
+	uint64_t index = offset / PAGE_SIZE;
+	const uint32_t *leaf;
+
+	if (offset >= obj->size)
+		return false;
+	if (obj->kind == VMO_FILE)
+		return true;            /* its bytes are in memory: the initramfs */
+	leaf = obj->frames[index / VMO_LEAF_ENTRIES];
+	return leaf && leaf[index % VMO_LEAF_ENTRIES] != 0;
+}

@@ -17,8 +17,6 @@
 #include <pagoda/printf.h>
 #include <pagoda/string.h>
 
-#define PT_SPAN         (1024 * PAGE_SIZE)   /* what one page table maps */
-
 static struct vm_region *region(struct range_node *n)
 {
 	return n ? container_of(n, struct vm_region, node) : NULL;
@@ -210,19 +208,6 @@ static int check_range(vaddr_t start, size_t len, uint64_t *end)
 	return 0;
 }
 
-/* Copy any shared page table that [start, end) covers only in part, so the
- * pmap work over the range cannot fail. 0 or -ENOMEM. */
-static int unshare_ends(struct vmspace *vs, vaddr_t start, uint64_t end)
-{
-	int err = 0;
-
-	if (start % PT_SPAN)
-		err = pmap_unshare(&vs->pmap, start);
-	if (!err && end % PT_SPAN)
-		err = pmap_unshare(&vs->pmap, (vaddr_t)(end - 1));
-	return err;
-}
-
 int vm_unmap(struct vmspace *vs, vaddr_t start, size_t len)
 {
 	struct vm_region *spare[2];
@@ -235,7 +220,7 @@ int vm_unmap(struct vmspace *vs, vaddr_t start, size_t len)
 		return err;
 	err = reserve_cuts(vs, start, end, spare);
 	if (!err)
-		err = unshare_ends(vs, start, end);
+		err = pmap_unshare_edges(&vs->pmap, start, end);
 	if (err)
 		goto out;
 	cut_at(vs, start, spare);
@@ -400,7 +385,7 @@ int vm_move(struct vmspace *vs, vaddr_t old, size_t len, vaddr_t new)
 /* ---- protection ---- */
 
 /* Whether every page of [start, end) lies in some region. */
-static bool range_is_mapped(struct vmspace *vs, vaddr_t start, uint64_t end)
+bool vm_range_mapped(struct vmspace *vs, vaddr_t start, uint64_t end)
 {
 	uint64_t covered = start;
 
@@ -439,7 +424,7 @@ int vm_protect(struct vmspace *vs, vaddr_t start, size_t len, vm_prot_t prot)
 	err = check_range(start, len, &end);
 	if (err)
 		return err;
-	if (!range_is_mapped(vs, start, end))
+	if (!vm_range_mapped(vs, start, end))
 		return -ENOMEM;
 	err = reserve_cuts(vs, start, end, spare);
 	if (err)

@@ -315,7 +315,7 @@ static int exec_image(struct proc *p, const char *path, const char *canon,
 	/* The point of no return: the old program is gone. */
 	p->vs = vs;
 	if (old) {
-		p->min_flt += vmspace_minor_faults(old);
+		p->min_flt += vm_faults_resolved(&old->faults);
 		vmspace_free(old);
 	}
 	if (p != proc_current)

@@ -75,34 +75,6 @@ static void remove_child(struct proc *parent, struct proc *child)
 	*pp = child->sibling;
 }
 
-/* A fresh address space, or NULL. */
-struct vmspace *vmspace_new(void)
-{
-	struct vmspace *vs = kzalloc(sizeof(*vs));
-
-	if (vs && vmspace_init(vs, &kernel_vm_env) != 0) {
-		kfree(vs);
-		vs = NULL;
-	}
-	return vs;
-}
-
-/* Linux's minor faults: every fault resolved without I/O. */
-uint64_t vmspace_minor_faults(const struct vmspace *vs)
-{
-	const struct vm_fault_stats *f = &vs->faults;
-
-	return f->zero + f->file + f->shared + f->cow_copied + f->cow_reused + f->spurious;
-}
-
-void vmspace_free(struct vmspace *vs)
-{
-	if (vs == vm_current)
-		vmspace_activate(NULL);
-	vmspace_destroy(vs);
-	kfree(vs);
-}
-
 int proc_start_init(const char *path, char *const argv[], char *const envp[])
 {
 	struct proc *p = proc_alloc();
@@ -192,11 +164,11 @@ static void log_exit(const struct proc *p, int wait_status)
 {
 	const struct vm_fault_stats *f = &p->vs->faults;
 
-	printk("exit: %s[%d] status %#x faults: zero %llu file %llu shared %llu cow_copied %llu "
-	       "cow_reused %llu stack_grow %llu\n", p->name, p->pid, wait_status,
-	       (unsigned long long)f->zero, (unsigned long long)f->file,
-	       (unsigned long long)f->shared, (unsigned long long)f->cow_copied,
-	       (unsigned long long)f->cow_reused, (unsigned long long)f->stack_grow);
+	printk("exit: %s[%d] status %#x faults:", p->name, p->pid, wait_status);
+#define SHOW(name, kind, status) printk(" " #name " %llu", (unsigned long long)f->name);
+	VM_FAULT_COUNTERS(SHOW)
+#undef SHOW
+	printk("\n");
 }
 
 void __noreturn proc_exit(int wait_status)
@@ -214,7 +186,7 @@ void __noreturn proc_exit(int wait_status)
 	if (p->clear_child_tid)
 		(void)copyout(p->clear_child_tid, &zero, sizeof(zero));
 	files_close_all(p);
-	p->min_flt += vmspace_minor_faults(p->vs);
+	p->min_flt += vm_faults_resolved(&p->vs->faults);
 	vmspace_free(p->vs);
 	p->vs = NULL;
 	reparent_children(p);

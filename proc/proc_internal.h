@@ -20,8 +20,6 @@ typedef long (*syscall_fn)(uint32_t, uint32_t, uint32_t, uint32_t, uint32_t, uin
 
 struct proc *proc_alloc(void);
 void proc_free(struct proc *p);
-struct vmspace *vmspace_new(void);
-void vmspace_free(struct vmspace *vs);
 void rlimits_default(struct proc *p);
 int proc_fork(struct proc **childp);
 int proc_wait(int pid, int *status, uint64_t *minflt, bool nohang);

@@ -279,73 +279,45 @@ static bool advice_known(uint32_t advice)
 
 /*
  * madvise: MADV_DONTNEED (and MADV_FREE, which may free at once) drops
- * the pages of the range, so that private anonymous memory reads as zero
- * again and file pages are read afresh; other known advice is accepted
- * and has no effect.
+ * the pages of the range (vm_discard); other known advice is accepted and
+ * has no effect. As on Linux, a hole anywhere in the range is -ENOMEM,
+ * after the advice is applied where it is mapped.
  */
 SYSCALL(madvise)
 {
-	struct vmspace *vs = proc_current->vs;
-	vaddr_t start = a0;
 	uint64_t end = PAGE_UP((uint64_t)a0 + a1);
-	bool drop = a2 == MADV_DONTNEED || a2 == MADV_FREE, hole = false;
 
-	if ((start % PAGE_SIZE) || end > VM_USER_END || !advice_known(a2))
+	if ((a0 % PAGE_SIZE) || end > VM_USER_END || !advice_known(a2))
 		return -EINVAL;
-	/* As on Linux, the advice is applied wherever the range is mapped,
-	 * a region at a time, and a hole anywhere in it makes the result
-	 * -ENOMEM. */
-	for (vaddr_t va = start; va < end;) {
-		struct vm_region *r = vm_region_find(vs, va);
-		vaddr_t stop;
-
-		if (!r) {
-			hole = true;
-			va += PAGE_SIZE;
-			continue;
-		}
-		stop = (vaddr_t)MIN((uint64_t)r->node.end, end);
-		if (drop && pmap_remove(&vs->pmap, va, stop))
-			return -ENOMEM;
-		va = stop;
-	}
-	return hole ? -ENOMEM : 0;
+	if (a2 == MADV_DONTNEED || a2 == MADV_FREE)
+		return vm_discard(proc_current->vs, a0, end);
+	return vm_range_mapped(proc_current->vs, a0, end) ? 0 : -ENOMEM;
 }
 
-/*
- * mincore: one byte per page, 1 if it is in memory. Pages of an initramfs
- * file always are (the archive is in RAM, as Linux's page cache holds it);
- * a shared object's page once made; any other page once faulted in here.
- */
+/* mincore: one byte per page, 1 if it is in memory (vm_residency), the
+ * vector checked whole first, then filled a piece at a time. */
 SYSCALL(mincore)
 {
-	struct vmspace *vs = proc_current->vs;
-	vaddr_t start = a0;
 	uint64_t end = PAGE_UP((uint64_t)a0 + a1);
+	size_t npages = (size_t)((end - a0) / PAGE_SIZE);
 	uint8_t vec[64];
-	size_t n = 0;
+	long err;
 
-	if (start % PAGE_SIZE)
+	if (a0 % PAGE_SIZE)
 		return -EINVAL;
 	if (end > VM_USER_END)
 		return -ENOMEM;
-	if (!user_range_ok(a2, (size_t)((end - start) / PAGE_SIZE)))
-		return -EFAULT;         /* the vector, whole, before any page is looked at */
-	for (vaddr_t va = start; va < end; va += PAGE_SIZE) {
-		struct vm_region *r = vm_region_find(vs, va);
-		paddr_t pa;
+	if (!user_range_ok(a2, npages))
+		return -EFAULT;         /* before any page is looked at */
+	for (size_t done = 0; done < npages; done += sizeof(vec)) {
+		size_t n = MIN(npages - done, sizeof(vec));
 
-		if (!r)
-			return -ENOMEM;
-		if (r->obj && r->obj->kind == VMO_FILE)
-			vec[n % sizeof(vec)] = 1;
-		else
-			vec[n % sizeof(vec)] = pmap_extract(&vs->pmap, va, &pa, NULL) == 0;
-		if (++n % sizeof(vec) == 0 && copyout(a2 + n - sizeof(vec), vec, sizeof(vec)))
+		err = vm_residency(proc_current->vs, a0 + done * PAGE_SIZE, n, vec);
+		if (err)
+			return err;
+		if (copyout(a2 + done, vec, n))
 			return -EFAULT;
 	}
-	if (n % sizeof(vec) && copyout(a2 + n - n % sizeof(vec), vec, n % sizeof(vec)))
-		return -EFAULT;
 	return 0;
 }
 

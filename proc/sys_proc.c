@@ -221,8 +221,7 @@ SYSCALL(set_thread_area)
 		return err;
 	if (allocate && copyout(a0, &u.entry_number, sizeof(u.entry_number)))
 		return -EFAULT;
-	arch_tls_store(t, &slot);
-	gdt_set_tls(t->tls);
+	arch_tls_set(t, &slot);
 	return 0;
 }
 

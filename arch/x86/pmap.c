@@ -497,6 +497,17 @@ int pmap_unshare(struct pmap *pmap, vaddr_t va)
 	return pt_own(pmap, PDX(va));
 }
 
+int pmap_unshare_edges(struct pmap *pmap, vaddr_t sva, uint64_t eva)
+{
+	int err = 0;
+
+	if (sva % PDE_SPAN)
+		err = pmap_unshare(pmap, sva);
+	if (!err && eva % PDE_SPAN)
+		err = pmap_unshare(pmap, (vaddr_t)(eva - 1));
+	return err;
+}
+
 /* What an entry in use grants, seen through its directory entry (a
  * shared table's entries are read-only: fork cleared the PDE's W). */
 static vm_prot_t entry_prot(uint32_t pde, uint32_t pte)

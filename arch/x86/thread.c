@@ -231,6 +231,12 @@ void arch_tls_store(struct arch_thread *t, const struct tls_slot *slot)
 	t->tls[slot->index] = slot->desc;
 }
 
+void arch_tls_set(struct arch_thread *t, const struct tls_slot *slot)
+{
+	arch_tls_store(t, slot);
+	gdt_set_tls(t->tls);
+}
+
 int arch_get_tls(const struct arch_thread *t, struct user_desc *u)
 {
 	int idx = (int)u->entry_number;

@@ -30,6 +30,10 @@
 #define __regparm
 #endif
 
+/* A compiler barrier: memory is not cached across it, and a call before
+ * it is not a tail call. */
+#define barrier()       __asm__ volatile("" ::: "memory")
+
 #define likely(x)       __builtin_expect(!!(x), 1)
 #define unlikely(x)     __builtin_expect(!!(x), 0)
 

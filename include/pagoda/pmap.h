@@ -122,6 +122,14 @@ void pmap_fork(struct pmap *dst, struct pmap *src);
 int pmap_unshare(struct pmap *pmap, vaddr_t va);
 
 /*
+ * pmap_unshare for the tables that [sva, eva) covers only in part: after
+ * it, pmap_remove over the range cannot fail (a shared table wholly inside
+ * is dropped, not copied). eva may be the end of the user half. 0 or
+ * -ENOMEM.
+ */
+int pmap_unshare_edges(struct pmap *pmap, vaddr_t sva, uint64_t eva);
+
+/*
  * Translate va: returns 0 and sets *pa (with va's offset) and *prot (if not
  * NULL; VM_PROT_NONE for a mapping pmap_protect made inaccessible), or
  * -ENOENT if nothing maps it.

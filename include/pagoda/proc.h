@@ -104,8 +104,6 @@ void proc_return_to_user(struct trapframe *tf);
  * does, and end the process with sig. */
 void proc_fatal_signal(int sig);
 
-/* The minor faults an address space has taken (wait4's ru_minflt). */
-uint64_t vmspace_minor_faults(const struct vmspace *vs);
 
 /* System calls (proc/syscall.c). */
 void syscall_dispatch(struct trapframe *tf);

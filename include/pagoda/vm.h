@@ -103,20 +103,37 @@ struct vm_env {
 	void (*fill_frame)(struct page *dst, const void *src, size_t n);
 };
 
-/* Fault counters, by what the fault did (system-wide in vm_stats, and per
- * address space). */
+/*
+ * The fault counters, the one list of them: X(name, kind, status), with
+ * status the name /proc/PID/status gives it. Every fault is counted once,
+ * by how it ended: resolved (Linux's minor faults, wait4's ru_minflt) or
+ * refused; a stack's growth is counted besides the fault that fills it.
+ */
+#define VM_FAULT_COUNTERS(X) \
+	X(zero,       VM_FAULT_RESOLVED, "FltZero")      /* demand-zero page */ \
+	X(file,       VM_FAULT_RESOLVED, "FltFile")      /* private page filled from a file */ \
+	X(shared,     VM_FAULT_RESOLVED, "FltShared")    /* shared page mapped (made or found) */ \
+	X(cow_copied, VM_FAULT_RESOLVED, "FltCowCopied") /* copy-on-write: copied to a new frame */ \
+	X(cow_reused, VM_FAULT_RESOLVED, "FltCowReused") /* copy-on-write: the last user kept it */ \
+	X(stack_grow, VM_FAULT_ALSO,     "FltStackGrow") /* a grows-down region extended */ \
+	X(spurious,   VM_FAULT_RESOLVED, "FltSpurious")  /* nothing to do: already right */ \
+	X(bad,        VM_FAULT_REFUSED,  "FltBad")       /* no region, protection, past an end */ \
+	X(oom,        VM_FAULT_REFUSED,  "FltOom")       /* no frame or page table to be had */
+
+enum vm_fault_kind { VM_FAULT_RESOLVED, VM_FAULT_REFUSED, VM_FAULT_ALSO };
+
+/* System-wide in vm_stats, and per address space. */
 struct vm_fault_stats {
-	uint64_t zero;          /* demand-zero page */
-	uint64_t file;          /* private page filled from a file */
-	uint64_t shared;        /* shared page mapped (made or found) */
-	uint64_t cow_copied;    /* copy-on-write: copied to a new frame */
-	uint64_t cow_reused;    /* copy-on-write: the last user kept the frame */
-	uint64_t stack_grow;    /* a grows-down region extended */
-	uint64_t spurious;      /* nothing to do: the mapping was already right */
-	uint64_t bad;           /* refused: no region, protection, or beyond a file */
-	uint64_t oom;           /* no frame or page table to be had */
+#define VM_FAULT_FIELD(name, kind, status) uint64_t name;
+	VM_FAULT_COUNTERS(VM_FAULT_FIELD)
+#undef VM_FAULT_FIELD
 };
 extern struct vm_fault_stats vm_stats;
+
+/* Faults resolved (minor faults), and all faults taken (resolved or
+ * refused), as Linux's ru_minflt and /proc/vmstat's pgfault count them. */
+uint64_t vm_faults_resolved(const struct vm_fault_stats *f);
+uint64_t vm_faults_taken(const struct vm_fault_stats *f);
 
 struct vmspace {
 	struct pmap pmap;
@@ -187,6 +204,9 @@ int vm_move(struct vmspace *vs, vaddr_t old, size_t len, vaddr_t new);
  * mmap_base. 0 with *out set, or -ENOMEM. */
 int vm_find_free(struct vmspace *vs, vaddr_t hint, size_t len, vaddr_t *out);
 
+/* Whether regions cover all of [start, end), with no hole. */
+bool vm_range_mapped(struct vmspace *vs, vaddr_t start, uint64_t end);
+
 /* The region holding va, or NULL. */
 struct vm_region *vm_region_find(struct vmspace *vs, vaddr_t va);
 
@@ -215,6 +235,23 @@ struct vm_usage {
 /* Add region r of vs to *u (which the caller zeroes first). */
 void vm_region_usage(const struct vmspace *vs, const struct vm_region *r, struct vm_usage *u);
 
+/*
+ * madvise(MADV_DONTNEED): drop the pages of [start, end) wherever it is
+ * mapped, so private anonymous memory reads as zero again, private file
+ * pages are read afresh and shared pages stay in their object. -ENOMEM if
+ * some of the range is not mapped (the rest is still dropped, as on Linux)
+ * or a page table could not be copied. (mm/vm_advice.c)
+ */
+int vm_discard(struct vmspace *vs, vaddr_t start, uint64_t end);
+
+/*
+ * mincore: vec[i] = 1 if page i of the npages at va is in memory: mapped
+ * here, or held by the object behind it (a file of the initramfs, which
+ * is in RAM; a shared object's page once made). -ENOMEM at the first page
+ * outside every region.
+ */
+int vm_residency(struct vmspace *vs, vaddr_t va, size_t npages, uint8_t *vec);
+
 /* Check the region tree and that every page the pmap maps lies in a region
  * and allows no more than it does: 0, or -EINVAL with the reason in why. */
 int vmspace_check(struct vmspace *vs, char *why, size_t size);
@@ -224,6 +261,10 @@ struct vm_object *vm_object_file(const struct vm_env *env, const void *data, uin
 struct vm_object *vm_object_anon_shared(const struct vm_env *env, uint64_t size);
 void vm_object_get(struct vm_object *obj);
 void vm_object_put(const struct vm_env *env, struct vm_object *obj);
+
+/* Whether the object holds the page at byte offset (within its size): a
+ * file's always, a shared object's once made. */
+bool vm_object_resident(const struct vm_object *obj, uint64_t offset);
 
 /* The frame behind page `index` of a VMO_ANON_SHARED object, made (zeroed)
  * on first use: 0 with *frame set, or -ENOMEM. */
@@ -238,5 +279,10 @@ extern const struct vm_env kernel_vm_env;
  * switching to another (NULL: the kernel's pmap alone). */
 extern struct vmspace *vm_current;
 void vmspace_activate(struct vmspace *vs);
+
+/* An empty address space from the kernel's heap, or NULL; and its end
+ * (switching to the kernel's pmap first if it is the active one). */
+struct vmspace *vmspace_new(void);
+void vmspace_free(struct vmspace *vs);
 
 #endif /* PAGODA_VM_H */

@@ -45,12 +45,11 @@ KTEST(vm_random_programs_match_model)
 		if (!run_program(t, seed, 3000, 0))
 			return;
 	/* Every path of the fault policy was taken, many times. */
-	struct vm_fault_stats d = {
-		vm_stats.zero - before.zero, vm_stats.file - before.file, vm_stats.shared - before.shared,
-		vm_stats.cow_copied - before.cow_copied, vm_stats.cow_reused - before.cow_reused,
-		vm_stats.stack_grow - before.stack_grow, vm_stats.spurious - before.spurious,
-		vm_stats.bad - before.bad, vm_stats.oom - before.oom,
-	};
+	struct vm_fault_stats d;
+
+#define DELTA(name, kind, status) d.name = vm_stats.name - before.name;
+	VM_FAULT_COUNTERS(DELTA)
+#undef DELTA
 	copied = pmap_stats.pt_copied - copied;
 	reclaimed = pmap_stats.pt_reclaimed - reclaimed;
 	if (d.zero < 1000 || d.file < 50 || d.shared < 50 || d.cow_copied < 50 || d.cow_reused < 20 ||
@@ -266,6 +265,40 @@ KTEST(vm_protect_refuses_write_on_a_nowrite_region)
 	KT_ASSERT_EQ(vm_protect(vs, b, PAGE_SIZE, VM_PROT_READ | VM_PROT_EXEC), 0);
 	KT_ASSERT_EQ(vm_region_find(vs, b)->prot, VM_PROT_READ | VM_PROT_EXEC);
 	KT_ASSERT_EQ(vm_fault(vs, b, VM_PROT_WRITE), -EACCES);
+	KT_ASSERT_EQ(vmw_finish(&w), 0);
+}
+
+/* mincore's residency and madvise's discard: faulted pages are in
+ * memory, a shared object's page is wherever it is mapped, a hole is
+ * -ENOMEM; a discarded private page reads as zero again. */
+KTEST(vm_residency_and_discard)
+{
+	struct vmspace *vs = fresh();
+	struct vm_object *obj = vm_object_anon_shared(vs->env, PAGE_SIZE);
+	vaddr_t a = 0x400000, s = 0x800000;
+	uint8_t vec[4];
+
+	KT_ASSERT(obj != NULL);
+	KT_ASSERT_EQ(vm_map(vs, &a, 4 * PAGE_SIZE, VM_PROT_RW, VM_MAP_FIXED, NULL, 0), 0);
+	KT_ASSERT_EQ(vm_map(vs, &s, 2 * PAGE_SIZE, VM_PROT_RW, VM_MAP_FIXED | VM_REGION_SHARED, obj, 0), 0);
+	vm_object_put(vs->env, obj);
+	KT_ASSERT_EQ(vm_fault(vs, a, VM_PROT_WRITE), 0);
+	KT_ASSERT_EQ(vm_fault(vs, a + 2 * PAGE_SIZE, VM_PROT_READ), 0);
+	page_mem(vs, a)[5] = 7;
+	KT_ASSERT_EQ(vm_residency(vs, a, 4, vec), 0);
+	KT_ASSERT(vec[0] == 1 && vec[1] == 0 && vec[2] == 1 && vec[3] == 0);
+	KT_ASSERT_EQ(vm_residency(vs, a + 3 * PAGE_SIZE, 2, vec), -ENOMEM);
+	KT_ASSERT_EQ(vm_residency(vs, s, 2, vec), 0);
+	KT_ASSERT(vec[0] == 0 && vec[1] == 0);
+	KT_ASSERT_EQ(vm_fault(vs, s, VM_PROT_WRITE), 0);
+	KT_ASSERT_EQ(vm_discard(vs, s, s + PAGE_SIZE), 0);     /* unmapped here, kept by the object */
+	KT_ASSERT_EQ(vm_residency(vs, s, 2, vec), 0);
+	KT_ASSERT(vec[0] == 1 && vec[1] == 0);                 /* page 1 is past the object's end */
+	KT_ASSERT_EQ(vm_discard(vs, a, a + 5 * PAGE_SIZE), -ENOMEM);   /* a hole at the end */
+	KT_ASSERT_EQ(vm_residency(vs, a, 4, vec), 0);
+	KT_ASSERT(vec[0] == 0 && vec[2] == 0);
+	KT_ASSERT_EQ(vm_fault(vs, a, VM_PROT_READ), 0);
+	KT_ASSERT_EQ(page_mem(vs, a)[5], 0);
 	KT_ASSERT_EQ(vmw_finish(&w), 0);
 }
 

@@ -31,6 +31,26 @@ struct bit_name {
 };
 void diag_print_bits(uint32_t value, const struct bit_name *names);
 
+/*
+ * Faults on purpose, for kern/crash.c: #DE (in C a division by zero is
+ * undefined, and GCC folds it away; only the instruction is sure to
+ * fault), #GP from a selector past the GDT's end; and fn(0) on the stack
+ * below top, never to return (arch/x86/crash_insn.c).
+ */
+static inline void diag_divide_by_zero(void)
+{
+	uint32_t quotient, remainder;
+
+	__asm__ volatile("divl %2" : "=a"(quotient), "=d"(remainder) : "r"(0u), "a"(1u), "d"(0u));
+}
+
+static inline void diag_load_bad_selector(void)
+{
+	__asm__ volatile("movw %w0, %%ds" : : "r"(0xFFF8));
+}
+
+void diag_call_on_stack(void *top, void (*fn)(uint32_t)) __attribute__((noreturn));
+
 /* Guard against a fault while reporting a fault: returns true the first
  * time, false if a report is already under way. */
 bool diag_enter_fatal(void);

@@ -78,6 +78,8 @@ struct tls_slot {
 int arch_tls_prepare(const struct arch_thread *t, struct user_desc *u, bool can_allocate,
 		     struct tls_slot *out);
 void arch_tls_store(struct arch_thread *t, const struct tls_slot *slot);
+/* The same for t running now: its GDT slots are loaded too. */
+void arch_tls_set(struct arch_thread *t, const struct tls_slot *slot);
 
 /* get_thread_area: 0 or -EINVAL. */
 int arch_get_tls(const struct arch_thread *t, struct user_desc *u);
