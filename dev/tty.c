@@ -84,8 +84,7 @@ long tty_read(vaddr_t buf, size_t n, bool wait)
 	while (cooked_len == 0 && eof_pending == 0) {
 		if (!wait)
 			return -EAGAIN;
-		sleep_on(&cooked);
-		if (proc_current->killed)
+		if (sleep_on_interruptible(&cooked))
 			return -EINTR;
 	}
 	if (cooked_len == 0) {

@@ -6,6 +6,7 @@
 #include <pagoda/errno.h>
 #include <pagoda/initramfs.h>
 #include <pagoda/kmalloc.h>
+#include <pagoda/panic.h>
 #include <pagoda/proc.h>
 #include <pagoda/signal.h>
 #include <pagoda/string.h>
@@ -304,8 +305,7 @@ static long pipe_read(struct file *f, vaddr_t buf, size_t n, bool wait)
 			return 0;
 		if (!wait)
 			return -EAGAIN;
-		sleep_on(p);
-		if (proc_current->killed)
+		if (sleep_on_interruptible(p))
 			return -EINTR;
 	}
 	while (done < n && p->len > 0) {
@@ -341,8 +341,7 @@ static long pipe_write(struct file *f, vaddr_t buf, size_t n)
 			if (f->flags & O_NONBLOCK)
 				return done ? (long)done : -EAGAIN;
 			wakeup(p);
-			sleep_on(p);
-			if (proc_current->killed)
+			if (sleep_on_interruptible(p))
 				return done ? (long)done : -EINTR;
 			continue;
 		}
@@ -363,7 +362,7 @@ static long pipe_write(struct file *f, vaddr_t buf, size_t n)
 static void pipe_stat(struct file *f, struct kstat *st)
 {
 	memset(st, 0, sizeof(*st));
-	st->mode = 0010000 | 0600;      /* S_IFIFO */
+	st->mode = S_IFIFO | 0600;
 	st->nlink = 1;
 	st->dev_minor = PIPEFS_DEV_MINOR;
 	st->ino = f->pipe->ino;
@@ -389,41 +388,77 @@ static const struct file_ops pipe_ops = {
 	.read = pipe_read, .write = pipe_write, .stat = pipe_stat, .release = pipe_release,
 };
 
+/* An end of pipe p, open for mode (O_RDONLY or O_WRONLY), or NULL. From
+ * here on file_put is how it goes: the last end frees the pipe. */
+static struct file *pipe_end(struct pipe *p, uint32_t mode)
+{
+	struct file *f = file_new(&pipe_ops, mode);
+
+	if (f) {
+		f->pipe = p;
+		if (mode == O_RDONLY)
+			p->readers++;
+		else
+			p->writers++;
+	}
+	return f;
+}
+
 int pipe_create(struct file **rd, struct file **wr)
 {
 	struct pipe *p = kzalloc(sizeof(*p));
 
-	if (!p || !(p->buf = vmalloc(PIPE_SIZE)))
-		goto fail;
-	*rd = file_new(&pipe_ops, O_RDONLY);
-	*wr = file_new(&pipe_ops, O_WRONLY);
-	if (!*rd || !*wr) {
-		kfree(*rd);
-		kfree(*wr);
-		vfree(p->buf);
-		goto fail;
-	}
-	(*rd)->pipe = (*wr)->pipe = p;
-	p->readers = p->writers = 1;
+	if (!p)
+		return -ENOMEM;
+	p->buf = vmalloc(PIPE_SIZE);
+	if (!p->buf)
+		goto fail_pipe;
+	*rd = pipe_end(p, O_RDONLY);
+	if (!*rd)
+		goto fail_buf;
+	*wr = pipe_end(p, O_WRONLY);
+	if (!*wr)
+		goto fail_rd;
 	p->ino = pipe_next_ino++;
 	return 0;
-fail:
+
+fail_rd:
+	file_put(*rd);          /* the only end: it frees the pipe */
+	return -ENOMEM;
+fail_buf:
+	vfree(p->buf);
+fail_pipe:
 	kfree(p);
 	return -ENOMEM;
 }
 
 /* ---- descriptor tables ---- */
 
+int fd_lowest_free(struct proc *p, int min_fd)
+{
+	int limit = (int)MIN(p->rlimits[RLIMIT_NOFILE][0], (uint64_t)FD_MAX);
+
+	for (int fd = min_fd; fd < limit; fd++)
+		if (!p->files[fd])
+			return fd;
+	return -EMFILE;
+}
+
+void fd_install_at(struct proc *p, int fd, struct file *f, bool cloexec)
+{
+	if (p->files[fd])
+		panic("fd_install_at: descriptor %d of %d is in use", fd, p->pid);
+	p->files[fd] = f;
+	fd_set_cloexec(p, fd, cloexec);
+}
+
 int fd_install(struct proc *p, struct file *f, int min_fd, bool cloexec)
 {
-	for (int fd = min_fd; fd < FD_MAX; fd++) {
-		if (!p->files[fd]) {
-			p->files[fd] = f;
-			fd_set_cloexec(p, fd, cloexec);
-			return fd;
-		}
-	}
-	return -EMFILE;
+	int fd = fd_lowest_free(p, min_fd);
+
+	if (fd >= 0)
+		fd_install_at(p, fd, f, cloexec);
+	return fd;
 }
 
 struct file *fd_get(struct proc *p, int fd)

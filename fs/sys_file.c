@@ -9,6 +9,7 @@
 #include <pagoda/kmalloc.h>
 #include <pagoda/printf.h>
 #include <pagoda/string.h>
+#include <pagoda/time.h>
 #include <pagoda/uaccess.h>
 
 #define AT_FDCWD        (-100)
@@ -358,18 +359,13 @@ SYSCALL(fstatat64)
 }
 
 /* struct statx: 256 bytes; the fields Pagoda knows, the rest zero. */
-struct statx_ts {
-	int64_t tv_sec;
-	uint32_t tv_nsec;
-	int32_t reserved;
-};
 struct statx {
 	uint32_t stx_mask, stx_blksize;
 	uint64_t stx_attributes;
 	uint32_t stx_nlink, stx_uid, stx_gid;
 	uint16_t stx_mode, spare0;
 	uint64_t stx_ino, stx_size, stx_blocks, stx_attributes_mask;
-	struct statx_ts stx_atime, stx_btime, stx_ctime, stx_mtime;
+	struct timespec64 stx_atime, stx_btime, stx_ctime, stx_mtime;
 	uint32_t stx_rdev_major, stx_rdev_minor, stx_dev_major, stx_dev_minor;
 	uint64_t spare2[14];
 };
@@ -498,6 +494,7 @@ SYSCALL(fcntl64)
 
 static long do_pipe(vaddr_t fds, uint32_t flags)
 {
+	struct proc *p = proc_current;
 	struct file *rd, *wr;
 	int fd[2];
 	long err;
@@ -507,23 +504,28 @@ static long do_pipe(vaddr_t fds, uint32_t flags)
 	err = pipe_create(&rd, &wr);
 	if (err)
 		return err;
+	/* Two free descriptors and the copy out, before either is taken:
+	 * nothing can fail after the first is installed. */
+	fd[0] = fd_lowest_free(p, 0);
+	fd[1] = fd[0] < 0 ? fd[0] : fd_lowest_free(p, fd[0] + 1);
+	if (fd[1] < 0) {
+		err = fd[1];
+		goto put;
+	}
+	if (copyout(fds, fd, sizeof(fd))) {
+		err = -EFAULT;
+		goto put;
+	}
 	rd->flags |= flags & O_NONBLOCK;
 	wr->flags |= flags & O_NONBLOCK;
-	fd[0] = fd_install(proc_current, rd, 0, flags & O_CLOEXEC);
-	fd[1] = fd[0] < 0 ? -EMFILE : fd_install(proc_current, wr, 0, flags & O_CLOEXEC);
-	if (fd[1] < 0 || copyout(fds, fd, sizeof(fd))) {
-		err = fd[1] < 0 ? -EMFILE : -EFAULT;
-		if (fd[0] >= 0)
-			fd_close(proc_current, fd[0]);
-		else
-			file_put(rd);
-		if (fd[1] >= 0)
-			fd_close(proc_current, fd[1]);
-		else
-			file_put(wr);
-		return err;
-	}
+	fd_install_at(p, fd[0], rd, flags & O_CLOEXEC);
+	fd_install_at(p, fd[1], wr, flags & O_CLOEXEC);
 	return 0;
+
+put:
+	file_put(rd);
+	file_put(wr);
+	return err;
 }
 
 SYSCALL(pipe)

@@ -125,19 +125,25 @@ static bool needs_cut(struct vmspace *vs, vaddr_t va)
 	return r && r->node.start < va;
 }
 
+/* n (at most two) region records put aside in spare, the rest NULL:
+ * 0 or -ENOMEM (release_spares frees what was had). */
+static int reserve_records(struct vmspace *vs, struct vm_region *spare[2], unsigned n)
+{
+	spare[0] = spare[1] = NULL;
+	for (unsigned i = 0; i < n; i++)
+		if (!(spare[i] = vs->env->zalloc(sizeof(struct vm_region))))
+			return -ENOMEM;
+	return 0;
+}
+
 /*
  * Region records for the cuts at start and end (at most two), allocated up
  * front so that nothing fails after the first change. 0 or -ENOMEM.
  */
 static int reserve_cuts(struct vmspace *vs, vaddr_t start, uint64_t end, struct vm_region *spare[2])
 {
-	unsigned need = needs_cut(vs, start) + (end < VM_USER_END && needs_cut(vs, (vaddr_t)end));
-
-	spare[0] = spare[1] = NULL;
-	for (unsigned i = 0; i < need; i++)
-		if (!(spare[i] = vs->env->zalloc(sizeof(struct vm_region))))
-			return -ENOMEM;
-	return 0;
+	return reserve_records(vs, spare, needs_cut(vs, start) +
+			       (end < VM_USER_END && needs_cut(vs, (vaddr_t)end)));
 }
 
 static void release_spares(struct vmspace *vs, struct vm_region *spare[2])
@@ -208,21 +214,12 @@ static int check_range(vaddr_t start, size_t len, uint64_t *end)
 	return 0;
 }
 
-int vm_unmap(struct vmspace *vs, vaddr_t start, size_t len)
+/* Unmap [start, end) once nothing can fail: spare holds the records its
+ * cuts need and the page tables at its edges are this pmap's own. */
+static void unmap_prepared(struct vmspace *vs, vaddr_t start, uint64_t end, struct vm_region *spare[2])
 {
-	struct vm_region *spare[2];
 	struct range_node *n, *next;
-	uint64_t end;
-	int err;
 
-	err = check_range(start, len, &end);
-	if (err)
-		return err;
-	err = reserve_cuts(vs, start, end, spare);
-	if (!err)
-		err = pmap_unshare_edges(&vs->pmap, start, end);
-	if (err)
-		goto out;
 	cut_at(vs, start, spare);
 	if (end < VM_USER_END)
 		cut_at(vs, (vaddr_t)end, spare);
@@ -232,7 +229,22 @@ int vm_unmap(struct vmspace *vs, vaddr_t start, size_t len)
 		next = range_tree_next(n);
 		region_delete(vs, region(n));
 	}
-out:
+}
+
+int vm_unmap(struct vmspace *vs, vaddr_t start, size_t len)
+{
+	struct vm_region *spare[2];
+	uint64_t end;
+	int err;
+
+	err = check_range(start, len, &end);
+	if (err)
+		return err;
+	err = reserve_cuts(vs, start, end, spare);
+	if (!err)
+		err = pmap_unshare_edges(&vs->pmap, start, end);
+	if (!err)
+		unmap_prepared(vs, start, end, spare);
 	release_spares(vs, spare);
 	return err;
 }
@@ -358,28 +370,49 @@ static int move_page(struct vmspace *vs, vaddr_t old, vaddr_t new)
 	return err;
 }
 
+/*
+ * Everything that can fail comes before the first page moves: the records
+ * for the cuts of both ranges (two each: the new region may merge with a
+ * neighbour, even with the old one) and the page tables at both ranges'
+ * edges, made this pmap's own. Then neither the move's end (unmapping old)
+ * nor its undoing (unmapping new, if a page table for new cannot be had)
+ * can fail, and -ENOMEM leaves the address space as it was.
+ */
 int vm_move(struct vmspace *vs, vaddr_t old, size_t len, vaddr_t new)
 {
-	struct vm_region *r = vm_region_find(vs, old);
+	struct vm_region *r = vm_region_find(vs, old), *spare_old[2] = { 0 }, *spare_new[2] = { 0 };
+	uint64_t old_end = (uint64_t)old + len, new_end = (uint64_t)new + len, offset;
 	vaddr_t at = new;
-	uint64_t offset;
 	int err;
 
-	if (!r || (uint64_t)old + len > r->node.end)
+	if (!r || old_end > r->node.end)
 		return -EFAULT;
 	offset = r->obj ? r->offset + (old - r->node.start) : 0;
-	err = vm_map(vs, &at, len, r->prot, VM_MAP_NOREPLACE | (r->flags & VM_REGION_SHARED),
-		     r->obj, offset);
+	err = reserve_records(vs, spare_old, 2);
+	if (!err)
+		err = reserve_records(vs, spare_new, 2);
+	if (!err)
+		err = pmap_unshare_edges(&vs->pmap, old, old_end);
+	if (!err)
+		err = pmap_unshare_edges(&vs->pmap, new, new_end);
+	if (!err)
+		err = vm_map(vs, &at, len, r->prot,
+			     VM_MAP_NOREPLACE | (r->flags & (VM_REGION_SHARED | VM_REGION_NOWRITE)),
+			     r->obj, offset);
 	if (err)
-		return err;
+		goto out;
 	for (vaddr_t off = 0; off < len; off += (vaddr_t)PAGE_SIZE) {
 		err = move_page(vs, old + off, new + off);
 		if (err) {
-			(void)vm_unmap(vs, new, len);   /* the frames are still at old */
-			return err;
+			unmap_prepared(vs, new, new_end, spare_new);    /* the frames are still at old */
+			goto out;
 		}
 	}
-	return vm_unmap(vs, old, len);
+	unmap_prepared(vs, old, old_end, spare_old);
+out:
+	release_spares(vs, spare_old);
+	release_spares(vs, spare_new);
+	return err;
 }
 
 /* ---- protection ---- */

@@ -239,8 +239,7 @@ int proc_wait(int pid, int *status, uint64_t *minflt, bool nohang)
 			return -ECHILD;
 		if (nohang)
 			return 0;
-		sleep_on(self);
-		if (self->killed)
+		if (sleep_on_interruptible(self))
 			return -EINTR;
 	}
 }

@@ -5,10 +5,6 @@
 #include <pagoda/proc.h>
 #include <pagoda/signal.h>
 
-/* Resource limits (the RLIMIT_* indices of p->rlimits). */
-#define RLIMIT_STACK    3
-#define RLIMIT_NOFILE   7
-#define RLIM_NLIMITS    16
 #define RLIM_INFINITY   (~0ull)
 
 /* Every system call has this shape; unused arguments are ignored. */

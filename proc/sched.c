@@ -9,6 +9,7 @@
  * interrupts masked, as every trap gate leaves them.
  */
 #include <pagoda/proc.h>
+#include <pagoda/errno.h>
 #include <arch/cpu.h>
 
 struct proc *proc_current;              /* NULL while idle */
@@ -84,6 +85,12 @@ void sleep_on(const void *chan)
 	proc_current->state = PROC_SLEEPING;
 	schedule();
 	proc_current->wchan = NULL;
+}
+
+int sleep_on_interruptible(const void *chan)
+{
+	sleep_on(chan);
+	return proc_current->killed ? -EINTR : 0;
 }
 
 void wakeup(const void *chan)

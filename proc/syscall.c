@@ -18,6 +18,7 @@
 #include <pagoda/vmalloc.h>
 #include <pagoda/random.h>
 #include <pagoda/string.h>
+#include <pagoda/time.h>
 #include <pagoda/uaccess.h>
 
 #define SYSCALL_NR_MAX  (PAGODA_NR_PAGEWALK + 1)    /* Linux's end at 450 */
@@ -209,7 +210,7 @@ void rlimits_default(struct proc *p)
 		p->rlimits[i][0] = p->rlimits[i][1] = RLIM_INFINITY;
 	p->rlimits[RLIMIT_STACK][0] = VM_STACK_MAX_DEFAULT;
 	p->rlimits[RLIMIT_NOFILE][0] = p->rlimits[RLIMIT_NOFILE][1] = FD_MAX;
-	p->rlimits[4][0] = 0;           /* RLIMIT_CORE: no core files */
+	p->rlimits[RLIMIT_CORE][0] = 0;         /* no core files */
 }
 
 /* prlimit64(pid, resource, new, old): for the caller (pid 0 or its own). */
@@ -255,7 +256,7 @@ SYSCALL(ugetrlimit)
 
 #define CLOCK_REALTIME  0
 #define CLOCK_MONOTONIC 1
-#define NSEC_PER_TICK   (1000000000u / TIMER_HZ)
+#define NSEC_PER_TICK   (NSEC_PER_SEC / TIMER_HZ)
 
 /* Nanoseconds on clock id since its epoch. */
 static int clock_now(uint32_t id, uint64_t *ns)
@@ -265,59 +266,59 @@ static int clock_now(uint32_t id, uint64_t *ns)
 	if (id > 11)
 		return -EINVAL;
 	*ns = (id == CLOCK_REALTIME || id == 8 /* REALTIME_ALARM */ || id == 11 /* TAI */)
-	      ? rtc_boot_seconds() * 1000000000ull + mono : mono;
+	      ? rtc_boot_seconds() * NSEC_PER_SEC + mono : mono;
 	return 0;
 }
 
 SYSCALL(clock_gettime)
 {
 	uint64_t ns;
-	uint32_t ts[2];
+	struct timespec32 ts;
 	int err = clock_now(a0, &ns);
 
 	if (err)
 		return err;
-	ts[0] = (uint32_t)(ns / 1000000000u);
-	ts[1] = (uint32_t)(ns % 1000000000u);
-	return copyout(a1, ts, sizeof(ts));
+	ts.tv_sec = (int32_t)(ns / NSEC_PER_SEC);
+	ts.tv_nsec = (int32_t)(ns % NSEC_PER_SEC);
+	return copyout(a1, &ts, sizeof(ts));
 }
 
 SYSCALL(clock_gettime64)
 {
 	uint64_t ns;
-	struct { int64_t sec; int32_t nsec, pad; } ts;
+	struct timespec64 ts = { 0 };
 	int err = clock_now(a0, &ns);
 
 	if (err)
 		return err;
-	ts.sec = (int64_t)(ns / 1000000000u);
-	ts.nsec = (int32_t)(ns % 1000000000u);
-	ts.pad = 0;
+	ts.tv_sec = (int64_t)(ns / NSEC_PER_SEC);
+	ts.tv_nsec = (int32_t)(ns % NSEC_PER_SEC);
 	return copyout(a1, &ts, sizeof(ts));
 }
 
-static long put_resolution(vaddr_t uts, size_t size)
+/* The clocks' resolution, one tick, in the layout of the call (time64 or not). */
+static long put_resolution(vaddr_t uts, bool time64)
 {
-	uint32_t ts32[2] = { 0, NSEC_PER_TICK };
-	struct { int64_t sec; int32_t nsec, pad; } ts64 = { 0, NSEC_PER_TICK, 0 };
+	struct timespec32 ts32 = { 0, (int32_t)NSEC_PER_TICK };
+	struct timespec64 ts64 = { 0, (int32_t)NSEC_PER_TICK, 0 };
 
 	if (!uts)
 		return 0;
-	return size == sizeof(ts32) ? copyout(uts, ts32, sizeof(ts32)) : copyout(uts, &ts64, sizeof(ts64));
+	return time64 ? copyout(uts, &ts64, sizeof(ts64)) : copyout(uts, &ts32, sizeof(ts32));
 }
 
-SYSCALL(clock_getres) { uint64_t ns; return clock_now(a0, &ns) ?: put_resolution(a1, 8); }
-SYSCALL(clock_getres_time64) { uint64_t ns; return clock_now(a0, &ns) ?: put_resolution(a1, 16); }
+SYSCALL(clock_getres) { uint64_t ns; return clock_now(a0, &ns) ?: put_resolution(a1, false); }
+SYSCALL(clock_getres_time64) { uint64_t ns; return clock_now(a0, &ns) ?: put_resolution(a1, true); }
 
 SYSCALL(gettimeofday)
 {
 	uint64_t ns;
-	uint32_t tv[2];
+	struct timeval32 tv;
 
 	clock_now(CLOCK_REALTIME, &ns);
-	tv[0] = (uint32_t)(ns / 1000000000u);
-	tv[1] = (uint32_t)(ns % 1000000000u / 1000u);
-	if (a0 && copyout(a0, tv, sizeof(tv)))
+	tv.tv_sec = (int32_t)(ns / NSEC_PER_SEC);
+	tv.tv_usec = (int32_t)(ns % NSEC_PER_SEC / NSEC_PER_USEC);
+	if (a0 && copyout(a0, &tv, sizeof(tv)))
 		return -EFAULT;
 	return 0;
 }
@@ -328,7 +329,7 @@ SYSCALL(time)
 	uint32_t t;
 
 	clock_now(CLOCK_REALTIME, &ns);
-	t = (uint32_t)(ns / 1000000000u);
+	t = (uint32_t)(ns / NSEC_PER_SEC);
 	if (a0 && copyout(a0, &t, sizeof(t)))
 		return -EFAULT;
 	return (long)t;
@@ -338,44 +339,47 @@ SYSCALL(time)
 static long sleep_until(uint64_t deadline_ticks)
 {
 	while (timer_ticks() < deadline_ticks) {
-		sleep_on(&timer_wait_channel);
-		if (proc_current->killed)
+		if (sleep_on_interruptible(&timer_wait_channel))
 			return -EINTR;
 	}
 	return 0;
 }
 
+/* The ticks a sleep of sec seconds and nsec nanoseconds lasts, rounded up. */
+static uint64_t ticks_of(uint64_t sec, uint64_t nsec)
+{
+	return sec * TIMER_HZ + (nsec + NSEC_PER_TICK - 1) / NSEC_PER_TICK;
+}
+
 SYSCALL(nanosleep)
 {
-	uint32_t ts[2];
+	struct timespec32 ts;
 
-	if (copyin(ts, a0, sizeof(ts)))
+	if (copyin(&ts, a0, sizeof(ts)))
 		return -EFAULT;
-	if (ts[1] >= 1000000000u)
-		return -EINVAL;
-	return sleep_until(timer_ticks() + (uint64_t)ts[0] * TIMER_HZ +
-			   (ts[1] + NSEC_PER_TICK - 1) / NSEC_PER_TICK);
+	if (ts.tv_sec < 0 || (uint32_t)ts.tv_nsec >= NSEC_PER_SEC)
+		return -EINVAL;         /* as Linux's timespec64_valid */
+	return sleep_until(timer_ticks() + ticks_of((uint64_t)ts.tv_sec, (uint64_t)ts.tv_nsec));
 }
 
 SYSCALL(clock_nanosleep_time64)
 {
-	struct { int64_t sec; int32_t nsec, pad; } ts;
+	struct timespec64 ts;
 	uint64_t now;
 
 	if (a0 != CLOCK_MONOTONIC && a0 != CLOCK_REALTIME)
 		return -EINVAL;
 	if (copyin(&ts, a2, sizeof(ts)))
 		return -EFAULT;
-	if (ts.sec < 0 || ts.nsec < 0 || ts.nsec >= 1000000000)
+	if (ts.tv_sec < 0 || ts.tv_nsec < 0 || ts.tv_nsec >= (int64_t)NSEC_PER_SEC)
 		return -EINVAL;
 	if (a1 & 1) {                   /* TIMER_ABSTIME */
 		clock_now(a0, &now);
-		if ((uint64_t)ts.sec * 1000000000u + (uint64_t)ts.nsec <= now)
+		if ((uint64_t)ts.tv_sec * NSEC_PER_SEC + (uint64_t)ts.tv_nsec <= now)
 			return 0;
-		ts.sec -= (int64_t)(now / 1000000000u);
+		ts.tv_sec -= (int64_t)(now / NSEC_PER_SEC);
 	}
-	return sleep_until(timer_ticks() + (uint64_t)ts.sec * TIMER_HZ +
-			   ((uint64_t)ts.nsec + NSEC_PER_TICK - 1) / NSEC_PER_TICK);
+	return sleep_until(timer_ticks() + ticks_of((uint64_t)ts.tv_sec, (uint64_t)ts.tv_nsec));
 }
 
 /* ---- the calls that are another under an older name ---- */

@@ -93,6 +93,8 @@ int pipe_create(struct file **rd, struct file **wr);
 
 /* The descriptor table of a process. */
 int fd_install(struct proc *p, struct file *f, int min_fd, bool cloexec); /* fd or -EMFILE */
+int fd_lowest_free(struct proc *p, int min_fd);  /* below RLIMIT_NOFILE; fd or -EMFILE */
+void fd_install_at(struct proc *p, int fd, struct file *f, bool cloexec); /* fd must be free */
 struct file *fd_get(struct proc *p, int fd);    /* borrowed; NULL: -EBADF */
 int fd_close(struct proc *p, int fd);
 int files_open_console(struct proc *p);         /* fds 0, 1, 2 */

@@ -21,6 +21,14 @@
 #define NSIG            64
 #define TIME_SLICE_TICKS 2      /* 20 ms at 100 Hz */
 
+/* Resource limits: Linux's RLIMIT_* numbers, the indices of p->rlimits. */
+enum {
+	RLIMIT_CPU, RLIMIT_FSIZE, RLIMIT_DATA, RLIMIT_STACK, RLIMIT_CORE, RLIMIT_RSS,
+	RLIMIT_NPROC, RLIMIT_NOFILE, RLIMIT_MEMLOCK, RLIMIT_AS, RLIMIT_LOCKS,
+	RLIMIT_SIGPENDING, RLIMIT_MSGQUEUE, RLIMIT_NICE, RLIMIT_RTPRIO, RLIMIT_RTTIME,
+	RLIM_NLIMITS
+};
+
 enum proc_state { PROC_RUNNABLE, PROC_RUNNING, PROC_SLEEPING, PROC_ZOMBIE };
 
 /* A recorded rt_sigaction (Linux i386's struct k_sigaction). */
@@ -65,7 +73,7 @@ struct proc {
 	uint8_t cloexec[FD_MAX / 8];
 	struct ksigaction sigactions[NSIG];
 	uint64_t sigmask;
-	uint64_t rlimits[16][2];        /* soft, hard; RLIMIT_* index */
+	uint64_t rlimits[RLIM_NLIMITS][2];      /* soft, hard */
 };
 
 extern struct proc *proc_current;
@@ -85,8 +93,11 @@ void schedule(void);
 void sched_yield(void);
 void sched_tick(void);
 
-/* Sleep until wakeup(chan) (or a fatal signal: check proc_current->killed). */
+/* Sleep until wakeup(chan), or a signal: the interruptible kind returns
+ * -EINTR if a signal is what woke it (today only a fatal one does), else 0.
+ * The caller checks its condition again either way. */
 void sleep_on(const void *chan);
+int sleep_on_interruptible(const void *chan);
 void wakeup(const void *chan);
 
 struct proc *proc_find(int pid);

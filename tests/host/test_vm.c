@@ -227,6 +227,75 @@ KTEST(vm_fault_out_of_memory_changes_nothing)
 	KT_ASSERT_EQ(vmw_finish(&w), 0);
 }
 
+/* A move whose k-th record allocation, or whose k-th frame, fails: *err
+ * is 0 (moved) or -ENOMEM with the address space exactly as it was (1 if
+ * an assertion failed). The old range shares its table with a forked
+ * child, so unsharing needs frames too. */
+static void move_with_failure(struct ktest_ctx *t, unsigned k, bool frames, int *result)
+{
+	struct vmspace *vs = fresh(), child;
+	struct page *hoard[WORLD_NPAGES];
+	vaddr_t a = 0x400000 + 2 * PAGE_SIZE, b = 0x900000 + PAGE_SIZE;
+	unsigned n = 0;
+	int err;
+
+	*result = 1;
+	KT_ASSERT_EQ(vm_map(vs, &a, 3 * PAGE_SIZE, VM_PROT_RW, VM_MAP_FIXED, NULL, 0), 0);
+	for (unsigned i = 0; i < 3; i++) {
+		KT_ASSERT_EQ(vm_fault(vs, a + i * PAGE_SIZE, VM_PROT_WRITE), 0);
+		page_mem(vs, a + i * PAGE_SIZE)[0] = 100 + i;
+	}
+	KT_ASSERT_EQ(vmspace_fork(&child, vs), 0);
+	if (frames) {
+		while ((hoard[n] = pmm_alloc_pages(&w.pmm.pmm, 0, PMM_ANY)) != NULL)
+			n++;
+		for (unsigned i = 0; i < k && n > 0; i++)
+			pmm_free_pages(&w.pmm.pmm, hoard[--n], 0);
+	} else {
+		w.zalloc_fail_every = 1000;
+		w.zalloc_calls = 1000 - k - 1;          /* call k (from 0) fails */
+	}
+	err = vm_move(vs, a + PAGE_SIZE, 2 * PAGE_SIZE, b);
+	w.zalloc_fail_every = 0;
+	while (n > 0)
+		pmm_free_pages(&w.pmm.pmm, hoard[--n], 0);
+	KT_ASSERT(err == 0 || err == -ENOMEM);
+	for (unsigned i = 0; i < 3; i++) {
+		vaddr_t va = i == 0 || err ? a + i * PAGE_SIZE : b + (i - 1) * PAGE_SIZE;
+
+		KT_ASSERT(page_mem(vs, va) != NULL);
+		KT_ASSERT_EQ(page_mem(vs, va)[0], 100 + i);
+	}
+	KT_ASSERT((vm_region_find(vs, b) != NULL) == (err == 0));
+	KT_ASSERT((vm_region_find(vs, a + PAGE_SIZE) != NULL) == (err != 0));
+	KT_ASSERT_EQ(vmspace_check(vs, w.why, sizeof(w.why)), 0);
+	vmspace_destroy(&child);
+	KT_ASSERT_EQ(vmw_finish(&w), 0);
+	*result = err;
+}
+
+/* vm_move's promise: -ENOMEM changes nothing, whichever allocation fails. */
+KTEST(vm_move_out_of_memory_changes_nothing)
+{
+	unsigned failed_records = 0, failed_frames = 0;
+	int err = -ENOMEM;
+
+	for (unsigned k = 0; k < 12 && err == -ENOMEM; k++) {
+		move_with_failure(t, k, false, &err);
+		failed_records += err == -ENOMEM;
+	}
+	KT_ASSERT_EQ(err, 0);
+	err = -ENOMEM;
+	for (unsigned k = 0; k < 12 && err == -ENOMEM; k++) {
+		move_with_failure(t, k, true, &err);
+		failed_frames += err == -ENOMEM;
+	}
+	KT_ASSERT_EQ(err, 0);
+	/* Each kind of failure was met before the move could succeed. */
+	KT_ASSERT(failed_records >= 4);
+	KT_ASSERT(failed_frames >= 1);
+}
+
 /* mremap may grow a region past its shared object, which keeps its size:
  * the pages beyond it are -ENXIO (SIGBUS), never a frame the object lacks. */
 KTEST(vm_shared_object_past_its_end_is_enxio)

@@ -8,6 +8,7 @@
 #include <fcntl.h>
 #include <stdint.h>
 #include <sys/ioctl.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
 #include <sys/syscall.h>
@@ -158,6 +159,29 @@ static void dup_family(void)
 	CHECK(close(50) == 0 && close(fd) == 0 && read(fd2, a, 1) == 1);        /* still open */
 }
 
+/* A pipe that cannot be made or handed back takes no descriptor: EMFILE
+ * with one free, EFAULT with a bad array; then the lowest is still free. */
+static void pipe_failures_take_no_descriptor(void)
+{
+	struct rlimit rl = { 8, 8 };
+	int fds[2], fd;
+
+	CHECK(setrlimit(RLIMIT_NOFILE, &rl) == 0);
+	while ((fd = open("/etc/lines.txt", O_RDONLY)) >= 0 && fd < 6)
+		;
+	CHECK(fd == 6);
+	CHECK_ERR(pipe(fds), EMFILE);
+	CHECK(close(5) == 0);
+	CHECK_ERR(syscall(SYS_pipe, 1), EFAULT);
+	CHECK_ERR(syscall(SYS_pipe, 0xbffffffc), EFAULT);
+	printf("after the failures, open gives %d\n", open("/etc/lines.txt", O_RDONLY));
+	CHECK(close(5) == 0 && close(6) == 0);
+	CHECK(pipe(fds) == 0);
+	printf("then pipe gives %d and %d, and open %d\n", fds[0], fds[1],
+	       open("/etc/lines.txt", O_RDONLY));
+	CHECK_ERR(open("/etc/lines.txt", O_RDONLY), EMFILE);
+}
+
 static void pipes(void)
 {
 	int fds[2], status;
@@ -280,7 +304,7 @@ static void proc_self_exe(void)
 
 static const struct test_case cases[] = {
 	CASE(read_and_seek), CASE(stat_files), CASE(open_errors), CASE(paths), CASE(directories),
-	CASE(dup_family), CASE(pipes), CASE(pipe_large_transfer), CASE(write_to_closed_pipe),
+	CASE(dup_family), CASE(pipe_failures_take_no_descriptor), CASE(pipes), CASE(pipe_large_transfer), CASE(write_to_closed_pipe),
 	CASE(vectors), CASE(console), CASE(proc_self_exe),
 };
 

@@ -1,0 +1,31 @@
+/*
+ * Time as system calls exchange it: the units, and Linux i386's layouts of
+ * a time (<uapi/linux/time_types.h>, <uapi/linux/time.h>), named once.
+ */
+#ifndef PAGODA_TIME_H
+#define PAGODA_TIME_H
+
+#include <pagoda/types.h>
+
+#define NSEC_PER_SEC    1000000000ull
+#define NSEC_PER_USEC   1000u
+
+/* The 64-bit timespec of the *_time64 calls and statx (16 bytes). */
+struct timespec64 {
+	int64_t tv_sec;
+	int32_t tv_nsec;
+	int32_t pad;            /* zero when the kernel writes it */
+};
+
+/* The old 32-bit timespec and timeval (8 bytes each). */
+struct timespec32 {
+	int32_t tv_sec;
+	int32_t tv_nsec;
+};
+
+struct timeval32 {
+	int32_t tv_sec;
+	int32_t tv_usec;
+};
+
+#endif /* PAGODA_TIME_H */
