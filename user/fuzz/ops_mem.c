@@ -81,7 +81,7 @@ static void op_mmap2(struct wk *w)
 
 	va = fixed || chance(w, 30) ? mem_addr(w) : 0;
 	if (fixed)
-		mark_mem_target(w, va, len);
+		aim(w, &va, &len);
 	fd = map_fd(w, flags);
 	if (chance(w, 30))
 		pgoff = PICK(w, offs);
@@ -113,7 +113,7 @@ static void op_munmap(struct wk *w)
 {
 	uint32_t va = mem_addr(w), len = mem_len(w);
 
-	mark_mem_target(w, va, len);
+	aim(w, &va, &len);
 	if (CALL(w, SYS_munmap, va, len) == 0 && in_arena(va, PAGE) && va % PAGE == 0)
 		w->last_unmapped = va;
 }
@@ -124,7 +124,7 @@ static void op_mremap(struct wk *w)
 	static const uint32_t flag_sets[] = { 0, 1, 1, 1 | 2, 1 | 4, 2, 4, 1 | 2 | 4, 8 };
 	uint32_t va = mem_addr(w), old = mem_len(w), len = mem_len(w);
 
-	mark_mem_target(w, va, old);
+	aim(w, &va, &old);
 	remember(w, CALL(w, SYS_mremap, va, old, len, PICK(w, flag_sets), arena_addr(w)));
 }
 
@@ -155,7 +155,7 @@ static void op_mprotect(struct wk *w)
 {
 	uint32_t va = mem_addr(w), len = mem_len(w);
 
-	mark_mem_target(w, va, len);
+	aim(w, &va, &len);
 	CALL(w, SYS_mprotect, va, len, prot_arg(w));
 }
 
@@ -167,9 +167,7 @@ static void op_madvise(struct wk *w)
 
 	if (chance(w, 5))
 		advice = (uint32_t)-1;
-	if (!in_arena(va, len) && (advice == 4 || advice == 8 || advice == 9 || advice == 18 ||
-				   advice == 24))
-		va = arena_addr(w);     /* no DONTNEED on the worker's own stack */
+	aim(w, &va, &len);             /* DONTNEED may drop the worker's own stack */
 	CALL(w, SYS_madvise, va, len, advice);
 }
 

@@ -214,12 +214,24 @@ static uint32_t mem_addr(struct wk *w)
 	return PICK(w, odd);
 }
 
-/* Call before a memory call at (va, len): outside the arena it may
- * unmap or replace the worker's own text, data or stack, after which it
- * may end in any way its remains take it (may_segv 2), for good. */
-static void mark_mem_target(struct wk *w, uint32_t va, uint32_t len)
+/*
+ * Call before a memory call at (*va, *len), which it may change: the range
+ * is kept off the fixed zone (the ring and the sentinels, RING_VA up to the
+ * arena), since oracles c and d watch that zone and a worker that unmapped,
+ * remapped, reprotected or discarded it itself would break them by its own
+ * doing. Outside the arena the call may unmap or replace the worker's own
+ * text, data or stack, after which it may end in any way its remains take
+ * it (may_segv 2), for good.
+ */
+static void aim(struct wk *w, uint32_t *va, uint32_t *len)
 {
-	if (!in_arena(va, len)) {
+	if (*va < ARENA_VA && (uint64_t)*va + *len + PAGE > RING_VA) {
+		if (*va >= RING_VA)
+			*va = arena_addr(w);
+		else
+			*len = RING_VA - *va;
+	}
+	if (!in_arena(*va, *len)) {
 		reap_kids(w, 1);        /* no orphans if this ends the worker */
 		w->slot->may_segv = 2;
 	}
