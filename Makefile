@@ -111,7 +111,7 @@ $(BUILD)/user/bin/%: user/bin/%.c user/bin/procfile.h include/uapi/pagoda.h arch
 $(BUILD)/user/views/views: user/views/views.c user/tests/check.h user/bin/procfile.h include/uapi/pagoda.h
 	@mkdir -p $(dir $@)
 	$(CC) $(UCFLAGS) -Iinclude -Iarch/x86/include -o $@ $<
-# make bench's programs (tools/bench.sh): ubench against glibc, and the
+# make bench's programs (tools/bench.py): ubench against glibc, and the
 # tiny program it execs against musl.
 $(BUILD)/user/bench/ubench: user/bench/ubench.c
 	@mkdir -p $(dir $@)

@@ -1,4 +1,4 @@
-/* Kernel logging to the console; see <pagoda/kernel.h>. */
+/* Kernel logging to the console; see <pagoda/log.h>. */
 #include <pagoda/log.h>
 #include <pagoda/console.h>
 #include <pagoda/printf.h>

@@ -1,4 +1,4 @@
-/* panic(): stop the kernel on a broken invariant; see <pagoda/kernel.h>. */
+/* panic(): stop the kernel on a broken invariant; see <pagoda/panic.h>. */
 #include <pagoda/log.h>
 #include <pagoda/panic.h>
 #include <pagoda/halt.h>

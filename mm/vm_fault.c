@@ -141,7 +141,7 @@ static int fault_in(struct vmspace *vs, struct vm_region *r, vaddr_t va)
 	return err;
 }
 
-/* A write to a private page mapped at pa without write permission. */
+/* A write to a private page that is mapped without write permission. */
 static int copy_on_write(struct vmspace *vs, struct vm_region *r, vaddr_t va)
 {
 	struct pmm *pmm = vs->env->pmap->pmm;

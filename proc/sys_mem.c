@@ -322,7 +322,7 @@ SYSCALL(mincore)
 }
 
 /* Pagoda's pagewalk(pid, va, out): the raw entries behind va in pid's
- * page tables (0: the caller's), for user/pagewalk.c (<uapi/pagoda.h>). */
+ * page tables (0: the caller's), for user/bin/pagewalk.c (<uapi/pagoda.h>). */
 SYSCALL(pagoda_pagewalk)
 {
 	struct proc *p = a0 ? proc_find((int)a0) : proc_current;

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Fetch Debian 12's i386 Linux kernel once, for the programs' oracle
 # (tools/linux-oracle.sh) and for the side-by-side benchmarks
-# (tools/bench.sh): the newest linux-image-*-686-unsigned in the i386
+# (tools/bench.py): the newest linux-image-*-686-unsigned in the i386
 # package lists (tools/deps.sh adds the architecture), unpacked into
 # build/linux/ with `apt-get download`, nothing installed. Leaves
 #   build/linux/vmlinuz      the kernel QEMU boots

@@ -485,6 +485,12 @@ layer_sysfuzz() {
 # The docs quote the code; these checks keep the quotes current.
 layer_docs() {
 	local diagram
+	# A comment that names code names code that exists.
+	if python3 tools/check-names.py; then
+		pass
+	else
+		fail "docs: stale names of files (tools/check-names.py)"
+	fi
 	diagram=$(sh tools/layout-diagram.sh)
 	if grep -qF -- "$diagram" docs/memory-layout.md; then
 		pass

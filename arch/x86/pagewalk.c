@@ -1,7 +1,7 @@
 /*
  * The raw page-table walk behind Pagoda's pagewalk system call: the
  * entries the CPU reads for one address, copied as they are, for
- * user/pagewalk.c to explain. Nothing is changed, and no TLB is involved.
+ * user/bin/pagewalk.c to explain. Nothing is changed, and no TLB is involved.
  */
 #include <pagoda/pmap.h>
 #include <pagoda/string.h>

@@ -3,7 +3,7 @@
  * line ("test=PREFIX" runs only the tests whose names start with PREFIX;
  * "test=A,B" those that start with A or B).
  * Results go to the console in TAP form, `ok N - name` or `not ok N - name`,
- * and QEMU then exits with a pass or fail status (tools/qemu-test.sh).
+ * and QEMU then exits with a pass or fail status (tools/test.sh).
  *
  *     KTEST(timer_ticks_advance)
  *     {

@@ -5,7 +5,7 @@
  *
  * Machine-independent: an allocator instance is a struct pmm over a struct
  * page array the caller provides, so host tests build private worlds of a
- * few thousand frames, and the kernel one for all of RAM (mm/pmm_boot.c).
+ * few thousand frames, and the kernel one for all of RAM (mm/page_alloc.c).
  */
 #ifndef PAGODA_PMM_H
 #define PAGODA_PMM_H

@@ -80,9 +80,8 @@ extern struct proc *proc_current;
 extern struct proc *proc_all;           /* every process, newest first (all_next) */
 extern bool proc_log_exits;     /* "vmstat": log fault counts at each exit */
 
-/* Boot: the process machinery, then pid 1 from the initramfs running
- * argv/envp. Returns only if /init cannot be started. */
-void proc_init(void);
+/* Boot: pid 1 from the initramfs running argv/envp, made runnable:
+ * 0, or -errno if /init cannot be started. */
 int proc_start_init(const char *path, char *const argv[], char *const envp[]);
 
 /* Run processes forever; the boot stack becomes the idle loop. */
@@ -111,8 +110,9 @@ void proc_kill(struct proc *p, int sig);
 /* The way back to user mode: die if killed, yield if the slice is over. */
 void proc_return_to_user(struct trapframe *tf);
 
-/* A user-mode exception the process did not survive: log it as Linux
- * does, and end the process with sig. */
+/* A fault the process cannot survive (the caller has logged it as Linux
+ * does): end it with sig at its return to user mode, whatever it asked
+ * for that signal. */
 void proc_fatal_signal(int sig);
 
 

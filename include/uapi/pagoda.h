@@ -11,7 +11,7 @@
 /*
  * pagewalk(pid, va, struct pagoda_pagewalk *out): the page-table entries
  * the CPU would read to translate va in process pid (0: the caller), as
- * they are now. 0, -ESRCH, or -EFAULT. user/pagewalk.c explains the bits
+ * they are now. 0, -ESRCH, or -EFAULT. user/bin/pagewalk.c explains the bits
  * (<arch/mmu.h> names them).
  */
 #define PAGODA_NR_PAGEWALK      1000

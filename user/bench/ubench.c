@@ -1,8 +1,8 @@
 /*
- * ubench: the user-space half of `make bench` (tools/bench.sh).
+ * ubench: the user-space half of `make bench` (tools/bench.py).
  *
  * One ordinary static i386 program that times the virtual-memory paths a
- * process uses, with rdtsc around each loop. tools/bench.sh runs the same
+ * process uses, with rdtsc around each loop. tools/bench.py runs the same
  * binary on Pagoda and on Debian's Linux, both under QEMU's
  * -icount shift=0, where the TSC advances by one per guest instruction, so
  * every figure is an instruction count and repeats exactly; and natively
@@ -12,7 +12,7 @@
  *
  * -e names the program the fork+exec measurement runs (default
  * /bin/bench-nop); KEYs pick measurements (default: all; the keys are in
- * `benches` below), which is how tools/qprof.sh profiles one of them.
+ * `benches` below), which is how tools/qprof.py profiles one of them.
  * It prints one line per operation, after all measuring is done:
  *   ubench: NAME PER_OP
  * Each operation runs once untimed first, so that one-time costs (the

@@ -21,8 +21,8 @@
  *  0xC0000000 +--------------------------------+  KERNEL_VBASE: ring 0 only
  *             | user space (3 GiB)             |  each process its own
  *             |                                |
- *  0x00001000 |                                |
- *  0x00000000 +--------------------------------+  page 0: never mapped
+ *  0x00010000 |                                |  VM_USER_MIN (<pagoda/vm.h>)
+ *  0x00000000 +--------------------------------+  the first 64 KiB: never mapped
  *
  * Physical memory above DIRECT_MAP_SIZE (896 MiB) is "high memory": the
  * kernel reaches it only through temporary mappings, because the 1 GiB
