@@ -39,13 +39,23 @@ struct ktest {
 /* Record a failure with its location; the test goes on (see KT_ASSERT). */
 void ktest_fail(struct ktest_ctx *t, const char *file, int line, const char *fmt, ...) __printf(4, 5);
 
-/* Fail and leave the test when cond is false. */
-#define KT_ASSERT(cond) do {                                                  \
+/* Fail and leave the test (with `leave`: return, or goto a label) when
+ * cond is false. */
+#define KT_ASSERT_THEN(cond, leave) do {                                      \
 	if (!(cond)) {                                                        \
 		ktest_fail(t, __FILE__, __LINE__, "assertion failed: %s", #cond); \
-		return;                                                       \
+		leave;                                                        \
 	}                                                                     \
 } while (0)
+#define KT_ASSERT(cond) KT_ASSERT_THEN(cond, return)
+
+/*
+ * The same, leaving through label: the test's teardown, which undoes what
+ * it changed that the next test would inherit (an address space made
+ * current, memory held), in the reverse order of doing it, as kernel code
+ * unwinds. For tests whose early return would take the run down.
+ */
+#define KT_ASSERT_GOTO(cond, label) KT_ASSERT_THEN(cond, goto label)
 
 /* Leave the test without a verdict: TAP "ok N - name # SKIP why", which
  * the runner (tools/test.sh) counts as neither passed nor failed. For what
@@ -53,14 +63,16 @@ void ktest_fail(struct ktest_ctx *t, const char *file, int line, const char *fmt
 #define KT_SKIP(why) do { t->skip = (why); return; } while (0)
 
 /* Fail and leave the test unless a == b, printing both values. */
-#define KT_ASSERT_EQ(a, b) do {                                               \
+#define KT_ASSERT_EQ_THEN(a, b, leave) do {                                   \
 	unsigned long long a_ = (unsigned long long)(a), b_ = (unsigned long long)(b); \
 	if (a_ != b_) {                                                       \
 		ktest_fail(t, __FILE__, __LINE__, "%s == %s: 0x%llx != 0x%llx", \
 			   #a, #b, a_, b_);                                   \
-		return;                                                       \
+		leave;                                                        \
 	}                                                                     \
 } while (0)
+#define KT_ASSERT_EQ(a, b) KT_ASSERT_EQ_THEN(a, b, return)
+#define KT_ASSERT_EQ_GOTO(a, b, label) KT_ASSERT_EQ_THEN(a, b, goto label)
 
 /* Where test output goes: vprintk in the kernel, vprintf on the host. */
 typedef int (*ktest_vprint_fn)(const char *fmt, va_list ap);

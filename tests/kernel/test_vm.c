@@ -52,9 +52,10 @@ KTEST(vm_demand_zero_pages_read_as_zero)
 
 	KT_ASSERT_EQ(make_space(&vs, 3, VM_PROT_RW), 0);
 	memset(buf, 0xAA, sizeof(buf));
-	KT_ASSERT_EQ(copyin(buf, UA, sizeof(buf)), 0);
+	KT_ASSERT_EQ_GOTO(copyin(buf, UA, sizeof(buf)), 0, drop);
 	for (size_t i = 0; i < sizeof(buf); i++)
 		zero &= buf[i] == 0;
+drop:
 	drop_space(&vs);
 	KT_ASSERT(zero);
 	KT_ASSERT_EQ(vm_stats.zero - zero_before, 3);
@@ -68,16 +69,18 @@ KTEST(vm_write_after_fork_breaks_sharing_in_one_space_only)
 	uint64_t free_before = settled_free(), copied = vm_stats.cow_copied;
 
 	KT_ASSERT_EQ(make_space(&parent, 2, VM_PROT_RW), 0);
-	KT_ASSERT_EQ(copyout(UA + 8, &v, 4), 0);
-	KT_ASSERT_EQ(vmspace_fork(&child, &parent), 0);
+	KT_ASSERT_EQ_GOTO(copyout(UA + 8, &v, 4), 0, drop_parent);
+	KT_ASSERT_EQ_GOTO(vmspace_fork(&child, &parent), 0, drop_parent);
 	vmspace_activate(&child);
 	v = 0x2222;
-	KT_ASSERT_EQ(copyout(UA + 8, &v, 4), 0);        /* the child's write */
-	KT_ASSERT_EQ(copyin(&got_child, UA + 8, 4), 0);
+	KT_ASSERT_EQ_GOTO(copyout(UA + 8, &v, 4), 0, drop_child);      /* the child's write */
+	KT_ASSERT_EQ_GOTO(copyin(&got_child, UA + 8, 4), 0, drop_child);
 	vmspace_activate(&parent);
-	KT_ASSERT_EQ(copyin(&got_parent, UA + 8, 4), 0);
+	KT_ASSERT_EQ_GOTO(copyin(&got_parent, UA + 8, 4), 0, drop_child);
+drop_child:
 	vmspace_activate(NULL);
 	vmspace_destroy(&child);
+drop_parent:
 	drop_space(&parent);
 	KT_ASSERT_EQ(got_parent, 0x1111);
 	KT_ASSERT_EQ(got_child, 0x2222);
@@ -115,15 +118,15 @@ KTEST(uaccess_bad_addresses_return_efault)
 	vaddr_t ro = UA + 4 * PAGE_SIZE;
 
 	KT_ASSERT_EQ(make_space(&vs, 2, VM_PROT_RW), 0);
-	KT_ASSERT_EQ(vm_map(&vs, &ro, PAGE_SIZE, VM_PROT_READ, VM_MAP_FIXED, NULL, 0), 0);
+	KT_ASSERT_EQ_GOTO(vm_map(&vs, &ro, PAGE_SIZE, VM_PROT_READ, VM_MAP_FIXED, NULL, 0), 0, drop);
 	unmapped = copyout(UA + 2 * PAGE_SIZE, &v, 4);
 	readonly = copyout(ro, &v, 4);
 	crossing = copyin(buf, UA + 2 * PAGE_SIZE - 8, 16);     /* 8 mapped bytes, then none */
 	kernel = copyin(buf, KERNEL_VBASE, 4);
 	wrap = copyin(buf, 0xFFFFFFF0u, 32);
-	KT_ASSERT_EQ(vm_protect(&vs, UA, PAGE_SIZE, VM_PROT_NONE), 0);
+	KT_ASSERT_EQ_GOTO(vm_protect(&vs, UA, PAGE_SIZE, VM_PROT_NONE), 0, drop);
 	none = copyin(buf, UA, 4);
-	KT_ASSERT_EQ(copyout(UA + PAGE_SIZE, msg, sizeof(msg)), 0);
+	KT_ASSERT_EQ_GOTO(copyout(UA + PAGE_SIZE, msg, sizeof(msg)), 0, drop);
 	ok_str = copyinstr(buf, UA + PAGE_SIZE, sizeof(buf), &len);
 	str_len_ok = len == 6 && strcmp(buf, "pagoda") == 0;
 	long_str = copyinstr(buf, UA + PAGE_SIZE, 4, NULL);
@@ -137,18 +140,22 @@ KTEST(uaccess_bad_addresses_return_efault)
 	KT_ASSERT_EQ(ok_str, 0);
 	KT_ASSERT(str_len_ok);
 	KT_ASSERT_EQ(long_str, -ENAMETOOLONG);
+	return;
+drop:
+	drop_space(&vs);
 }
 
 KTEST(uaccess_clear_user_zeroes_and_faults_in)
 {
 	struct vmspace vs;
-	uint32_t v = 0xFFFFFFFF, after = 1, past;
+	uint32_t v = 0xFFFFFFFF, after = 1, past = 0;
 
 	KT_ASSERT_EQ(make_space(&vs, 2, VM_PROT_RW), 0);
-	KT_ASSERT_EQ(copyout(UA + 100, &v, 4), 0);
-	KT_ASSERT_EQ(clear_user(UA + 50, 2 * PAGE_SIZE - 50), 0);
-	KT_ASSERT_EQ(copyin(&after, UA + 100, 4), 0);
+	KT_ASSERT_EQ_GOTO(copyout(UA + 100, &v, 4), 0, drop);
+	KT_ASSERT_EQ_GOTO(clear_user(UA + 50, 2 * PAGE_SIZE - 50), 0, drop);
+	KT_ASSERT_EQ_GOTO(copyin(&after, UA + 100, 4), 0, drop);
 	past = (uint32_t)clear_user(UA + PAGE_SIZE, 2 * PAGE_SIZE);
+drop:
 	drop_space(&vs);
 	KT_ASSERT_EQ(after, 0);
 	KT_ASSERT_EQ(past, (uint32_t)-EFAULT);
