@@ -8,8 +8,9 @@
 #                     [-- SYSFUZZ-ARGS...]
 #
 # A seed passes when its boot ends with sysfuzz's "sysfuzz: seed S: ... ok"
-# line, init's "exit status 0", and no kernel panic or "cut here" report.
-# Logs: build/test-logs/fuzz-sys-S.log. Exit status 0 only if all passed.
+# line, init's "exit status 0", and no kernel panic or "cut here" report
+# (tools/fuzz-verdict.sh). Logs: build/test-logs/fuzz-sys-S.log. Exit
+# status 0 only if all passed.
 # --linux boots Debian's i386 kernel instead (tools/linux-kernel.sh), with
 # the same initramfs: the check that the fuzzer's oracles allow what Linux
 # really does (logs fuzz-sys-linux-S.log).
@@ -28,7 +29,7 @@ while [ $# -gt 0 ]; do
 	--timeout) limit=$2; shift 2 ;;
 	--linux) linux=true; shift ;;
 	--) shift; extra=("$@"); break ;;
-	*) sed -n '2,12p' "$0"; exit 2 ;;
+	*) sed -n '2,13p' "$0"; exit 2 ;;
 	esac
 done
 first=${seeds%-*} last=${seeds#*-}
@@ -51,17 +52,7 @@ boot_seed() {
 		-device isa-debug-exit,iobase=0xf4,iosize=0x04 -kernel "$kernel" \
 		-initrd build/initramfs.cpio -append "$kargs -- /bin/sysfuzz $args" \
 		</dev/null 2>&1 | tr -d '\r' > "$log"
-	local status=${PIPESTATUS[0]} why=
-	if grep -q 'Kernel panic\|cut here' "$log"; then
-		why="kernel: $(grep -m1 'Kernel panic:\|(#[A-Z][A-Z])' "$log" || grep -m1 'cut here' "$log")"
-	elif [ "$status" -eq 124 ]; then
-		why="no end within $limit s"
-	elif ! grep -q "^sysfuzz: seed $s: .*: ok\$" "$log"; then
-		why=$(grep -m1 "^sysfuzz: seed $s.*FAILED" "$log" || echo "no final sysfuzz line (the system ended?)")
-	elif ! grep -q '^init: exit status 0$' "$log"; then
-		why="sysfuzz did not exit with status 0"
-	fi
-	echo "${why:-ok}" > "$log.verdict"
+	sh tools/fuzz-verdict.sh "$s" "$log" "${PIPESTATUS[0]}" "$limit" > "$log.verdict"
 }
 
 pids=()
