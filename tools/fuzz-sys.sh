@@ -10,7 +10,8 @@
 # A seed passes when its boot ends with sysfuzz's "sysfuzz: seed S: ... ok"
 # line, init's "exit status 0", and no kernel panic or "cut here" report
 # (tools/fuzz-verdict.sh). Logs: build/test-logs/fuzz-sys-S.log. Exit
-# status 0 only if all passed.
+# status 0 only if all passed. QEMU's machine flags are the test runner's
+# (tools/test.py --machine-flags).
 # --linux boots Debian's i386 kernel instead (tools/linux-kernel.sh), with
 # the same initramfs: the check that the fuzzer's oracles allow what Linux
 # really does (logs fuzz-sys-linux-S.log).
@@ -29,7 +30,7 @@ while [ $# -gt 0 ]; do
 	--timeout) limit=$2; shift 2 ;;
 	--linux) linux=true; shift ;;
 	--) shift; extra=("$@"); break ;;
-	*) sed -n '2,13p' "$0"; exit 2 ;;
+	*) sed -n '2,14p' "$0"; exit 2 ;;
 	esac
 done
 first=${seeds%-*} last=${seeds#*-}
@@ -41,15 +42,16 @@ if $linux; then
 	kernel=build/linux/vmlinuz kargs="console=ttyS0 quiet panic=-1" tag=linux-
 fi
 
+machine=$(python3 tools/test.py --machine-flags) || exit 1
+read -ra machine <<< "$machine"
+
 # boot_seed S: one boot; its verdict goes into LOG.verdict.
 boot_seed() {
 	local s=$1 log=$LOGS/fuzz-sys-$tag$1.log args
 	args="--seed $s --rounds $rounds --calls $calls --jobs $jobs ${extra[*]}"
-	echo "qemu-system-i386 -accel tcg -cpu max -m $mem -no-reboot -nographic -net none" \
-		"-device isa-debug-exit,iobase=0xf4,iosize=0x04 -kernel $kernel" \
+	echo "qemu-system-i386 ${machine[*]} -m $mem -kernel $kernel" \
 		"-initrd build/initramfs.cpio -append \"$kargs -- /bin/sysfuzz $args\"" > "$log.cmd"
-	timeout "$limit" qemu-system-i386 -accel tcg -cpu max -m "$mem" -no-reboot -nographic -net none \
-		-device isa-debug-exit,iobase=0xf4,iosize=0x04 -kernel "$kernel" \
+	timeout "$limit" qemu-system-i386 "${machine[@]}" -m "$mem" -kernel "$kernel" \
 		-initrd build/initramfs.cpio -append "$kargs -- /bin/sysfuzz $args" \
 		</dev/null 2>&1 | tr -d '\r' > "$log"
 	sh tools/fuzz-verdict.sh "$s" "$log" "${PIPESTATUS[0]}" "$limit" > "$log.verdict"
