@@ -107,7 +107,7 @@ $(BUILD)/user/%: user/%.c user/bin/procfile.h include/uapi/pagoda.h
 $(BUILD)/user/bin/%: user/bin/%.c user/bin/procfile.h include/uapi/pagoda.h arch/x86/include/arch/mmu.h
 	@mkdir -p $(dir $@)
 	$(CC) $(UCFLAGS) -Iinclude -Iarch/x86/include -o $@ $<
-# The Pagoda-only checks of the views (tools/test.sh, layer views).
+# The Pagoda-only checks of the views (tools/test.py, layer views).
 $(BUILD)/user/views/views: user/views/views.c user/tests/check.h user/bin/procfile.h include/uapi/pagoda.h
 	@mkdir -p $(dir $@)
 	$(CC) $(UCFLAGS) -Iinclude -Iarch/x86/include -o $@ $<
@@ -265,7 +265,7 @@ debug: deps
 
 test: deps
 	@$(MAKE) --no-print-directory all iso $(BUILD)/initramfs.cpio $(BUILD)/host/unit-tests $(BUILD)/fuzz/fuzz_pmm $(BUILD)/fuzz/fuzz_heap $(BUILD)/fuzz/fuzz_vm
-	@bash tools/test.sh
+	@python3 tools/test.py
 
 # The system-call fuzzer on Pagoda, one boot per seed (tools/fuzz-sys.sh):
 # make fuzz-sys SEEDS=1-8 [JOBS=1|4] [MEM=256M] [CALLS=400]
@@ -280,7 +280,7 @@ fuzz-sys: deps
 # The user programs alone, or some of them: make test-user CASE="mmap brk"
 test-user: deps
 	@$(MAKE) --no-print-directory all $(BUILD)/initramfs.cpio
-	@USER_CASES="$(CASE)" bash tools/test.sh user
+	@USER_CASES="$(CASE)" python3 tools/test.py user
 
 clean:
 	rm -rf $(BUILD)

@@ -1,6 +1,6 @@
 /*
  * Deliberate crashes, chosen with "crash=KIND" on the command line, to show
- * (and to test, tools/test.sh) what the kernel reports when things go wrong:
+ * (and to test, tools/test.py) what the kernel reports when things go wrong:
  *   crash=pagefault   read an unmapped address
  *   crash=wp          write to a read-only page
  *   crash=divide      divide by zero

@@ -2,13 +2,13 @@
 """A comment that names code names code that exists.
 
 Every path of the tree named in the sources, tools and docs (arch/x86/pmap.c,
-tools/test.sh, <pagoda/vm.h>, ...) must be a file of the tree. Linux's own
+tools/test.py, <pagoda/vm.h>, ...) must be a file of the tree. Linux's own
 files are named too (fs/exec.c, <uapi/linux/stat.h>): a name on a line that
 says "Linux" (or just after one) is Linux's, and a placeholder in capitals
 (user/tests/NAME.c) is no name. Prints each stale name with where it was
 found; exits 1 if there was any.
 
-    tools/check-names.py            (the docs layer of tools/test.sh runs it)
+    tools/check-names.py            (the docs layer of tools/test.py runs it)
 """
 import pathlib
 import re

@@ -1,6 +1,6 @@
 #!/bin/sh
 # Print the address-space diagram from its one definition, the comment in
-# arch/x86/include/arch/memlayout.h. tools/test.sh compares it with the copy
+# arch/x86/include/arch/memlayout.h. tools/test.py compares it with the copy
 # in docs/memory-layout.md.
 cd "$(dirname "$0")/.." &&
 awk '/virtual address +what is there/, /never mapped/' arch/x86/include/arch/memlayout.h |

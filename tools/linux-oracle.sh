@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Record what Linux prints for each user test: the expected outputs that
-# tools/test.sh compares Pagoda's with.
+# tools/test.py compares Pagoda's with.
 #
 #   tools/linux-oracle.sh [NAME...]     (default: every case in tests/user/cases)
 #   tools/linux-oracle.sh --check [NAME...]

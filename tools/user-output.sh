@@ -2,7 +2,7 @@
 # What a user program printed, from the serial log of a boot that ran it
 # through /init (user/init.c): the lines after "init: running PROGRAM",
 # up to and including init's report of how it ended. Used alike on
-# Pagoda's logs (tools/test.sh) and Linux's (tools/linux-oracle.sh).
+# Pagoda's logs (tools/test.py) and Linux's (tools/linux-oracle.sh).
 # The kernel's own out-of-memory report is not the program's, and its
 # details differ between the two kernels: it is left out.
 #   tools/user-output.sh LOG

@@ -3,7 +3,7 @@
  * line ("test=PREFIX" runs only the tests whose names start with PREFIX;
  * "test=A,B" those that start with A or B).
  * Results go to the console in TAP form, `ok N - name` or `not ok N - name`,
- * and QEMU then exits with a pass or fail status (tools/test.sh).
+ * and QEMU then exits with a pass or fail status (tools/test.py).
  *
  *     KTEST(timer_ticks_advance)
  *     {
@@ -58,7 +58,7 @@ void ktest_fail(struct ktest_ctx *t, const char *file, int line, const char *fmt
 #define KT_ASSERT_GOTO(cond, label) KT_ASSERT_THEN(cond, goto label)
 
 /* Leave the test without a verdict: TAP "ok N - name # SKIP why", which
- * the runner (tools/test.sh) counts as neither passed nor failed. For what
+ * the runner (tools/test.py) counts as neither passed nor failed. For what
  * this machine lacks (high memory at -m 128M), never for a failure. */
 #define KT_SKIP(why) do { t->skip = (why); return; } while (0)
 

@@ -11,7 +11,7 @@
 /*
  * isa-debug-exit (-device isa-debug-exit,iobase=0xf4,iosize=0x04): writing v
  * makes QEMU exit with status (v << 1) | 1. The test runner
- * (tools/test.sh) expects these two values.
+ * (tools/test.py) expects these two values.
  */
 #define QEMU_EXIT_SUCCESS       0x10    /* QEMU exits with 33 */
 #define QEMU_EXIT_FAILURE       0x11    /* QEMU exits with 35 */

@@ -1,7 +1,7 @@
 /*
  * The pmap, temporary mappings and the heap on the real MMU. Faults are
  * observed through probe_read32/probe_write32, which survive them.
- * The kmap tests are also run with -m 3583M (tools/test.sh), where there
+ * The kmap tests are also run with -m 3583M (tools/test.py), where there
  * is high memory for them to map.
  */
 #include <pagoda/errno.h>

@@ -1,6 +1,6 @@
 /*
  * Self-tests of the kernel's frame allocator on the machine's real memory
- * map. tools/test.sh runs them at several memory sizes (16M to 4G).
+ * map. tools/test.py runs them at several memory sizes (16M to 4G).
  */
 #include <pagoda/bootinfo.h>
 #include <pagoda/ktest.h>
@@ -51,7 +51,7 @@ KTEST(pmm_free_frames_match_memory_map)
 }
 
 /* Modules (QEMU's -initrd, GRUB's module lines) stay out of the allocator,
- * and so does the module list. tools/test.sh boots one run with a module. */
+ * and so does the module list. tools/test.py boots one run with a module. */
 KTEST(pmm_modules_are_reserved)
 {
 	for (size_t i = 0; i < boot_info.nmodules; i++) {

@@ -2,7 +2,7 @@
  * Address spaces on the real MMU: kernel-made vmspaces, activated in CR3,
  * reached only through copyin/copyout, so every page comes in through a
  * real page fault, the trap hook (arch/x86/fault.c) and vm_fault. Also run
- * at -m 3583M (tools/test.sh), where user frames come from high memory.
+ * at -m 3583M (tools/test.py), where user frames come from high memory.
  */
 #include <pagoda/errno.h>
 #include <pagoda/heap.h>

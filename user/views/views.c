@@ -1,7 +1,7 @@
 /*
  * Pagoda-only checks of the views (/proc and the pagewalk call): each
  * number is checked against what the program did, so the views cannot
- * drift from what the kernel knows. Run by tools/test.sh (layer views);
+ * drift from what the kernel knows. Run by tools/test.py (layer views);
  * on Linux the Pagoda-only files and call are missing, so it is not a
  * differential test.
  */
