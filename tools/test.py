@@ -251,10 +251,12 @@ def tally_tap(layer, run, want):
                f"(log: {run.log})")
     if not plans or ran != plans[0]:
         why = "did not finish within %g s and " % run.limit if run.timed_out else ""
-        yield fail(f"{layer}: {why}ran {ran} of {plans[0] if plans else '?'} planned tests; "
+        plan = plans[0] if plans else "?"
+        yield fail(f"{layer}: {why}ran {ran} of {plan} planned tests (log: {run.log}); "
                    "the end of the log:", run.tail(30))
     elif run.status != want and not noks:
-        yield fail(f"{layer}: " + (run.unfinished() or f"exit status {run.status}, expected {want}"))
+        why = run.unfinished() or f"exit status {run.status}, expected {want}"
+        yield fail(f"{layer}: {why}")
 
 
 def expect_lines(name, run, *patterns):
@@ -540,9 +542,9 @@ def check_user_extras(forkloop, vmstat, segv):
                 f"user: fork_iso's child should copy 8 to 19 pages on write "
                 f"(log: {run.log})")
     run = segv.result()
-    yield check(any_line(run, r"segv\[[0-9]+\]: segfault at 0 ip [0-9a-f]{8} sp [0-9a-f]{8} error 4")
-                and any_line(run, r"segv\[[0-9]+\]: segfault at c0000000 ip [0-9a-f]{8} "
-                                  r"sp [0-9a-f]{8} error 5"), "user: segfault lines",
+    segfault = r"segv\[[0-9]+\]: segfault at %s ip [0-9a-f]{8} sp [0-9a-f]{8} error %d"
+    yield check(any_line(run, segfault % ("0", 4)) and any_line(run, segfault % ("c0000000", 5)),
+                "user: segfault lines",
                 f"user: no Linux-style 'segfault at ... ip ... sp ... error ...' lines "
                 f"(log: {run.log})")
 
@@ -747,7 +749,8 @@ def diagram_check(run):
     page = pathlib.Path("docs/memory-layout.md").read_text()
     return check(run.status == 0 and diagram and diagram in page, "docs: diagram",
                  "docs: the diagram in docs/memory-layout.md differs from "
-                 "arch/x86/include/arch/memlayout.h (tools/layout-diagram.sh prints the current one)")
+                 "arch/x86/include/arch/memlayout.h "
+                 "(tools/layout-diagram.sh prints the current one)")
 
 
 def host_commands():
@@ -771,6 +774,7 @@ def host_commands():
 
 
 def docs_sums():
+    """path -> SHA-1 of each file under docs/."""
     return {p: hashlib.sha1(p.read_bytes()).hexdigest()
             for p in sorted(pathlib.Path("docs").rglob("*")) if p.is_file()}
 
@@ -800,7 +804,8 @@ def host_command_check(cmd, promises, run, changed):
     if run.timed_out:
         return fail(f"docs: '{cmd}' {run.unfinished()}")
     if missing:
-        return fail(f"docs: '{cmd}' did not print {' '.join(repr(m) for m in missing)} (log: {log})")
+        said = " ".join(repr(m) for m in missing)
+        return fail(f"docs: '{cmd}' did not print {said} (log: {log})")
     if not promises and run.status != 0:
         return fail(f"docs: '{cmd}' failed with status {run.status} (log: {log})")
     if changed:
@@ -838,6 +843,7 @@ def report(layer, outcomes, counts):
 
 
 def load_times():
+    """Each job's seconds in the last run, to start the longest first."""
     try:
         return json.loads((LOGS / "times.json").read_text())
     except (OSError, ValueError):
@@ -850,6 +856,7 @@ def save_times(times, jobs):
 
 
 def main(argv):
+    """Queue the layers' jobs, run them in the pool, report layer by layer."""
     if argv == ["--machine-flags"]:
         print(shlex.join(MACHINE))
         return 0
