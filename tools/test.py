@@ -866,6 +866,9 @@ def main(argv):
               file=sys.stderr)
         return 2
     os.chdir(ROOT)
+    # On SIGTERM as on Ctrl-C: end the jobs' process groups, which are not
+    # the terminal's, before leaving.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(128 + signal.SIGTERM))
     LOGS.mkdir(parents=True, exist_ok=True)
     q, times = Queue(), load_times()
     layers = [(name, LAYERS[name](q)) for name in (argv or LAYERS)]
