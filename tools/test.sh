@@ -491,6 +491,12 @@ layer_docs() {
 	else
 		fail "docs: stale names of files (tools/check-names.py)"
 	fi
+	# The layers: no cycle reaches kern/, lib/, mm/ or the console drivers.
+	if python3 tools/layers.py > "$LOGS/layers.log"; then
+		pass
+	else
+		fail "docs: a call cycle reaches a file that must be in none (log: $LOGS/layers.log; docs/layers.md)"
+	fi
 	diagram=$(sh tools/layout-diagram.sh)
 	if grep -qF -- "$diagram" docs/memory-layout.md; then
 		pass
