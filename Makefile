@@ -113,9 +113,9 @@ $(BUILD)/user/views/views: user/views/views.c user/tests/check.h user/bin/procfi
 	$(CC) $(UCFLAGS) -Iinclude -Iarch/x86/include -o $@ $<
 # make bench's programs (tools/bench.py): ubench against glibc, and the
 # tiny program it execs against musl.
-$(BUILD)/user/bench/ubench: user/bench/ubench.c
+$(BUILD)/user/bench/ubench: user/bench/ubench.c include/pagoda/page.h
 	@mkdir -p $(dir $@)
-	$(CC) $(UCFLAGS) -o $@ $<
+	$(CC) $(UCFLAGS) -Iinclude -o $@ $<
 $(BUILD)/user/bench/nop: user/bench/nop.c
 	@mkdir -p $(dir $@)
 	$(MUSL_CC) $(UCFLAGS) -o $@ $<
