@@ -8,7 +8,8 @@ make it, and fails if a cycle reaches a file that must be in none: the
 base services and boot orchestration (kern/), pure code (lib/), the
 machine-independent VM (mm/) and the console drivers (dev/serial.c,
 dev/vga.c), which everything that prints depends on. docs/layers.md names
-the one cycle a kernel cannot avoid.
+the one cycle a kernel cannot avoid. The headers' include graph must have
+no cycle at all.
 
     tools/layers.py [--edges]      (after make; the docs layer runs it)
 """
@@ -79,12 +80,27 @@ def cycles(nodes, edges):
     return found
 
 
+def include_graph():
+    """Each kernel header's includes of other kernel headers."""
+    dirs = [ROOT / "include", ROOT / "arch" / "x86" / "include"]
+    headers = {str(p.relative_to(d)): p for d in dirs for p in d.rglob("*.h")}
+    edges = collections.defaultdict(lambda: collections.defaultdict(list))
+    for name, path in headers.items():
+        for inc in re.findall(r"#include <([^>]+)>", path.read_text()):
+            if inc in headers and inc != name:
+                edges[name][inc].append("#include")
+    return headers.keys(), edges
+
+
 def main():
     if not OBJS.is_dir():
         print("layers: no build/k/: run make first")
         return 2
-    nodes, edges = symbol_graph()
     bad = 0
+    for comp in cycles(*include_graph()):
+        print(f"layers: the headers {' '.join(comp)} include each other")
+        bad += 1
+    nodes, edges = symbol_graph()
     for comp in cycles(nodes, edges):
         print(f"cycle of {len(comp)} files: {' '.join(comp)}")
         if "--edges" in sys.argv:
