@@ -113,9 +113,9 @@ $(BUILD)/user/views/views: user/views/views.c user/tests/check.h user/bin/procfi
 	$(CC) $(UCFLAGS) -Iinclude -Iarch/x86/include -o $@ $<
 # make bench's programs (tools/bench.py): ubench against glibc, and the
 # tiny program it execs against musl.
-$(BUILD)/user/bench/ubench: user/bench/ubench.c
+$(BUILD)/user/bench/ubench: user/bench/ubench.c include/pagoda/page.h
 	@mkdir -p $(dir $@)
-	$(CC) $(UCFLAGS) -o $@ $<
+	$(CC) $(UCFLAGS) -Iinclude -o $@ $<
 $(BUILD)/user/bench/nop: user/bench/nop.c
 	@mkdir -p $(dir $@)
 	$(MUSL_CC) $(UCFLAGS) -o $@ $<
@@ -160,7 +160,7 @@ HOST_CFLAGS := -DPAGODA_HOST -std=gnu11 -g -O1 -Wall -Wextra -Werror -Iinclude -
 HOST_LIB    := lib/string.c lib/printf.c lib/cmdline.c lib/ksym_lookup.c lib/ktest.c lib/rangetree.c \
 	mm/pmm.c mm/pmm_check.c mm/slab.c mm/heap.c mm/vmalloc.c arch/x86/pmap.c \
 	mm/vmspace.c mm/vm_fault.c mm/vm_object.c mm/vm_usage.c mm/vm_advice.c proc/elf.c
-HOST_TESTS  := $(wildcard tests/host/test_*.c) tests/host/pmm_world.c tests/host/vm_world.c
+HOST_TESTS  := $(wildcard tests/host/test_*.c) tests/host/pmm_world.c tests/host/vm_world.c tests/host/sim_mmu.c
 HOST_OBJS   := $(patsubst %.c,$(BUILD)/host/%.o,$(HOST_LIB) $(HOST_TESTS)) \
 	$(BUILD)/host/tests/host/oracle.o $(BUILD)/host/tests/host/main.o \
 	$(BUILD)/host/tests/host/panic.o
@@ -205,7 +205,7 @@ $(BUILD)/fuzz/fuzz_heap: tests/fuzz/fuzz_heap.c tests/host/panic.c \
 	$(FUZZ_CC) $(FUZZ_CFLAGS) $(FUZZ_SAN) -include tests/host/rename.h -o $@ $(filter %.c %.o,$^)
 
 FUZZ_VM_SRC := $(FUZZ_PMM_SRC) lib/rangetree.c arch/x86/pmap.c mm/vmspace.c mm/vm_fault.c mm/vm_object.c mm/vm_usage.c \
-	tests/host/vm_world.c
+	tests/host/vm_world.c tests/host/sim_mmu.c
 $(BUILD)/fuzz/fuzz_vm: tests/fuzz/fuzz_vm.c tests/host/panic.c \
 		$(patsubst %.c,$(BUILD)/fuzz/renamed/%.o,$(FUZZ_VM_SRC))
 	$(FUZZ_CC) $(FUZZ_CFLAGS) $(FUZZ_SAN) -o $@ $(filter %.c %.o,$^)

@@ -109,22 +109,3 @@ higher_half:
 	hlt
 	jmp 3b
 
-	.section .bss.pagealigned, "aw", @nobits
-	.align PAGE_SIZE
-	.globl boot_pgdir
-boot_pgdir:
-	.space PAGE_SIZE
-	.globl boot_stack_bottom, boot_stack_top
-boot_stack_bottom:
-	.space BOOT_STACK_SIZE
-boot_stack_top:
-
-	.section .bss
-	.align 4
-	.globl boot_magic, boot_mbi_pa, boot_pgdir_npdes
-boot_magic:
-	.long 0
-boot_mbi_pa:
-	.long 0
-boot_pgdir_npdes:
-	.long 0

@@ -1,8 +1,9 @@
 /*
  * The x86 pmap (arch/x86/pmap.c) on the host, over simulated physical
- * memory. An independent software MMU walker checks every translation, and
- * a simulated TLB, which caches what the walker finds and forgets only what
- * the pmap invalidates, catches every missing invalidation.
+ * memory. The simulated MMU (sim_mmu.c), written from the manual, checks
+ * every translation, and its TLB, which caches what the walker finds and
+ * forgets only what the pmap invalidates, catches every missing
+ * invalidation.
  */
 #include <pagoda/errno.h>
 #include <pagoda/ktest.h>
@@ -12,80 +13,29 @@
 #include <arch/mmu.h>
 #include "oracle.h"
 #include "pmm_world.h"
+#include "sim_mmu.h"
 
 #define TEST_VA         0x00400000u     /* the user range the tests use */
 #define TEST_PAGES      8192u           /* 32 MiB: eight page tables */
 
 static struct pmm_world world;
 
-/* ---- the machine: memory and a TLB ---- */
+/* ---- the machine: memory and a TLB (sim_mmu.c) ---- */
 
-struct tlb_entry {
-	bool valid;
-	uint32_t pa;
-	bool writable, user;
-};
-static struct tlb_entry tlb[TEST_PAGES];
-static unsigned invlpg_count, flush_count;
+static struct sim_tlb_entry tlb_entries[TEST_PAGES];
+static struct sim_tlb tlb;
 
 static void sim_invlpg(vaddr_t va)
 {
-	invlpg_count++;
-	if (va >= TEST_VA && va < TEST_VA + TEST_PAGES * PAGE_SIZE)
-		tlb[(va - TEST_VA) / PAGE_SIZE].valid = false;
+	sim_tlb_invlpg(&tlb, va);
 }
 
 static void sim_flush(void)
 {
-	flush_count++;
-	memset(tlb, 0, sizeof(tlb));
+	sim_tlb_flush(&tlb);
 }
 
 static const struct pmap_env env = { &world.pmm, world_phys_to_virt, sim_invlpg, sim_flush };
-
-/* The MMU, written from the manual rather than from pmap.c. */
-struct xlate {
-	bool present, writable, user;
-	uint32_t pa;
-};
-
-static uint32_t phys_read32(paddr_t pa)
-{
-	uint32_t v;
-
-	memcpy(&v, world_phys_to_virt(pa), 4);
-	return v;
-}
-
-static struct xlate mmu_walk(paddr_t cr3, vaddr_t va)
-{
-	struct xlate x = { false, false, false, 0 };
-	uint32_t pde = phys_read32(cr3 + 4 * (va >> 22)), pte;
-
-	if (!(pde & PTE_P))
-		return x;
-	if (pde & PDE_PS)
-		return (struct xlate){ true, pde & PTE_W, pde & PTE_U, (pde & 0xFFC00000u) | (va & 0x3FFFFFu) };
-	pte = phys_read32((pde & 0xFFFFF000u) + 4 * ((va >> 12) & 0x3FF));
-	if (!(pte & PTE_P))
-		return x;
-	return (struct xlate){ true, (pde & PTE_W) && (pte & PTE_W), (pde & PTE_U) && (pte & PTE_U),
-			       (pte & 0xFFFFF000u) | (va & 0xFFFu) };
-}
-
-/* An access: what the TLB holds, or a fresh walk that it then caches. */
-static struct xlate mmu_access(const struct pmap *p, vaddr_t va)
-{
-	struct tlb_entry *e = &tlb[(va - TEST_VA) / PAGE_SIZE];
-	struct xlate x;
-
-	if (e->valid)
-		return (struct xlate){ true, e->writable, e->user, e->pa | (va & 0xFFF) };
-	x = mmu_walk(p->pd_pa, va);
-	if (x.present)
-		*e = (struct tlb_entry){ true, x.pa & ~0xFFFu, x.writable, x.user };
-	return x;
-}
 
 /* ---- the model ---- */
 
@@ -132,7 +82,7 @@ static bool check_all(struct ktest_ctx *t, const struct pmap *p, int line)
 {
 	for (uint32_t i = 0; i < TEST_PAGES; i++) {
 		vaddr_t va = TEST_VA + i * PAGE_SIZE;
-		struct xlate w = mmu_walk(p->pd_pa, va), a = mmu_access(p, va);
+		struct sim_xlate w = sim_walk(p->pd_pa, va), a = sim_tlb_access(&tlb, p->pd_pa, va);
 		const struct model_page *m = &model[i];
 
 		bool present = m->mapped && !m->hidden;
@@ -171,8 +121,7 @@ static void reset(struct pmap *kernel)
 {
 	world_init(&world);
 	memset(model, 0, sizeof(model));
-	memset(tlb, 0, sizeof(tlb));
-	invlpg_count = flush_count = 0;
+	sim_tlb_init(&tlb, TEST_VA, TEST_PAGES, tlb_entries);
 	if (kernel) {
 		pmap_init(kernel, &env, NULL);
 		pmap_kernel_reserve_tables(kernel, KMAP_BASE, KMAP_END);
@@ -309,13 +258,13 @@ KTEST(pmap_kernel_half_is_shared)
 	KT_ASSERT_EQ(pmap_enter(&kernel, KMAP_BASE, 0x7000, VM_PROT_RW, PMAP_GLOBAL), 0);
 	KT_ASSERT_EQ(pmap_extract(&a, KMAP_BASE, &pa, NULL), 0);
 	KT_ASSERT_EQ(pa, 0x7000);
-	KT_ASSERT(mmu_walk(b.pd_pa, KMAP_BASE).present);
-	KT_ASSERT(!mmu_walk(b.pd_pa, KMAP_BASE).user);
+	KT_ASSERT(sim_walk(b.pd_pa, KMAP_BASE).present);
+	KT_ASSERT(!sim_walk(b.pd_pa, KMAP_BASE).user);
 	KT_ASSERT_EQ(pmap_page_tables(&a), 0);
 	pmap_remove(&kernel, KMAP_BASE, KMAP_BASE + PAGE_SIZE);
 	KT_ASSERT_EQ(pmap_extract(&b, KMAP_BASE, &pa, NULL), -ENOENT);
 	/* The kernel's own tables are never freed when empty. */
-	KT_ASSERT(mmu_walk(kernel.pd_pa, KMAP_BASE).present == false);
+	KT_ASSERT(sim_walk(kernel.pd_pa, KMAP_BASE).present == false);
 	KT_ASSERT(kernel.pd[KMAP_BASE >> 22] & PTE_P);
 	pmap_fini(&a);
 	pmap_fini(&b);
@@ -330,22 +279,22 @@ KTEST(pmap_tlb_invalidation_rules)
 	p.active = true;
 	for (uint32_t i = 0; i < 100; i++)      /* new mappings: nothing to invalidate */
 		KT_ASSERT_EQ(pmap_enter(&p, TEST_VA + i * PAGE_SIZE, 0x100000 + i * PAGE_SIZE, VM_PROT_RW, 0), 0);
-	KT_ASSERT_EQ(invlpg_count, 0);
+	KT_ASSERT_EQ(tlb.invlpg, 0);
 	KT_ASSERT_EQ(pmap_enter(&p, TEST_VA, 0x200000, VM_PROT_RW, 0), 0);    /* replace: one */
-	KT_ASSERT_EQ(invlpg_count, 1);
+	KT_ASSERT_EQ(tlb.invlpg, 1);
 	pmap_protect(&p, TEST_VA, TEST_VA + 4 * PAGE_SIZE, VM_PROT_READ);      /* four */
-	KT_ASSERT_EQ(invlpg_count, 5);
+	KT_ASSERT_EQ(tlb.invlpg, 5);
 	pmap_protect(&p, TEST_VA, TEST_VA + 4 * PAGE_SIZE, VM_PROT_READ);      /* no change: none */
-	KT_ASSERT_EQ(invlpg_count, 5);
-	KT_ASSERT_EQ(flush_count, 0);
+	KT_ASSERT_EQ(tlb.invlpg, 5);
+	KT_ASSERT_EQ(tlb.flushes, 0);
 	pmap_remove(&p, TEST_VA, TEST_VA + 100 * PAGE_SIZE);   /* past the threshold: one flush */
-	KT_ASSERT_EQ(invlpg_count, 5);
-	KT_ASSERT_EQ(flush_count, 1);
+	KT_ASSERT_EQ(tlb.invlpg, 5);
+	KT_ASSERT_EQ(tlb.flushes, 1);
 	p.active = false;                       /* not in CR3: nothing to invalidate */
 	KT_ASSERT_EQ(pmap_enter(&p, TEST_VA, 0x300000, VM_PROT_RW, 0), 0);
 	pmap_remove(&p, TEST_VA, TEST_VA + PAGE_SIZE);
-	KT_ASSERT_EQ(invlpg_count, 5);
-	KT_ASSERT_EQ(flush_count, 1);
+	KT_ASSERT_EQ(tlb.invlpg, 5);
+	KT_ASSERT_EQ(tlb.flushes, 1);
 	pmap_fini(&p);
 }
 

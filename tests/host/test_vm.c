@@ -401,9 +401,9 @@ KTEST(vm_unmapping_a_whole_shared_table_leaves_no_tlb_entry)
 	KT_ASSERT_EQ(vmw_access(&w, 0, a + 7 * PAGE_SIZE, true, &v), 0);    /* active, in the TLB */
 	KT_ASSERT_EQ(vmspace_fork(&child, parent), 0);
 	KT_ASSERT_EQ(vmw_access(&w, 0, a + 7 * PAGE_SIZE, false, &v), 0);   /* read-only entry cached */
-	KT_ASSERT(w.tlb[(a + 7 * PAGE_SIZE) / PAGE_SIZE].valid);
+	KT_ASSERT(w.tlb.e[(a + 7 * PAGE_SIZE) / PAGE_SIZE].valid);
 	KT_ASSERT_EQ(vm_unmap(parent, a, 1024 * PAGE_SIZE), 0);             /* drops its share, no copy */
-	KT_ASSERT(!w.tlb[(a + 7 * PAGE_SIZE) / PAGE_SIZE].valid);
+	KT_ASSERT(!w.tlb.e[(a + 7 * PAGE_SIZE) / PAGE_SIZE].valid);
 	KT_ASSERT_EQ(vmw_access(&w, 0, a + 7 * PAGE_SIZE, false, &v), -EFAULT);
 	vmspace_destroy(&child);
 	KT_ASSERT_EQ(vmw_finish(&w), 0);

@@ -13,6 +13,7 @@
 #include <pagoda/printf.h>
 #include <pagoda/string.h>
 #include <arch/mmu.h>
+#include "sim_mmu.h"
 #include "vm_world.h"
 
 
@@ -22,13 +23,12 @@ static struct vm_world *W;      /* the env hooks reach the world through this */
 
 static void sim_invlpg(vaddr_t va)
 {
-	if (va / PAGE_SIZE < VMW_PAGES)
-		W->tlb[va / PAGE_SIZE].valid = false;
+	sim_tlb_invlpg(&W->tlb, va);
 }
 
 static void sim_flush(void)
 {
-	memset(W->tlb, 0, sizeof(W->tlb));
+	sim_tlb_flush(&W->tlb);
 }
 
 static void *w_zalloc(size_t size)
@@ -67,12 +67,6 @@ static void w_fill_frame(struct page *dst, const void *src, size_t n)
 static struct pmap_env penv;
 static struct vm_env env;
 
-/* The MMU, from the manual: both levels must allow a write or a user access. */
-struct xlate {
-	bool present, writable, user, in_use;
-	uint32_t pa, pte;
-};
-
 static uint32_t phys_read32(paddr_t pa)
 {
 	uint32_t v;
@@ -81,35 +75,10 @@ static uint32_t phys_read32(paddr_t pa)
 	return v;
 }
 
-static struct xlate walk(const struct vmspace *vs, vaddr_t va)
+/* The MMU's view of va in vs (sim_mmu.c, from the manual). */
+static struct sim_xlate walk(const struct vmspace *vs, vaddr_t va)
 {
-	struct xlate x = { false, false, false, false, 0, 0 };
-	uint32_t pde = phys_read32(vs->pmap.pd_pa + 4 * (va >> 22)), pte;
-
-	if (!(pde & PTE_P))
-		return x;
-	pte = phys_read32((pde & 0xFFFFF000u) + 4 * ((va >> 12) & 0x3FF));
-	x.pte = pte;
-	x.in_use = pte & (PTE_P | PTE_SW_NOACCESS);
-	if (!(pte & PTE_P))
-		return x;
-	x.present = true;
-	x.writable = (pde & PTE_W) && (pte & PTE_W);
-	x.user = (pde & PTE_U) && (pte & PTE_U);
-	x.pa = pte & 0xFFFFF000u;
-	return x;
-}
-
-/* What the CPU records in the PTE of a page it reaches: accessed, and
- * dirty on a write. */
-static void mark_used(const struct vmspace *vs, vaddr_t va, bool write)
-{
-	uint32_t pde = phys_read32(vs->pmap.pd_pa + 4 * (va >> 22)), pte;
-	uint8_t *at = world_phys_to_virt((pde & 0xFFFFF000u) + 4 * ((va >> 12) & 0x3FF));
-
-	memcpy(&pte, at, 4);
-	pte |= PTE_A | (write ? PTE_D : 0);
-	memcpy(at, &pte, 4);
+	return sim_walk(vs->pmap.pd_pa, va);
 }
 
 static void activate(int si)
@@ -143,33 +112,22 @@ static int fail(const char *fmt, ...)
 static int cpu_access(int si, vaddr_t va, bool write, uint32_t *val)
 {
 	struct vmspace *vs = &W->space[si].vs;
-	uint32_t p = va / PAGE_SIZE;
 
 	activate(si);
 	for (int tries = 0; tries < 3; tries++) {
-		struct xlate x;
+		struct sim_xlate x = sim_tlb_access(&W->tlb, vs->pmap.pd_pa, va);
 
-		if (W->tlb[p].valid) {
-			x.present = x.user = true;
-			x.writable = W->tlb[p].writable;
-			x.pa = W->tlb[p].pa;
-		} else {
-			x = walk(vs, va);
-		}
 		if (x.present && x.user && (!write || x.writable)) {
-			uint8_t *mem = world_phys_to_virt(x.pa | (va & (PAGE_SIZE - 1)));
+			uint8_t *mem = world_phys_to_virt(x.pa);
 
-			W->tlb[p].valid = true;
-			W->tlb[p].writable = x.writable;
-			W->tlb[p].pa = x.pa;
-			mark_used(vs, va, write);
+			sim_mark_used(vs->pmap.pd_pa, va, write);
 			if (write)
 				memcpy(mem, val, 4);
 			else
 				memcpy(val, mem, 4);
 			return 0;
 		}
-		W->tlb[p].valid = false;
+		sim_tlb_invlpg(&W->tlb, va);    /* a page fault drops the entry */
 		W->faults++;
 		int err = vm_fault(vs, va, write ? VM_PROT_WRITE : VM_PROT_READ);
 
@@ -483,7 +441,7 @@ static int check_space(int si)
 	if (vmspace_check(&s->vs, why, sizeof(why)))
 		return fail("space %d: %s", si, why);
 	for (uint32_t p = 0; p < VMW_PAGES; p++) {
-		struct xlate x = walk(&s->vs, (vaddr_t)p * PAGE_SIZE);
+		struct sim_xlate x = walk(&s->vs, (vaddr_t)p * PAGE_SIZE);
 		const struct vmw_page *pg = &s->page[p];
 
 		if (x.in_use && !pg->mapped)
@@ -496,8 +454,8 @@ static int check_space(int si)
 				    model_word(pg, 0), model_word(pg, 1));
 		if (!x.in_use && pg->mapped && !pg->shared && pg->cell >= 0)
 			return fail("space %d: page %#x was written but has no frame", si, p);
-		if (W->active == si && W->tlb[p].valid &&
-		    (!x.present || x.pa != W->tlb[p].pa || (W->tlb[p].writable && !x.writable)))
+		if (W->active == si && W->tlb.e[p].valid &&
+		    (!x.present || (x.pa & ~0xFFFu) != W->tlb.e[p].frame || (W->tlb.e[p].writable && !x.writable)))
 			return fail("space %d: stale TLB entry for page %#x", si, p);
 	}
 	return 0;
@@ -573,7 +531,7 @@ static void count_mappings(uint16_t *mappings)
 	memset(mappings, 0, WORLD_NPAGES * sizeof(*mappings));
 	for (int si = 0; si < VMW_SPACES; si++)
 		for (uint32_t p = 0; W->space[si].live && p < VMW_PAGES; p++) {
-			struct xlate x = walk(&W->space[si].vs, (vaddr_t)p * PAGE_SIZE);
+			struct sim_xlate x = walk(&W->space[si].vs, (vaddr_t)p * PAGE_SIZE);
 
 			if (x.in_use)
 				mappings[x.pte / PAGE_SIZE - WORLD_BASE_PFN]++;
@@ -592,7 +550,7 @@ static int check_usage(int si, const uint16_t *mappings)
 
 		vm_region_usage(&s->vs, r, &got);
 		for (vaddr_t va = r->node.start; va < r->node.end; va += PAGE_SIZE) {
-			struct xlate x = walk(&s->vs, va);
+			struct sim_xlate x = walk(&s->vs, va);
 			const struct vmw_page *pg = &s->page[va / PAGE_SIZE];
 			bool shared = x.in_use && mappings[x.pte / PAGE_SIZE - WORLD_BASE_PFN] > 1;
 			bool dirty = x.in_use && (x.pte & PTE_D);
@@ -642,6 +600,7 @@ void vmw_init(struct vm_world *w, unsigned zalloc_fail_every)
 
 	W = w;
 	memset(w, 0, sizeof(*w));
+	sim_tlb_init(&w->tlb, 0, VMW_PAGES, w->tlb_entries);
 	world_init(&w->pmm);
 	penv = (struct pmap_env){ &w->pmm.pmm, world_phys_to_virt, sim_invlpg, sim_flush };
 	env = (struct vm_env){ &penv, &w->kernel, w_zalloc, w_free, w_zero_frame, w_copy_frame, w_fill_frame };

@@ -15,6 +15,7 @@
 
 #include <pagoda/vm.h>
 #include "pmm_world.h"
+#include "sim_mmu.h"
 
 #define VMW_PAGES       4096u   /* the window: [0, 16 MiB) */
 #define VMW_LO          (VM_USER_MIN / 4096)
@@ -56,7 +57,8 @@ struct vm_world {
 	struct vm_object *file;
 	uint8_t file_data[VMW_FILE_SIZE];
 	int active;                             /* the space in "CR3", or -1 */
-	struct { bool valid, writable; uint32_t pa; } tlb[VMW_PAGES];
+	struct sim_tlb tlb;                     /* the CPU's, over every page */
+	struct sim_tlb_entry tlb_entries[VMW_PAGES];
 	uint64_t free_at_start;
 	unsigned zalloc_fail_every, zalloc_calls;       /* inject record failures */
 	uint64_t ops, faults, enomem;

@@ -26,8 +26,9 @@
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
+#include <pagoda/page.h>
 
-#define PAGE            4096u
+#define PAGE            ((uint32_t)PAGE_SIZE)    /* <pagoda/page.h> */
 #define MIB             (1024u * 1024u)
 #define MAX_RESULTS     32
 

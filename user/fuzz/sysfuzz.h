@@ -19,6 +19,7 @@
 #define USER_FUZZ_SYSFUZZ_H
 
 #include <stdint.h>
+#include <pagoda/page.h>
 
 #define RING_VA         0x30000000u
 #define SENT_ANON_VA    0x30100000u
@@ -32,7 +33,7 @@
 #define UNMAPPED_VA     0x3f000000u
 #define ARENA_VA        0x40000000u
 #define ARENA_END       0x50000000u
-#define PAGE            4096u
+#define PAGE            ((uint32_t)PAGE_SIZE)    /* <pagoda/page.h> */
 
 #define NR_TOUCH        0x10000 /* a memory touch, logged like a call (a[1]: write) */
 

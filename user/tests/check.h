@@ -23,7 +23,10 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#define PAGE 4096u      /* i386 Linux's page size (sysconf(_SC_PAGESIZE)) */
+/* i386 Linux's page size, as sysconf(_SC_PAGESIZE) says. The kernel's
+ * own definition (<pagoda/page.h>) is not used here: these programs are
+ * built against musl too, whose <limits.h> defines PAGE_SIZE itself. */
+#define PAGE 4096u
 
 #define CHECK(cond) do { \
 	if (!(cond)) { \
