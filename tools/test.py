@@ -720,9 +720,10 @@ def sysfuzz_verdict(s, boot, run):
 
 def layer_docs(q):
     """The docs quote the code; these checks keep the quotes current: names
-    of files, the layout diagram, every `host$` command of docs/*.md, and the
-    kernel's first program header."""
+    of files, the layers (docs/layers.md), the layout diagram, every `host$`
+    command of docs/*.md, and the kernel's first program header."""
     names = q.program("docs-check-names", [sys.executable, "tools/check-names.py"])
+    layers = q.program("layers", [sys.executable, "tools/layers.py"])
     diagram = q.program("docs-layout-diagram", ["sh", "tools/layout-diagram.sh"])
     readelf = q.program("docs-readelf", ["readelf", "-lW", str(KERNEL)])
     commands = host_commands()
@@ -732,6 +733,10 @@ def layer_docs(q):
     run = names.result()
     yield check(run.status == 0, "docs: names", "docs: stale names of files "
                 "(tools/check-names.py)", run.tail(20))
+    # No call cycle reaches kern/, lib/, mm/ or the console drivers.
+    run = layers.result()
+    yield check(run.status == 0, "docs: layers", "docs: a call cycle reaches a file that must be "
+                f"in none (log: {run.log}; docs/layers.md)")
     yield diagram_check(diagram.result())
     for (cmd, promises), (run, changed) in zip(commands, host.result()):
         yield host_command_check(cmd, promises, run, changed)
