@@ -188,7 +188,7 @@ static void status(struct proc_text *t, struct proc *p)
 	status_kb(t, "VmExe", exe);
 	status_kb(t, "VmPTE", pmap_page_tables(&p->vs->pmap) + 1);     /* + the directory */
 	emit(t, "Threads:\t1\nMinFlt:\t%llu\n",
-	     (unsigned long long)(p->min_flt + vm_faults_resolved(&p->vs->faults)));
+	     (unsigned long long)(p->min_flt + vm_faults_resolved(f)));
 #define LINE(name, kind, status) emit(t, status ":\t%llu\n", (unsigned long long)f->name);
 	VM_FAULT_COUNTERS(LINE)
 #undef LINE

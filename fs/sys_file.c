@@ -170,6 +170,7 @@ static long iov_import(uint32_t (*v)[2], vaddr_t iov, uint32_t n)
 static long do_iov(int fd, vaddr_t iov, uint32_t iovcnt, bool writing)
 {
 	struct file *f = fd_get(proc_current, fd);
+	bool mode_ok = file_for(fd, writing ? O_WRONLY : O_RDONLY) != NULL;
 	uint32_t (*v)[2];       /* iov_base, iov_len */
 	long total = 0, err;
 
@@ -178,12 +179,12 @@ static long do_iov(int fd, vaddr_t iov, uint32_t iovcnt, bool writing)
 	if (iovcnt > IOV_MAX)
 		return -EINVAL;
 	if (iovcnt == 0)
-		return file_for(fd, writing ? O_WRONLY : O_RDONLY) ? 0 : -EBADF;
+		return mode_ok ? 0 : -EBADF;
 	v = kmalloc(iovcnt * sizeof(*v));
 	if (!v)
 		return -ENOMEM;
 	err = iov_import(v, iov, iovcnt);
-	if (err == 0 && !file_for(fd, writing ? O_WRONLY : O_RDONLY))
+	if (err == 0 && !mode_ok)
 		err = -EBADF;
 	if (err)
 		goto out;

@@ -14,7 +14,6 @@
 #include <pagoda/printf.h>
 #include <pagoda/string.h>
 
-
 /* The class sizes below the half-slab class (heap.h explains the list). */
 static const uint16_t class_sizes[HEAP_NR_CLASSES - 1] = {
 	8, 16, 32, 64, 96, 128, 192, 256, 512, 1024,

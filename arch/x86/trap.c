@@ -87,6 +87,7 @@ static void print_registers(const struct trapframe *tf)
 void trap_fatal(struct trapframe *tf, const char *why)
 {
 	vaddr_t cr2 = read_cr2();
+	const char *hint;
 
 	if (!diag_enter_fatal()) {
 		printk("\n*** fault while reporting a fault: %s at eip %08x\n", trap_name((int)tf->trapno), tf->eip);
@@ -99,8 +100,8 @@ void trap_fatal(struct trapframe *tf, const char *why)
 	printk("\n");
 	if (tf->trapno == T_PF)
 		explain_page_fault(tf, cr2);
-	else if (trap_hint((int)tf->trapno))
-		printk("  This usually means %s.\n", trap_hint((int)tf->trapno));
+	else if ((hint = trap_hint((int)tf->trapno)) != NULL)
+		printk("  This usually means %s.\n", hint);
 	if (tf->trapno == T_TS || tf->trapno == T_NP || tf->trapno == T_SS || tf->trapno == T_GP)
 		explain_selector_error(tf->err);
 	print_registers(tf);
