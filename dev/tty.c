@@ -10,6 +10,7 @@
 #include <pagoda/errno.h>
 #include <pagoda/file.h>
 #include <pagoda/proc.h>
+#include <pagoda/string.h>
 #include <pagoda/uaccess.h>
 
 #define TTY_EDIT_MAX    255     /* a line being typed (Linux: 4095) */
@@ -116,3 +117,77 @@ long tty_write(vaddr_t buf, size_t n)
 	}
 	return (long)n;
 }
+
+/* ---- the terminal as a file: /dev/console and /dev/tty ---- */
+
+#define CONSOLE_MAJOR   5       /* /dev/console is char 5:1 on Linux */
+#define CONSOLE_MINOR   1
+
+/* Linux's struct termios for i386: four flag words, the line discipline,
+ * 19 control characters. The values are N_TTY's defaults on a console. */
+struct k_termios {
+	uint32_t c_iflag, c_oflag, c_cflag, c_lflag;
+	uint8_t c_line;
+	uint8_t c_cc[19];
+};
+struct k_winsize {
+	uint16_t ws_row, ws_col, ws_xpixel, ws_ypixel;
+};
+#define TCGETS          0x5401
+#define TIOCGWINSZ      0x5413
+
+static long term_read(struct file *f, vaddr_t buf, size_t n, bool wait)
+{
+	(void)f;
+	return tty_read(buf, n, wait);
+}
+
+static long term_write(struct file *f, vaddr_t buf, size_t n)
+{
+	(void)f;
+	return tty_write(buf, n);
+}
+
+/* The console with no node (no /dev/console in the initramfs): what
+ * Linux's stat says of its console device. */
+static void term_stat(struct file *f, struct kstat *st)
+{
+	(void)f;
+	memset(st, 0, sizeof(*st));
+	st->mode = S_IFCHR | 0600;
+	st->nlink = 1;
+	st->ino = 2;
+	st->rdev_major = CONSOLE_MAJOR;
+	st->rdev_minor = CONSOLE_MINOR;
+	st->blksize = PAGE_SIZE;
+}
+
+static int term_ioctl(struct file *f, uint32_t cmd, vaddr_t arg)
+{
+	static const struct k_termios tios = {
+		.c_iflag = 0x500,               /* ICRNL | IXON */
+		.c_oflag = 0x5,                 /* OPOST | ONLCR */
+		.c_cflag = 0xbf,                /* B38400 | CS8 | CREAD */
+		.c_lflag = 0x8a3b,              /* ISIG ICANON ECHO ECHOE ECHOK ECHOCTL ECHOKE IEXTEN */
+		.c_cc = { 3, 28, 127, 21, 4, 0, 1, 0, 17, 19, 26, 0, 18, 15, 23, 22, 0, 0, 0 },
+	};
+	struct k_winsize ws = { 0, 0, 0, 0 };   /* a serial line has no size */
+
+	(void)f;
+	if (cmd == TCGETS)
+		return copyout(arg, &tios, sizeof(tios));
+	if (cmd == TIOCGWINSZ)
+		return copyout(arg, &ws, sizeof(ws));
+	return -ENOTTY;
+}
+
+const struct file_ops console_ops = {
+	.read = term_read, .write = term_write, .stat = term_stat,
+	.ioctl = term_ioctl,
+};
+
+struct file *file_console(void)
+{
+	return file_new(&console_ops, O_RDWR);
+}
+

@@ -1,27 +1,34 @@
 /*
- * The initramfs: a cpio "newc" archive read in place.
+ * The initramfs: a cpio "newc" archive, unpacked into the root tmpfs at
+ * boot as Linux fills its rootfs: directories, regular files (their bytes
+ * copied into the page cache), symlinks, hard links and device nodes,
+ * with the archive's modes and times. The archive is checked whole first,
+ * so a malformed one changes nothing; as it is unpacked, the module's
+ * pages already read go back to the frame allocator (Linux's "Freeing
+ * initrd memory"), so the files never need twice their size in RAM.
  *
  * Each member is a 110-byte ASCII header (the magic "070701" and 13 fields
  * of 8 hex digits), the NUL-terminated name, padding to 4 bytes, the data,
  * padding to 4 bytes. "TRAILER!!!" ends the archive. For example a 5-byte
  * file "init" takes 110 + 5 ("init\0") + 3 pad, then 5 + 3 pad: 126 bytes.
  */
-#include <pagoda/initramfs.h>
 #include <pagoda/bootinfo.h>
 #include <pagoda/errno.h>
 #include <pagoda/log.h>
 #include <pagoda/kmalloc.h>
 #include <pagoda/string.h>
+#include <pagoda/file.h>
+#include <pagoda/page_alloc.h>
+#include <pagoda/proc.h>
+#include <pagoda/vfs.h>
 #include <pagoda/vm.h>
+#include "pagecache.h"
 #include <arch/memlayout.h>
 
 #define CPIO_HEADER_LEN 110
 #define CPIO_FIELDS     13
 enum { F_INO, F_MODE, F_UID, F_GID, F_NLINK, F_MTIME, F_FILESIZE, F_DEVMAJOR,
        F_DEVMINOR, F_RDEVMAJOR, F_RDEVMINOR, F_NAMESIZE, F_CHECK };
-
-static struct initramfs_entry *entries;
-static size_t nentries;
 
 static size_t align4(size_t n) { return (n + 3) & ~(size_t)3; }
 
@@ -68,11 +75,11 @@ static int parse_member(const uint8_t *a, size_t size, size_t *off, uint32_t f[C
 	return 0;
 }
 
-/* Store name without "./" or "/" prefixes or a trailing "/". */
-static char *clean_name(const char *name)
+/* A member's name without "./" or "/" prefixes or a trailing "/", into
+ * out (PATH_MAX bytes) with a leading "/": "" for the archive's root. */
+static void clean_name(const char *name, char *out)
 {
 	size_t n;
-	char *s;
 
 	while (name[0] == '/' || (name[0] == '.' && name[1] == '/'))
 		name += name[0] == '/' ? 1 : 2;
@@ -81,221 +88,180 @@ static char *clean_name(const char *name)
 	n = strlen(name);
 	while (n > 0 && name[n - 1] == '/')
 		n--;
-	s = kmalloc(n + 1);
-	if (s) {
-		memcpy(s, name, n);
-		s[n] = '\0';
-	}
-	return s;
+	if (n > PATH_MAX - 2)
+		n = PATH_MAX - 2;
+	out[0] = '/';
+	memcpy(out + 1, name, n);
+	out[n + 1] = '\0';
 }
 
-static void free_entries(struct initramfs_entry *list, size_t n)
+/* Check every member: 0, or -EINVAL at the first malformed one. */
+static int archive_check(const uint8_t *a, size_t size)
 {
-	for (size_t i = 0; i < n; i++)
-		kfree(list[i].path);
-	kfree(list);
-}
-
-/* One entry for the root directory, first, whether or not the archive has one. */
-static int add_root(struct initramfs_entry *e)
-{
-	memset(e, 0, sizeof(*e));
-	e->path = clean_name(".");
-	e->mode = S_IFDIR | 0755;
-	e->nlink = 2;
-	e->ino = 1;
-	return e->path ? 0 : -ENOMEM;
-}
-
-int initramfs_load(const uint8_t *a, size_t size)
-{
-	struct initramfs_entry *list = NULL;
-	size_t n = 0, cap = 0, off = 0;
-	int err = -ENOMEM;
+	size_t off = 0;
 
 	for (;;) {
 		uint32_t f[CPIO_FIELDS];
 		const char *name;
 		const uint8_t *data;
-		struct initramfs_entry *e;
+		int err = parse_member(a, size, &off, f, &name, &data);
 
-		err = parse_member(a, size, &off, f, &name, &data);
 		if (err)
-			goto fail;
+			return err;
 		if (strcmp(name, "TRAILER!!!") == 0)
-			break;
-		if (n + 1 >= cap) {
-			struct initramfs_entry *bigger = krealloc(list, (cap ? cap * 2 : 32) * sizeof(*list));
-
-			err = -ENOMEM;
-			if (!bigger)
-				goto fail;
-			list = bigger;
-			cap = cap ? cap * 2 : 32;
-			if (n == 0 && (err = add_root(&list[n++])) != 0)
-				goto fail;
-		}
-		e = &list[n];
-		memset(e, 0, sizeof(*e));
-		e->path = clean_name(name);
-		err = -ENOMEM;
-		if (!e->path)
-			goto fail;
-		n++;
-		if (e->path[0] == '\0') {       /* the archive's own "." */
-			kfree(e->path);
-			n--;
-			continue;
-		}
-		e->ino = n;
-		e->mode = f[F_MODE];
-		e->nlink = f[F_NLINK];
-		e->mtime = f[F_MTIME];
-		e->rdev_major = f[F_RDEVMAJOR];
-		e->rdev_minor = f[F_RDEVMINOR];
-		e->data = data;
-		e->size = f[F_FILESIZE];
+			return 0;
 	}
-	free_entries(entries, nentries);
-	entries = list;
-	nentries = n;
-	return 0;
-fail:
-	free_entries(list, n);
+}
+
+/* Hard links: newc repeats the inode number of each name of one file. */
+#define LINKS_MAX 64
+struct link_seen {
+	uint32_t ino, dev_major, dev_minor;
+	char *path;
+};
+
+/* The first path seen with this member's inode, or NULL (and remember it). */
+static const char *link_target(struct link_seen *seen, size_t *n, const uint32_t *f, const char *path)
+{
+	for (size_t i = 0; i < *n; i++)
+		if (seen[i].ino == f[F_INO] && seen[i].dev_major == f[F_DEVMAJOR] &&
+		    seen[i].dev_minor == f[F_DEVMINOR])
+			return seen[i].path;
+	if (*n < LINKS_MAX && (seen[*n].path = kstrdup(path)))
+		seen[(*n)++] = (struct link_seen){ f[F_INO], f[F_DEVMAJOR], f[F_DEVMINOR], seen[*n].path };
+	return NULL;
+}
+
+/* Set what the archive says of the file at path: its mode and times. */
+static void set_attributes(const char *path, const uint32_t *f)
+{
+	struct path p;
+
+	if (vfs_lookup(AT_FDCWD, path, 0, &p))
+		return;
+	p.d->inode->mode = f[F_MODE];
+	p.d->inode->mtime.tv_sec = p.d->inode->ctime.tv_sec = p.d->inode->atime.tv_sec = f[F_MTIME];
+	p.d->inode->mtime.tv_nsec = p.d->inode->ctime.tv_nsec = p.d->inode->atime.tv_nsec = 0;
+	path_put(&p);
+}
+
+/* A regular file with its bytes. */
+static int unpack_file(const char *path, const uint32_t *f, const uint8_t *data)
+{
+	struct file *file;
+	int err = vfs_open(AT_FDCWD, path, O_CREAT | O_EXCL | O_WRONLY, f[F_MODE] & 07777, &file);
+
+	if (err)
+		return err;
+	err = pagecache_fill(file->inode, data, f[F_FILESIZE]);
+	file_put(file);
 	return err;
 }
 
-void initramfs_init(void)
+static int unpack_member(const char *path, const uint32_t *f, const uint8_t *data,
+			 struct link_seen *seen, size_t *nseen)
+{
+	uint32_t mode = f[F_MODE], type = mode & S_IFMT;
+	const char *first;
+	char *target;
+	int err;
+
+	if (strcmp(path, "/") == 0) {
+		set_attributes(path, f);
+		return 0;
+	}
+	if (type != S_IFDIR && f[F_NLINK] > 1 && (first = link_target(seen, nseen, f, path)))
+		err = vfs_link(AT_FDCWD, first, AT_FDCWD, path, false);
+	else if (type == S_IFREG)
+		err = unpack_file(path, f, data);
+	else if (type == S_IFDIR)
+		err = vfs_mknod(AT_FDCWD, path, mode, 0, NULL);
+	else if (type == S_IFLNK) {
+		target = kmalloc(f[F_FILESIZE] + 1);
+		if (!target)
+			return -ENOMEM;
+		memcpy(target, data, f[F_FILESIZE]);
+		target[f[F_FILESIZE]] = '\0';
+		err = vfs_mknod(AT_FDCWD, path, S_IFLNK | 0777, 0, target);
+		kfree(target);
+		return err;
+	} else if (type == S_IFCHR || type == S_IFBLK || type == S_IFIFO || type == S_IFSOCK)
+		err = vfs_mknod(AT_FDCWD, path, mode, f[F_RDEVMAJOR] << 20 | f[F_RDEVMINOR], NULL);
+	else
+		return 0;               /* Linux skips what it does not know */
+	if (err == -EEXIST && type == S_IFDIR)
+		err = 0;                /* listed twice: the attributes of the last win */
+	if (!err)
+		set_attributes(path, f);
+	return err;
+}
+
+/* Give the allocator the module's whole pages in [*done, upto). */
+static void release_pages(paddr_t base, paddr_t *done, paddr_t upto)
+{
+	paddr_t from = ALIGN_UP(*done, (paddr_t)PAGE_SIZE), to = ALIGN_DOWN(upto, (paddr_t)PAGE_SIZE);
+
+	if (to > from)
+		pmm_add_free_range(&kernel_pmm, (uint32_t)(from >> PAGE_SHIFT), (uint32_t)(to >> PAGE_SHIFT));
+	if (to > *done)
+		*done = MAX(*done, to);
+	(void)base;
+}
+
+int rootfs_populate(void)
 {
 	const struct boot_module *m = &boot_info.modules[0];
-	int err;
+	struct link_seen seen[LINKS_MAX];
+	size_t off = 0, size, nseen = 0, count = 0;
+	char *path = NULL;
+	const uint8_t *a;
+	paddr_t freed;
+	int err = 0;
 
 	if (boot_info.nmodules == 0) {
 		pr_warn("initramfs: no Multiboot module: there are no programs to run\n");
-		return;
+		return 0;
 	}
 	if (m->end > DIRECT_MAP_SIZE) {
 		pr_err("initramfs: module at %#llx-%#llx lies beyond the direct map; not loaded\n",
 		       (unsigned long long)m->start, (unsigned long long)m->end);
-		return;
+		return -EINVAL;
 	}
-	err = initramfs_load(phys_to_virt(m->start), (size_t)(m->end - m->start));
-	if (err)
-		pr_err("initramfs: the module is not a cpio (newc) archive (%d)\n", err);
-	else
-		pr_info("initramfs: %zu entries, %llu KiB\n", nentries,
-			(unsigned long long)(m->end - m->start) / 1024);
-}
+	a = phys_to_virt(m->start);
+	size = (size_t)(m->end - m->start);
+	if (archive_check(a, size)) {
+		pr_err("initramfs: the module is not a cpio (newc) archive\n");
+		return -EINVAL;
+	}
+	path = kmalloc(PATH_MAX);
+	if (!path)
+		return -ENOMEM;
+	freed = m->start;
+	for (;;) {
+		uint32_t f[CPIO_FIELDS];
+		const char *name;
+		const uint8_t *data;
+		int e;
 
-struct initramfs_entry *initramfs_lookup(const char *canon)
-{
-	for (size_t i = 0; i < nentries; i++)
-		if (strcmp(entries[i].path, canon) == 0)
-			return &entries[i];
-	return NULL;
-}
-
-/* Append component [c, c + len) to out (length *n): a "/" between. */
-static int push_component(char *out, size_t size, size_t *n, const char *c, size_t len)
-{
-	size_t need = *n + (*n ? 1 : 0) + len;
-
-	if (need + 1 > size)
-		return -ENAMETOOLONG;
-	if (*n)
-		out[(*n)++] = '/';
-	memcpy(out + *n, c, len);
-	*n = need;
-	out[*n] = '\0';
-	return 0;
-}
-
-int initramfs_canon(const char *path, char *out, size_t size)
-{
-	size_t n = 0;
-	const char *p = path;
-
-	if (path[0] == '\0')
-		return -ENOENT;
-	out[0] = '\0';
-	while (*p) {
-		const char *c;
-		size_t len;
-		struct initramfs_entry *dir;
-		int err;
-
-		while (*p == '/')
-			p++;
-		c = p;
-		while (*p && *p != '/')
-			p++;
-		len = (size_t)(p - c);
-		if (len == 0 || (len == 1 && c[0] == '.'))
-			continue;
-		dir = initramfs_lookup(out);    /* what we are about to descend into */
-		if (!dir)
-			return -ENOENT;
-		if (!S_ISDIR(dir->mode))
-			return -ENOTDIR;
-		if (len == 2 && c[0] == '.' && c[1] == '.') {
-			while (n > 0 && out[n - 1] != '/')
-				n--;
-			if (n > 0)
-				n--;
-			out[n] = '\0';
-			continue;
+		parse_member(a, size, &off, f, &name, &data);
+		if (strcmp(name, "TRAILER!!!") == 0)
+			break;
+		clean_name(name, path);
+		e = unpack_member(path, f, data, seen, &nseen);
+		if (e && !err) {
+			pr_err("initramfs: %s: not unpacked (%d)\n", path, e);
+			err = e;
 		}
-		err = push_component(out, size, &n, c, len);
-		if (err)
-			return err;
+		count++;
+		/* Every byte before the next member has been read. */
+		release_pages(m->start, &freed, m->start + off);
 	}
-	/* A trailing slash demands a directory. */
-	if (p > path && p[-1] == '/') {
-		struct initramfs_entry *e = initramfs_lookup(out);
-
-		if (e && !S_ISDIR(e->mode))
-			return -ENOTDIR;
-	}
-	return 0;
-}
-
-size_t initramfs_count(void)
-{
-	return nentries;
-}
-
-struct initramfs_entry *initramfs_entry(size_t i)
-{
-	return i < nentries ? &entries[i] : NULL;
-}
-
-bool initramfs_in_dir(const struct initramfs_entry *e, const char *dir)
-{
-	size_t dl = strlen(dir);
-	const char *rest;
-
-	if (e->path[0] == '\0')
-		return false;
-	if (dl == 0)
-		rest = e->path;
-	else if (strncmp(e->path, dir, dl) == 0 && e->path[dl] == '/')
-		rest = e->path + dl + 1;
-	else
-		return false;
-	return strchr(rest, '/') == NULL;
-}
-
-struct vm_object *initramfs_object(struct initramfs_entry *e)
-{
-	if (e->obj) {
-		vm_object_get(e->obj);
-		return e->obj;
-	}
-	e->obj = vm_object_file(&kernel_vm_env, e->data, e->size);
-	if (e->obj) {
-		e->obj->name = e->path;
-		e->obj->ino = e->ino;
-		e->obj->cache = &e->obj;
-	}
-	return e->obj;
+	release_pages(m->start, &freed, m->end);
+	pr_info("initramfs: %zu entries unpacked; %llu KiB of initrd memory freed\n", count,
+		(unsigned long long)(freed - m->start) / 1024);
+	boot_info.nmodules = 0;         /* its memory is the allocator's now */
+	for (size_t i = 0; i < nseen; i++)
+		kfree(seen[i].path);
+	kfree(path);
+	return err;
 }

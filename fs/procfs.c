@@ -1,16 +1,21 @@
 /*
- * /proc: files whose text the kernel writes when they are opened, in
- * Linux's formats, so that ordinary tools (cat, and the test suite) read
- * what the kernel knows. The text is made once, at open, and read from
- * that snapshot, as Linux's seq_file does for small files.
+ * /proc: a file system whose names are made as they are looked up, and
+ * files whose text the kernel writes when they are opened, in Linux's
+ * formats, so that ordinary tools (cat, ps, and the test suite) read what
+ * the kernel knows. The text is made once, at open, and read from that
+ * snapshot, as Linux's seq_file does for small files.
  *
- * /proc/self/exe is not here: it is a link (fs/sys_file.c, readlink).
+ *   /proc/{meminfo,buddyinfo,slabinfo,vmstat,mounts}   the system's
+ *   /proc/self                 a link to the caller's /proc/PID
+ *   /proc/PID/{maps,smaps,smaps_rollup,status}         the process's (procfs_pid.c)
+ *   /proc/PID/exe, cwd         links to its program and working directory
+ *   /proc/PID/fd/N             a link to what descriptor N is open on
  */
 #include "procfs.h"
 #include <pagoda/errno.h>
 #include <pagoda/file.h>
 #include <pagoda/heap.h>
-#include <pagoda/initramfs.h>
+#include "readdir.h"
 #include <pagoda/kmalloc.h>
 #include <pagoda/page_alloc.h>
 #include <pagoda/printf.h>
@@ -24,7 +29,6 @@
  * regions); past that it is cut. */
 #define PROC_TEXT_FIRST 16384
 #define PROC_TEXT_MAX   (1024 * 1024)
-#define PROCFS_INO_BASE 0x70000000u
 
 void emit(struct proc_text *t, const char *fmt, ...)
 {
@@ -83,6 +87,8 @@ static void meminfo(struct proc_text *t)
 	emit_kb(t, "HighFree", high->free_pages);
 	emit_kb(t, "LowTotal", low->managed_pages);
 	emit_kb(t, "LowFree", low->free_pages);
+	emit_kb(t, "Cached", vm_shared_frames);        /* tmpfs and shared memory: all shmem */
+	emit_kb(t, "Shmem", vm_shared_frames);
 	emit_kb(t, "Slab", slab_frames());
 	emit_kb(t, "PageTables", page_tables_now());
 	emit_kb(t, "VmallocUsed", kernel_vmalloc.nr_pages);
@@ -148,106 +154,185 @@ static void vmstat(struct proc_text *t)
 		emit(t, "%s %llu\n", lines[i].name, (unsigned long long)lines[i].value);
 }
 
+/* /proc/mounts: source, mount point, type, options, as Linux's. */
+static void mounts(struct proc_text *t)
+{
+	char *buf = kmalloc(PATH_MAX);
+
+	if (!buf)
+		return;
+	for (const struct mount *m = mount_list; m; m = m->next) {
+		struct path p = { (struct mount *)m, m->root };
+
+		if (vfs_path_string(&p, buf, PATH_MAX) < 0)
+			continue;
+		emit(t, "%s %s %s rw 0 0\n", m->source, buf, m->sb->type->name);
+	}
+	kfree(buf);
+}
+
 static const struct {
-	const char *path;
+	const char *name;
 	void (*fill)(struct proc_text *t);
 } proc_files[] = {
-	{ "proc/meminfo", meminfo },
-	{ "proc/buddyinfo", buddyinfo },
-	{ "proc/slabinfo", slabinfo },
-	{ "proc/vmstat", vmstat },
+	{ "meminfo", meminfo }, { "buddyinfo", buddyinfo }, { "slabinfo", slabinfo },
+	{ "vmstat", vmstat }, { "mounts", mounts },
 };
 
-static long procfs_read(struct file *f, vaddr_t buf, size_t n, bool wait)
+static const char *const pid_files[] = { "maps", "smaps", "smaps_rollup", "status" };
+
+/* The kinds of name in /proc. */
+enum { PK_ROOT, PK_FILE, PK_SELF, PK_PID_DIR, PK_PID_FILE, PK_EXE, PK_CWD, PK_FD_DIR, PK_FD };
+
+static const struct inode_ops proc_dir_iops, proc_link_iops;
+static const struct file_ops proc_dir_ops, proc_file_ops;
+
+/* Inode numbers that say what a name is, so stat agrees with itself. */
+static uint32_t proc_ino(int kind, int index, int pid)
 {
-	(void)wait;
-	return file_read_bytes(f, f->text, f->text_len, buf, n);
+	return kind == PK_ROOT ? 1 : 0x1000u + (uint32_t)pid * 0x400u + (uint32_t)kind * 0x40u +
+				      (uint32_t)index;
 }
 
-static long procfs_write(struct file *f, vaddr_t buf, size_t n)
+static int proc_inode(struct superblock *sb, int kind, int index, int pid, struct inode **out)
 {
-	(void)f, (void)buf, (void)n;
-	return -EBADF;
-}
+	static const uint32_t modes[] = {
+		[PK_ROOT] = S_IFDIR | 0555, [PK_FILE] = S_IFREG | 0444, [PK_SELF] = S_IFLNK | 0777,
+		[PK_PID_DIR] = S_IFDIR | 0555, [PK_PID_FILE] = S_IFREG | 0444,
+		[PK_EXE] = S_IFLNK | 0777, [PK_CWD] = S_IFLNK | 0777, [PK_FD_DIR] = S_IFDIR | 0500,
+		[PK_FD] = S_IFLNK | 0700,
+	};
+	struct inode *inode = inode_new(sb, modes[kind]);
 
-/* As Linux: a regular file, read-only for all, of size 0. */
-static void procfs_stat(struct file *f, struct kstat *st)
-{
-	(void)f;
-	memset(st, 0, sizeof(*st));
-	st->mode = S_IFREG | 0444;
-	st->nlink = 1;
-	st->blksize = PAGE_SIZE;
-}
-
-static void procfs_release(struct file *f)
-{
-	kfree(f->text);
-}
-
-static const struct file_ops procfs_ops = {
-	.read = procfs_read, .write = procfs_write, .stat = procfs_stat,
-	.release = procfs_release, .seekable = true,
-};
-
-/* "PID/REST": the pid, with *rest after its slash; 0 if s does not start so. */
-static int pid_prefix(const char *s, const char **rest)
-{
-	int pid = 0;
-
-	if (*s < '1' || *s > '9')
-		return 0;
-	for (; *s >= '0' && *s <= '9' && pid < 1000000; s++)
-		pid = pid * 10 + (*s - '0');
-	if (*s != '/')
-		return 0;
-	*rest = s + 1;
-	return pid;
-}
-
-bool procfs_canon(const char *path, char *canon, size_t size)
-{
-	const char *rest;
-
-	if (strncmp(path, "/proc/", 6) != 0)
-		return false;
-	path += 6;
-	if (strncmp(path, "self/", 5) == 0) {
-		snprintf(canon, size, "proc/%d/%s", proc_current->pid, path + 5);
-		return true;
+	if (!inode)
+		return -ENOMEM;
+	inode->ino = proc_ino(kind, index, pid);
+	inode->proc_kind = kind;
+	inode->proc_index = index;
+	inode->proc_pid = pid;
+	inode->nlink = S_ISDIR(inode->mode) ? 2 : 1;
+	if (S_ISDIR(inode->mode)) {
+		inode->iops = &proc_dir_iops;
+		inode->fops = &proc_dir_ops;
+	} else if (S_ISLNK(inode->mode)) {
+		inode->iops = &proc_link_iops;
+	} else {
+		inode->fops = &proc_file_ops;
 	}
-	if (!pid_prefix(path, &rest))
-		return false;
-	snprintf(canon, size, "proc/%s", path);
-	return true;
+	*out = inode;
+	return 0;
 }
 
-/* "proc/PID/NAME": the process and NAME, or NULL if canon is not such a path. */
-static struct proc *pid_path(const char *canon, const char **name)
+/* A decimal number of at most 7 digits, no leading zero: it, or -1. */
+static int parse_number(const char *s)
 {
-	int pid = strncmp(canon, "proc/", 5) == 0 ? pid_prefix(canon + 5, name) : 0;
+	int n = 0;
 
-	return pid ? proc_find(pid) : NULL;
+	if (*s < '0' || *s > '9' || (s[0] == '0' && s[1]) || strlen(s) > 7)
+		return -1;
+	for (; *s; s++) {
+		if (*s < '0' || *s > '9')
+			return -1;
+		n = n * 10 + (*s - '0');
+	}
+	return n;
 }
 
-/* Fill t with canon's text: 0, or -ENOENT if /proc has no such file. */
-static int procfs_fill(struct proc_text *t, const char *canon)
+/* A process by pid, zombies too (their directories list, as on Linux;
+ * their files show what is left). */
+static struct proc *live_proc(int pid)
 {
-	const char *name;
+	return proc_find(pid);
+}
+
+static int proc_lookup(struct inode *dir, const char *name, struct inode **out)
+{
+	int pid = dir->proc_pid, n;
+
+	switch (dir->proc_kind) {
+	case PK_ROOT:
+		for (size_t i = 0; i < ARRAY_SIZE(proc_files); i++)
+			if (strcmp(name, proc_files[i].name) == 0)
+				return proc_inode(dir->sb, PK_FILE, (int)i, 0, out);
+		if (strcmp(name, "self") == 0)
+			return proc_inode(dir->sb, PK_SELF, 0, 0, out);
+		n = parse_number(name);
+		return n > 0 && live_proc(n) ? proc_inode(dir->sb, PK_PID_DIR, 0, n, out) : -ENOENT;
+	case PK_PID_DIR:
+		if (!live_proc(pid))
+			return -ENOENT;
+		for (size_t i = 0; i < ARRAY_SIZE(pid_files); i++)
+			if (strcmp(name, pid_files[i]) == 0)
+				return proc_inode(dir->sb, PK_PID_FILE, (int)i, pid, out);
+		if (strcmp(name, "exe") == 0)
+			return proc_inode(dir->sb, PK_EXE, 0, pid, out);
+		if (strcmp(name, "cwd") == 0)
+			return proc_inode(dir->sb, PK_CWD, 0, pid, out);
+		if (strcmp(name, "fd") == 0)
+			return proc_inode(dir->sb, PK_FD_DIR, 0, pid, out);
+		return -ENOENT;
+	case PK_FD_DIR:
+		n = parse_number(name);
+		if (n < 0 || n >= FD_MAX || !live_proc(pid) || !live_proc(pid)->files[n])
+			return -ENOENT;
+		return proc_inode(dir->sb, PK_FD, n, pid, out);
+	}
+	return -ENOENT;
+}
+
+/* What an open file is, as /proc/PID/fd/N reads: its path, or Linux's
+ * names for files with none. */
+static int file_link_text(struct file *f, char *buf, size_t size)
+{
+	struct kstat st;
+
+	if (f->path.d)
+		return vfs_path_string(&f->path, buf, size);
+	file_stat(f, &st);
+	if (S_ISFIFO(st.mode))
+		return snprintf(buf, size, "pipe:[%u]", st.ino);
+	return (int)strlcpy(buf, "/dev/console", size);
+}
+
+static int proc_get_link(struct inode *inode, char *buf, size_t size)
+{
+	struct proc *p = inode->proc_kind == PK_SELF ? proc_current : live_proc(inode->proc_pid);
+
+	if (!p)
+		return -ENOENT;
+	switch (inode->proc_kind) {
+	case PK_SELF:
+		return snprintf(buf, size, "%d", p->pid);
+	case PK_EXE:
+		return p->vs ? (int)strlcpy(buf, p->exe, size) : -ENOENT;
+	case PK_CWD:
+		return p->cwd.d ? vfs_path_string(&p->cwd, buf, size) : -ENOENT;
+	case PK_FD:
+		return p->files[inode->proc_index] ? file_link_text(p->files[inode->proc_index], buf, size)
+						   : -ENOENT;
+	}
+	return -EINVAL;
+}
+
+static const struct inode_ops proc_dir_iops = { .lookup = proc_lookup };
+static const struct inode_ops proc_link_iops = { .get_link = proc_get_link };
+
+/* Fill t with the text of a file of /proc: 0, or -ENOENT if its process is gone. */
+static int procfs_fill(struct proc_text *t, const struct inode *inode)
+{
 	struct proc *p;
 
-	for (size_t i = 0; i < ARRAY_SIZE(proc_files); i++)
-		if (strcmp(canon, proc_files[i].path) == 0) {
-			proc_files[i].fill(t);
-			return 0;
-		}
-	p = pid_path(canon, &name);
-	return p ? procfs_pid_fill(t, p, name) : -ENOENT;
+	if (inode->proc_kind == PK_FILE) {
+		proc_files[inode->proc_index].fill(t);
+		return 0;
+	}
+	p = live_proc(inode->proc_pid);
+	return p ? procfs_pid_fill(t, p, pid_files[inode->proc_index]) : -ENOENT;
 }
 
-/* Fill a buffer with canon's text, a larger one while it does not fit
+/* Fill a buffer with the file's text, a larger one while it does not fit
  * (up to PROC_TEXT_MAX): 0, -ENOENT, or -ENOMEM. */
-static int procfs_text(const char *canon, struct proc_text *t)
+static int procfs_text(const struct inode *inode, struct proc_text *t)
 {
 	int err;
 
@@ -255,7 +340,7 @@ static int procfs_text(const char *canon, struct proc_text *t)
 		*t = (struct proc_text){ .buf = kmalloc(size), .size = size };
 		if (!t->buf)
 			return -ENOMEM;
-		err = procfs_fill(t, canon);
+		err = procfs_fill(t, inode);
 		if (err)
 			kfree(t->buf);
 		if (err || !t->cut || size == PROC_TEXT_MAX)
@@ -264,50 +349,122 @@ static int procfs_text(const char *canon, struct proc_text *t)
 	}
 }
 
-int procfs_open(const char *canon, uint32_t flags, struct file **out)
+static int procfs_open(struct file *f)
 {
 	struct proc_text t;
 	int err;
 
-	if (strncmp(canon, "proc/", 5) != 0)
-		return -ENOENT;
-	err = procfs_text(canon, &t);
+	if ((f->flags & O_ACCMODE) != O_RDONLY || (f->flags & O_TRUNC))
+		return -EACCES;
+	err = procfs_text(f->inode, &t);
 	if (err)
 		return err;
-	if ((flags & O_ACCMODE) != O_RDONLY)
-		err = -EACCES;
-	if (err == 0 && !(*out = file_new(&procfs_ops, flags)))
-		err = -ENOMEM;
-	if (err) {
-		kfree(t.buf);
-		return err;
-	}
-	(*out)->text = t.buf;
-	(*out)->text_len = t.len;
+	f->text = t.buf;
+	f->text_len = t.len;
 	return 0;
 }
 
-/*
- * The i-th entry /proc lists beyond the archive's (which has only the
- * empty directory): its files, then one directory per process. false
- * past the end. Inode numbers are made up, above any of the archive's.
- */
-bool procfs_dirent(size_t i, char *name, size_t size, uint32_t *ino, bool *is_dir)
+static long procfs_pread(struct file *f, vaddr_t buf, size_t n, int64_t pos)
 {
-	const struct proc *p = proc_all;
-
-	if (i < ARRAY_SIZE(proc_files)) {
-		strlcpy(name, proc_files[i].path + strlen("proc/"), size);
-		*ino = PROCFS_INO_BASE + (uint32_t)i;
-		*is_dir = false;
-		return true;
-	}
-	for (i -= ARRAY_SIZE(proc_files); p && i > 0; i--)
-		p = p->all_next;
-	if (!p)
-		return false;
-	snprintf(name, size, "%d", p->pid);
-	*ino = PROCFS_INO_BASE + 0x10000u + (uint32_t)p->pid;
-	*is_dir = true;
-	return true;
+	return file_read_bytes(f->text, f->text_len, pos, buf, n);
 }
+
+static long procfs_pwrite(struct file *f, vaddr_t buf, size_t n, int64_t pos)
+{
+	(void)f, (void)buf, (void)n, (void)pos;
+	return -EBADF;
+}
+
+static void procfs_release(struct file *f)
+{
+	kfree(f->text);
+}
+
+/* One directory's entries: ".", "..", then its names in a fixed order. */
+static long proc_getdents(struct file *f, vaddr_t buf, size_t size)
+{
+	struct dir_ctx ctx = { .buf = buf, .size = size };
+	const struct inode *dir = f->inode;
+	struct proc *p = live_proc(dir->proc_pid), *q;
+	char name[16];
+
+	for (;; f->pos++) {
+		int64_t i = f->pos - 2;
+		int kind = -1, index = 0, pid = dir->proc_pid;
+		const char *nm = name;
+
+		if (f->pos < 2) {
+			if (dirent_emit(&ctx, dir->ino, f->pos + 1, 4, f->pos ? ".." : "."))
+				break;
+			continue;
+		}
+		if (dir->proc_kind == PK_ROOT) {
+			if (i < (int64_t)ARRAY_SIZE(proc_files)) {
+				kind = PK_FILE, index = (int)i, nm = proc_files[i].name;
+			} else if (i == (int64_t)ARRAY_SIZE(proc_files)) {
+				kind = PK_SELF, nm = "self";
+			} else {
+				int64_t k = i - (int64_t)ARRAY_SIZE(proc_files) - 1;
+
+				for (q = proc_all; q && k > 0; q = q->all_next)
+					k--;
+				if (!q)
+					break;
+				kind = PK_PID_DIR, pid = q->pid;
+				snprintf(name, sizeof(name), "%d", q->pid);
+			}
+		} else if (dir->proc_kind == PK_PID_DIR && p) {
+			static const int kinds[] = { PK_PID_FILE, PK_PID_FILE, PK_PID_FILE, PK_PID_FILE,
+						     PK_EXE, PK_CWD, PK_FD_DIR };
+			static const char *const names[] = { "maps", "smaps", "smaps_rollup", "status",
+							     "exe", "cwd", "fd" };
+
+			if (i >= (int64_t)ARRAY_SIZE(kinds))
+				break;
+			kind = kinds[i], index = i < 4 ? (int)i : 0, nm = names[i];
+		} else if (dir->proc_kind == PK_FD_DIR && p) {
+			while (i < FD_MAX && !p->files[i])
+				i++, f->pos++;
+			if (i >= FD_MAX)
+				break;
+			kind = PK_FD, index = (int)i;
+			snprintf(name, sizeof(name), "%d", (int)i);
+		} else {
+			break;
+		}
+		if (dirent_emit(&ctx, proc_ino(kind, index, pid), f->pos + 1,
+				kind == PK_PID_DIR || kind == PK_FD_DIR ? 4 :
+				kind == PK_PID_FILE || kind == PK_FILE ? 8 : 10, nm))
+			break;
+	}
+	return dirent_result(&ctx);
+}
+
+static long proc_dir_read(struct file *f, vaddr_t buf, size_t n, int64_t pos)
+{
+	(void)f, (void)buf, (void)n, (void)pos;
+	return -EISDIR;
+}
+
+static const struct file_ops proc_file_ops = {
+	.open = procfs_open, .pread = procfs_pread, .pwrite = procfs_pwrite,
+	.release = procfs_release,
+};
+static const struct file_ops proc_dir_ops = { .pread = proc_dir_read, .getdents = proc_getdents };
+
+static int procfs_mount(const char *options, struct inode **root)
+{
+	struct superblock *sb = kzalloc(sizeof(*sb));
+	int err;
+
+	(void)options;
+	if (!sb)
+		return -ENOMEM;
+	sb->type = &procfs_type;
+	err = proc_inode(sb, PK_ROOT, 0, 0, root);
+	if (err)
+		kfree(sb);
+	return err;
+}
+
+const struct fs_type procfs_type = { .name = "proc", .magic = PROC_SUPER_MAGIC, .mount = procfs_mount };

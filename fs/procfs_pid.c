@@ -8,20 +8,29 @@
 #include "procfs.h"
 #include <pagoda/errno.h>
 #include <pagoda/string.h>
+#include <pagoda/vfs.h>
 #include <pagoda/vm.h>
 #include <pagoda/proc.h>
 
-/* The device numbers maps shows for the initramfs's files. */
-#define INITRAMFS_DEV_MAJOR     0
-#define INITRAMFS_DEV_MINOR     1
-/* Linux pads a maps line to this column before its name (25 + 6 * 4 - 1).
- * Initramfs paths have no leading slash; maps adds it. */
+/* Linux pads a maps line to this column before its name (25 + 6 * 4 - 1). */
 #define MAPS_NAME_COLUMN        48
 
-/* The file a region maps, or NULL (anonymous memory). */
+/* The file a region maps (its pages are a file's, named or once named),
+ * or NULL (anonymous memory). */
 static const struct vm_object *region_file(const struct vm_region *r)
 {
-	return r->obj && r->obj->kind == VMO_FILE ? r->obj : NULL;
+	return r->obj && (r->obj->file || r->obj->gone_name) ? r->obj : NULL;
+}
+
+/* A region's file name, made while a maps file is filled (one CPU, no
+ * preemption: one buffer serves). */
+static char name_buf[PATH_MAX];
+
+static const char *file_name(const struct vm_object *obj)
+{
+	if (obj->file && obj->file->nlink && vfs_inode_path(obj->file, name_buf, sizeof(name_buf)) >= 0)
+		return name_buf;
+	return obj->gone_name ? obj->gone_name : "(deleted)";
 }
 
 /* Linux's rule: the anonymous region that reaches [brk_start, brk], bss
@@ -35,7 +44,7 @@ static bool region_is_heap(const struct proc *p, const struct vm_region *r)
 static const char *region_name(const struct proc *p, const struct vm_region *r)
 {
 	if (region_file(r))
-		return r->obj->name;
+		return file_name(r->obj);
 	if (r->obj)                     /* shared anonymous memory, as Linux names it */
 		return "/dev/zero (deleted)";
 	if (r->flags & VM_REGION_GROWSDOWN)
@@ -60,15 +69,16 @@ static void maps_line(struct proc_text *t, const struct proc *p, const struct vm
 	const char *name = region_name(p, r);
 	size_t line_start = t->len;
 
+	const struct inode *inode = file ? file->file : NULL;
+
 	emit(t, "%08lx-%08lx %c%c%c%c %08llx %02x:%02x %lu ",
 	     (unsigned long)r->node.start, (unsigned long)r->node.end,
 	     (r->prot & VM_PROT_READ) ? 'r' : '-', (r->prot & VM_PROT_WRITE) ? 'w' : '-',
 	     (r->prot & VM_PROT_EXEC) ? 'x' : '-', (r->flags & VM_REGION_SHARED) ? 's' : 'p',
-	     (unsigned long long)(file ? file->file_offset + r->offset : 0),
-	     file ? INITRAMFS_DEV_MAJOR : 0, file ? INITRAMFS_DEV_MINOR : 0,
-	     (unsigned long)(file ? file->ino : 0));
+	     (unsigned long long)(file ? r->offset : 0), 0,
+	     inode && inode->sb ? inode->sb->dev_minor : 0, (unsigned long)(inode ? inode->ino : 0));
 	if (name)
-		maps_name(t, line_start, file ? "/" : "", name);
+		maps_name(t, line_start, "", name);
 	emit(t, "\n");
 }
 
@@ -151,9 +161,17 @@ static const char *state_name(enum proc_state s)
 	return names[s];
 }
 
+/* Who the process is: the first lines of status. */
+static void status_head(struct proc_text *t, const struct proc *p)
+{
+	emit(t, "Name:\t%s\nState:\t%s\nTgid:\t%d\nPid:\t%d\nPPid:\t%d\n", p->name,
+	     state_name(p->state), p->pid, p->pid, p->parent ? p->parent->pid : 0);
+}
+
 /*
  * Linux's lines for the process and its memory: VmSize is every region,
- * VmRSS the pages with a frame, VmData the private writable regions other
+ * VmRSS the pages with a frame (RssAnon its own, RssShmem a shared
+ * object's: a tmpfs file's or shared anonymous memory), VmData the private writable regions other
  * than the stack, VmStk the stack, VmExe the executable file's text, VmPTE
  * the page tables (the directory included). Then MinFlt, the minor
  * faults of the process's whole life, exec or not (Linux shows them in
@@ -162,7 +180,7 @@ static const char *state_name(enum proc_state s)
  */
 static void status(struct proc_text *t, struct proc *p)
 {
-	uint64_t size = 0, rss = 0, data = 0, stack = 0, exe = 0;
+	uint64_t size = 0, rss = 0, anon = 0, shmem = 0, data = 0, stack = 0, exe = 0;
 	const struct vm_fault_stats *f = &p->vs->faults;
 
 	for (const struct vm_region *r = vm_region_first(p->vs); r; r = vm_region_next(r)) {
@@ -172,6 +190,8 @@ static void status(struct proc_text *t, struct proc *p)
 		vm_region_usage(p->vs, r, &u);
 		size += pages;
 		rss += u.resident;
+		anon += u.anonymous;
+		shmem += u.shmem;
 		if (r->flags & VM_REGION_GROWSDOWN)
 			stack += pages;
 		else if (region_file(r) && (r->prot & VM_PROT_EXEC))
@@ -179,10 +199,12 @@ static void status(struct proc_text *t, struct proc *p)
 		else if ((r->prot & VM_PROT_WRITE) && !(r->flags & VM_REGION_SHARED))
 			data += pages;
 	}
-	emit(t, "Name:\t%s\nState:\t%s\nTgid:\t%d\nPid:\t%d\nPPid:\t%d\n", p->name,
-	     state_name(p->state), p->pid, p->pid, p->parent ? p->parent->pid : 0);
+	status_head(t, p);
 	status_kb(t, "VmSize", size);
 	status_kb(t, "VmRSS", rss);
+	status_kb(t, "RssAnon", anon);
+	status_kb(t, "RssFile", rss - anon - shmem);    /* every file is tmpfs's: shmem */
+	status_kb(t, "RssShmem", shmem);
 	status_kb(t, "VmData", data);
 	status_kb(t, "VmStk", stack);
 	status_kb(t, "VmExe", exe);
@@ -196,8 +218,11 @@ static void status(struct proc_text *t, struct proc *p)
 
 int procfs_pid_fill(struct proc_text *t, struct proc *p, const char *name)
 {
-	if (!p->vs)                     /* a zombie: nothing left to show */
-		return -ENOENT;
+	if (!p->vs) {                   /* a zombie: only who it was is left */
+		if (strcmp(name, "status") == 0)
+			status_head(t, p);
+		return 0;
+	}
 	static const struct {
 		const char *name;
 		void (*fill)(struct proc_text *t, struct proc *p);

@@ -16,7 +16,7 @@
 #include <pagoda/ktest.h>
 #include <pagoda/errno.h>
 #include <pagoda/file.h>
-#include <pagoda/initramfs.h>
+#include <pagoda/vfs.h>
 #include <pagoda/proc.h>
 #include <pagoda/page_alloc.h>
 #include <pagoda/pmap.h>
@@ -154,7 +154,7 @@ void kmain(uint32_t magic, uint32_t mbi_pa)
 	double_fault_init();
 	fpu_init();
 	rtc_init();
-	initramfs_init();
+	vfs_init();
 
 	pic_init();
 	pit_init(TIMER_HZ);

@@ -198,3 +198,14 @@ size_t strlcpy(char *dst, const char *src, size_t size)
 	}
 	return len;
 }
+
+/* Append src to the string in dst (size bytes), as strlcpy copies:
+ * returns the length the whole would have. */
+size_t strlcat(char *dst, const char *src, size_t size)
+{
+	size_t have = strnlen(dst, size);
+
+	if (have == size)
+		return size + strlen(src);
+	return have + strlcpy(dst + have, src, size - have);
+}

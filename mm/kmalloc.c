@@ -87,3 +87,13 @@ void vfree(void *p)
 		panic("vfree: invalid or double free of %p by %pS: no vmalloc area starts there",
 		      p, __builtin_return_address(0));
 }
+
+char *kstrdup(const char *s)
+{
+	size_t n = strlen(s) + 1;
+	char *copy = kmalloc(n);
+
+	if (copy)
+		memcpy(copy, s, n);
+	return copy;
+}

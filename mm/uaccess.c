@@ -47,6 +47,22 @@ size_t copyout_partial(vaddr_t dst, const void *src, size_t n)
 	return done;
 }
 
+size_t copyin_partial(void *dst, vaddr_t src, size_t n)
+{
+	size_t done = 0;
+
+	if (!user_range_ok(src, n))
+		return 0;
+	while (done < n) {
+		size_t k = MIN(n - done, PAGE_SIZE - (src + done) % PAGE_SIZE);
+
+		if (copyin((char *)dst + done, src + done, k))
+			break;
+		done += k;
+	}
+	return done;
+}
+
 int clear_user(vaddr_t dst, size_t n)
 {
 	if (!user_range_ok(dst, n))

@@ -9,8 +9,10 @@
  *        |
  *   what does the pmap map there?
  *     nothing ........ past the object's end: -ENXIO (SIGBUS)
- *                      shared object: its frame (made on first touch)
- *                      file: a new frame filled from the file
+ *                      shared object, shared region: its frame (made on first touch)
+ *                      shared object, private region: its frame read-only,
+ *                          or for a write a private copy of it
+ *                      file image: a new frame filled from it
  *                      anonymous: a new zeroed frame
  *     enough already . nothing to do (another fault got there first)
  *     too little ..... shared region: map the same frame with the region's rights
@@ -105,8 +107,25 @@ static int map_frame(struct vmspace *vs, vaddr_t va, struct page *pg, vm_prot_t 
 	return pmap_enter(&vs->pmap, va, pmm_page_to_pa(vs->env->pmap->pmm, pg), prot, VM_PMAP_FLAGS);
 }
 
+/* Map at va a private copy of frame src, writable as region r allows. */
+static int private_copy(struct vmspace *vs, struct vm_region *r, vaddr_t va, struct page *src)
+{
+	struct pmm *pmm = vs->env->pmap->pmm;
+	struct page *copy = pmm_alloc_pages(pmm, 0, PMM_ANY);
+	int err;
+
+	if (!copy)
+		return -ENOMEM;
+	vs->env->copy_frame(copy, src);
+	err = map_frame(vs, va, copy, map_prot(r->prot));
+	pmm_page_put(pmm, copy);        /* the mapping's reference is the one left */
+	if (!err)
+		COUNT(vs, file);
+	return err;
+}
+
 /* Nothing is mapped at va: bring the page in. */
-static int fault_in(struct vmspace *vs, struct vm_region *r, vaddr_t va)
+static int fault_in(struct vmspace *vs, struct vm_region *r, vaddr_t va, vm_prot_t access)
 {
 	const struct vm_env *env = vs->env;
 	uint64_t off = r->offset + (va - r->node.start);
@@ -119,10 +138,22 @@ static int fault_in(struct vmspace *vs, struct vm_region *r, vaddr_t va)
 		return refuse(vs, -ENXIO);
 	if (r->obj && r->obj->kind == VMO_ANON_SHARED) {
 		err = vm_object_frame(env, r->obj, (uint32_t)(off / PAGE_SIZE), &pg);
-		if (!err)
+		if (err == -ENOSPC)     /* a full tmpfs: SIGBUS, as Linux's shmem_fault */
+			return refuse(vs, -ENXIO);
+		if (err)
+			return err;
+		if (r->flags & VM_REGION_SHARED) {
 			err = map_frame(vs, va, pg, map_prot(r->prot));
+			if (!err)
+				COUNT(vs, shared);
+			return err;
+		}
+		if (access & VM_PROT_WRITE)
+			return private_copy(vs, r, va, pg);
+		/* A private mapping reads the file's own page until it writes. */
+		err = map_frame(vs, va, pg, VM_PROT_READ);
 		if (!err)
-			COUNT(vs, shared);
+			COUNT(vs, file);
 		return err;
 	}
 	pg = pmm_alloc_pages(env->pmap->pmm, 0, PMM_ANY);
@@ -193,7 +224,7 @@ int vm_fault(struct vmspace *vs, vaddr_t va, vm_prot_t access)
 	if (!allows(r->prot, access))
 		return refuse(vs, -EACCES);
 	if (pmap_extract(&vs->pmap, va, &pa, &have) != 0) {
-		err = fault_in(vs, r, va);
+		err = fault_in(vs, r, va, access);
 	} else if (allows(have, access)) {
 		COUNT(vs, spurious);
 		return 0;

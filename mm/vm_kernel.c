@@ -22,6 +22,14 @@ static void kernel_fill_frame(struct page *dst, const void *src, size_t n)
 	kunmap(p);
 }
 
+static void kernel_zero_tail(struct page *frame, size_t from)
+{
+	uint8_t *p = kmap(frame);
+
+	memset(p + from, 0, PAGE_SIZE - from);
+	kunmap(p);
+}
+
 static void *kernel_zalloc(size_t size)
 {
 	return kzalloc(size);
@@ -40,6 +48,7 @@ const struct vm_env kernel_vm_env = {
 	.zero_frame = pmm_zero_page,
 	.copy_frame = pmm_copy_page,
 	.fill_frame = kernel_fill_frame,
+	.zero_tail = kernel_zero_tail,
 };
 
 void vmspace_activate(struct vmspace *vs)

@@ -6,16 +6,27 @@
  * of the initramfs); private mappings of it copy each page into a frame of
  * their own on first touch, so the object holds no frames.
  *
- * A shared anonymous object owns its frames: one reference each, taken
- * when a page is first touched through any mapping, so every mapping, in
- * every address space, finds the same frame. Frames are indexed by page in
- * a two-level table of frame numbers (VMO_LEAF_ENTRIES per leaf, made on
- * demand), so a large sparse object costs little until it is touched.
+ * A shared object owns its frames: one reference each, taken when a page
+ * is first touched through any mapping or written through its file, so
+ * every mapping, in every address space, and read() and write() find the
+ * same frame. This is the page cache of a tmpfs file as well as shared
+ * anonymous memory. Frames are indexed by page in a two-level table of
+ * frame numbers (VMO_LEAF_ENTRIES per leaf, made on demand), so a large
+ * sparse object costs little until it is touched; the top level grows
+ * with the object (vm_object_resize).
  */
 #include <pagoda/vm.h>
 #include <pagoda/errno.h>
 #include <pagoda/panic.h>
 
+uint64_t vm_shared_frames;
+
+static uint32_t leaves_for(uint32_t pages)
+{
+	uint32_t n = (pages + VMO_LEAF_ENTRIES - 1) / VMO_LEAF_ENTRIES;
+
+	return n ? n : 1;
+}
 
 static uint32_t pages_in(uint64_t size)
 {
@@ -39,7 +50,6 @@ struct vm_object *vm_object_file(const struct vm_env *env, const void *data, uin
 struct vm_object *vm_object_anon_shared(const struct vm_env *env, uint64_t size)
 {
 	struct vm_object *obj = env->zalloc(sizeof(*obj));
-	uint32_t leaves = (pages_in(size) + VMO_LEAF_ENTRIES - 1) / VMO_LEAF_ENTRIES;
 
 	if (!obj)
 		return NULL;
@@ -47,7 +57,8 @@ struct vm_object *vm_object_anon_shared(const struct vm_env *env, uint64_t size)
 	obj->refs = 1;
 	obj->size = size;
 	obj->nframes = pages_in(size);
-	obj->frames = env->zalloc((leaves ? leaves : 1) * sizeof(uint32_t *));
+	obj->nleaves = leaves_for(obj->nframes);
+	obj->frames = env->zalloc(obj->nleaves * sizeof(uint32_t *));
 	if (!obj->frames) {
 		env->free(obj);
 		return NULL;
@@ -60,50 +71,126 @@ void vm_object_get(struct vm_object *obj)
 	obj->refs++;
 }
 
-/* Drop a reference; the last one frees the object and its frames. */
-void vm_object_put(const struct vm_env *env, struct vm_object *obj)
+/* Free the frames of pages [first, end) and the leaves left empty. */
+static void free_frames(const struct vm_env *env, struct vm_object *obj, uint32_t first)
 {
 	struct pmm *pmm = env->pmap->pmm;
 
+	for (uint32_t l = first / VMO_LEAF_ENTRIES; l < obj->nleaves; l++) {
+		uint32_t *leaf = obj->frames[l];
+		bool empty = true;
+
+		for (uint32_t i = 0; leaf && i < VMO_LEAF_ENTRIES; i++) {
+			if (!leaf[i])
+				continue;
+			if (l * VMO_LEAF_ENTRIES + i < first) {
+				empty = false;
+				continue;
+			}
+			pmm_page_put(pmm, pmm_pfn_to_page(pmm, leaf[i]));
+			leaf[i] = 0;
+			obj->resident--;
+			vm_shared_frames--;
+			if (obj->quota)
+				obj->quota->pages--;
+		}
+		if (leaf && empty) {
+			env->free(leaf);
+			obj->frames[l] = NULL;
+		}
+	}
+}
+
+/* Drop a reference; the last one frees the object and its frames. */
+void vm_object_put(const struct vm_env *env, struct vm_object *obj)
+{
 	if (obj->refs == 0)
 		panic("vm_object_put: object %p has no references left", (void *)obj);
 	if (--obj->refs > 0)
 		return;
 	if (obj->kind == VMO_ANON_SHARED) {
-		for (uint32_t l = 0; l * VMO_LEAF_ENTRIES < obj->nframes; l++) {
-			uint32_t *leaf = obj->frames[l];
-
-			for (uint32_t i = 0; leaf && i < VMO_LEAF_ENTRIES; i++)
-				if (leaf[i])
-					pmm_page_put(pmm, pmm_pfn_to_page(pmm, leaf[i]));
-			env->free(leaf);
-		}
+		free_frames(env, obj, 0);
 		env->free(obj->frames);
 	}
 	if (obj->cache)
 		*obj->cache = NULL;
+	env->free(obj->gone_name);
 	env->free(obj);
+}
+
+/* The slot of page index, or NULL if its leaf was never made. */
+static uint32_t *frame_slot(const struct vm_object *obj, uint32_t index)
+{
+	uint32_t *leaf = obj->frames[index / VMO_LEAF_ENTRIES];
+
+	return leaf ? &leaf[index % VMO_LEAF_ENTRIES] : NULL;
+}
+
+struct page *vm_object_lookup(const struct vm_object *obj, const struct vm_env *env, uint32_t index)
+{
+	uint32_t *slot = index < obj->nframes ? frame_slot(obj, index) : NULL;
+
+	return slot && *slot ? pmm_pfn_to_page(env->pmap->pmm, *slot) : NULL;
+}
+
+int vm_object_resize(const struct vm_env *env, struct vm_object *obj, uint64_t size)
+{
+	uint32_t pages = pages_in(size), leaves = leaves_for(pages);
+	struct page *last;
+
+	if (obj->kind != VMO_ANON_SHARED)
+		panic("vm_object_resize: a %s object", "file");
+	if (size > (uint64_t)UINT32_MAX * PAGE_SIZE)
+		return -EFBIG;
+	if (leaves > obj->nleaves) {
+		uint32_t **bigger = env->zalloc(leaves * sizeof(uint32_t *));
+
+		if (!bigger)
+			return -ENOMEM;
+		for (uint32_t l = 0; l < obj->nleaves; l++)
+			bigger[l] = obj->frames[l];
+		env->free(obj->frames);
+		obj->frames = bigger;
+		obj->nleaves = leaves;
+	}
+	if (size < obj->size) {
+		free_frames(env, obj, pages);
+		/* The rest of the new last page must read as zero if the file
+		 * grows again (Linux's truncate_inode_pages zeroes it too). */
+		if (size % PAGE_SIZE && (last = vm_object_lookup(obj, env, pages - 1)))
+			env->zero_tail(last, size % PAGE_SIZE);
+	}
+	obj->size = size;
+	obj->nframes = pages;
+	return 0;
 }
 
 int vm_object_frame(const struct vm_env *env, struct vm_object *obj, uint32_t index,
 		    struct page **frame)
 {
 	struct pmm *pmm = env->pmap->pmm;
-	uint32_t **leaf = &obj->frames[index / VMO_LEAF_ENTRIES], *slot;
+	uint32_t **leaf, *slot;
 	struct page *pg;
 
 	if (obj->kind != VMO_ANON_SHARED || index >= obj->nframes)
 		panic("vm_object_frame: page %u of a %s object of %u pages", index,
 		      obj->kind == VMO_FILE ? "file" : "shared", obj->nframes);
+	leaf = &obj->frames[index / VMO_LEAF_ENTRIES];
 	if (!*leaf && !(*leaf = env->zalloc(VMO_LEAF_ENTRIES * sizeof(uint32_t))))
 		return -ENOMEM;
 	slot = &(*leaf)[index % VMO_LEAF_ENTRIES];
 	if (!*slot) {
+		if (obj->quota && obj->quota->max_pages && obj->quota->pages >= obj->quota->max_pages)
+			return -ENOSPC;
 		pg = pmm_alloc_pages(pmm, 0, PMM_ANY);
 		if (!pg)
 			return -ENOMEM;
 		env->zero_frame(pg);
 		*slot = pmm_page_to_pfn(pmm, pg);
+		obj->resident++;
+		vm_shared_frames++;
+		if (obj->quota)
+			obj->quota->pages++;
 	}
 	*frame = pmm_pfn_to_page(pmm, *slot);
 	return 0;
@@ -117,7 +204,7 @@ bool vm_object_resident(const struct vm_object *obj, uint64_t offset)
 	if (offset >= obj->size)
 		return false;
 	if (obj->kind == VMO_FILE)
-		return true;            /* its bytes are in memory: the initramfs */
+		return true;            /* its bytes are in memory */
 	leaf = obj->frames[index / VMO_LEAF_ENTRIES];
 	return leaf && leaf[index % VMO_LEAF_ENTRIES] != 0;
 }

@@ -29,19 +29,24 @@ static bool header_ok(const Elf32_Ehdr *eh)
 }
 
 /* Whether the file holds [off, off + len): a read there is not short. */
-static bool in_file(uint32_t off, uint32_t len, size_t size)
+static bool in_file(uint32_t off, uint32_t len, uint64_t size)
 {
 	return off <= size && len <= size - off;
 }
 
 /* A PT_INTERP: a path of 2 to ELF_INTERP_MAX bytes, its NUL included. */
-static int interp_check(const uint8_t *image, size_t size, const Elf32_Phdr *ph,
-			struct elf_info *info)
+static int interp_check(const uint8_t *image, size_t head_len, uint64_t size,
+			const Elf32_Phdr *ph, struct elf_info *info)
 {
 	if (ph->p_filesz < 2 || ph->p_filesz > ELF_INTERP_MAX)
 		return -ENOEXEC;
 	if (!in_file(ph->p_offset, ph->p_filesz, size))
 		return -EIO;
+	info->has_interp = true;
+	info->interp_offset = ph->p_offset;
+	info->interp_size = ph->p_filesz;
+	if (!in_file(ph->p_offset, ph->p_filesz, head_len))
+		return 0;               /* the caller reads it */
 	if (image[ph->p_offset + ph->p_filesz - 1] != '\0')
 		return -ENOEXEC;
 	info->interp = (const char *)image + ph->p_offset;
@@ -49,7 +54,7 @@ static int interp_check(const uint8_t *image, size_t size, const Elf32_Phdr *ph,
 }
 
 /* One PT_LOAD: its bytes in the file and its pages in [user_min, user_end). */
-static bool segment_ok(const Elf32_Phdr *ph, size_t size, uint32_t user_min, uint32_t user_end)
+static bool segment_ok(const Elf32_Phdr *ph, uint64_t size, uint32_t user_min, uint32_t user_end)
 {
 	if (ph->p_filesz > ph->p_memsz)
 		return false;
@@ -75,22 +80,22 @@ static bool pages_overlap(const Elf32_Phdr *a, const Elf32_Phdr *b)
 	return page_down(a->p_vaddr) < page_end(b) && page_down(b->p_vaddr) < page_end(a);
 }
 
-int elf_check(const uint8_t *image, size_t size, uint32_t user_min, uint32_t user_end,
-	      struct elf_info *info)
+int elf_check(const uint8_t *image, size_t head_len, uint64_t size, uint32_t user_min,
+	      uint32_t user_end, struct elf_info *info)
 {
 	const Elf32_Ehdr *eh = (const Elf32_Ehdr *)image;
 	const Elf32_Phdr *ph;
 	unsigned nload = 0;
 
-	if (size < sizeof(*eh) || !header_ok(eh))
+	if (head_len < sizeof(*eh) || !header_ok(eh))
 		return -ENOEXEC;
-	if (!in_file(eh->e_phoff, eh->e_phnum * sizeof(Elf32_Phdr), size))
+	if (!in_file(eh->e_phoff, eh->e_phnum * sizeof(Elf32_Phdr), MIN(size, (uint64_t)head_len)))
 		return -ENOEXEC;
 	ph = (const Elf32_Phdr *)(image + eh->e_phoff);
 	memset(info, 0, sizeof(*info));
 	for (unsigned i = 0; i < eh->e_phnum; i++)      /* Linux looks for it first */
 		if (ph[i].p_type == PT_INTERP)
-			return interp_check(image, size, &ph[i], info);
+			return interp_check(image, head_len, size, &ph[i], info);
 	for (unsigned i = 0; i < eh->e_phnum; i++) {
 		if (ph[i].p_type == PT_PHDR)
 			info->phdr_vaddr = ph[i].p_vaddr;

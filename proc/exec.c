@@ -13,7 +13,7 @@
 #include <pagoda/elf.h>
 #include <pagoda/errno.h>
 #include <pagoda/file.h>
-#include <pagoda/initramfs.h>
+#include <pagoda/vfs.h>
 #include <pagoda/panic.h>
 #include <pagoda/timer.h>
 #include <pagoda/kmalloc.h>
@@ -158,13 +158,12 @@ static vm_prot_t segment_prot(uint32_t flags)
 }
 
 /*
- * One PT_LOAD: the pages holding file bytes map a file object that starts
- * at the segment's first page and ends at its last file byte, so the rest
- * of that page reads as zero (the start of bss); the pages after are
- * anonymous, demand-zero.
+ * One PT_LOAD: the pages holding file bytes map the file's page cache,
+ * privately (a write copies the page); the pages after are anonymous,
+ * demand-zero. The rest of the last file page is the start of bss, made
+ * zero by zero_bss once the address space is active.
  */
-static int map_segment(struct vmspace *vs, const struct initramfs_entry *e,
-		       const Elf32_Phdr *ph)
+static int map_segment(struct vmspace *vs, struct inode *file, const Elf32_Phdr *ph)
 {
 	vaddr_t start = ALIGN_DOWN(ph->p_vaddr, (vaddr_t)PAGE_SIZE);
 	vaddr_t file_end = ALIGN_UP(ph->p_vaddr + ph->p_filesz, PAGE_SIZE);
@@ -175,16 +174,9 @@ static int map_segment(struct vmspace *vs, const struct initramfs_entry *e,
 
 	if (ph->p_filesz > 0) {
 		uint32_t lead = ph->p_vaddr % PAGE_SIZE;
-		struct vm_object *obj = vm_object_file(&kernel_vm_env, e->data + ph->p_offset - lead,
-						       (uint64_t)lead + ph->p_filesz);
 
-		if (!obj)
-			return -ENOMEM;
-		obj->name = e->path;            /* for /proc/PID/maps */
-		obj->ino = e->ino;
-		obj->file_offset = ph->p_offset - lead;
-		err = vm_map(vs, &va, file_end - start, prot, VM_MAP_NOREPLACE, obj, 0);
-		vm_object_put(&kernel_vm_env, obj);     /* the region holds its own */
+		err = vm_map(vs, &va, file_end - start, prot, VM_MAP_NOREPLACE, file->pages,
+			     ph->p_offset - lead);
 		if (err)
 			return err == -EEXIST ? -ENOEXEC : err;
 		va = file_end;
@@ -195,6 +187,18 @@ static int map_segment(struct vmspace *vs, const struct initramfs_entry *e,
 			return err == -EEXIST ? -ENOEXEC : err;
 	}
 	return 0;
+}
+
+/* The bytes of a writable segment's last file page past its file bytes:
+ * bss, which must read as zero whatever the file holds there. vs is
+ * active; the write makes the page a private copy. */
+static int zero_bss(const Elf32_Phdr *ph)
+{
+	vaddr_t from = ph->p_vaddr + ph->p_filesz, to = ALIGN_UP(from, PAGE_SIZE);
+
+	if (ph->p_memsz <= ph->p_filesz || !(ph->p_flags & PF_W) || from == to || ph->p_filesz == 0)
+		return 0;
+	return clear_user(from, MIN(to - from, ph->p_memsz - ph->p_filesz)) ? -ENOMEM : 0;
 }
 
 /* The words below the strings: argc, argv[], NULL, envp[], NULL, auxv. */
@@ -268,20 +272,38 @@ static int build_stack(const struct exec_args *a, const char *execfn,
  * A dynamically linked program names its loader. Pagoda has none to run,
  * but answers as Linux does when that file is missing: -ENOENT.
  */
-static int interp_error(const char *interp)
+static int interp_error(struct inode *file, const struct elf_info *info)
 {
-	char canon[PROC_PATH_MAX];
-	int err = initramfs_canon(interp, canon, sizeof(canon));
+	char *name = (char *)info->interp;
+	struct path p;
+	int err = 0;
 
-	if (err)
-		return err;
-	return initramfs_lookup(canon) ? -ENOEXEC : -ENOENT;
+	if (!name) {            /* past the head: read it, and check it as elf_check would */
+		name = kmalloc(info->interp_size);
+		if (!name)
+			return -ENOMEM;
+		if (vfs_read_kernel(file, name, info->interp_size, info->interp_offset) !=
+		    (long)info->interp_size)
+			err = -EIO;
+		else if (name[info->interp_size - 1] != '\0')
+			err = -ENOEXEC;
+	}
+	if (!err)
+		err = vfs_lookup(AT_FDCWD, name, LOOKUP_FOLLOW, &p);
+	if (!err) {
+		path_put(&p);
+		err = -ENOEXEC;
+	}
+	if (name != info->interp)
+		kfree(name);
+	return err;
 }
 
 /* The part of exec that replaces p's program: a checked ELF image. */
-static int exec_image(struct proc *p, const char *path, const char *canon,
-		      struct initramfs_entry *e, const struct exec_args *a)
+static int exec_image(struct proc *p, const char *path, struct path *file,
+		      const uint8_t *head, size_t head_len, const struct exec_args *a)
 {
+	struct inode *inode = file->d->inode;
 	struct vmspace *vs, *old = p->vs, *was_active = vm_current;
 	struct elf_info info;
 	size_t stack_size = stack_bytes(a, path) + STACK_INIT_SIZE;
@@ -289,9 +311,9 @@ static int exec_image(struct proc *p, const char *path, const char *canon,
 	const char *base;
 	int err;
 
-	err = elf_check(e->data, e->size, VM_USER_MIN, VM_USER_END, &info);
-	if (err == 0 && info.interp)
-		err = interp_error(info.interp);
+	err = elf_check(head, head_len, inode->size, VM_USER_MIN, VM_USER_END, &info);
+	if (err == 0 && info.has_interp)
+		err = interp_error(inode, &info);
 	if (err)
 		return err;
 	vs = vmspace_new();
@@ -299,13 +321,17 @@ static int exec_image(struct proc *p, const char *path, const char *canon,
 		return -ENOMEM;
 	for (unsigned i = 0; i < info.phnum && err == 0; i++)
 		if (info.phdrs[i].p_type == PT_LOAD)
-			err = map_segment(vs, e, &info.phdrs[i]);
+			err = map_segment(vs, inode, &info.phdrs[i]);
 	if (err == 0)
 		err = vm_map(vs, &stack, stack_size, VM_PROT_RW,
 			     VM_MAP_NOREPLACE | VM_REGION_GROWSDOWN, NULL, 0);
 	if (err == 0) {
 		vmspace_activate(vs);
-		err = build_stack(a, path, &info, &sp);
+		for (unsigned i = 0; i < info.phnum && err == 0; i++)
+			if (info.phdrs[i].p_type == PT_LOAD)
+				err = zero_bss(&info.phdrs[i]);
+		if (err == 0)
+			err = build_stack(a, path, &info, &sp);
 	}
 	if (err) {
 		vmspace_activate(was_active);
@@ -321,11 +347,11 @@ static int exec_image(struct proc *p, const char *path, const char *canon,
 	if (p != proc_current)
 		vmspace_activate(was_active);
 	p->brk_start = p->brk = info.brk;
-	base = strrchr(canon, '/') ? strrchr(canon, '/') + 1 : canon;
+	base = file->d->name;
 	memset(p->name, 0, sizeof(p->name));   /* PR_GET_NAME copies out all of it */
 	strlcpy(p->name, base, sizeof(p->name));
-	p->exe[0] = '/';
-	strlcpy(p->exe + 1, canon, sizeof(p->exe) - 1);
+	if (vfs_path_string(file, p->exe, sizeof(p->exe)) < 0)
+		strlcpy(p->exe, path, sizeof(p->exe));
 	for (int s = 0; s < NSIG; s++)          /* handlers go; ignored stays ignored */
 		if (p->sigactions[s].handler != SIG_IGN)
 			memset(&p->sigactions[s], 0, sizeof(p->sigactions[s]));
@@ -336,24 +362,51 @@ static int exec_image(struct proc *p, const char *path, const char *canon,
 	return 0;
 }
 
+/*
+ * The file exec runs: path resolved (symlinks followed), a regular file
+ * with an execute bit (root's too), on a mount that allows it, with its
+ * first ELF_HEAD_MAX bytes read into head.
+ */
+static int exec_open(const char *path, struct path *file, uint8_t *head, size_t *head_len)
+{
+	struct inode *inode;
+	long n;
+	int err = vfs_lookup(AT_FDCWD, path, LOOKUP_FOLLOW, file);
+
+	if (err)
+		return err;
+	inode = file->d->inode;
+	err = -EACCES;
+	if (!S_ISREG(inode->mode) || inode_permission(inode, 1) || (file->mnt->flags & MOUNT_NOEXEC))
+		goto fail;
+	n = vfs_read_kernel(inode, head, ELF_HEAD_MAX, 0);
+	if (n < 0) {
+		err = (int)n;
+		goto fail;
+	}
+	*head_len = (size_t)n;
+	return 0;
+fail:
+	path_put(file);
+	return err;
+}
+
 static int exec_common(struct proc *p, const char *path, struct exec_args *a)
 {
-	char canon[PROC_PATH_MAX];
-	struct initramfs_entry *e;
-	int err = args_gather(p, a, path);         /* first, as on Linux */
+	uint8_t *head = kmalloc(ELF_HEAD_MAX);
+	struct path file;
+	size_t head_len;
+	int err = head ? args_gather(p, a, path) : -ENOMEM;       /* first, as on Linux */
 
-	if (err == 0)
-		err = initramfs_canon(path, canon, sizeof(canon));
 	if (err)
 		goto out;
-	e = initramfs_lookup(canon);
-	if (!e)
-		err = -ENOENT;
-	else if (!S_ISREG(e->mode) || !(e->mode & 0111))
-		err = -EACCES;  /* only a regular file with an execute bit runs, root's too */
-	else
-		err = exec_image(p, path, canon, e, a);
+	err = exec_open(path, &file, head, &head_len);
+	if (err)
+		goto out;
+	err = exec_image(p, path, &file, head, head_len, a);
+	path_put(&file);
 out:
+	kfree(head);
 	vfree(a->buf);
 	return err;
 }

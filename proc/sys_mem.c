@@ -8,7 +8,7 @@
 #include <pagoda/errno.h>
 #include <uapi/pagoda.h>
 #include <pagoda/file.h>
-#include <pagoda/initramfs.h>
+#include <pagoda/vfs.h>
 #include <pagoda/page_alloc.h>
 #include <pagoda/pmap.h>
 #include <pagoda/string.h>
@@ -86,16 +86,18 @@ SYSCALL(brk)
 	return (long)want;
 }
 
-/* The object a file mapping reads: the file's, from the initramfs, with
- * a reference for the caller. A shared mapping of a file not open for
+/* The object a file mapping maps: the file's page cache (or what its
+ * driver gives: /dev/zero's), with a reference for the caller; NULL for
+ * private anonymous memory. A shared mapping of a file not open for
  * writing may never become writable: VM_REGION_NOWRITE joins *vmflags. */
-static long mmap_file_object(int fd, uint32_t flags, uint32_t prot, struct vm_object **obj,
-			     unsigned *vmflags)
+static long mmap_file_object(int fd, uint32_t flags, uint32_t prot, uint64_t end,
+			     struct vm_object **obj, unsigned *vmflags)
 {
 	struct file *f = fd_get(proc_current, fd);
 	bool shared_ro;
+	long err;
 
-	if (!f)
+	if (!f || (f->flags & O_PATH))
 		return -EBADF;
 	shared_ro = (flags & MAP_TYPE) != MAP_PRIVATE && (f->flags & O_ACCMODE) != O_RDWR;
 	/* Linux's order: access rights first, then whether the file maps. */
@@ -103,12 +105,12 @@ static long mmap_file_object(int fd, uint32_t flags, uint32_t prot, struct vm_ob
 		return -EACCES;         /* every mapping reads the file */
 	if (shared_ro && (prot & PROT_WRITE))
 		return -EACCES;
-	if (!f->entry || !S_ISREG(f->entry->mode))
+	if (!f->ops || !f->ops->mmap)
 		return -ENODEV;
-	*obj = initramfs_object(f->entry);
-	if (shared_ro)
+	err = f->ops->mmap(f, (flags & MAP_TYPE) != MAP_PRIVATE, end, obj);
+	if (!err && shared_ro)
 		*vmflags |= VM_REGION_NOWRITE;
-	return *obj ? 0 : -ENOMEM;
+	return err;
 }
 
 static long do_mmap(vaddr_t addr, size_t len, uint32_t prot, uint32_t flags, int fd, uint64_t off)
@@ -153,9 +155,11 @@ static long do_mmap(vaddr_t addr, size_t len, uint32_t prot, uint32_t flags, int
 		}
 		off = 0;
 	} else {
-		err = mmap_file_object(fd, flags, prot, &obj, &vmflags);
+		err = mmap_file_object(fd, flags, prot, off + PAGE_UP(len), &obj, &vmflags);
 		if (err)
 			return err;
+		if (!obj)
+			off = 0;        /* anonymous after all (/dev/zero) */
 	}
 	err = vm_map(proc_current->vs, &addr, len, prot_from_user(prot), vmflags, obj, off);
 	if (obj)

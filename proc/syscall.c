@@ -393,4 +393,3 @@ SYSCALL(geteuid32) { return 0; }
 SYSCALL(getegid32) { return 0; }
 SYSCALL(getresgid32) { return sys_getresuid32(a0, a1, a2, 0, 0, 0); }
 SYSCALL(fcntl) { return sys_fcntl64(a0, a1, a2, 0, 0, 0); }
-SYSCALL(lstat64) { return sys_stat64(a0, a1, 0, 0, 0, 0); }     /* no symbolic links */

@@ -36,6 +36,7 @@ typedef struct {
 
 #define ELF_MAX_PHDRS   128     /* Linux reads at most one page of them */
 #define ELF_INTERP_MAX  4096    /* PATH_MAX */
+#define ELF_HEAD_MAX    8192    /* the bytes of a file exec reads to check it */
 
 /* What the loader needs from a checked image. */
 struct elf_info {
@@ -44,19 +45,25 @@ struct elf_info {
 	uint32_t entry;
 	uint32_t phdr_vaddr;            /* where the program headers are mapped, or 0 */
 	uint32_t brk;                   /* the end of the highest segment, page aligned */
-	const char *interp;             /* PT_INTERP's path (in the image), or NULL */
+	const char *interp;             /* PT_INTERP's path (in the head), or NULL */
+	bool has_interp;                /* a PT_INTERP: its bytes in the file */
+	uint32_t interp_offset, interp_size;
 };
 
 /*
- * Check that image (size bytes) is an i386 ET_EXEC file whose loadable
- * segments are sound: inside the file, filesz <= memsz, offset and address
+ * Check that a file of size bytes, whose first head_len bytes are at head,
+ * is an i386 ET_EXEC file whose loadable segments are sound: inside the
+ * file, filesz <= memsz, offset and address
  * equal modulo the page size, not overlapping (by page), and between
  * user_min and user_end. 0 with *info set, -ENOEXEC, or -EIO where the
  * interpreter's name lies past the end of the file (Linux's short read,
  * which it reports for this read alone). A dynamically linked file stops the check at its
- * sound PT_INTERP: 0 with only info->interp set.
+ * sound PT_INTERP: 0 with only the interp fields set (interp itself only
+ * if the name lies in head; the caller reads it from the file otherwise,
+ * and checks its NUL). The headers must lie in head (-ENOEXEC otherwise):
+ * ELF_HEAD_MAX bytes hold those of every program Pagoda knows of.
  */
-int elf_check(const uint8_t *image, size_t size, uint32_t user_min, uint32_t user_end,
-	      struct elf_info *info);
+int elf_check(const uint8_t *head, size_t head_len, uint64_t size, uint32_t user_min,
+	      uint32_t user_end, struct elf_info *info);
 
 #endif /* PAGODA_ELF_H */

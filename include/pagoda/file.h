@@ -1,48 +1,61 @@
 /*
- * Open files (fs/file.c): what a file descriptor refers to. Four kinds
- * exist: the console (a terminal on the serial line), a file or directory
- * of the initramfs, either end of a pipe, and a file of /proc (fs/procfs.c). Each kind supplies its
- * operations; data moves to and from user memory only through
+ * Open files (fs/file.c): what a file descriptor refers to. A file is an
+ * open inode of the VFS (<pagoda/vfs.h>: tmpfs files and directories,
+ * devices, /proc) or an object with no name (a pipe). Each kind supplies
+ * its operations; data moves to and from user memory only through
  * copyin/copyout, which is why buffers are user addresses here.
  */
 #ifndef PAGODA_FILE_H
 #define PAGODA_FILE_H
 
+#include <pagoda/time.h>
 #include <pagoda/types.h>
+#include <pagoda/vfs.h>
 
 struct proc;
 struct file;
-struct initramfs_entry;
 struct pipe;
+struct vm_object;
 
 /* What stat reports, before it is laid out as stat64 or statx. */
 struct kstat {
 	uint32_t dev_major, dev_minor;
-	uint32_t ino, mode, nlink;
+	uint32_t ino, mode, nlink, uid, gid;
 	uint32_t rdev_major, rdev_minor;
 	uint64_t size;
 	uint32_t blksize;
 	uint64_t blocks;                /* of 512 bytes */
-	uint32_t mtime;
+	struct timespec64 atime, mtime, ctime;
 };
 
 struct file_ops {
-	/* Bytes, or -errno. A pipe or terminal with nothing to give sleeps
-	 * for data if wait, else returns -EAGAIN. */
+	/* A stream (pipe, terminal, device): bytes, or -errno. With nothing
+	 * to give it sleeps for data if wait, else returns -EAGAIN. */
 	long (*read)(struct file *f, vaddr_t buf, size_t n, bool wait);
 	long (*write)(struct file *f, vaddr_t buf, size_t n);
-	void (*stat)(struct file *f, struct kstat *st);
+	/* A file with positions: n bytes at pos (read and write use f->pos). */
+	long (*pread)(struct file *f, vaddr_t buf, size_t n, int64_t pos);
+	long (*pwrite)(struct file *f, vaddr_t buf, size_t n, int64_t pos);
+	void (*stat)(struct file *f, struct kstat *st); /* a file with no inode */
 	int (*ioctl)(struct file *f, uint32_t cmd, vaddr_t arg); /* NULL: -ENOTTY */
-	void (*release)(struct file *f);                        /* last reference gone */
-	bool seekable;
+	/* Directory entries as getdents64 writes them, from f->pos on. */
+	long (*getdents)(struct file *f, vaddr_t buf, size_t size);
+	/* The object a mapping of the file maps, with a reference (*obj NULL:
+	 * private anonymous memory, as /dev/zero's private mappings). NULL
+	 * op: -ENODEV. */
+	int (*mmap)(struct file *f, bool shared, uint64_t end, struct vm_object **obj);
+	int (*open)(struct file *f);            /* at open, after f is made */
+	void (*release)(struct file *f);        /* last reference gone */
+	bool seek_zero;         /* a stream lseek accepts, staying at 0 (/dev/null) */
 };
 
 struct file {
 	const struct file_ops *ops;
 	int refs;
-	uint32_t flags;                 /* O_ACCMODE, O_APPEND, O_NONBLOCK */
+	uint32_t flags;                 /* O_ACCMODE, O_APPEND, O_NONBLOCK, O_PATH */
 	int64_t pos;
-	struct initramfs_entry *entry;  /* initramfs files and directories */
+	struct path path;               /* a named file: where it was opened */
+	struct inode *inode;            /* its inode (path.d's), or NULL */
 	struct pipe *pipe;              /* pipe ends */
 	char *text;                     /* /proc files: the text made at open */
 	size_t text_len;
@@ -63,32 +76,23 @@ struct file {
 #define O_DIRECTORY     00200000
 #define O_NOFOLLOW      00400000
 #define O_CLOEXEC       02000000
+#define O_PATH          010000000
+#define O_TMPFILE       020200000
 
-/* read() from bytes in kernel memory: size bytes at data, from f->pos on
- * (which advances). The bytes copied, 0 at the end, or -EFAULT. */
-long file_read_bytes(struct file *f, const void *data, uint64_t size, vaddr_t buf, size_t n);
+/* read() from bytes in kernel memory: size bytes at data, from pos on.
+ * The bytes copied, 0 at the end, or -EFAULT. */
+long file_read_bytes(const void *data, uint64_t size, int64_t pos, vaddr_t buf, size_t n);
 
 /* A new open file of a kind (ops) with one reference, or NULL. */
 struct file *file_new(const struct file_ops *ops, uint32_t flags);
 struct file *file_get(struct file *f);
 void file_put(struct file *f);
+/* What stat says of an open file. */
+void file_stat(struct file *f, struct kstat *st);
+void inode_stat(const struct inode *inode, struct kstat *st);
 
-/* Open the initramfs entry at a canonical path with flags: 0 with *out
- * set, or -errno (-EISDIR, -ENOTDIR, -EROFS, ...). */
-int file_open_initramfs(const char *canon, uint32_t flags, struct file **out);
-struct file *file_console(void);        /* a new reference to the console */
-/* Open a file of /proc at a canonical path (fs/procfs.c): 0 with *out
- * set, -ENOENT if /proc has no such file, or -EACCES / -ENOMEM. */
-int procfs_open(const char *canon, uint32_t flags, struct file **out);
-
-/* /proc/self/NAME and /proc/PID/NAME lie in no directory of the archive:
- * their canonical path ("self" made the caller's pid) goes to canon, and
- * true; false for any other path. */
-bool procfs_canon(const char *path, char *canon, size_t size);
-
-/* What getdents lists in /proc after the archive's entries: entry i's
- * name, inode and kind, or false past the last. */
-bool procfs_dirent(size_t i, char *name, size_t size, uint32_t *ino, bool *is_dir);
+/* The console (dev/console.c): a new open file of it, with no name. */
+struct file *file_console(void);
 int pipe_create(struct file **rd, struct file **wr);
 
 /* The descriptor table of a process. */
@@ -103,10 +107,6 @@ void files_exec(struct proc *p);                /* close the close-on-exec ones 
 void files_close_all(struct proc *p);
 bool fd_cloexec(struct proc *p, int fd);
 void fd_set_cloexec(struct proc *p, int fd, bool on);
-
-/* Directory entries of an open initramfs directory as getdents64 writes
- * them: bytes written to buf, 0 at the end, or -errno. */
-long file_getdents64(struct file *f, vaddr_t buf, size_t size);
 
 /* The console's terminal (dev/tty.c): a line discipline over the serial
  * port, with echo and erase, as Linux's N_TTY in canonical mode. */

@@ -22,6 +22,7 @@ void *kmalloc(size_t size);             /* NULL when memory is short */
 void *kzalloc(size_t size);             /* zero-filled */
 void *krealloc(void *p, size_t size);
 void kfree(void *p);
+char *kstrdup(const char *s);           /* a copy on the heap, or NULL */
 size_t ksize(const void *p);            /* bytes usable at p */
 
 /* Give the frames of empty slabs back to the frame allocator, so that its

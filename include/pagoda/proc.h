@@ -12,6 +12,7 @@
 #define PAGODA_PROC_H
 
 #include <pagoda/types.h>
+#include <pagoda/vfs.h>
 #include <pagoda/vm.h>
 #include <arch/thread.h>
 
@@ -69,6 +70,8 @@ struct proc {
 	uint64_t cmin_flt;              /* and of the children reaped */
 	vaddr_t clear_child_tid;        /* set_tid_address */
 
+	struct path cwd;                /* the working directory */
+	uint32_t umask;
 	struct file *files[FD_MAX];
 	uint8_t cloexec[FD_MAX / 8];
 	struct ksigaction sigactions[NSIG];

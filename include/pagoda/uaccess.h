@@ -27,6 +27,9 @@ int copyout(vaddr_t dst, const void *src, size_t n);
  * short count, as Linux does. */
 size_t copyout_partial(vaddr_t dst, const void *src, size_t n);
 
+/* The same from user src: what write() takes before a bad page. */
+size_t copyin_partial(void *dst, vaddr_t src, size_t n);
+
 /* Zero n bytes of user memory at dst: 0 or -EFAULT. */
 int clear_user(vaddr_t dst, size_t n);
 

@@ -47,8 +47,18 @@
 /* ---- backing objects (mm/vm_object.c) ---- */
 
 enum vm_object_kind {
-	VMO_FILE,               /* read-only bytes: a file image (initramfs) */
-	VMO_ANON_SHARED,        /* zero-filled frames shared by every mapping */
+	VMO_FILE,               /* read-only bytes in kernel memory (the host tests' file) */
+	VMO_ANON_SHARED,        /* frames shared by every mapping, zero-filled when made:
+				 * shared anonymous memory, and a tmpfs file's page
+				 * cache (Linux's shmem) */
+};
+
+struct inode;
+
+/* A limit on the frames some objects may hold together (a tmpfs's size=;
+ * 0: none): a frame past it is -ENOSPC, never taken. */
+struct vm_quota {
+	uint64_t pages, max_pages;
 };
 
 struct vm_object {
@@ -60,11 +70,15 @@ struct vm_object {
 					 * VMO_LEAF_ENTRIES made on demand; 0 = none yet
 					 * (frame 0, the real-mode IVT, is never allocated) */
 	uint32_t nframes;               /* pages the object covers */
-	/* VMO_FILE, for /proc/PID/maps (set by the creator; 0s if unnamed):
-	 * the file's path, inode and where in it the object's bytes start. */
-	const char *name;
-	uint32_t ino;
-	uint64_t file_offset;
+	uint32_t nleaves;               /* VMO_ANON_SHARED: entries of frames[] */
+	uint32_t resident;              /* VMO_ANON_SHARED: frames it holds */
+	struct vm_quota *quota;         /* whose limit its frames count against, or NULL */
+	/* The file whose pages these are, for /proc/PID/maps: its inode while
+	 * it lives (set and cleared by the file system), and the name it had
+	 * with " (deleted)", saved when its last name went (owned, freed
+	 * with the object). */
+	struct inode *file;
+	char *gone_name;
 	/* A weak reference to clear when the object is freed: the file's
 	 * pointer to it, so that one object serves every mapping of a file
 	 * while any exists, and none is kept after the last goes. */
@@ -101,6 +115,8 @@ struct vm_env {
 	void (*copy_frame)(struct page *dst, struct page *src);
 	/* Copy n (<= a page) bytes from src to the frame's start, zero the rest. */
 	void (*fill_frame)(struct page *dst, const void *src, size_t n);
+	/* Zero the frame from byte `from` to its end. */
+	void (*zero_tail)(struct page *frame, size_t from);
 };
 
 /*
@@ -231,6 +247,7 @@ struct vm_usage {
 	uint32_t resident, shared;
 	uint32_t shared_dirty, private_dirty;
 	uint32_t referenced, anonymous;
+	uint32_t shmem;                 /* frames a shared object owns (Linux's RssShmem) */
 };
 /* Add region r of vs to *u (which the caller zeroes first). */
 void vm_region_usage(const struct vmspace *vs, const struct vm_region *r, struct vm_usage *u);
@@ -267,9 +284,23 @@ void vm_object_put(const struct vm_env *env, struct vm_object *obj);
 bool vm_object_resident(const struct vm_object *obj, uint64_t offset);
 
 /* The frame behind page `index` of a VMO_ANON_SHARED object, made (zeroed)
- * on first use: 0 with *frame set, or -ENOMEM. */
+ * on first use: 0 with *frame set, -ENOMEM, or -ENOSPC (its quota is full). */
 int vm_object_frame(const struct vm_env *env, struct vm_object *obj, uint32_t index,
 		    struct page **frame);
+
+/* The frame behind page index if it has been made, else NULL (a hole). */
+struct page *vm_object_lookup(const struct vm_object *obj, const struct vm_env *env, uint32_t index);
+
+/*
+ * Give a VMO_ANON_SHARED object a new size: growing makes room (-ENOMEM,
+ * nothing changed); shrinking frees the frames wholly past the end and
+ * zeroes the rest of the last page, so growing again reads zeros (a hole).
+ * Mappings keep the frames they map until they are unmapped.
+ */
+int vm_object_resize(const struct vm_env *env, struct vm_object *obj, uint64_t size);
+
+/* Frames held by every VMO_ANON_SHARED object: /proc/meminfo's Shmem. */
+extern uint64_t vm_shared_frames;
 
 /* ---- the kernel's address spaces ---- */
 

@@ -39,7 +39,7 @@ static int check(struct image *im)
 {
 	struct elf_info info;
 
-	return elf_check((const uint8_t *)im, sizeof(*im), USER_MIN, USER_END, &info);
+	return elf_check((const uint8_t *)im, sizeof(*im), sizeof(*im), USER_MIN, USER_END, &info);
 }
 
 KTEST(elf_accepts_a_sound_image)
@@ -48,7 +48,7 @@ KTEST(elf_accepts_a_sound_image)
 	struct elf_info info;
 
 	make_image(&im);
-	KT_ASSERT_EQ(elf_check((const uint8_t *)&im, sizeof(im), USER_MIN, USER_END, &info), 0);
+	KT_ASSERT_EQ(elf_check((const uint8_t *)&im, sizeof(im), sizeof(im), USER_MIN, USER_END, &info), 0);
 	KT_ASSERT_EQ(info.entry, 0x08048100u);
 	KT_ASSERT_EQ(info.phnum, 2u);
 	KT_ASSERT_EQ(info.brk, 0x0804d000u);            /* data's end, page aligned */
@@ -99,7 +99,7 @@ KTEST(elf_finds_the_interpreter)
 	im.eh.e_phnum = 3;
 	im.ph[2] = (Elf32_Phdr){ PT_INTERP, 0x2000, 0, 0, sizeof(path), sizeof(path), PF_R, 1 };
 	memcpy((uint8_t *)&im + 0x2000, path, sizeof(path));
-	KT_ASSERT_EQ(elf_check((const uint8_t *)&im, sizeof(im), USER_MIN, USER_END, &info), 0);
+	KT_ASSERT_EQ(elf_check((const uint8_t *)&im, sizeof(im), sizeof(im), USER_MIN, USER_END, &info), 0);
 	KT_ASSERT(info.interp && strcmp(info.interp, path) == 0);
 	KT_ASSERT_EQ(info.phnum, 0u);
 	im.ph[2].p_filesz = sizeof(path) - 1;           /* no NUL */

@@ -64,6 +64,11 @@ static void w_fill_frame(struct page *dst, const void *src, size_t n)
 	memset((uint8_t *)frame_mem(dst) + n, 0, PAGE_SIZE - n);
 }
 
+static void w_zero_tail(struct page *frame, size_t from)
+{
+	memset((uint8_t *)frame_mem(frame) + from, 0, PAGE_SIZE - from);
+}
+
 static struct pmap_env penv;
 static struct vm_env env;
 
@@ -540,7 +545,8 @@ static void count_mappings(uint16_t *mappings)
 
 /* vm_region_usage against the tables, read as the manual says: shared is
  * a frame more than one page maps, dirty and referenced the PTE's D and A
- * bits, anonymous a private page of no file or one written. */
+ * bits, anonymous a private page of no file or one written, shmem a page
+ * of a shared object. */
 static int check_usage(int si, const uint16_t *mappings)
 {
 	struct vmw_space *s = &W->space[si];
@@ -561,14 +567,15 @@ static int check_usage(int si, const uint16_t *mappings)
 			want.private_dirty += x.in_use && !shared && dirty;
 			want.referenced += x.in_use && (x.pte & PTE_A);
 			want.anonymous += x.in_use && !pg->shared && (pg->file_page < 0 || dirty);
+			want.shmem += x.in_use && pg->shared;  /* a shared object's own frame */
 		}
 		if (memcmp(&got, &want, sizeof(got)) != 0)
 			return fail("space %d: region %#lx-%#lx: usage resident %u shared %u dirty %u/%u "
-				    "referenced %u anonymous %u; the tables say %u %u %u/%u %u %u", si,
+				    "referenced %u anonymous %u shmem %u; the tables say %u %u %u/%u %u %u %u", si,
 				    (unsigned long)r->node.start, (unsigned long)r->node.end, got.resident,
 				    got.shared, got.shared_dirty, got.private_dirty, got.referenced,
-				    got.anonymous, want.resident, want.shared, want.shared_dirty,
-				    want.private_dirty, want.referenced, want.anonymous);
+				    got.anonymous, got.shmem, want.resident, want.shared, want.shared_dirty,
+				    want.private_dirty, want.referenced, want.anonymous, want.shmem);
 	}
 	return 0;
 }
@@ -603,7 +610,8 @@ void vmw_init(struct vm_world *w, unsigned zalloc_fail_every)
 	sim_tlb_init(&w->tlb, 0, VMW_PAGES, w->tlb_entries);
 	world_init(&w->pmm);
 	penv = (struct pmap_env){ &w->pmm.pmm, world_phys_to_virt, sim_invlpg, sim_flush };
-	env = (struct vm_env){ &penv, &w->kernel, w_zalloc, w_free, w_zero_frame, w_copy_frame, w_fill_frame };
+	env = (struct vm_env){ &penv, &w->kernel, w_zalloc, w_free, w_zero_frame, w_copy_frame, w_fill_frame,
+			       w_zero_tail };
 	if (pmap_init(&w->kernel, &penv, NULL) != 0)
 		abort();
 	for (uint32_t i = 0; i < VMW_FILE_SIZE; i++)

@@ -1,0 +1,93 @@
+/*
+ * The memory devices of Linux's major 1: /dev/null (1:3) takes everything
+ * and gives nothing; /dev/zero (1:5) gives zeros, and its mappings are
+ * anonymous memory (private ones private, shared ones a new shared
+ * object, as Linux's shmem_zero_setup); /dev/full (1:7) gives zeros and
+ * is always full; /dev/random (1:8) and /dev/urandom (1:9) give the
+ * kernel's random bytes and accept writes.
+ */
+#include <pagoda/errno.h>
+#include <pagoda/file.h>
+#include <pagoda/random.h>
+#include <pagoda/string.h>
+#include <pagoda/uaccess.h>
+#include <pagoda/vm.h>
+
+#define CHUNK 256               /* bytes made per copy */
+
+static long null_read(struct file *f, vaddr_t buf, size_t n, bool wait)
+{
+	(void)f, (void)buf, (void)n, (void)wait;
+	return 0;
+}
+
+static long null_write(struct file *f, vaddr_t buf, size_t n)
+{
+	(void)f, (void)buf;
+	return (long)n;
+}
+
+/* Copy n bytes of what fill makes to user buf: the bytes copied, or
+ * -EFAULT if none could be. */
+static long give(vaddr_t buf, size_t n, void (*fill)(uint8_t *b, size_t k))
+{
+	uint8_t chunk[CHUNK];
+	size_t done = 0;
+
+	while (done < n) {
+		size_t k = MIN(n - done, sizeof(chunk)), got;
+
+		fill(chunk, k);
+		got = copyout_partial(buf + done, chunk, k);
+		done += got;
+		if (got < k)
+			break;
+	}
+	return done || n == 0 ? (long)done : -EFAULT;
+}
+
+static void fill_zero(uint8_t *b, size_t k)
+{
+	memset(b, 0, k);
+}
+
+static void fill_random(uint8_t *b, size_t k)
+{
+	random_bytes(b, k);
+}
+
+static long zero_read(struct file *f, vaddr_t buf, size_t n, bool wait)
+{
+	(void)f, (void)wait;
+	return clear_user(buf, n) ? give(buf, n, fill_zero) : (long)n;
+}
+
+static long full_write(struct file *f, vaddr_t buf, size_t n)
+{
+	(void)f, (void)buf, (void)n;
+	return -ENOSPC;
+}
+
+static long random_read(struct file *f, vaddr_t buf, size_t n, bool wait)
+{
+	(void)f, (void)wait;
+	return give(buf, n, fill_random);
+}
+
+static int zero_mmap(struct file *f, bool shared, uint64_t end, struct vm_object **obj)
+{
+	(void)f;
+	if (!shared) {
+		*obj = NULL;            /* private anonymous memory */
+		return 0;
+	}
+	*obj = vm_object_anon_shared(&kernel_vm_env, end);
+	return *obj ? 0 : -ENOMEM;
+}
+
+const struct file_ops null_ops = { .read = null_read, .write = null_write, .seek_zero = true };
+const struct file_ops zero_ops = {
+	.read = zero_read, .write = null_write, .mmap = zero_mmap, .seek_zero = true,
+};
+const struct file_ops full_ops = { .read = zero_read, .write = full_write, .seek_zero = true };
+const struct file_ops random_ops = { .read = random_read, .write = null_write, .seek_zero = true };
