@@ -141,8 +141,12 @@ $(BUILD)/badelf/.stamp: $(BUILD)/user/musl/hello tools/badelf.py
 	@touch $@
 
 $(BUILD)/initramfs.cpio: $(USER_BINS) $(BUILD)/badelf/.stamp tools/mkcpio.py user/data/lines.txt Makefile
-	python3 tools/mkcpio.py $@ dir:bin dir:bin/bad dir:dev dir:etc dir:proc dir:root \
-		chr:dev/console=5,1 \
+	python3 tools/mkcpio.py $@ dir:bin dir:bin/bad dir:dev dir:dev/shm,1777 dir:etc dir:proc \
+		dir:root,700 dir:tmp,1777 \
+		chr:dev/console=5,1 chr:dev/tty=5,0,666 chr:dev/null=1,3,666 chr:dev/zero=1,5,666 \
+		chr:dev/full=1,7,666 chr:dev/random=1,8,666 chr:dev/urandom=1,9,666 \
+		sym:dev/fd=/proc/self/fd sym:dev/stdin=/proc/self/fd/0 \
+		sym:dev/stdout=/proc/self/fd/1 sym:dev/stderr=/proc/self/fd/2 \
 		file:init=$(BUILD)/user/init file:bin/sh=$(BUILD)/user/sh \
 		file:etc/lines.txt=user/data/lines.txt \
 		$(foreach b,$(BAD_ELVES),file:bin/bad/$(b)=$(BUILD)/badelf/$(b)) \

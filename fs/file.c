@@ -23,6 +23,8 @@ void file_put(struct file *f)
 {
 	if (--f->refs > 0)
 		return;
+	if (f->flock)
+		flock_release(f);
 	if (f->ops && f->ops->release)
 		f->ops->release(f);
 	if (f->path.d)

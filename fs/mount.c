@@ -76,6 +76,17 @@ fail:
 	return err;
 }
 
+struct mount *vfs_kern_mount(const struct fs_type *type, const char *options)
+{
+	struct mount *m;
+
+	if (mount_new(type, type->name, options, &m))
+		return NULL;
+	m->point = m->root;
+	m->refs = 1;                    /* the kernel's, for ever */
+	return m;
+}
+
 int vfs_mount(const struct fs_type *type, const char *source, const char *options,
 	      struct path *where)
 {
@@ -178,6 +189,7 @@ void vfs_init(void)
 	int err;
 
 	dcache_init();
+	tmpfs_init();
 	err = mount_new(&tmpfs_type, "rootfs", "size=0,mode=755", &root_mount);
 	if (err)
 		panic("vfs_init: no root file system (%d)", err);

@@ -153,3 +153,12 @@ SYSCALL(pipe2)
 {
 	return do_pipe(a0, a1);
 }
+
+SYSCALL(flock)
+{
+	struct file *f = fd_get(proc_current, (int)a0);
+
+	if (!f || (f->flags & O_PATH))
+		return -EBADF;
+	return flock_file(f, a1);
+}

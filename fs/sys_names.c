@@ -376,3 +376,30 @@ SYSCALL(umount2)
 }
 
 SYSCALL(umount) { return sys_umount2(a0, 0, 0, 0, 0, 0); }
+
+/* ---- memfd_create ---- */
+
+#define MFD_CLOEXEC             0x1
+#define MFD_ALLOW_SEALING       0x2
+#define MFD_NAME_MAX            (NAME_MAX - 6)  /* after "memfd:" */
+
+SYSCALL(memfd_create)
+{
+	char name[6 + MFD_NAME_MAX + 2] = "memfd:";
+	struct file *f;
+	long err;
+	int fd;
+
+	if (a1 & ~(uint32_t)(MFD_CLOEXEC | MFD_ALLOW_SEALING))
+		return -EINVAL;         /* MFD_HUGETLB: no huge pages */
+	err = copyinstr(name + 6, a0, MFD_NAME_MAX + 1, NULL);
+	if (err)
+		return err == -ENAMETOOLONG ? -EINVAL : err;
+	err = tmpfs_unnamed_file(name, &f);
+	if (err)
+		return err;
+	fd = fd_install(proc_current, f, 0, a1 & MFD_CLOEXEC);
+	if (fd < 0)
+		file_put(f);
+	return fd;
+}

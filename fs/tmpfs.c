@@ -15,6 +15,8 @@
 #include <pagoda/file.h>
 #include <pagoda/kmalloc.h>
 #include <pagoda/page_alloc.h>
+#include <pagoda/panic.h>
+#include <pagoda/proc.h>
 #include <pagoda/string.h>
 #include <pagoda/vfs.h>
 
@@ -167,6 +169,8 @@ static int tmpfs_setsize(struct inode *inode, uint64_t size)
 
 	if (size > PAGECACHE_MAX_BYTES)
 		return -EFBIG;
+	if (size < inode->size)
+		proc_unmap_object(inode->pages, size);
 	err = vm_object_resize(&kernel_vm_env, inode->pages, size);
 	if (err)
 		return err;
@@ -240,3 +244,35 @@ static const struct file_ops tmpfs_dir_ops = {
 };
 
 const struct fs_type tmpfs_type = { .name = "tmpfs", .magic = TMPFS_MAGIC, .mount = tmpfs_mount };
+
+/* The kernel's own tmpfs, for files with no name (Linux's shm_mnt). */
+static struct mount *unnamed_mount;
+
+void tmpfs_init(void)
+{
+	unnamed_mount = vfs_kern_mount(&tmpfs_type, "size=0");
+	if (!unnamed_mount)
+		panic("tmpfs_init: no memory for the kernel's own tmpfs");
+}
+
+int tmpfs_unnamed_file(const char *name, struct file **out)
+{
+	struct path p;
+	struct inode *inode;
+	int err;
+
+	err = tmpfs_new_inode(unnamed_mount->sb, S_IFREG | 0777, 0, &inode);
+	if (err)
+		return err;
+	p.mnt = unnamed_mount;
+	p.d = dentry_new(unnamed_mount->root, name, strlen(name));
+	if (!p.d) {
+		inode_put(inode);
+		return -ENOMEM;
+	}
+	p.d->inode = inode;             /* unhashed: a name no lookup finds */
+	inode->alias = p.d;
+	p.mnt->refs++;
+	*out = vfs_open_path(&p, O_RDWR | O_LARGEFILE);
+	return *out ? 0 : -ENOMEM;
+}

@@ -45,3 +45,20 @@ int vm_residency(struct vmspace *vs, vaddr_t va, size_t npages, uint8_t *vec)
 	}
 	return 0;
 }
+
+int vm_object_unmap(struct vmspace *vs, const struct vm_object *obj, uint64_t from)
+{
+	int err = 0;
+
+	from = PAGE_UP(from);
+	for (struct vm_region *r = vm_region_first(vs); r; r = vm_region_next(r)) {
+		uint64_t end_off = r->offset + (r->node.end - r->node.start), start_off;
+
+		if (r->obj != obj || end_off <= from)
+			continue;
+		start_off = MAX(from, r->offset);
+		if (pmap_remove(&vs->pmap, (vaddr_t)(r->node.start + (start_off - r->offset)), r->node.end))
+			err = -ENOMEM;
+	}
+	return err;
+}

@@ -347,7 +347,7 @@ static int exec_image(struct proc *p, const char *path, struct path *file,
 	if (p != proc_current)
 		vmspace_activate(was_active);
 	p->brk_start = p->brk = info.brk;
-	base = file->d->name;
+	base = strrchr(path, '/') ? strrchr(path, '/') + 1 : path;    /* as given: Linux's comm */
 	memset(p->name, 0, sizeof(p->name));   /* PR_GET_NAME copies out all of it */
 	strlcpy(p->name, base, sizeof(p->name));
 	if (vfs_path_string(file, p->exe, sizeof(p->exe)) < 0)
@@ -391,6 +391,122 @@ fail:
 	return err;
 }
 
+/* Linux's binfmt_script: the "#!" line is read from the first
+ * BINPRM_BUF_SIZE bytes; an interpreter nests at most 5 deep. */
+#define BINPRM_BUF_SIZE 256
+#define SCRIPT_DEPTH_MAX 5
+
+static bool spacetab(char c)
+{
+	return c == ' ' || c == '\t';
+}
+
+/*
+ * A "#!" line in the head's first bytes, parsed as Linux's binfmt_script
+ * does: the interpreter's name into name, its one optional argument (the
+ * rest of the line, trailing blanks cut) into arg ("" if none); each
+ * BINPRM_BUF_SIZE bytes. -ENOEXEC if there is no name, or it may have
+ * been cut off by the end of the buffer.
+ */
+static int script_line(const uint8_t *head, size_t head_len, char *name, char *arg)
+{
+	char buf[BINPRM_BUF_SIZE + 1];
+	size_t n = MIN(head_len, (size_t)BINPRM_BUF_SIZE), end, i, sep;
+
+	memcpy(buf, head, n);
+	buf[n] = '\0';
+	for (end = 2; end < n && buf[end] != '\n'; end++)
+		;
+	if (end == n && n == BINPRM_BUF_SIZE) {
+		/* No newline in a full buffer: the name must end inside it. */
+		for (i = 2; i < n && spacetab(buf[i]); i++)
+			;
+		while (i < n && buf[i] && !spacetab(buf[i]))
+			i++;
+		if (i == n)
+			return -ENOEXEC;
+	}
+	while (end > 2 && spacetab(buf[end - 1]))
+		end--;
+	buf[end] = '\0';
+	for (i = 2; i < end && spacetab(buf[i]); i++)
+		;
+	if (i == end || !buf[i])
+		return -ENOEXEC;
+	for (sep = i; sep < end && buf[sep] && !spacetab(buf[sep]); sep++)
+		;
+	memcpy(name, buf + i, sep - i);
+	name[sep - i] = '\0';
+	arg[0] = '\0';
+	if (sep < end && buf[sep]) {
+		while (sep < end && spacetab(buf[sep]))
+			sep++;
+		strlcpy(arg, buf + sep, BINPRM_BUF_SIZE);
+	}
+	return 0;
+}
+
+/* argv[0] replaced by interpreter, its argument (if any) and the script's
+ * path, as binfmt_script splices them: -ENOMEM or -E2BIG, else 0. */
+static int script_args(struct exec_args *a, const char *interp, const char *arg, const char *script)
+{
+	size_t zero = strlen(a->buf) + 1, add = strlen(interp) + 1 + (arg[0] ? strlen(arg) + 1 : 0) +
+						 strlen(script) + 1;
+	size_t size = a->used - zero + add, at = 0;
+	char *buf;
+
+	if (size > ARG_TOTAL_MAX)
+		return -E2BIG;
+	buf = vmalloc(size);
+	if (!buf)
+		return -ENOMEM;
+	at += strlcpy(buf + at, interp, size - at) + 1;
+	if (arg[0])
+		at += strlcpy(buf + at, arg, size - at) + 1;
+	at += strlcpy(buf + at, script, size - at) + 1;
+	memcpy(buf + at, a->buf + zero, a->used - zero);
+	vfree(a->buf);
+	a->buf = buf;
+	a->size = a->used = size;
+	a->argc += arg[0] ? 2 : 1;
+	return 0;
+}
+
+/*
+ * Find what runs: path itself, or for a "#!" script its interpreter (and
+ * so on, SCRIPT_DEPTH_MAX deep: -ELOOP past that), rewriting the
+ * arguments on the way. *file and head are the ELF program's.
+ */
+static int exec_resolve(const char *path, struct exec_args *a, struct path *file, uint8_t *head,
+			size_t *head_len)
+{
+	char *names = kmalloc(3 * (BINPRM_BUF_SIZE + 1)), *cur = names, *interp, *arg;
+	int err = -ENOMEM;
+
+	if (!names)
+		return -ENOMEM;
+	interp = names + BINPRM_BUF_SIZE + 1;
+	arg = interp + BINPRM_BUF_SIZE + 1;
+	strlcpy(cur, path, BINPRM_BUF_SIZE + 1);
+	for (int depth = 0;; depth++) {
+		err = -ELOOP;
+		if (depth > SCRIPT_DEPTH_MAX)
+			break;
+		err = exec_open(depth ? cur : path, file, head, head_len);
+		if (err || *head_len < 2 || head[0] != '#' || head[1] != '!')
+			break;
+		path_put(file);
+		err = script_line(head, *head_len, interp, arg);
+		if (!err)
+			err = script_args(a, interp, arg, depth ? cur : path);
+		if (err)
+			break;
+		strlcpy(cur, interp, BINPRM_BUF_SIZE + 1);
+	}
+	kfree(names);
+	return err;
+}
+
 static int exec_common(struct proc *p, const char *path, struct exec_args *a)
 {
 	uint8_t *head = kmalloc(ELF_HEAD_MAX);
@@ -400,7 +516,7 @@ static int exec_common(struct proc *p, const char *path, struct exec_args *a)
 
 	if (err)
 		goto out;
-	err = exec_open(path, &file, head, &head_len);
+	err = exec_resolve(path, a, &file, head, &head_len);
 	if (err)
 		goto out;
 	err = exec_image(p, path, &file, head, head_len, a);

@@ -293,3 +293,11 @@ void proc_fatal_signal(int sig)
 	if (!proc_current->killed)
 		proc_current->killed = sig;
 }
+
+void proc_unmap_object(const struct vm_object *obj, uint64_t from)
+{
+	for (struct proc *p = proc_all; p; p = p->all_next)
+		if (p->vs && vm_object_unmap(p->vs, obj, from))
+			pr_warn("truncate: %s[%d] keeps pages past the new end: no memory to copy a page table\n",
+				p->name, p->pid);
+}

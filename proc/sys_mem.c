@@ -298,6 +298,32 @@ SYSCALL(madvise)
 	return vm_range_mapped(proc_current->vs, a0, end) ? 0 : -ENOMEM;
 }
 
+#define MS_ASYNC        1
+#define MS_INVALIDATE   2
+#define MS_SYNC         4
+
+/*
+ * msync: a tmpfs file's pages are its only copy, so a mapping is always
+ * in sync and there is nothing to write or invalidate; what remains are
+ * Linux's checks, in its order: flags, alignment, ASYNC with SYNC (-EINVAL),
+ * a range that wraps, and a hole in it (-ENOMEM). Nothing is locked, so
+ * MS_INVALIDATE is never -EBUSY.
+ */
+SYSCALL(msync)
+{
+	uint64_t end = PAGE_UP((uint64_t)a0 + a1);
+
+	if (a2 & ~(uint32_t)(MS_ASYNC | MS_INVALIDATE | MS_SYNC))
+		return -EINVAL;
+	if (a0 % PAGE_SIZE || ((a2 & MS_ASYNC) && (a2 & MS_SYNC)))
+		return -EINVAL;
+	if (end == a0)
+		return 0;
+	if (end > VM_USER_END)
+		return -ENOMEM;
+	return vm_range_mapped(proc_current->vs, a0, end) ? 0 : -ENOMEM;
+}
+
 /* mincore: one byte per page, 1 if it is in memory (vm_residency), the
  * vector checked whole first, then filled a piece at a time. */
 SYSCALL(mincore)

@@ -64,6 +64,7 @@
 #define __NR_fdatasync                148
 #define __NR_sched_yield              158
 #define __NR_nanosleep                162
+#define __NR_msync                    144
 #define __NR_mremap                   163
 #define __NR_prctl                    172
 #define __NR_rt_sigaction             174
@@ -133,5 +134,7 @@
 #define __NR_clock_nanosleep_time64   407
 #define __NR_utimensat_time64         412
 #define __NR_faccessat2               439
+#define __NR_flock                    143
+#define __NR_memfd_create             356
 #define __NR_pagoda_pagewalk          PAGODA_NR_PAGEWALK
 #endif

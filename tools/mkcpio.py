@@ -5,16 +5,17 @@ Pagoda's fs/initramfs.c read).
     mkcpio.py OUT ENTRY...
 
 Each ENTRY is one of
-    dir:PATH                    a directory, mode 0755
+    dir:PATH[,MODE]             a directory, mode 0755 (or MODE, octal)
     file:PATH=HOSTFILE          a regular file; mode 0755 if HOSTFILE is executable
-    chr:PATH=MAJOR,MINOR        a character device node, mode 0600
+    chr:PATH=MAJOR,MINOR[,MODE] a character device node, mode 0600 (or MODE)
+    sym:PATH=TARGET             a symbolic link
 Entries keep their order; every timestamp, uid and gid is 0 so the archive
 depends only on its contents.
 """
 import os
 import sys
 
-S_IFDIR, S_IFREG, S_IFCHR = 0o040000, 0o100000, 0o020000
+S_IFDIR, S_IFREG, S_IFCHR, S_IFLNK = 0o040000, 0o100000, 0o020000, 0o120000
 
 
 def header(ino, mode, nlink, size, rdev, name):
@@ -39,15 +40,19 @@ def main():
         path, _, src = spec.partition("=")
         path = path.lstrip("/")
         if kind == "dir":
-            blob += member(ino, S_IFDIR | 0o755, 2, b"", (0, 0), path)
+            path, _, mode = path.partition(",")
+            blob += member(ino, S_IFDIR | int(mode or "755", 8), 2, b"", (0, 0), path)
         elif kind == "file":
             with open(src, "rb") as f:
                 data = f.read()
             perm = 0o755 if os.access(src, os.X_OK) else 0o644
             blob += member(ino, S_IFREG | perm, 1, data, (0, 0), path)
         elif kind == "chr":
-            major, minor = (int(x) for x in src.split(","))
-            blob += member(ino, S_IFCHR | 0o600, 1, b"", (major, minor), path)
+            major, minor, *mode = src.split(",")
+            blob += member(ino, S_IFCHR | int(mode[0] if mode else "600", 8), 1, b"",
+                           (int(major), int(minor)), path)
+        elif kind == "sym":
+            blob += member(ino, S_IFLNK | 0o777, 1, src.encode(), (0, 0), path)
         else:
             sys.exit("mkcpio: unknown entry kind in %r" % entry)
     blob += member(0, 0, 1, b"", (0, 0), "TRAILER!!!")

@@ -87,9 +87,11 @@ int main(int argc, char **argv)
 	long free_before, free_after;
 	pid_t pid;
 
-	/* Linux: /proc/self/exe needs procfs. Pagoda has no mount(); it serves
-	 * that one link itself. */
+	/* What every system mounts early (Linux's systemd, busybox's fstab):
+	 * /proc, and tmpfs on /tmp and /dev/shm, the same on both kernels. */
 	mount("proc", "/proc", "proc", 0, NULL);
+	mount("tmpfs", "/tmp", "tmpfs", 0, "mode=1777");
+	mount("tmpfs", "/dev/shm", "tmpfs", 0, "mode=1777");
 	printf("init: main at TSC %llu\n", (unsigned long long)tsc_at_main);
 	printf("init: running %s\n", args[0]);
 	fflush(stdout);

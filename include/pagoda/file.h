@@ -59,7 +59,13 @@ struct file {
 	struct pipe *pipe;              /* pipe ends */
 	char *text;                     /* /proc files: the text made at open */
 	size_t text_len;
+	uint8_t flock;                  /* the flock(2) it holds: 0, LOCK_SH or LOCK_EX */
 };
+
+/* flock(2) on f's inode (fs/flock.c): op is LOCK_SH, LOCK_EX or LOCK_UN,
+ * with LOCK_NB not to wait. 0, -EINVAL, -EAGAIN, -EINTR. */
+int flock_file(struct file *f, uint32_t op);
+void flock_release(struct file *f);     /* the file's last reference goes */
 
 /* Linux i386's open flags. */
 #define O_ACCMODE       00000003

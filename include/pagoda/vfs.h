@@ -88,6 +88,10 @@ struct inode {
 	char *link;                     /* a symlink's target */
 	struct dentry *alias;           /* a name it has (for maps and getcwd), or NULL */
 	int refs;
+	/* flock(2): the open files holding it shared, or the one holding it
+	 * exclusively (fs/flock.c) */
+	int flock_shared;
+	struct file *flock_excl;
 	/* procfs: which kind of name, which of that kind, of which process */
 	int proc_kind, proc_index, proc_pid;
 };
@@ -164,6 +168,8 @@ const struct fs_type *fs_type_find(const char *name);
 /* Mount a new instance of type on the directory at where. */
 int vfs_mount(const struct fs_type *type, const char *source, const char *options,
 	      struct path *where);
+/* A mount grafted nowhere, for the kernel's own files (memfd), or NULL. */
+struct mount *vfs_kern_mount(const struct fs_type *type, const char *options);
 /* Unmount the mount whose root is where; where (a reference) is dropped. */
 int vfs_umount(struct path *where);
 void path_get(struct path *p);
@@ -219,6 +225,10 @@ int vfs_inode_path(struct inode *inode, char *buf, size_t size);
 /* ---- tmpfs (fs/tmpfs.c) and the root's contents ---- */
 extern const struct fs_type tmpfs_type;
 extern const struct fs_type procfs_type;
+/* memfd_create: a new file with no name, "/memfd:NAME (deleted)" as
+ * /proc shows it, open for reading and writing: 0 with *out, or -errno. */
+int tmpfs_unnamed_file(const char *name, struct file **out);
+void tmpfs_init(void);          /* the kernel's own tmpfs, at boot */
 /* Unpack the initramfs into the root, as Linux fills its rootfs
  * (fs/initramfs.c): 0, or the first error (what came before it stays). */
 int rootfs_populate(void);

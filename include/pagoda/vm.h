@@ -123,7 +123,8 @@ struct vm_env {
  * The fault counters, the one list of them: X(name, kind, status), with
  * status the name /proc/PID/status gives it. Every fault is counted once,
  * by how it ended: resolved (Linux's minor faults, wait4's ru_minflt) or
- * refused; a stack's growth is counted besides the fault that fills it.
+ * refused; a stack's growth, and each neighbour fault-around maps, are
+ * counted besides the fault that brings them.
  */
 #define VM_FAULT_COUNTERS(X) \
 	X(zero,       VM_FAULT_RESOLVED, "FltZero")      /* demand-zero page */ \
@@ -132,6 +133,7 @@ struct vm_env {
 	X(cow_copied, VM_FAULT_RESOLVED, "FltCowCopied") /* copy-on-write: copied to a new frame */ \
 	X(cow_reused, VM_FAULT_RESOLVED, "FltCowReused") /* copy-on-write: the last user kept it */ \
 	X(stack_grow, VM_FAULT_ALSO,     "FltStackGrow") /* a grows-down region extended */ \
+	X(around,     VM_FAULT_ALSO,     "FltAround")    /* a cached neighbour mapped too */ \
 	X(spurious,   VM_FAULT_RESOLVED, "FltSpurious")  /* nothing to do: already right */ \
 	X(bad,        VM_FAULT_REFUSED,  "FltBad")       /* no region, protection, past an end */ \
 	X(oom,        VM_FAULT_REFUSED,  "FltOom")       /* no frame or page table to be had */
@@ -260,6 +262,15 @@ void vm_region_usage(const struct vmspace *vs, const struct vm_region *r, struct
  * or a page table could not be copied. (mm/vm_advice.c)
  */
 int vm_discard(struct vmspace *vs, vaddr_t start, uint64_t end);
+
+/*
+ * Truncation: drop every page that vs maps of obj at byte offsets from
+ * `from` (rounded up to a page) on, private copies too (as Linux's
+ * unmap_mapping_range with even_cows), so that a touch there faults and
+ * finds the object's end (SIGBUS). -ENOMEM if a shared page table could
+ * not be copied (those pages stay mapped: their frames are still held).
+ */
+int vm_object_unmap(struct vmspace *vs, const struct vm_object *obj, uint64_t from);
 
 /*
  * mincore: vec[i] = 1 if page i of the npages at va is in memory: mapped

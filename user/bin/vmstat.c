@@ -18,6 +18,7 @@ int main(void)
 		{ "pgfault_bad", "  refused (SIGSEGV or SIGBUS)" },
 		{ "pgfault_oom", "  out of memory" },
 		{ "pgfault_stack_grow", "stack growths" },
+		{ "pgfault_around", "cached neighbours mapped by fault-around" },
 		{ "nr_tlb_local_flush_one", "TLB entries invalidated (invlpg)" },
 		{ "nr_tlb_local_flush_all", "whole-TLB flushes (CR3 reload)" },
 		{ "pgtable_alloc", "page tables allocated" },

@@ -1,0 +1,894 @@
+/* The file system as Linux's users see it: path resolution, making and
+ * removing names, rename's rules, links, the working directory, holes
+ * and truncation, the page cache that read, write and mmap share,
+ * devices, getdents, statfs, /proc's links, and a tmpfs filled to its
+ * limit. Every case works in a directory of its own under /tmp (a tmpfs
+ * mount, user/init.c) and removes everything it made: the runner checks
+ * that free memory comes back. */
+#define _GNU_SOURCE
+#include "check.h"
+#include <dirent.h>
+#include <fcntl.h>
+#include <stdint.h>
+#include <sys/file.h>
+#include <sys/mman.h>
+#include <sys/mount.h>
+#include <sys/stat.h>
+#include <sys/statfs.h>
+#include <sys/syscall.h>
+#include <sys/sysmacros.h>
+#include <sys/uio.h>
+
+#define D "/tmp/vfs"
+#ifndef RENAME_NOREPLACE
+#define RENAME_NOREPLACE 1
+#define RENAME_EXCHANGE 2
+#endif
+
+/* renameat2 through the system call: musl has no wrapper. */
+static int rename2(const char *from, const char *to, unsigned flags)
+{
+	return (int)syscall(SYS_renameat2, AT_FDCWD, from, AT_FDCWD, to, flags);
+}
+
+static void mkd(const char *path)
+{
+	CHECK(mkdir(path, 0755) == 0);
+}
+
+/* A file holding text, made with mode 0644. */
+static void put(const char *path, const char *text)
+{
+	int fd = open(path, O_CREAT | O_WRONLY | O_TRUNC, 0644);
+
+	CHECK(fd >= 0);
+	CHECK(write(fd, text, strlen(text)) == (ssize_t)strlen(text));
+	CHECK(close(fd) == 0);
+}
+
+/* The file's first bytes as a string ("" if missing). */
+static const char *get(const char *path)
+{
+	static char buf[256];
+	int fd = open(path, O_RDONLY);
+	ssize_t n;
+
+	buf[0] = '\0';
+	if (fd < 0)
+		return "(missing)";
+	n = read(fd, buf, sizeof(buf) - 1);
+	buf[n > 0 ? n : 0] = '\0';
+	close(fd);
+	return buf;
+}
+
+static void errno_of(const char *what, long ret)
+{
+	if (ret < 0)
+		printf("%s: errno %d\n", what, errno);
+	else
+		printf("%s: %ld\n", what, ret);
+}
+
+static void path_resolution(void)
+{
+	char name[300], longpath[5000];
+	struct stat st;
+
+	mkd(D);
+	put(D "/f", "f");
+	CHECK_ERR(open(D "/missing", O_RDONLY), ENOENT);
+	CHECK_ERR(open(D "/missing/x", O_RDONLY), ENOENT);
+	CHECK_ERR(open(D "/f/x", O_RDONLY), ENOTDIR);
+	CHECK_ERR(open(D "/f/", O_RDONLY), ENOTDIR);
+	CHECK_ERR(open(D "/f", O_RDONLY | O_DIRECTORY), ENOTDIR);
+	CHECK_ERR(stat("", &st), ENOENT);
+	memset(name, 'n', 256);
+	name[256] = '\0';
+	snprintf(longpath, sizeof(longpath), D "/%s", name);
+	CHECK_ERR(open(longpath, O_RDONLY), ENAMETOOLONG);
+	CHECK_ERR(mkdir(longpath, 0755), ENAMETOOLONG);
+	name[255] = '\0';               /* NAME_MAX itself is fine */
+	snprintf(longpath, sizeof(longpath), D "/%s", name);
+	CHECK_ERR(open(longpath, O_RDONLY), ENOENT);
+	memset(longpath, '/', 4095);    /* PATH_MAX with its NUL */
+	longpath[4096] = '\0';
+	longpath[4095] = 'x';
+	CHECK_ERR(open(longpath, O_RDONLY), ENAMETOOLONG);
+	longpath[4095] = '\0';
+	CHECK(stat(longpath, &st) == 0 && S_ISDIR(st.st_mode));
+	CHECK(stat("/..", &st) == 0 && stat("/", &st) == 0);
+	CHECK(strcmp(get(D "/../vfs/./f"), "f") == 0);
+	CHECK(strcmp(get("//tmp///vfs//f"), "f") == 0);
+	CHECK(symlink("loop2", D "/loop1") == 0 && symlink("loop1", D "/loop2") == 0);
+	CHECK_ERR(open(D "/loop1", O_RDONLY), ELOOP);
+	CHECK_ERR(stat(D "/loop1/x", &st), ELOOP);
+	CHECK(lstat(D "/loop1", &st) == 0 && S_ISLNK(st.st_mode));
+	CHECK(symlink("f", D "/link") == 0);
+	CHECK_ERR(open(D "/link", O_RDONLY | O_NOFOLLOW), ELOOP);
+	CHECK(strcmp(get(D "/link"), "f") == 0);
+	CHECK_ERR(open(D "/link/", O_RDONLY), ENOTDIR);
+	/* 40 links followed are fine, the 41st is ELOOP. */
+	for (int i = 1; i <= 41; i++) {
+		char from[64], to[64];
+
+		snprintf(from, sizeof(from), D "/chain%d", i);
+		snprintf(to, sizeof(to), i == 1 ? "f" : "chain%d", i - 1);
+		CHECK(symlink(to, from) == 0);
+	}
+	CHECK(strcmp(get(D "/chain40"), "f") == 0);
+	CHECK_ERR(open(D "/chain41", O_RDONLY), ELOOP);
+	for (int i = 1; i <= 41; i++) {
+		char from[64];
+
+		snprintf(from, sizeof(from), D "/chain%d", i);
+		CHECK(unlink(from) == 0);
+	}
+	CHECK(unlink(D "/loop1") == 0 && unlink(D "/loop2") == 0 && unlink(D "/link") == 0);
+	CHECK(unlink(D "/f") == 0 && rmdir(D) == 0);
+}
+
+static void create_and_open_flags(void)
+{
+	struct stat st;
+	int fd;
+
+	mkd(D);
+	CHECK_ERR(open(D "/x/y", O_CREAT | O_WRONLY, 0644), ENOENT);
+	CHECK_ERR(open(D "/new/", O_CREAT | O_WRONLY, 0644), EISDIR);
+	CHECK_ERR(open(D, O_CREAT | O_WRONLY, 0644), EISDIR);
+	CHECK_ERR(open(D, O_WRONLY), EISDIR);
+	CHECK_ERR(open(D, O_RDONLY | O_TRUNC), EISDIR);
+	umask(027);
+	fd = open(D "/f", O_CREAT | O_EXCL | O_RDWR, 0777);
+	CHECK(fd >= 0);
+	CHECK_ERR(open(D "/f", O_CREAT | O_EXCL | O_RDWR, 0777), EEXIST);
+	CHECK(fstat(fd, &st) == 0);
+	printf("created with 0777 under umask 027: mode %o, nlink %u, size %lld\n",
+	       (unsigned)st.st_mode, (unsigned)st.st_nlink, (long long)st.st_size);
+	printf("F_GETFL of O_RDWR|O_CREAT|O_EXCL: %o\n", fcntl(fd, F_GETFL) & ~0100000);
+	CHECK(write(fd, "hello", 5) == 5 && close(fd) == 0);
+	umask(022);
+	fd = open(D "/f", O_WRONLY | O_APPEND);
+	CHECK(fd >= 0 && lseek(fd, 0, SEEK_SET) == 0);
+	CHECK(write(fd, " world", 6) == 6);
+	printf("after an appending write the position is %lld\n", (long long)lseek(fd, 0, SEEK_CUR));
+	CHECK(pwrite(fd, "!", 1, 0) == 1);      /* O_APPEND: pwrite appends too */
+	CHECK(close(fd) == 0);
+	printf("contents: %s\n", get(D "/f"));
+	fd = open(D "/f", O_RDONLY | O_TRUNC);  /* Linux truncates even so */
+	CHECK(fd >= 0 && fstat(fd, &st) == 0 && close(fd) == 0);
+	printf("O_RDONLY|O_TRUNC: size %lld\n", (long long)st.st_size);
+	fd = creat(D "/c", 0600);
+	CHECK(fd >= 0);
+	CHECK_ERR(read(fd, &st, 1), EBADF);     /* creat opens for writing only */
+	CHECK(close(fd) == 0);
+	fd = open(D "/c", O_PATH);
+	CHECK(fd >= 0 && fstat(fd, &st) == 0 && S_ISREG(st.st_mode));
+	CHECK_ERR(read(fd, &st, 1), EBADF);
+	CHECK_ERR(write(fd, "x", 1), EBADF);
+	CHECK(close(fd) == 0);
+	CHECK(unlink(D "/f") == 0 && unlink(D "/c") == 0 && rmdir(D) == 0);
+}
+
+static void mkdir_and_rmdir(void)
+{
+	struct stat st;
+
+	mkd(D);
+	CHECK_ERR(mkdir(D, 0755), EEXIST);
+	CHECK_ERR(mkdir("/", 0755), EEXIST);
+	CHECK_ERR(mkdir(D "/a/b", 0755), ENOENT);
+	CHECK(mkdir(D "/a/", 0700) == 0);       /* a trailing slash is fine */
+	CHECK(mkdir(D "/a/b", 0755) == 0 && mkdir(D "/a/c", 0755) == 0);
+	CHECK(stat(D "/a", &st) == 0);
+	printf("a: mode %o, nlink %u (2 + two subdirectories)\n", (unsigned)st.st_mode, (unsigned)st.st_nlink);
+	put(D "/a/f", "");
+	CHECK(stat(D "/a", &st) == 0);
+	printf("a with a file too: nlink %u\n", (unsigned)st.st_nlink);
+	CHECK_ERR(rmdir(D "/a"), ENOTEMPTY);
+	CHECK_ERR(rmdir(D "/a/f"), ENOTDIR);
+	CHECK_ERR(rmdir(D "/a/."), EINVAL);
+	CHECK_ERR(rmdir(D "/a/b/.."), ENOTEMPTY);
+	CHECK_ERR(rmdir(D "/missing"), ENOENT);
+	CHECK_ERR(rmdir("/tmp"), EBUSY);        /* a mount point */
+	CHECK_ERR(mknod(D "/a/d", S_IFDIR | 0755, 0), EPERM);
+	CHECK(unlink(D "/a/f") == 0 && rmdir(D "/a/b") == 0 && rmdir(D "/a/c/") == 0);
+	CHECK(stat(D "/a", &st) == 0);
+	printf("a emptied: nlink %u\n", (unsigned)st.st_nlink);
+	CHECK(rmdir(D "/a") == 0 && rmdir(D) == 0);
+}
+
+static void unlink_rules(void)
+{
+	struct stat st;
+	char buf[8];
+	int fd;
+
+	mkd(D);
+	mkd(D "/dir");
+	put(D "/f", "still here");
+	CHECK_ERR(unlink(D "/dir"), EISDIR);
+	CHECK_ERR(unlink(D "/missing"), ENOENT);
+	CHECK_ERR(unlink(D "/f/"), ENOTDIR);
+	CHECK_ERR(unlink(D "/dir/"), EISDIR);
+	CHECK_ERR(unlinkat(AT_FDCWD, D "/f", 0x1), EINVAL);
+	CHECK_ERR(unlinkat(AT_FDCWD, D "/f", AT_REMOVEDIR), ENOTDIR);
+	fd = open(D "/f", O_RDONLY);
+	CHECK(fd >= 0 && unlink(D "/f") == 0);
+	CHECK_ERR(stat(D "/f", &st), ENOENT);
+	CHECK(fstat(fd, &st) == 0 && read(fd, buf, 5) == 5);
+	printf("an unlinked open file: nlink %u, size %lld, reads \"%.5s\"\n", (unsigned)st.st_nlink,
+	       (long long)st.st_size, buf);
+	CHECK(close(fd) == 0);
+	CHECK(unlinkat(AT_FDCWD, D "/dir", AT_REMOVEDIR) == 0 && rmdir(D) == 0);
+}
+
+static void rename_rules(void)
+{
+	struct stat st;
+
+	mkd(D);
+	mkd(D "/d1");
+	mkd(D "/d2");
+	mkd(D "/full");
+	put(D "/full/x", "x");
+	put(D "/a", "a");
+	put(D "/b", "b");
+	CHECK_ERR(rename(D "/missing", D "/z"), ENOENT);
+	CHECK_ERR(rename(D "/a", D "/d1"), EISDIR);
+	CHECK_ERR(rename(D "/d1", D "/a"), ENOTDIR);
+	CHECK_ERR(rename(D "/d1", D "/full"), ENOTEMPTY);
+	CHECK_ERR(rename(D "/d1", D "/d1/sub"), EINVAL);
+	CHECK_ERR(rename(D "/a", D "/a/"), ENOTDIR);
+	CHECK_ERR(rename(D "/.", D "/z"), EBUSY);
+	CHECK_ERR(rename(D "/a", "/a"), EXDEV);         /* /tmp to the root: two mounts */
+	CHECK_ERR(rename2(D "/a", D "/b", RENAME_NOREPLACE), EEXIST);
+	CHECK_ERR(rename2(D "/a", D "/none", RENAME_EXCHANGE), ENOENT);
+	CHECK_ERR(rename2(D "/a", D "/b", RENAME_EXCHANGE | RENAME_NOREPLACE), EINVAL);
+	CHECK_ERR(rename2(D "/a", D "/b", 0x100), EINVAL);
+	CHECK(rename(D "/a", D "/b") == 0);             /* over a file */
+	printf("a over b: b holds \"%s\", a is %s\n", get(D "/b"), get(D "/a"));
+	CHECK(rename(D "/d1", D "/d2") == 0);           /* over an empty directory */
+	CHECK(stat(D, &st) == 0);
+	printf("d1 over d2: nlink of the parent %u, d1 is %s\n", (unsigned)st.st_nlink,
+	       stat(D "/d1", &st) ? "gone" : "there");
+	CHECK(rename2(D "/b", D "/full", RENAME_EXCHANGE) == 0);
+	CHECK(stat(D "/b", &st) == 0);
+	printf("exchanged: b is a directory %d holding x \"%s\", full a file holding \"%s\"\n",
+	       S_ISDIR(st.st_mode), get(D "/b/x"), get(D "/full"));
+	CHECK(rename(D "/b", D "/d2/moved") == 0);
+	CHECK(stat(D "/d2", &st) == 0);
+	printf("a directory moved into d2: its nlink %u, x there: \"%s\"\n", (unsigned)st.st_nlink,
+	       get(D "/d2/moved/x"));
+	CHECK(link(D "/full", D "/hard") == 0);
+	CHECK(rename(D "/full", D "/hard") == 0);       /* two names of one file: nothing */
+	CHECK(stat(D "/full", &st) == 0);
+	printf("rename between hard links: both remain, nlink %u\n", (unsigned)st.st_nlink);
+	CHECK(unlink(D "/full") == 0 && unlink(D "/hard") == 0);
+	CHECK(unlink(D "/d2/moved/x") == 0 && rmdir(D "/d2/moved") == 0 && rmdir(D "/d2") == 0);
+	CHECK(rmdir(D) == 0);
+}
+
+static void links(void)
+{
+	char buf[64];
+	struct stat st;
+
+	mkd(D);
+	mkd(D "/sub");
+	put(D "/f", "target");
+	CHECK(link(D "/f", D "/g") == 0);
+	CHECK(stat(D "/f", &st) == 0);
+	printf("two names: nlink %u\n", (unsigned)st.st_nlink);
+	CHECK_ERR(link(D "/f", D "/g"), EEXIST);
+	CHECK_ERR(link(D "/sub", D "/sub2"), EPERM);
+	CHECK_ERR(link(D "/missing", D "/h"), ENOENT);
+	CHECK_ERR(link(D "/f", "/hard"), EXDEV);
+	CHECK_ERR(symlink("", D "/empty"), ENOENT);
+	CHECK_ERR(symlink("x", D "/f"), EEXIST);
+	CHECK(symlink("../f", D "/sub/up") == 0);       /* relative to the link's directory */
+	printf("through sub/up: \"%s\"\n", get(D "/sub/up"));
+	CHECK(symlink("sub", D "/dirlink") == 0);
+	printf("through dirlink/up: \"%s\"\n", get(D "/dirlink/up"));
+	CHECK(symlink("nowhere", D "/dangling") == 0);
+	CHECK_ERR(stat(D "/dangling", &st), ENOENT);
+	CHECK(lstat(D "/dangling", &st) == 0);
+	printf("dangling: lstat mode %o size %lld\n", (unsigned)st.st_mode, (long long)st.st_size);
+	errno_of("readlink sub/up", readlink(D "/sub/up", buf, sizeof(buf)));
+	errno_of("readlink into 2 bytes", readlink(D "/sub/up", buf, 2));
+	printf("  the 2 bytes: %.2s\n", buf);
+	CHECK_ERR(readlink(D "/f", buf, sizeof(buf)), EINVAL);
+	CHECK_ERR(syscall(SYS_readlink, D "/sub/up", buf, 0), EINVAL);  /* musl fixes up 0 */
+	CHECK_ERR(readlink(D "/missing", buf, sizeof(buf)), ENOENT);
+	CHECK(unlink(D "/f") == 0);
+	CHECK(stat(D "/g", &st) == 0);
+	printf("one name left: nlink %u, \"%s\"\n", (unsigned)st.st_nlink, get(D "/g"));
+	CHECK(unlink(D "/g") == 0 && unlink(D "/sub/up") == 0 && unlink(D "/dirlink") == 0);
+	CHECK(unlink(D "/dangling") == 0 && rmdir(D "/sub") == 0 && rmdir(D) == 0);
+}
+
+static void working_directory(void)
+{
+	char buf[256];
+	int fd, dfd;
+
+	mkd(D);
+	mkd(D "/in");
+	put(D "/in/f", "relative");
+	CHECK(chdir(D "/in") == 0);
+	CHECK(getcwd(buf, sizeof(buf)) != NULL);
+	printf("cwd: %s, f: \"%s\"\n", buf, get("f"));
+	errno_of("getcwd's length", syscall(SYS_getcwd, buf, sizeof(buf)));
+	CHECK_ERR(syscall(SYS_getcwd, buf, 5), ERANGE);
+	CHECK_ERR(chdir(D "/in/f"), ENOTDIR);
+	CHECK_ERR(chdir(D "/missing"), ENOENT);
+	CHECK(chdir("..") == 0 && getcwd(buf, sizeof(buf)) != NULL);
+	printf("after ..: %s\n", buf);
+	dfd = open("in", O_RDONLY | O_DIRECTORY);
+	CHECK(dfd >= 0);
+	fd = openat(dfd, "f", O_RDONLY);
+	CHECK(fd >= 0 && close(fd) == 0);
+	fd = open(D "/in/f", O_RDONLY);
+	CHECK_ERR(openat(fd, "x", O_RDONLY), ENOTDIR);
+	CHECK_ERR(openat(99, "x", O_RDONLY), EBADF);
+	CHECK(openat(99, "/tmp", O_RDONLY | O_DIRECTORY) >= 0);    /* absolute: dirfd unused */
+	CHECK_ERR(fchdir(fd), ENOTDIR);
+	CHECK_ERR(fchdir(99), EBADF);
+	CHECK(fchdir(dfd) == 0 && getcwd(buf, sizeof(buf)) != NULL);
+	printf("fchdir: %s\n", buf);
+	CHECK(readlink("/proc/self/cwd", buf, sizeof(buf)) > 0);
+	printf("/proc/self/cwd names it too: %d\n", strncmp(buf, D "/in", strlen(D "/in")) == 0);
+	CHECK(unlink("f") == 0 && rmdir(D "/in") == 0);
+	CHECK(getcwd(buf, sizeof(buf)) == NULL);
+	printf("getcwd in a removed directory: errno %d\n", errno);
+	printf("umask: %o then %o\n", umask(077), umask(022));
+	CHECK(chdir("/") == 0 && rmdir(D) == 0);
+}
+
+static void holes_and_truncation(void)
+{
+	struct stat st;
+	char buf[16];
+	int fd;
+
+	mkd(D);
+	fd = open(D "/h", O_CREAT | O_RDWR, 0644);
+	CHECK(fd >= 0);
+	CHECK_ERR(ftruncate(fd, -1), EINVAL);
+	CHECK(ftruncate(fd, 3 * PAGE) == 0 && fstat(fd, &st) == 0);
+	printf("grown to 3 pages: size %lld, blocks %lld\n", (long long)st.st_size, (long long)st.st_blocks);
+	CHECK(pread(fd, buf, 4, 100) == 4 && memcmp(buf, "\0\0\0\0", 4) == 0);
+	CHECK(pwrite(fd, "data", 4, PAGE + 10) == 4 && fstat(fd, &st) == 0);
+	printf("one page written: blocks %lld, position still %lld\n", (long long)st.st_blocks,
+	       (long long)lseek(fd, 0, SEEK_CUR));
+	errno_of("SEEK_DATA from 0", lseek(fd, 0, SEEK_DATA));
+	errno_of("SEEK_HOLE from 0", lseek(fd, 0, SEEK_HOLE));
+	errno_of("SEEK_HOLE from page 1", lseek(fd, PAGE + 1, SEEK_HOLE));
+	errno_of("SEEK_DATA from page 2", lseek(fd, 2 * PAGE, SEEK_DATA));
+	errno_of("SEEK_DATA past the end", lseek(fd, 3 * PAGE, SEEK_DATA));
+	CHECK(pwrite(fd, "far", 3, 1 << 20) == 3 && fstat(fd, &st) == 0);
+	printf("a write at 1 MiB: size %lld, blocks %lld\n", (long long)st.st_size, (long long)st.st_blocks);
+	CHECK(ftruncate(fd, PAGE + 12) == 0 && fstat(fd, &st) == 0);
+	printf("cut to a page and 12: size %lld, blocks %lld\n", (long long)st.st_size, (long long)st.st_blocks);
+	CHECK(ftruncate(fd, 2 * PAGE) == 0);
+	CHECK(pread(fd, buf, 4, PAGE + 10) == 4);
+	printf("grown again: kept \"%.2s\", then zeros: %d\n", buf, buf[2] == 0 && buf[3] == 0);
+	CHECK(truncate(D "/h", 5) == 0 && stat(D "/h", &st) == 0 && st.st_size == 5);
+	CHECK_ERR(truncate(D, 0), EISDIR);
+	CHECK_ERR(truncate(D "/missing", 0), ENOENT);
+	CHECK_ERR(pread(fd, buf, 1, -1), EINVAL);
+	CHECK(close(fd) == 0);
+	fd = open(D "/h", O_RDONLY);
+	CHECK_ERR(ftruncate(fd, 0), EINVAL);
+	CHECK_ERR(pwrite(fd, "x", 1, 0), EBADF);
+	CHECK(close(fd) == 0);
+	{
+		int p[2];
+
+		CHECK(pipe(p) == 0);
+		CHECK_ERR(pread(p[0], buf, 1, 0), ESPIPE);
+		CHECK_ERR(lseek(p[0], 0, SEEK_SET), ESPIPE);
+		CHECK_ERR(ftruncate(p[1], 0), EINVAL);
+		CHECK_ERR(fsync(p[1]), EINVAL);
+		close(p[0]);
+		close(p[1]);
+	}
+	CHECK(unlink(D "/h") == 0 && rmdir(D) == 0);
+}
+
+static void vectors_at_offsets(void)
+{
+	char a[4], b[4];
+	struct iovec v[2] = { { a, 4 }, { b, 4 } };
+	int fd;
+
+	mkd(D);
+	put(D "/v", "0123456789");
+	fd = open(D "/v", O_RDWR);
+	CHECK(fd >= 0);
+	CHECK(preadv(fd, v, 2, 1) == 8 && memcmp(a, "1234", 4) == 0 && memcmp(b, "5678", 4) == 0);
+	CHECK(lseek(fd, 0, SEEK_CUR) == 0);
+	CHECK(pwritev(fd, v, 2, 6) == 8);
+	printf("pwritev at 6: \"%s\"\n", get(D "/v"));
+	CHECK_ERR(preadv(fd, v, 2, -1), EINVAL);
+	CHECK(close(fd) == 0 && unlink(D "/v") == 0 && rmdir(D) == 0);
+}
+
+/* The page cache: a store through a shared mapping is what read() sees,
+ * and what another process's mapping sees; write() is what mappings see. */
+static void page_cache_is_shared(void)
+{
+	char buf[8];
+	char *m;
+	int fd, status;
+	pid_t pid;
+
+	mkd(D);
+	fd = open(D "/p", O_CREAT | O_RDWR, 0644);
+	CHECK(fd >= 0 && ftruncate(fd, 2 * PAGE) == 0);
+	m = mmap(NULL, 2 * PAGE, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+	CHECK(m != MAP_FAILED);
+	memcpy(m + 100, "store", 5);
+	CHECK(pread(fd, buf, 5, 100) == 5);
+	printf("read() after a store: %.5s\n", buf);
+	CHECK(pwrite(fd, "WRITE", 5, PAGE + 7) == 5);
+	printf("the mapping after write(): %.5s\n", m + PAGE + 7);
+	pid = fork();
+	CHECK(pid >= 0);
+	if (pid == 0) {
+		int cfd = open(D "/p", O_RDWR);
+		char *c = mmap(NULL, PAGE, PROT_READ | PROT_WRITE, MAP_SHARED, cfd, 0);
+
+		if (c == MAP_FAILED || memcmp(c + 100, "store", 5) != 0)
+			_exit(1);
+		memcpy(c + 200, "child", 5);
+		_exit(0);
+	}
+	CHECK(waitpid(pid, &status, 0) == pid && WIFEXITED(status) && WEXITSTATUS(status) == 0);
+	printf("the child's store, in the parent's mapping: %.5s\n", m + 200);
+	CHECK(msync(m, 2 * PAGE, MS_SYNC) == 0);
+	CHECK_ERR(msync(m + 1, PAGE, MS_SYNC), EINVAL);
+	CHECK_ERR(msync(m, PAGE, MS_SYNC | MS_ASYNC), EINVAL);
+	CHECK(munmap(m, 2 * PAGE) == 0);
+	CHECK(close(fd) == 0 && unlink(D "/p") == 0 && rmdir(D) == 0);
+}
+
+/* MAP_PRIVATE sees the file until it writes a page, then has its own. */
+static void private_mapping_copies_on_write(void)
+{
+	char *m;
+	int fd;
+
+	mkd(D);
+	put(D "/q", "AAAA");
+	fd = open(D "/q", O_RDWR);
+	CHECK(fd >= 0 && ftruncate(fd, 2 * PAGE) == 0);
+	CHECK(pwrite(fd, "BBBB", 4, PAGE) == 4);
+	m = mmap(NULL, 2 * PAGE, PROT_READ | PROT_WRITE, MAP_PRIVATE, fd, 0);
+	CHECK(m != MAP_FAILED);
+	CHECK(pwrite(fd, "aaaa", 4, 0) == 4);
+	printf("before its write the private mapping sees the file: %.4s\n", m);
+	m[0] = 'x';
+	CHECK(pwrite(fd, "zzzz", 4, 0) == 4 && pwrite(fd, "bbbb", 4, PAGE) == 4);
+	printf("after: its page %.4s, the file %s, the page it did not write %.4s\n", m, get(D "/q"),
+	       m + PAGE);
+	CHECK(munmap(m, 2 * PAGE) == 0);
+	CHECK(close(fd) == 0 && unlink(D "/q") == 0 && rmdir(D) == 0);
+}
+
+static void touch_past_end(void)
+{
+	int fd = open(D "/s", O_RDWR);
+	volatile char *m = mmap(NULL, 2 * PAGE, PROT_READ, MAP_SHARED, fd, 0);
+
+	if (m == MAP_FAILED)
+		_exit(2);
+	(void)m[PAGE];
+}
+
+static void touch_after_truncate(void)
+{
+	int fd = open(D "/s", O_RDWR);
+	volatile char *m = mmap(NULL, PAGE, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+
+	if (m == MAP_FAILED || ftruncate(fd, PAGE) != 0)
+		_exit(2);
+	m[0] = 'x';                     /* fine: within the file */
+	if (ftruncate(fd, 0) != 0)
+		_exit(3);
+	(void)m[0];                     /* the page went with the truncation */
+}
+
+static void mapping_rules(void)
+{
+	int fd, ro;
+
+	mkd(D);
+	put(D "/s", "small");
+	ro = open(D "/s", O_RDONLY);
+	CHECK(ro >= 0);
+	CHECK(mmap(NULL, PAGE, PROT_READ | PROT_WRITE, MAP_PRIVATE, ro, 0) != MAP_FAILED);
+	CHECK_ERR(mmap(NULL, PAGE, PROT_READ | PROT_WRITE, MAP_SHARED, ro, 0), EACCES);
+	fd = open(D "/s", O_WRONLY);
+	CHECK_ERR(mmap(NULL, PAGE, PROT_READ, MAP_SHARED, fd, 0), EACCES);
+	close(fd);
+	fd = open(D, O_RDONLY);
+	CHECK_ERR(mmap(NULL, PAGE, PROT_READ, MAP_PRIVATE, fd, 0), ENODEV);
+	close(fd);
+	printf("a page past the end of the file: signal %d\n", signal_of(touch_past_end));
+	printf("a page truncated away: signal %d\n", signal_of(touch_after_truncate));
+	CHECK(close(ro) == 0 && unlink(D "/s") == 0 && rmdir(D) == 0);
+}
+
+static void devices(void)
+{
+	static const char *const nodes[] = { "/dev/null", "/dev/zero", "/dev/full", "/dev/random",
+					     "/dev/urandom", "/dev/tty", "/dev/console" };
+	unsigned char buf[64];
+	struct stat st;
+	char *z;
+	int fd;
+
+	for (size_t i = 0; i < sizeof(nodes) / sizeof(nodes[0]); i++) {
+		CHECK(stat(nodes[i], &st) == 0);
+		printf("%s: char %d, %u:%u\n", nodes[i], S_ISCHR(st.st_mode), major(st.st_rdev),
+		       minor(st.st_rdev));
+	}
+	fd = open("/dev/null", O_RDWR);
+	CHECK(fd >= 0);
+	errno_of("read /dev/null", read(fd, buf, sizeof(buf)));
+	errno_of("write /dev/null", write(fd, buf, sizeof(buf)));
+	errno_of("lseek /dev/null", lseek(fd, 100, SEEK_SET));
+	CHECK(close(fd) == 0);
+	fd = open("/dev/zero", O_RDWR);
+	memset(buf, 0xff, sizeof(buf));
+	errno_of("read /dev/zero", read(fd, buf, sizeof(buf)));
+	printf("  all zero: %d\n", buf[0] == 0 && buf[63] == 0);
+	z = mmap(NULL, PAGE, PROT_READ | PROT_WRITE, MAP_PRIVATE, fd, 0);
+	CHECK(z != MAP_FAILED && z[10] == 0);
+	z[10] = 1;
+	CHECK(munmap(z, PAGE) == 0);
+	z = mmap(NULL, PAGE, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+	CHECK(z != MAP_FAILED && z[10] == 0);
+	CHECK(munmap(z, PAGE) == 0 && close(fd) == 0);
+	fd = open("/dev/full", O_RDWR);
+	CHECK_ERR(write(fd, buf, 1), ENOSPC);
+	errno_of("read /dev/full", read(fd, buf, 8));
+	CHECK(close(fd) == 0);
+	fd = open("/dev/urandom", O_RDONLY);
+	errno_of("read /dev/urandom", read(fd, buf, 16));
+	CHECK(close(fd) == 0);
+	CHECK_ERR(open("/dev/null/x", O_RDONLY), ENOTDIR);
+}
+
+static int by_name(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+static void directory_listing(void)
+{
+	char *names[16];
+	int n = 0;
+	struct dirent *e;
+	DIR *dir;
+
+	mkd(D);
+	mkd(D "/sub");
+	put(D "/file", "");
+	CHECK(symlink("file", D "/link") == 0);
+	CHECK(mknod(D "/node", S_IFCHR | 0600, makedev(1, 3)) == 0);
+	dir = opendir(D);
+	CHECK(dir != NULL);
+	while ((e = readdir(dir)) != NULL && n < 16) {
+		char *s = malloc(300);
+
+		snprintf(s, 300, "%s (type %d)", e->d_name, e->d_type);
+		names[n++] = s;
+	}
+	closedir(dir);
+	qsort(names, (size_t)n, sizeof(names[0]), by_name);
+	for (int i = 0; i < n; i++)
+		printf("  %s\n", names[i]);
+	/* Removing while listing: every entry is seen once. */
+	dir = opendir(D);
+	n = 0;
+	while ((e = readdir(dir)) != NULL) {
+		char path[300];
+
+		if (e->d_name[0] == '.')
+			continue;
+		snprintf(path, sizeof(path), D "/%s", e->d_name);
+		CHECK((e->d_type == DT_DIR ? rmdir(path) : unlink(path)) == 0);
+		n++;
+	}
+	closedir(dir);
+	printf("removed while listing: %d\n", n);
+	CHECK(rmdir(D) == 0);
+}
+
+static void file_system_facts(void)
+{
+	struct statfs s;
+
+	CHECK(statfs("/tmp", &s) == 0);
+	printf("/tmp: type %#lx, block %ld, name max %ld\n", (unsigned long)s.f_type, (long)s.f_bsize,
+	       (long)s.f_namelen);
+	CHECK(statfs("/proc", &s) == 0);
+	printf("/proc: type %#lx\n", (unsigned long)s.f_type);
+	CHECK_ERR(statfs("/missing", &s), ENOENT);
+	CHECK_ERR(syscall(SYS_statfs64, "/tmp", 10, &s), EINVAL);
+	CHECK_ERR(mount("none", "/tmp", "nosuchfs", 0, NULL), ENODEV);
+	CHECK_ERR(mount("none", "/missing", "tmpfs", 0, NULL), ENOENT);
+	CHECK_ERR(umount2("/", 0x100), EINVAL);
+	CHECK_ERR(umount("/bin"), EINVAL);      /* not a mount point */
+}
+
+static void proc_links(void)
+{
+	char buf[256], line[512];
+	ssize_t n;
+	FILE *maps;
+	char *m;
+	int fd;
+
+	n = readlink("/proc/self/exe", buf, sizeof(buf));
+	CHECK(n > 0);
+	buf[n] = '\0';
+	printf("/proc/self/exe ends in /bin/vfs: %d\n", strstr(buf, "/bin/vfs") != NULL);
+	mkd(D);
+	put(D "/mapped", "m");
+	fd = open(D "/mapped", O_RDWR);
+	n = readlink("/proc/self/fd/3", buf, sizeof(buf));
+	CHECK(fd == 3 && n > 0);
+	buf[n] = '\0';
+	printf("fd 3: %s\n", buf);
+	m = mmap(NULL, PAGE, PROT_READ, MAP_SHARED, fd, 0);
+	CHECK(m != MAP_FAILED && unlink(D "/mapped") == 0);
+	n = readlink("/proc/self/fd/3", buf, sizeof(buf));
+	buf[n > 0 ? n : 0] = '\0';
+	printf("fd 3 once unlinked: %s\n", buf);
+	maps = fopen("/proc/self/maps", "r");
+	CHECK(maps != NULL);
+	while (fgets(line, sizeof(line), maps))
+		if (strstr(line, D "/mapped"))
+			printf("maps: %s", strchr(line, '/'));
+	fclose(maps);
+	CHECK(munmap(m, PAGE) == 0 && close(fd) == 0 && rmdir(D) == 0);
+	CHECK_ERR(readlink("/proc/self/fd/99", buf, sizeof(buf)), ENOENT);
+}
+
+static void attributes(void)
+{
+	struct timespec t[2] = { { 1000000000, 5 }, { 1234567890, 600 } };
+	struct stat st;
+
+	mkd(D);
+	put(D "/a", "");
+	CHECK(chmod(D "/a", 04755) == 0 && stat(D "/a", &st) == 0);
+	printf("chmod 4755: %o\n", (unsigned)st.st_mode);
+	CHECK(chown(D "/a", 1000, 1000) == 0 && stat(D "/a", &st) == 0);
+	printf("chown 1000:1000: uid %u gid %u mode %o\n", (unsigned)st.st_uid, (unsigned)st.st_gid,
+	       (unsigned)st.st_mode);
+	CHECK(chown(D "/a", -1, 0) == 0 && stat(D "/a", &st) == 0);
+	printf("chown -1:0: uid %u gid %u\n", (unsigned)st.st_uid, (unsigned)st.st_gid);
+	CHECK(utimensat(AT_FDCWD, D "/a", t, 0) == 0 && stat(D "/a", &st) == 0);
+	printf("utimensat: atime %lld.%09ld mtime %lld.%09ld\n", (long long)st.st_atim.tv_sec,
+	       st.st_atim.tv_nsec, (long long)st.st_mtim.tv_sec, st.st_mtim.tv_nsec);
+	t[0].tv_nsec = UTIME_OMIT;
+	t[1].tv_sec = 42;
+	t[1].tv_nsec = 0;
+	CHECK(utimensat(AT_FDCWD, D "/a", t, 0) == 0 && stat(D "/a", &st) == 0);
+	printf("UTIME_OMIT: atime %lld mtime %lld\n", (long long)st.st_atim.tv_sec,
+	       (long long)st.st_mtim.tv_sec);
+	t[1].tv_nsec = 1000000000;
+	CHECK_ERR(utimensat(AT_FDCWD, D "/a", t, 0), EINVAL);
+	CHECK_ERR(utimensat(AT_FDCWD, D "/missing", NULL, 0), ENOENT);
+	CHECK_ERR(chmod(D "/missing", 0), ENOENT);
+	CHECK_ERR(access(D "/a", 8), EINVAL);
+	CHECK(chmod(D "/a", 0644) == 0);
+	CHECK_ERR(access(D "/a", X_OK), EACCES);
+	CHECK(access(D "/a", R_OK | W_OK) == 0);
+	CHECK(unlink(D "/a") == 0 && rmdir(D) == 0);
+}
+
+/* A tmpfs of 64 KiB fills up with ENOSPC, and gives everything back. */
+static void tmpfs_fills_up(void)
+{
+	static char block[PAGE];
+	long total = 0;
+	ssize_t n;
+	int fd, more;
+
+	mkd(D);
+	CHECK(mount("tmpfs", D, "tmpfs", 0, "size=64k") == 0);
+	fd = open(D "/big", O_CREAT | O_WRONLY, 0644);
+	CHECK(fd >= 0);
+	memset(block, 'b', sizeof(block));
+	while ((n = write(fd, block, sizeof(block))) > 0)
+		total += n;
+	printf("wrote %ld bytes, then errno %d\n", total, errno);
+	more = open(D "/more", O_CREAT | O_EXCL | O_WRONLY, 0644);      /* a name needs no page */
+	CHECK(more >= 0);
+	CHECK_ERR(write(more, block, 1), ENOSPC);
+	CHECK_ERR(umount(D), EBUSY);
+	CHECK(close(more) == 0 && close(fd) == 0);
+	CHECK(unlink(D "/more") == 0 && unlink(D "/big") == 0);
+	CHECK(umount(D) == 0 && rmdir(D) == 0);
+}
+
+
+/* Make path an executable file holding text. */
+static void script(const char *path, const char *text, mode_t mode)
+{
+	int fd = open(path, O_CREAT | O_WRONLY | O_TRUNC, mode);
+
+	CHECK(fd >= 0 && write(fd, text, strlen(text)) == (ssize_t)strlen(text) && close(fd) == 0);
+}
+
+/* exec path with argv in a child: what the program printed, then how it
+ * ended, or the exec's errno. */
+static void run(const char *path, char *const argv[])
+{
+	int status;
+	pid_t pid;
+
+	fflush(stdout);
+	pid = fork();
+	CHECK(pid >= 0);
+	if (pid == 0) {
+		execv(path, argv);
+		printf("exec %s: errno %d\n", path, errno);
+		fflush(stdout);
+		_exit(127);
+	}
+	CHECK(waitpid(pid, &status, 0) == pid);
+	if (WIFEXITED(status) && WEXITSTATUS(status) != 127)
+		printf("exec %s: exit status %d\n", path, WEXITSTATUS(status));
+}
+
+static void scripts(void)
+{
+	char *argv[] = { "name-given", "a1", NULL };
+	char line[400] = "#!", text[64];
+
+	mkd(D);
+	script(D "/s1", "#!/bin/hello\n", 0755);
+	run(D "/s1", argv);
+	script(D "/s2", "#!  /bin/hello   one  two  \nignored\n", 0755);
+	run(D "/s2", argv);
+	script(D "/s3", "#!" D "/s1 x\n", 0755);      /* a script whose interpreter is one */
+	run(D "/s3", argv);
+	script(D "/s4", "#!/bin/hello", 0755);         /* no newline at all */
+	run(D "/s4", argv);
+	/* Interpreters nest: c0 runs hello, c1 runs c0, and so on. */
+	script(D "/c0", "#!/bin/hello\n", 0755);
+	for (int i = 1; i <= 5; i++) {
+		char path[64];
+
+		snprintf(path, sizeof(path), D "/c%d", i);
+		snprintf(text, sizeof(text), "#!" D "/c%d\n", i - 1);
+		script(path, text, 0755);
+	}
+	run(D "/c4", argv);
+	run(D "/c5", argv);
+	script(D "/e1", "#!/missing\n", 0755);
+	run(D "/e1", argv);
+	script(D "/e2", "#!\n", 0755);
+	run(D "/e2", argv);
+	script(D "/e3", "#!   \t \n", 0755);
+	run(D "/e3", argv);
+	script(D "/e4", "#!/bin/hello\n", 0644);
+	run(D "/e4", argv);
+	script(D "/e5", "#!/etc/lines.txt\n", 0755);
+	run(D "/e5", argv);
+	memset(line + 2, 'a', 300);
+	script(D "/e6", line, 0755);
+	run(D "/e6", argv);
+	CHECK(symlink("/bin/hello", D "/hl") == 0);
+	run(D "/hl", argv);
+	for (int i = 0; i <= 5; i++) {
+		char path[64];
+
+		snprintf(path, sizeof(path), D "/c%d", i);
+		CHECK(unlink(path) == 0);
+	}
+	for (int i = 1; i <= 6; i++) {
+		char path[64];
+
+		snprintf(path, sizeof(path), D "/e%d", i);
+		CHECK(unlink(path) == 0);
+	}
+	CHECK(unlink(D "/s1") == 0 && unlink(D "/s2") == 0 && unlink(D "/s3") == 0);
+	CHECK(unlink(D "/s4") == 0 && unlink(D "/hl") == 0 && rmdir(D) == 0);
+}
+
+static void flock_locks(void)
+{
+	int a, b, c, status;
+	pid_t pid;
+
+	mkd(D);
+	put(D "/l", "");
+	a = open(D "/l", O_RDWR);
+	b = open(D "/l", O_RDWR);
+	CHECK(a >= 0 && b >= 0);
+	CHECK_ERR(flock(a, 0), EINVAL);
+	CHECK_ERR(flock(99, LOCK_SH), EBADF);
+	CHECK(flock(a, LOCK_EX) == 0);
+	CHECK_ERR(flock(b, LOCK_EX | LOCK_NB), EWOULDBLOCK);
+	CHECK_ERR(flock(b, LOCK_SH | LOCK_NB), EWOULDBLOCK);
+	c = dup(a);
+	CHECK(flock(c, LOCK_EX | LOCK_NB) == 0);        /* the same open file */
+	CHECK(flock(a, LOCK_UN) == 0);
+	CHECK(flock(b, LOCK_SH | LOCK_NB) == 0 && flock(a, LOCK_SH | LOCK_NB) == 0);
+	CHECK_ERR(flock(a, LOCK_EX | LOCK_NB), EWOULDBLOCK);
+	CHECK(flock(b, LOCK_UN) == 0);
+	CHECK(flock(a, LOCK_EX | LOCK_NB) == 0);        /* the shared one was dropped first */
+	fflush(stdout);
+	pid = fork();
+	CHECK(pid >= 0);
+	if (pid == 0) {
+		int own = open(D "/l", O_RDWR);
+
+		/* Its copies of the parent's descriptors share the locked open
+		 * file: they must go too, or it would wait for itself. */
+		close(a);
+		close(c);
+		_exit(flock(own, LOCK_EX) == 0 ? 0 : 1);        /* waits for the parent's close */
+	}
+	CHECK(close(a) == 0 && close(c) == 0);
+	CHECK(waitpid(pid, &status, 0) == pid);
+	printf("the child got the lock once the parent closed: %d\n", WIFEXITED(status) && WEXITSTATUS(status) == 0);
+	CHECK(close(b) == 0 && unlink(D "/l") == 0 && rmdir(D) == 0);
+}
+
+static void memfd(void)
+{
+	char buf[300], name[300];
+	struct stat st;
+	ssize_t n;
+	char *m;
+	int fd;
+
+	CHECK_ERR(syscall(SYS_memfd_create, "x", 0x100), EINVAL);
+	memset(name, 'm', 250);
+	name[250] = '\0';
+	CHECK_ERR(syscall(SYS_memfd_create, name, 0), EINVAL);
+	name[249] = '\0';
+	fd = (int)syscall(SYS_memfd_create, name, 0);
+	CHECK(fd >= 0 && close(fd) == 0);
+	fd = (int)syscall(SYS_memfd_create, "test", 1);
+	CHECK(fd >= 0);
+	printf("close-on-exec: %d\n", fcntl(fd, F_GETFD));
+	CHECK(write(fd, "memory", 6) == 6 && fstat(fd, &st) == 0);
+	printf("memfd: size %lld, nlink %u, regular %d\n", (long long)st.st_size, (unsigned)st.st_nlink,
+	       S_ISREG(st.st_mode));
+	snprintf(buf, sizeof(buf), "/proc/self/fd/%d", fd);
+	n = readlink(buf, name, sizeof(name) - 1);
+	CHECK(n > 0);
+	name[n] = '\0';
+	printf("its link: %s\n", name);
+	m = mmap(NULL, PAGE, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+	CHECK(m != MAP_FAILED && memcmp(m, "memory", 6) == 0);
+	memcpy(m, "MEM", 3);
+	CHECK(pread(fd, buf, 6, 0) == 6);
+	printf("read back: %.6s\n", buf);
+	CHECK(munmap(m, PAGE) == 0 && close(fd) == 0);
+}
+
+static const struct test_case cases[] = {
+	CASE(path_resolution), CASE(create_and_open_flags), CASE(mkdir_and_rmdir), CASE(unlink_rules),
+	CASE(rename_rules), CASE(links), CASE(working_directory), CASE(holes_and_truncation),
+	CASE(vectors_at_offsets), CASE(page_cache_is_shared), CASE(private_mapping_copies_on_write),
+	CASE(mapping_rules), CASE(devices), CASE(directory_listing), CASE(file_system_facts),
+	CASE(proc_links), CASE(attributes), CASE(tmpfs_fills_up), CASE(scripts), CASE(flock_locks),
+	CASE(memfd),
+};
+
+int main(int argc, char **argv)
+{
+	setvbuf(stdout, NULL, _IOLBF, 0);
+	return RUN_CASES(cases);
+}
