@@ -46,6 +46,13 @@ static uint32_t current_umask(void)
 	return proc_current ? proc_current->umask : 0;
 }
 
+/* Whether a directory has been removed (rmdir took its last link): no
+ * name may be made in it, though a process may still stand in it. */
+static bool dead_dir(const struct path *dir)
+{
+	return dir->d->inode->nlink == 0;
+}
+
 /* Whether name is "." or ".." or empty (the root): not a name to make or remove. */
 static bool special_name(const char *name)
 {
@@ -75,6 +82,8 @@ static int make_node(struct path *parent, const char *name, uint32_t mode, uint3
 	struct dentry *d;
 	int err;
 
+	if (dead_dir(parent))
+		return -ENOENT;         /* Linux's IS_DEADDIR */
 	if (!dir->iops || !dir->iops->mknod)
 		return S_ISREG(mode) ? -EACCES : -EPERM;
 	if (strlen(name) > NAME_MAX)
@@ -300,6 +309,9 @@ int vfs_link(int olddirfd, const char *oldpath, int newdirfd, const char *newpat
 	err = -EPERM;
 	if (S_ISDIR(old.d->inode->mode) || !parent.d->inode->iops || !parent.d->inode->iops->mknod)
 		goto put;
+	err = -ENOENT;
+	if (dead_dir(&parent) || old.d->inode->nlink == 0)
+		goto put;               /* a dead directory, or a file with no name left */
 	err = -ENOMEM;
 	d = dentry_new(parent.d, last, strlen(last));
 	if (!d)
@@ -488,6 +500,9 @@ int vfs_rename(int olddirfd, const char *oldpath, int newdirfd, const char *newp
 	}
 	err = -EPERM;
 	if (!old->hashed || !op.d->inode->iops || !op.d->inode->iops->mknod)
+		goto put;
+	err = -ENOENT;
+	if (dead_dir(&np))
 		goto put;
 	err = 0;
 	if (new && new->inode == old->inode)

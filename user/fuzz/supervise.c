@@ -123,6 +123,43 @@ static void *map_fixed(uint32_t va, uint32_t len, int prot, int flags, int fd)
 	return p;
 }
 
+/* Remove everything under dir (depth first), with no allocation: the
+ * names a round made in FZ_DIR, so that free memory can be compared. */
+static void remove_tree(const char *dir)
+{
+	char dents[4096], path[512];
+	int fd = open(dir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW), removed = 1;
+	long n;
+
+	if (fd < 0)
+		return;
+	while (removed && (n = syscall(SYS_getdents64, fd, dents, sizeof(dents))) > 0) {
+		removed = 0;
+		for (long off = 0; off < n; off += *(uint16_t *)(dents + off + 16)) {
+			const char *name = dents + off + 19;
+
+			if (strcmp(name, ".") == 0 || strcmp(name, "..") == 0)
+				continue;
+			snprintf(path, sizeof(path), "%s/%s", dir, name);
+			if (dents[off + 18] == DT_DIR)
+				remove_tree(path);
+			if (unlink(path) != 0 && rmdir(path) != 0)
+				printf("sysfuzz: cannot remove %s: errno %d\n", path, errno);
+			else
+				removed = 1;
+		}
+		lseek(fd, 0, SEEK_SET);         /* the listing shrank: from the start again */
+	}
+	close(fd);
+}
+
+/* FZ_DIR, empty: made at the start and after every round. */
+static void fz_reset(void)
+{
+	remove_tree(FZ_DIR);
+	mkdir(FZ_DIR, 0755);
+}
+
 /* The ring, the sentinels, the parent's region and the edge page, all at
  * their fixed addresses (sysfuzz.h); the ring is touched now, so that its
  * first use by a worker does not count against free memory. */
@@ -153,6 +190,7 @@ static void setup(void)
 	memset(map_fixed(SCRATCH_VA, SCRATCH_LEN, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1),
 	       0, SCRATCH_LEN);
 	memset(map_fixed(EDGE_VA, PAGE, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1), 0, PAGE);
+	fz_reset();
 }
 
 /* Oracle d: nothing a child did reached the parent's region. */
@@ -425,6 +463,7 @@ static int supervise(int argc, char **argv)
 	/* A round of nothing first: the supervisor's own first touches (fork,
 	 * waitpid, /proc, meminfo) happen before the baseline. */
 	round_run(&(struct opts){ .seed = 0, .rounds = 1, .calls = 0, .jobs = o.jobs, .watchdog = 30 }, -1);
+	fz_reset();
 	st.workers = 0;
 	if (pagoda) {
 		for (int i = 0; i < 3; i++)
@@ -434,6 +473,7 @@ static int supervise(int argc, char **argv)
 	start = now();
 	for (int r = o.from; r < o.from + o.rounds; r++) {
 		round_run(&o, r);
+		fz_reset();
 		if (pagoda)
 			check_memory(&o, r, &base, &base_zombies);
 	}

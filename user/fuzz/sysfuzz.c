@@ -29,7 +29,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <dirent.h>
 #include <sys/mman.h>
+#include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/utsname.h>
 #include <sys/wait.h>
@@ -42,6 +44,7 @@
 #include "ops_proc.c"
 #include "ops_mem.c"
 #include "ops_file.c"
+#include "ops_names.c"
 
 /* The operations and their weights: mostly memory. */
 static const struct op {
@@ -55,6 +58,7 @@ static const struct op {
 	{ op_segments, 1 }, { op_sigaction, 1 }, { op_open, 3 }, { op_rw, 4 }, { op_seek, 1 },
 	{ op_iov, 2 }, { op_pipe, 1 }, { op_dup, 1 }, { op_fcntl, 1 }, { op_close, 2 },
 	{ op_stat, 3 }, { op_ioctl, 1 }, { op_futex, 1 }, { op_misc, 4 }, { op_random, 2 },
+	{ op_names, 4 }, { op_fdata, 4 },
 };
 
 /* One random operation (a call, or a few for the scripted ones). */
@@ -80,11 +84,12 @@ void one_call(struct wk *w)
 /* A worker: close the console, make its calls, reap its children, exit. */
 static void __attribute__((noreturn)) worker_main(struct fz_slot *slot, uint64_t seed, int calls)
 {
-	struct wk w = { .slot = slot, .rng = seed, .pipe_r = -1, .pipe_w = -1 };
+	struct wk w = { .slot = slot, .rng = seed, .pipe_r = -1, .pipe_w = -1, .fz_fd = -1 };
 
 	w.pid = (int)SC0(SYS_getpid);
 	for (int fd = 0; fd < 3; fd++)
 		SC1(SYS_close, fd);
+	SC1(SYS_chdir, (long)FZ_DIR);   /* relative names, made of random bytes, land there */
 	for (int i = 0; i < calls; i++)
 		one_call(&w);
 	reap_kids(&w, 1);

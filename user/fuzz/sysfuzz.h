@@ -33,6 +33,7 @@
 #define UNMAPPED_VA     0x3f000000u
 #define ARENA_VA        0x40000000u
 #define ARENA_END       0x50000000u
+#define FZ_DIR          "/tmp/fz"       /* where the calls on names may change anything */
 #define PAGE            ((uint32_t)PAGE_SIZE)    /* <pagoda/page.h> */
 
 #define NR_TOUCH        0x10000 /* a memory touch, logged like a call (a[1]: write) */

@@ -44,6 +44,7 @@ struct wk {
 	int pid;
 	int in_kid;                     /* a child: no forking, end by exiting */
 	int pipe_r, pipe_w;             /* a non-blocking pipe, or -1 */
+	int fz_fd;                      /* a file of FZ_DIR it opened lately, or -1 */
 	uint32_t last_unmapped;         /* an arena page just unmapped */
 	uint32_t brk_cur;
 	uint32_t recent[8];             /* mappings the kernel gave us lately */

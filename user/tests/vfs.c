@@ -342,6 +342,10 @@ static void working_directory(void)
 	CHECK(unlink("f") == 0 && rmdir(D "/in") == 0);
 	CHECK(getcwd(buf, sizeof(buf)) == NULL);
 	printf("getcwd in a removed directory: errno %d\n", errno);
+	CHECK_ERR(open("new", O_CREAT | O_WRONLY, 0644), ENOENT);      /* no name in it, ever */
+	CHECK_ERR(mkdir("newdir", 0755), ENOENT);
+	CHECK_ERR(symlink("x", "newlink"), ENOENT);
+	CHECK_ERR(open(".", O_RDONLY | O_DIRECTORY) >= 0 ? mkdirat(AT_FDCWD, "y", 0755) : -1, ENOENT);
 	printf("umask: %o then %o\n", umask(077), umask(022));
 	CHECK(chdir("/") == 0 && rmdir(D) == 0);
 }
