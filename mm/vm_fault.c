@@ -22,7 +22,15 @@
  * Fault-around: a read fault on a shared object's page also maps the
  * object's frames around it that are already made (Linux's
  * fault_around_bytes: 64 KiB, in the same page table), so reading through
- * a mapped file takes one trap per 16 pages rather than one per page.
+ * a mapped file takes one trap per 16 pages rather than one per page. Not
+ * in executable regions: fork shares page tables, so every page mapped
+ * costs each fork twice (a reference when the table is copied, one
+ * dropped when it goes), and program text, where a forking program has
+ * most of its mappings, would pay that for pages it never runs. (Linux
+ * makes the trade the other way round: its fork copies no entry of a
+ * file mapping, and the child faults them in.) Measured: fork + exit of
+ * a tiny program 35,228 instructions without, 45,030 with; a scattered
+ * read of a mapped file 200 per page with, 824 without (Linux: 658).
  *
  * Copy-on-write: first make the page table this address space's own
  * (pmap_unshare), so the frame's refcount counts every page table that maps
@@ -145,19 +153,19 @@ static void fault_around(struct vmspace *vs, struct vm_region *r, vaddr_t va)
 								 ALIGN_DOWN((uint64_t)va, table)));
 	uint64_t end = MIN(start + window, MIN((uint64_t)r->node.end, ALIGN_DOWN((uint64_t)va, table) + table));
 	vm_prot_t prot = (r->flags & VM_REGION_SHARED) ? map_prot(r->prot) : VM_PROT_READ;
+	paddr_t pa[FAULT_AROUND_PAGES];
+	unsigned n = (unsigned)((end - start) / PAGE_SIZE), mapped;
 
-	for (uint64_t a = start; a < end; a += PAGE_SIZE) {
-		uint64_t off = r->offset + (a - r->node.start);
-		struct page *pg;
-		paddr_t pa;
+	for (unsigned i = 0; i < n; i++) {
+		uint64_t off = r->offset + (start - r->node.start) + (uint64_t)i * PAGE_SIZE;
+		struct page *pg = off < r->obj->size ?
+			vm_object_lookup(r->obj, vs->env, (uint32_t)(off / PAGE_SIZE)) : NULL;
 
-		if (a == va || off >= r->obj->size || pmap_extract(&vs->pmap, (vaddr_t)a, &pa, NULL) == 0)
-			continue;
-		pg = vm_object_lookup(r->obj, vs->env, (uint32_t)(off / PAGE_SIZE));
-		if (!pg || map_frame(vs, (vaddr_t)a, pg, prot))
-			continue;
-		COUNT(vs, around);
+		pa[i] = pg ? pmm_page_to_pa(vs->env->pmap->pmm, pg) : 0;      /* frame 0: none */
 	}
+	mapped = pmap_enter_empty(&vs->pmap, (vaddr_t)start, n, pa, prot, VM_PMAP_FLAGS);
+	vs->faults.around += mapped;
+	vm_stats.around += mapped;
 }
 
 /* Nothing is mapped at va: bring the page in. */
@@ -188,7 +196,7 @@ static int fault_in(struct vmspace *vs, struct vm_region *r, vaddr_t va, vm_prot
 			COUNT(vs, shared);
 		else
 			COUNT(vs, file);
-		if (!(access & VM_PROT_WRITE))
+		if (!(access & VM_PROT_WRITE) && !(r->prot & VM_PROT_EXEC))
 			fault_around(vs, r, va);
 		return 0;
 	}

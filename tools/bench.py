@@ -57,6 +57,10 @@ GOALS = {
     "fork + exit + wait, 64 MiB touched": 0.1,
     "copy-on-write break, per page (4 MiB)": 0.5,
     "fork + exec + exit + wait": 0.3,
+    # issue 22's
+    "stat, 3 components, 5,000 files beside": 0.5,
+    "open + close, 3 components, 5,000 files beside": 0.5,
+    "read fault on a cached file page, scattered": 0.5,
     BOOT: 0.01,
 }
 

@@ -383,6 +383,38 @@ int pmap_enter(struct pmap *pmap, vaddr_t va, paddr_t pa, vm_prot_t prot, unsign
 	return 0;
 }
 
+unsigned pmap_enter_empty(struct pmap *pmap, vaddr_t va, unsigned n, const paddr_t *pa, vm_prot_t prot,
+			  unsigned flags)
+{
+	uint32_t pde = pmap->pd[PDX(va)], *pt;
+	struct page *ptp;
+	unsigned done = 0;
+
+	check_range(pmap, va, va + (uint64_t)n * PAGE_SIZE, "pmap_enter_empty");
+	if (n == 0 || PDX(va) != PDX(va + (n - 1) * PAGE_SIZE) || prot == VM_PROT_NONE)
+		panic("pmap_enter_empty: %u pages at %#lx do not lie in one table", n, (unsigned long)va);
+	if (!(pde & PTE_P) || (pde & PDE_PS) || pt_own(pmap, PDX(va)))
+		return 0;               /* no table yet, or no memory to copy a shared one */
+	pde = pmap->pd[PDX(va)];
+	pt = pt_entries(pmap, pde);
+	ptp = pt_page(pmap, pde);
+	for (unsigned i = 0; i < n; i++) {
+		uint32_t *pte = &pt[PTX(va) + i];
+
+		if (!pa[i] || pte_in_use(*pte))
+			continue;
+		if (pa[i] % PAGE_SIZE || pa[i] >> 32)
+			panic("pmap_enter_empty: bad frame %#llx", (unsigned long long)pa[i]);
+		*pte = (uint32_t)pa[i] | prot_to_pte(prot, flags);
+		if (flags & PMAP_MANAGED)
+			pmm_page_get(pte_frame(pmap, *pte));
+		ptp->priv[0]++;
+		span_add(ptp, PTX(va) + i);
+		done++;
+	}
+	return done;
+}
+
 /* What pte_range_update does to each entry in use. */
 #define PT_REMOVE       ((vm_prot_t)-1)         /* clear it (else: the new protection) */
 

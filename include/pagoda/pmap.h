@@ -101,6 +101,16 @@ int pmap_enter(struct pmap *pmap, vaddr_t va, paddr_t pa, vm_prot_t prot, unsign
  * are unmapped, the rest are not). */
 int pmap_remove(struct pmap *pmap, vaddr_t sva, vaddr_t eva);
 
+/*
+ * Map page i of the n at va (which lie in one page table) to frame pa[i]
+ * with prot and flags, wherever pa[i] is not 0 and nothing is mapped
+ * (not even a kept PROT_NONE page). Nothing to invalidate: the entries
+ * were empty. Best effort, for fault-around: if the table does not exist
+ * or cannot be made this pmap's own, nothing is mapped. The pages mapped.
+ */
+unsigned pmap_enter_empty(struct pmap *pmap, vaddr_t va, unsigned n, const paddr_t *pa, vm_prot_t prot,
+			  unsigned flags);
+
 /* Change the protection of every mapped page in [sva, eva). VM_PROT_NONE
  * keeps the mapping (and its frame) but lets no access through, until a
  * later pmap_protect or pmap_enter. Unmapped pages stay unmapped. Returns 0

@@ -245,6 +245,39 @@ KTEST(pmap_next_reports_use_and_skips_empty_tables)
 	pmap_fini(&p);
 }
 
+/* pmap_enter_empty fills only empty entries, of an existing table that it
+ * makes this pmap's own, and maps nothing where there is no table. */
+KTEST(pmap_enter_empty_fills_only_empty_entries)
+{
+	struct pmap kernel, p, child;
+	const paddr_t pa[4] = { 0x11000, 0, 0x13000, 0x14000 };
+	vm_prot_t prot;
+	paddr_t got;
+
+	reset(&kernel);
+	KT_ASSERT_EQ(pmap_init(&p, &env, &kernel), 0);
+	KT_ASSERT_EQ(pmap_enter_empty(&p, TEST_VA, 4, pa, VM_PROT_READ, PMAP_USER), 0);    /* no table */
+	KT_ASSERT_EQ(pmap_enter(&p, TEST_VA + 2 * PAGE_SIZE, 0x22000, VM_PROT_RW, PMAP_USER), 0);
+	KT_ASSERT_EQ(pmap_protect(&p, TEST_VA + 2 * PAGE_SIZE, TEST_VA + 3 * PAGE_SIZE, VM_PROT_NONE), 0);
+	KT_ASSERT_EQ(pmap_init(&child, &env, &kernel), 0);
+	pmap_fork(&child, &p);
+	KT_ASSERT_EQ(pmap_enter_empty(&p, TEST_VA, 4, pa, VM_PROT_READ, PMAP_USER), 2);
+	KT_ASSERT_EQ(pmap_extract(&p, TEST_VA, &got, &prot), 0);
+	KT_ASSERT_EQ(got, 0x11000);
+	KT_ASSERT_EQ(prot, VM_PROT_READ | VM_PROT_EXEC);
+	KT_ASSERT_EQ(pmap_extract(&p, TEST_VA + PAGE_SIZE, &got, &prot), -ENOENT);
+	KT_ASSERT_EQ(pmap_extract(&p, TEST_VA + 3 * PAGE_SIZE, &got, &prot), 0);
+	KT_ASSERT_EQ(got, 0x14000);
+	/* The kept PROT_NONE page stays as it was, and the child saw nothing. */
+	KT_ASSERT_EQ(pmap_next(&p, &(vaddr_t){ TEST_VA + 2 * PAGE_SIZE }, TEST_VA + 3 * PAGE_SIZE,
+			       &(struct pmap_mapping){ 0 }), 0);
+	KT_ASSERT_EQ(pmap_extract(&child, TEST_VA, &got, &prot), -ENOENT);
+	pmap_remove(&child, TEST_VA, TEST_VA + 4 * PAGE_SIZE);
+	pmap_fini(&child);
+	pmap_remove(&p, TEST_VA, TEST_VA + 4 * PAGE_SIZE);
+	pmap_fini(&p);
+}
+
 KTEST(pmap_kernel_half_is_shared)
 {
 	struct pmap kernel, a, b;

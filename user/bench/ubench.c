@@ -18,11 +18,13 @@
  * Each operation runs once untimed first, so that one-time costs (the
  * program's own pages coming in) are not counted.
  */
+#include <fcntl.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -318,6 +320,131 @@ static void bench_fork_exec(void)
 	record("fork + exec + exit + wait", rdtsc() - t0, reps);
 }
 
+/* ---- files: tmpfs in /tmp (user/init.c mounts it on both kernels) ---- */
+
+#define UB_DIR          "/tmp/ub"
+#define UB_CROWD        5000    /* files beside the one looked up */
+#define UB_FILE_MIB     8
+
+/* A file of `bytes` written with write(), its descriptor open O_RDWR. */
+static int make_file(const char *path, size_t bytes)
+{
+	static char block[PAGE];
+	int fd = open(path, O_CREAT | O_RDWR | O_TRUNC, 0644);
+
+	if (fd < 0)
+		die("ubench: open");
+	memset(block, 'u', sizeof(block));
+	for (size_t done = 0; done < bytes; done += sizeof(block))
+		if (write(fd, block, sizeof(block)) != (ssize_t)sizeof(block))
+			die("ubench: write");
+	return fd;
+}
+
+/* stat and open + close of a three-component path, in a directory that
+ * holds UB_CROWD other files: what a lookup costs when there are many. */
+static void bench_lookup(void)
+{
+	const int reps = 500;
+	char name[64];
+	struct stat st;
+	uint64_t t0 = 0;
+
+	if (mkdir(UB_DIR, 0755) || mkdir(UB_DIR "/d", 0755))
+		die("ubench: mkdir");
+	for (int i = 0; i < UB_CROWD; i++) {
+		snprintf(name, sizeof(name), UB_DIR "/d/crowd%d", i);
+		close(make_file(name, 0));
+	}
+	close(make_file(UB_DIR "/d/f", PAGE));
+	for (int i = -1; i < reps; i++) {
+		if (i == 0)
+			t0 = rdtsc();
+		if (stat(UB_DIR "/d/f", &st))
+			die("ubench: stat");
+	}
+	record("stat, 3 components, 5,000 files beside", rdtsc() - t0, reps);
+	for (int i = -1; i < reps; i++) {
+		if (i == 0)
+			t0 = rdtsc();
+		close(open(UB_DIR "/d/f", O_RDONLY));
+	}
+	record("open + close, 3 components, 5,000 files beside", rdtsc() - t0, reps);
+	for (int i = 0; i < UB_CROWD; i++) {
+		snprintf(name, sizeof(name), UB_DIR "/d/crowd%d", i);
+		unlink(name);
+	}
+	unlink(UB_DIR "/d/f");
+	rmdir(UB_DIR "/d");
+	rmdir(UB_DIR);
+}
+
+/* write() of 4 KiB at a time into a tmpfs file, to 4 MiB. */
+static void bench_write(void)
+{
+	static char block[PAGE];
+	const int writes = 1024;
+	uint64_t total = 0;
+
+	memset(block, 'w', sizeof(block));
+	for (int round = -1; round < 2; round++) {
+		int fd = open("/tmp/ub-write", O_CREAT | O_RDWR | O_TRUNC, 0644);
+		uint64_t t0 = rdtsc();
+
+		for (int i = 0; i < writes; i++)
+			if (write(fd, block, sizeof(block)) != (ssize_t)sizeof(block))
+				die("ubench: write");
+		if (round >= 0)
+			total += rdtsc() - t0;
+		close(fd);
+		unlink("/tmp/ub-write");
+	}
+	record("write 4 KiB to a tmpfs file", total, 2 * writes);
+}
+
+/* Faults on a mapped file whose pages are in the page cache: every page
+ * of an 8 MiB file in order, then one page at a time in a scattered
+ * order (each fault its own, where fault-around cannot help). */
+static void bench_file_faults(void)
+{
+	const size_t bytes = UB_FILE_MIB * MIB, pages = bytes / PAGE;
+	int fd = make_file("/tmp/ub-map", bytes);
+	volatile char *p;
+	uint64_t t0, total = 0;
+	char sum = 0;
+
+	for (int round = -1; round < 2; round++) {
+		p = mmap(NULL, bytes, PROT_READ, MAP_PRIVATE, fd, 0);
+		if (p == MAP_FAILED)
+			die("ubench: mmap");
+		t0 = rdtsc();
+		for (size_t i = 0; i < pages; i++)
+			sum += p[i * PAGE];
+		if (round >= 0)
+			total += rdtsc() - t0;
+		munmap((void *)p, bytes);
+	}
+	record("map an 8 MiB file, touch every page, per page", total, 2 * pages);
+	total = 0;
+	for (int round = -1; round < 2; round++) {
+		p = mmap(NULL, bytes, PROT_READ, MAP_PRIVATE, fd, 0);
+		if (p == MAP_FAILED)
+			die("ubench: mmap");
+		t0 = rdtsc();
+		/* 1031 is prime and more than 16: consecutive touches are
+		 * never in one fault-around window; every page comes once. */
+		for (size_t i = 0, at = 0; i < pages; i++, at = (at + 1031) % pages)
+			sum += p[at * PAGE];
+		if (round >= 0)
+			total += rdtsc() - t0;
+		munmap((void *)p, bytes);
+	}
+	record("read fault on a cached file page, scattered", total, 2 * pages);
+	(void)sum;
+	close(fd);
+	unlink("/tmp/ub-map");
+}
+
 static const struct {
 	const char *key;
 	void (*run)(void);
@@ -334,6 +461,9 @@ static const struct {
 	{ "fork64", bench_fork64 },
 	{ "cow", bench_cow_break },
 	{ "exec", bench_fork_exec },
+	{ "lookup", bench_lookup },
+	{ "write", bench_write },
+	{ "filefault", bench_file_faults },
 };
 #define NBENCHES (int)(sizeof(benches) / sizeof(benches[0]))
 

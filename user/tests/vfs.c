@@ -882,13 +882,77 @@ static void memfd(void)
 	CHECK(munmap(m, PAGE) == 0 && close(fd) == 0);
 }
 
+/* A line of /proc/meminfo, in kB. Linux keeps its counters per CPU and
+ * folds them in now and then; writing /proc/sys/vm/stat_refresh folds
+ * them at once. Pagoda's are exact and it has no such file. */
+static long meminfo(const char *name)
+{
+	char line[128];
+	long v = -1;
+	int fd = open("/proc/sys/vm/stat_refresh", O_WRONLY);
+	FILE *f;
+
+	if (fd >= 0) {
+		CHECK(write(fd, "1", 1) == 1);
+		close(fd);
+	}
+	f = fopen("/proc/meminfo", "r");
+
+	CHECK(f != NULL);
+	while (fgets(line, sizeof(line), f))
+		if (strncmp(line, name, strlen(name)) == 0 && line[strlen(name)] == ':')
+			v = atol(line + strlen(name) + 1);
+	fclose(f);
+	return v;
+}
+
+/* Shmem and Cached follow a tmpfs file's pages and shared memory, step
+ * by step, as Linux counts them. */
+static void memory_accounting(void)
+{
+	static char block[PAGE];
+	long shmem0, cached0;
+	char *m;
+	int fd;
+
+	mkd(D);
+	shmem0 = meminfo("Shmem");
+	cached0 = meminfo("Cached");
+	fd = open(D "/acct", O_CREAT | O_RDWR, 0644);
+	for (int i = 0; i < 10; i++)
+		CHECK(write(fd, block, sizeof(block)) == (ssize_t)sizeof(block));
+	printf("10 pages written: Shmem %+ld kB, Cached %+ld kB\n", meminfo("Shmem") - shmem0,
+	       meminfo("Cached") - cached0);
+	CHECK(ftruncate(fd, 4 * PAGE) == 0);
+	printf("cut to 4 pages: Shmem %+ld kB\n", meminfo("Shmem") - shmem0);
+	CHECK(ftruncate(fd, 64 * PAGE) == 0);
+	printf("grown to 64 pages (a hole): Shmem %+ld kB\n", meminfo("Shmem") - shmem0);
+	m = mmap(NULL, 64 * PAGE, PROT_READ, MAP_SHARED, fd, 0);
+	CHECK(m != MAP_FAILED && m[40 * PAGE] == 0);
+	printf("a hole read through a mapping: Shmem %+ld kB\n", meminfo("Shmem") - shmem0);
+	CHECK(unlink(D "/acct") == 0);
+	printf("unlinked, still open and mapped: Shmem %+ld kB\n", meminfo("Shmem") - shmem0);
+	CHECK(close(fd) == 0);
+	printf("closed, still mapped: Shmem %+ld kB\n", meminfo("Shmem") - shmem0);
+	CHECK(munmap(m, 64 * PAGE) == 0);
+	printf("unmapped: Shmem %+ld kB\n", meminfo("Shmem") - shmem0);
+	m = mmap(NULL, 5 * PAGE, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	CHECK(m != MAP_FAILED);
+	for (int i = 0; i < 5; i++)
+		m[i * PAGE] = 1;
+	printf("5 pages of shared anonymous memory: Shmem %+ld kB\n", meminfo("Shmem") - shmem0);
+	CHECK(munmap(m, 5 * PAGE) == 0);
+	printf("gone: Shmem %+ld kB\n", meminfo("Shmem") - shmem0);
+	CHECK(rmdir(D) == 0);
+}
+
 static const struct test_case cases[] = {
 	CASE(path_resolution), CASE(create_and_open_flags), CASE(mkdir_and_rmdir), CASE(unlink_rules),
 	CASE(rename_rules), CASE(links), CASE(working_directory), CASE(holes_and_truncation),
 	CASE(vectors_at_offsets), CASE(page_cache_is_shared), CASE(private_mapping_copies_on_write),
 	CASE(mapping_rules), CASE(devices), CASE(directory_listing), CASE(file_system_facts),
 	CASE(proc_links), CASE(attributes), CASE(tmpfs_fills_up), CASE(scripts), CASE(flock_locks),
-	CASE(memfd),
+	CASE(memfd), CASE(memory_accounting),
 };
 
 int main(int argc, char **argv)
