@@ -79,6 +79,8 @@ void fd_install_at(struct proc *p, int fd, struct file *f, bool cloexec)
 	if (p->files[fd])
 		panic("fd_install_at: descriptor %d of %d is in use", fd, p->pid);
 	p->files[fd] = f;
+	if (fd >= p->fd_top)
+		p->fd_top = fd + 1;
 	fd_set_cloexec(p, fd, cloexec);
 }
 
@@ -117,6 +119,8 @@ int fd_close(struct proc *p, int fd)
 		return -EBADF;
 	p->files[fd] = NULL;
 	fd_set_cloexec(p, fd, false);
+	while (p->fd_top > 0 && !p->files[p->fd_top - 1])
+		p->fd_top--;
 	file_put(f);
 	return 0;
 }
@@ -130,7 +134,7 @@ int files_open_console(struct proc *p)
 	if (vfs_open(AT_FDCWD, "/dev/console", O_RDWR, 0, &f) != 0 && !(f = file_console()))
 		return -ENOMEM;
 	for (int fd = 0; fd < 3; fd++)
-		p->files[fd] = fd ? file_get(f) : f;
+		fd_install_at(p, fd, fd ? file_get(f) : f, false);
 	vfs_root(&p->cwd);
 	p->umask = 022;
 	return 0;
@@ -138,9 +142,10 @@ int files_open_console(struct proc *p)
 
 void files_fork(struct proc *child, struct proc *parent)
 {
-	for (int fd = 0; fd < FD_MAX; fd++)
+	for (int fd = 0; fd < parent->fd_top; fd++)
 		if (parent->files[fd])
 			child->files[fd] = file_get(parent->files[fd]);
+	child->fd_top = parent->fd_top;
 	memcpy(child->cloexec, parent->cloexec, sizeof(child->cloexec));
 	child->cwd = parent->cwd;
 	path_get(&child->cwd);
@@ -149,14 +154,14 @@ void files_fork(struct proc *child, struct proc *parent)
 
 void files_exec(struct proc *p)
 {
-	for (int fd = 0; fd < FD_MAX; fd++)
+	for (int fd = p->fd_top - 1; fd >= 0; fd--)
 		if (p->files[fd] && fd_cloexec(p, fd))
 			fd_close(p, fd);
 }
 
 void files_close_all(struct proc *p)
 {
-	for (int fd = 0; fd < FD_MAX; fd++)
+	for (int fd = p->fd_top - 1; fd >= 0; fd--)
 		if (p->files[fd])
 			fd_close(p, fd);
 	if (p->cwd.d) {

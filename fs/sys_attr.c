@@ -329,6 +329,17 @@ SYSCALL(fchown32)
 	return set_owner(inode_get(f->inode), a1, a2);
 }
 
+/* The old calls with 16-bit ids: 0xffff is -1, "unchanged". */
+static uint32_t id16(uint32_t id)
+{
+	id &= 0xffff;
+	return id == 0xffff ? UINT32_MAX : id;
+}
+
+SYSCALL(chown) { return do_chown(AT_FDCWD, a0, id16(a1), id16(a2), 0, true); }
+SYSCALL(lchown) { return do_chown(AT_FDCWD, a0, id16(a1), id16(a2), 0, false); }
+SYSCALL(fchown) { return sys_fchown32(a0, id16(a1), id16(a2), 0, 0, 0); }
+
 /* ---- utimensat ---- */
 
 #define UTIME_NOW       ((1l << 30) - 1)

@@ -42,8 +42,7 @@ static long dup_to(int oldfd, int newfd, bool cloexec)
 		return newfd;
 	if (p->files[newfd])
 		fd_close(p, newfd);
-	p->files[newfd] = file_get(f);
-	fd_set_cloexec(p, newfd, cloexec);
+	fd_install_at(p, newfd, file_get(f), cloexec);
 	return newfd;
 }
 

@@ -9,6 +9,7 @@
 #include <pagoda/errno.h>
 #include <pagoda/file.h>
 #include <pagoda/kmalloc.h>
+#include <pagoda/printf.h>
 #include <pagoda/proc.h>
 #include <pagoda/string.h>
 #include <pagoda/vfs.h>
@@ -152,6 +153,49 @@ out:
 	return err;
 }
 
+/*
+ * O_TMPFILE: a regular file with no name in the directory at path, which
+ * linkat(fd, "", ..., AT_EMPTY_PATH) may name later unless O_EXCL was
+ * given. Its name in /proc is Linux's: "/tmp/#INO (deleted)".
+ */
+static int open_tmpfile(int dirfd, const char *path, uint32_t flags, uint32_t mode, struct path *out)
+{
+	struct inode *inode;
+	struct path dir;
+	char name[16];
+	int err;
+
+	if ((flags & O_ACCMODE) == O_RDONLY)
+		return -EINVAL;
+	err = vfs_lookup(dirfd, path, LOOKUP_FOLLOW | LOOKUP_DIRECTORY, &dir);
+	if (err)
+		return err;
+	err = -ENOENT;
+	if (dead_dir(&dir))
+		goto put;
+	err = -EOPNOTSUPP;
+	if (!dir.d->inode->iops || !dir.d->inode->iops->mknod)
+		goto put;
+	err = dir.d->inode->iops->mknod(dir.d->inode, S_IFREG | (mode & ~current_umask() & 07777), 0, &inode);
+	if (err)
+		goto put;
+	snprintf(name, sizeof(name), "#%u", inode->ino);
+	out->d = dentry_new(dir.d, name, strlen(name));
+	if (!out->d) {
+		inode_put(inode);
+		err = -ENOMEM;
+		goto put;
+	}
+	out->d->inode = inode;          /* unhashed: no lookup finds it */
+	inode->alias = out->d;
+	inode->linkable = !(flags & O_EXCL);
+	out->mnt = dir.mnt;
+	out->mnt->refs++;
+put:
+	path_put(&dir);
+	return err;
+}
+
 int vfs_open(int dirfd, const char *path, uint32_t flags, uint32_t mode, struct file **out)
 {
 	uint32_t acc = flags & O_ACCMODE;
@@ -160,6 +204,12 @@ int vfs_open(int dirfd, const char *path, uint32_t flags, uint32_t mode, struct 
 	struct path p;
 	int err;
 
+	if ((flags & O_TMPFILE) == O_TMPFILE && !(flags & O_PATH)) {
+		err = open_tmpfile(dirfd, path, flags, mode, &p);
+		if (err)
+			return err;
+		goto make;
+	}
 	if (flags & O_PATH)
 		flags &= O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC;
 	if ((flags & O_CREAT) && !(flags & O_PATH))
@@ -297,7 +347,8 @@ int vfs_link(int olddirfd, const char *oldpath, int newdirfd, const char *newpat
 
 	if (!last)
 		return -ENOMEM;
-	err = vfs_lookup(olddirfd, oldpath, follow ? LOOKUP_FOLLOW : 0, &old);
+	/* An empty old path (AT_EMPTY_PATH) names olddirfd's file itself. */
+	err = vfs_lookup(olddirfd, oldpath, (follow ? LOOKUP_FOLLOW : 0) | (oldpath[0] ? 0 : LOOKUP_EMPTY), &old);
 	if (err)
 		goto out;
 	err = parent_for_create(newdirfd, newpath, false, &parent, last);
@@ -310,13 +361,14 @@ int vfs_link(int olddirfd, const char *oldpath, int newdirfd, const char *newpat
 	if (S_ISDIR(old.d->inode->mode) || !parent.d->inode->iops || !parent.d->inode->iops->mknod)
 		goto put;
 	err = -ENOENT;
-	if (dead_dir(&parent) || old.d->inode->nlink == 0)
-		goto put;               /* a dead directory, or a file with no name left */
+	if (dead_dir(&parent) || (old.d->inode->nlink == 0 && !old.d->inode->linkable))
+		goto put;               /* a dead directory, or a file whose names are all gone */
 	err = -ENOMEM;
 	d = dentry_new(parent.d, last, strlen(last));
 	if (!d)
 		goto put;
 	old.d->inode->nlink++;
+	old.d->inode->linkable = false;         /* an O_TMPFILE file, now named */
 	d_add(d, inode_get(old.d->inode));
 	inode_touch(old.d->inode, false);
 	inode_touch(parent.d->inode, true);

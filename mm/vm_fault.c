@@ -139,6 +139,16 @@ static int private_copy(struct vmspace *vs, struct vm_region *r, vaddr_t va, str
 
 #define FAULT_AROUND_PAGES      16u     /* Linux's fault_around_bytes / PAGE_SIZE */
 
+/* Whether fault-around is worth it in r (see the top of the file): not
+ * in program text, nor in private writable memory, whose pages each
+ * fault again when they are written (a copy). */
+static bool around_pays(const struct vm_region *r)
+{
+	if (r->prot & VM_PROT_EXEC)
+		return false;
+	return (r->flags & VM_REGION_SHARED) || !(r->prot & VM_PROT_WRITE);
+}
+
 /*
  * Map, read-only for a private region and with its rights for a shared
  * one, the object's frames that exist in the aligned window of
@@ -196,7 +206,7 @@ static int fault_in(struct vmspace *vs, struct vm_region *r, vaddr_t va, vm_prot
 			COUNT(vs, shared);
 		else
 			COUNT(vs, file);
-		if (!(access & VM_PROT_WRITE) && !(r->prot & VM_PROT_EXEC))
+		if (!(access & VM_PROT_WRITE) && around_pays(r))
 			fault_around(vs, r, va);
 		return 0;
 	}

@@ -136,5 +136,8 @@
 #define __NR_faccessat2               439
 #define __NR_flock                    143
 #define __NR_memfd_create             356
+#define __NR_lchown                   16
+#define __NR_fchown                   95
+#define __NR_chown                    182
 #define __NR_pagoda_pagewalk          PAGODA_NR_PAGEWALK
 #endif

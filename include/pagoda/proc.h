@@ -73,6 +73,7 @@ struct proc {
 	struct path cwd;                /* the working directory */
 	uint32_t umask;
 	struct file *files[FD_MAX];
+	int fd_top;                     /* descriptors from here on are all free */
 	uint8_t cloexec[FD_MAX / 8];
 	struct ksigaction sigactions[NSIG];
 	uint64_t sigmask;

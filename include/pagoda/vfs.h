@@ -88,6 +88,7 @@ struct inode {
 	char *link;                     /* a symlink's target */
 	struct dentry *alias;           /* a name it has (for maps and getcwd), or NULL */
 	int refs;
+	bool linkable;                  /* O_TMPFILE without O_EXCL: linkat may name it */
 	/* flock(2): the open files holding it shared, or the one holding it
 	 * exclusively (fs/flock.c) */
 	int flock_shared;

@@ -882,6 +882,47 @@ static void memfd(void)
 	CHECK(munmap(m, PAGE) == 0 && close(fd) == 0);
 }
 
+#ifndef O_TMPFILE
+#define O_TMPFILE (020000000 | O_DIRECTORY)
+#endif
+
+/* O_TMPFILE makes a file with no name, which linkat with AT_EMPTY_PATH
+ * names; the old 16-bit chown takes 0xffff as "unchanged". */
+static void unnamed_files(void)
+{
+	struct stat st;
+	int fd;
+
+	mkd(D);
+	put(D "/plain", "");
+	CHECK_ERR(open(D, O_TMPFILE | O_RDONLY, 0600), EINVAL);
+	CHECK_ERR(open(D "/plain", O_TMPFILE | O_RDWR, 0600), ENOTDIR);
+	CHECK_ERR(open(D "/missing", O_TMPFILE | O_RDWR, 0600), ENOENT);
+	fd = open(D, O_TMPFILE | O_RDWR, 0600);
+	CHECK(fd >= 0 && write(fd, "tmp", 3) == 3 && fstat(fd, &st) == 0);
+	printf("O_TMPFILE: nlink %u, mode %o, size %lld\n", (unsigned)st.st_nlink, (unsigned)st.st_mode,
+	       (long long)st.st_size);
+	CHECK(linkat(fd, "", AT_FDCWD, D "/named", AT_EMPTY_PATH) == 0);
+	CHECK(fstat(fd, &st) == 0);
+	printf("named by linkat: nlink %u, holds \"%s\"\n", (unsigned)st.st_nlink, get(D "/named"));
+	CHECK_ERR(linkat(fd, "", AT_FDCWD, D "/named", AT_EMPTY_PATH), EEXIST);
+	CHECK(close(fd) == 0);
+	fd = open(D, O_TMPFILE | O_RDWR | O_EXCL, 0600);
+	CHECK(fd >= 0);
+	CHECK_ERR(linkat(fd, "", AT_FDCWD, D "/never", AT_EMPTY_PATH), ENOENT);
+	CHECK(close(fd) == 0);
+	fd = open(D "/plain", O_RDONLY);
+	CHECK(linkat(fd, "", AT_FDCWD, D "/second", AT_EMPTY_PATH) == 0 && stat(D "/plain", &st) == 0);
+	printf("a named file linked through its descriptor: nlink %u\n", (unsigned)st.st_nlink);
+	CHECK(close(fd) == 0);
+	CHECK(syscall(SYS_chown, D "/plain", 1000, 0xffff) == 0 && stat(D "/plain", &st) == 0);
+	printf("16-bit chown 1000:0xffff: uid %u gid %u\n", (unsigned)st.st_uid, (unsigned)st.st_gid);
+	CHECK(syscall(SYS_lchown, D "/plain", 0xffff, 7) == 0 && stat(D "/plain", &st) == 0);
+	printf("16-bit lchown 0xffff:7: uid %u gid %u\n", (unsigned)st.st_uid, (unsigned)st.st_gid);
+	CHECK(unlink(D "/plain") == 0 && unlink(D "/second") == 0 && unlink(D "/named") == 0);
+	CHECK(rmdir(D) == 0);
+}
+
 /* A line of /proc/meminfo, in kB. Linux keeps its counters per CPU and
  * folds them in now and then; writing /proc/sys/vm/stat_refresh folds
  * them at once. Pagoda's are exact and it has no such file. */
@@ -952,7 +993,7 @@ static const struct test_case cases[] = {
 	CASE(vectors_at_offsets), CASE(page_cache_is_shared), CASE(private_mapping_copies_on_write),
 	CASE(mapping_rules), CASE(devices), CASE(directory_listing), CASE(file_system_facts),
 	CASE(proc_links), CASE(attributes), CASE(tmpfs_fills_up), CASE(scripts), CASE(flock_locks),
-	CASE(memfd), CASE(memory_accounting),
+	CASE(memfd), CASE(memory_accounting), CASE(unnamed_files),
 };
 
 int main(int argc, char **argv)
