@@ -28,9 +28,10 @@
  * dropped when it goes), and program text, where a forking program has
  * most of its mappings, would pay that for pages it never runs. (Linux
  * makes the trade the other way round: its fork copies no entry of a
- * file mapping, and the child faults them in.) Measured: fork + exit of
- * a tiny program 35,228 instructions without, 45,030 with; a scattered
- * read of a mapped file 200 per page with, 824 without (Linux: 658).
+ * file mapping, and the child faults them in.) Measured by make bench:
+ * ubench's tiny fork + exit + wait cost 45,030 instructions with
+ * fault-around in its text, 41,440 without; a scattered read of a mapped
+ * file costs 201 per page with fault-around, 824 without (Linux: 658).
  *
  * Copy-on-write: first make the page table this address space's own
  * (pmap_unshare), so the frame's refcount counts every page table that maps

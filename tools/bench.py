@@ -65,6 +65,14 @@ GOALS = {
 }
 
 
+def musl_version():
+    """The musl the programs are built against: tools/deps.sh unpacks Debian's
+    musl-dev into build/musl (no dpkg record), or an installed one."""
+    log = sh("zcat build/musl/usr/share/doc/musl-dev/changelog.Debian.gz 2>/dev/null | head -n 1")
+    m = re.match(r"musl \(([^)]*)\)", log)
+    return m.group(1) if m else sh("dpkg-query -W -f '${Version}' musl-dev 2>/dev/null") or "?"
+
+
 def sh(cmd):
     return subprocess.run(cmd, shell=True, capture_output=True, text=True).stdout.strip()
 
@@ -134,7 +142,7 @@ def versions():
         " the heap_debug column boots it with its default checks on" % PAGODA_CMDLINE,
         "- %s; %s; musl %s" % (sh("qemu-system-i386 --version | head -n 1"),
                                sh("gcc --version | head -n 1"),
-                               sh("dpkg-query -W -f '${Version}' musl-dev 2>/dev/null") or "?"),
+                               musl_version()),
         "- glibc %s (ubench is `gcc -m32 -static -O2`; bench-nop is musl)" % platform.libc_ver()[1],
         "- QEMU: `%s`" % " ".join(QEMU),
         "- host: %s" % (sh("grep -m1 'model name' /proc/cpuinfo | cut -d: -f2").strip() or platform.machine()),

@@ -56,10 +56,11 @@ static uint32_t fz_fd(struct wk *w)
 	return w->fz_fd >= 0 && chance(w, 80) ? (uint32_t)w->fz_fd : fd_arg(w);
 }
 
-/* Oracle f where Linux's answer does not depend on the state. */
+/* Oracle f where Linux's answer does not depend on the state, for root
+ * (a random call may have changed the worker's ids, on Linux). */
 static void expect(struct wk *w, long r, long want, const char *what)
 {
-	if (r != want)
+	if (r != want && SC0(SYS_geteuid32) == 0)
 		wrong(w, what, r);
 }
 
