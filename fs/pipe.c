@@ -3,6 +3,12 @@
  * A reader with nothing to read sleeps until a writer writes or the last
  * writer goes (0: the end); a writer with no room sleeps until a reader
  * reads, and with no reader left gets SIGPIPE and -EPIPE.
+ *
+ * A named pipe (a FIFO node, mkfifo) is the same ring, made at its first
+ * open and shared by every open of the node while any is open: opening it
+ * for reading waits for a writer and for writing waits for a reader, as on
+ * Linux (O_NONBLOCK: a reader goes on at once, a writer with no reader
+ * gets -ENXIO; O_RDWR never waits).
  */
 #include <pagoda/errno.h>
 #include <pagoda/file.h>
@@ -18,7 +24,9 @@ struct pipe {
 	uint8_t *buf;
 	size_t head, len;               /* ring: bytes at head, len of them */
 	int readers, writers;
+	uint32_t reader_opens, writer_opens;    /* FIFO opens so far, for those waiting */
 	uint32_t ino;                   /* st_ino: a number, never an address */
+	struct inode *fifo;             /* a named pipe's node, or NULL */
 };
 
 /* Pipes live on a device of their own, as on Linux (pipefs, an anonymous
@@ -103,13 +111,18 @@ static void pipe_stat(struct file *f, struct kstat *st)
 static void pipe_release(struct file *f)
 {
 	struct pipe *p = f->pipe;
+	uint32_t acc = f->flags & O_ACCMODE;
 
-	if ((f->flags & O_ACCMODE) == O_RDONLY)
+	if (!p)
+		return;                 /* a FIFO whose open did not finish */
+	if (acc != O_WRONLY)
 		p->readers--;
-	else
+	if (acc != O_RDONLY)
 		p->writers--;
 	wakeup(p);
 	if (p->readers == 0 && p->writers == 0) {
+		if (p->fifo)
+			p->fifo->fifo = NULL;
 		vfree(p->buf);
 		kfree(p);
 	}
@@ -162,3 +175,70 @@ fail_pipe:
 	kfree(p);
 	return -ENOMEM;
 }
+
+/* ---- named pipes ---- */
+
+/* The ring of FIFO node inode, made at the first open: NULL if no memory. */
+static struct pipe *fifo_pipe(struct inode *inode)
+{
+	struct pipe *p = inode->fifo;
+
+	if (p)
+		return p;
+	p = kzalloc(sizeof(*p));
+	if (p && !(p->buf = vmalloc(PIPE_SIZE))) {
+		kfree(p);
+		p = NULL;
+	}
+	if (p) {
+		p->fifo = inode;
+		inode->fifo = p;
+	}
+	return p;
+}
+
+/* Open a FIFO: join its ring as a reader, a writer or both, and wait for
+ * the other side as Linux does. An interrupted wait leaves as it came. */
+static int fifo_open(struct file *f)
+{
+	uint32_t acc = f->flags & O_ACCMODE, seen;
+	bool nonblock = f->flags & O_NONBLOCK;
+	struct pipe *p = fifo_pipe(f->inode);
+
+	if (!p)
+		return -ENOMEM;
+	if (acc == O_WRONLY && nonblock && p->readers == 0) {
+		if (p->writers == 0) {  /* made for this open alone: it goes */
+			f->inode->fifo = NULL;
+			vfree(p->buf);
+			kfree(p);
+		}
+		return -ENXIO;
+	}
+	f->pipe = p;
+	if (acc != O_WRONLY) {
+		p->readers++;
+		p->reader_opens++;
+	}
+	if (acc != O_RDONLY) {
+		p->writers++;
+		p->writer_opens++;
+	}
+	wakeup(p);
+	if (acc == O_RDONLY && !nonblock) {
+		for (seen = p->writer_opens; p->writers == 0 && p->writer_opens == seen;)
+			if (sleep_on_interruptible(p))
+				goto interrupted;
+	} else if (acc == O_WRONLY) {
+		for (seen = p->reader_opens; p->readers == 0 && p->reader_opens == seen;)
+			if (sleep_on_interruptible(p))
+				goto interrupted;
+	}
+	return 0;
+interrupted:
+	return -EINTR;          /* file_put's release leaves the ring */
+}
+
+const struct file_ops fifo_ops = {
+	.open = fifo_open, .read = pipe_read, .write = pipe_write, .release = pipe_release,
+};

@@ -21,6 +21,7 @@
 #include <pagoda/vfs.h>
 
 static const struct inode_ops tmpfs_dir_iops, tmpfs_file_iops, tmpfs_link_iops;
+extern const struct file_ops fifo_ops;          /* fs/pipe.c */
 static const struct file_ops tmpfs_dir_ops, tmpfs_file_ops;
 
 static uint64_t ram_pages(void)
@@ -121,6 +122,9 @@ static int tmpfs_new_inode(struct superblock *sb, uint32_t mode, uint32_t rdev, 
 		break;
 	case S_IFLNK:
 		inode->iops = &tmpfs_link_iops;
+		break;
+	case S_IFIFO:
+		inode->fops = &fifo_ops;
 		break;
 	case S_IFCHR:
 	case S_IFBLK:

@@ -31,6 +31,7 @@ struct dentry;
 struct file;
 struct inode;
 struct mount;
+struct pipe;
 struct vm_object;
 
 #define AT_FDCWD        (-100)  /* "from the working directory" */
@@ -85,6 +86,7 @@ struct inode {
 	const struct inode_ops *iops;
 	const struct file_ops *fops;    /* what open gives (a device's: its driver's) */
 	struct vm_object *pages;        /* a regular tmpfs file: the page cache */
+	struct pipe *fifo;              /* a FIFO node: its ring while it is open */
 	char *link;                     /* a symlink's target */
 	struct dentry *alias;           /* a name it has (for maps and getcwd), or NULL */
 	int refs;

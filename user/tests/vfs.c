@@ -923,6 +923,46 @@ static void unnamed_files(void)
 	CHECK(rmdir(D) == 0);
 }
 
+/* A named pipe: each side's open waits for the other; O_NONBLOCK lets a
+ * reader go on and turns a lone writer away. */
+static void named_pipes(void)
+{
+	char buf[16];
+	struct stat st;
+	int status, rd, wr;
+	pid_t pid;
+
+	mkd(D);
+	CHECK(mkfifo(D "/fifo", 0644) == 0 && stat(D "/fifo", &st) == 0);
+	printf("mkfifo: a FIFO %d, mode %o, size %lld\n", S_ISFIFO(st.st_mode), (unsigned)st.st_mode & 07777,
+	       (long long)st.st_size);
+	CHECK_ERR(open(D "/fifo", O_WRONLY | O_NONBLOCK), ENXIO);
+	rd = open(D "/fifo", O_RDONLY | O_NONBLOCK);
+	CHECK(rd >= 0);
+	errno_of("read with no writer yet", read(rd, buf, sizeof(buf)));
+	wr = open(D "/fifo", O_WRONLY | O_NONBLOCK);    /* a reader is there now */
+	CHECK(wr >= 0 && write(wr, "abc", 3) == 3);
+	errno_of("read what was written", read(rd, buf, sizeof(buf)));
+	errno_of("read again, the writer still there", read(rd, buf, sizeof(buf)));
+	CHECK_ERR(lseek(rd, 0, SEEK_SET), ESPIPE);
+	CHECK(close(wr) == 0 && close(rd) == 0);
+	fflush(stdout);
+	pid = fork();
+	CHECK(pid >= 0);
+	if (pid == 0) {
+		int w = open(D "/fifo", O_WRONLY);      /* waits for the parent's open */
+
+		_exit(w >= 0 && write(w, "from the child", 14) == 14 ? 0 : 1);
+	}
+	rd = open(D "/fifo", O_RDONLY);                 /* waits for the child's */
+	CHECK(rd >= 0);
+	CHECK(waitpid(pid, &status, 0) == pid && WIFEXITED(status) && WEXITSTATUS(status) == 0);
+	memset(buf, 0, sizeof(buf));
+	errno_of("the child's bytes", read(rd, buf, sizeof(buf) - 1));
+	printf("  \"%s\", then the end: %zd\n", buf, read(rd, buf, 1));
+	CHECK(close(rd) == 0 && unlink(D "/fifo") == 0 && rmdir(D) == 0);
+}
+
 /* A line of /proc/meminfo, in kB. Linux keeps its counters per CPU and
  * folds them in now and then; writing /proc/sys/vm/stat_refresh folds
  * them at once. Pagoda's are exact and it has no such file. */
@@ -993,7 +1033,7 @@ static const struct test_case cases[] = {
 	CASE(vectors_at_offsets), CASE(page_cache_is_shared), CASE(private_mapping_copies_on_write),
 	CASE(mapping_rules), CASE(devices), CASE(directory_listing), CASE(file_system_facts),
 	CASE(proc_links), CASE(attributes), CASE(tmpfs_fills_up), CASE(scripts), CASE(flock_locks),
-	CASE(memfd), CASE(memory_accounting), CASE(unnamed_files),
+	CASE(memfd), CASE(memory_accounting), CASE(unnamed_files), CASE(named_pipes),
 };
 
 int main(int argc, char **argv)
