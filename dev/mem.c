@@ -13,8 +13,6 @@
 #include <pagoda/uaccess.h>
 #include <pagoda/vm.h>
 
-#define CHUNK 256               /* bytes made per copy */
-
 static long null_read(struct file *f, vaddr_t buf, size_t n, bool wait)
 {
 	(void)f, (void)buf, (void)n, (void)wait;
@@ -27,39 +25,15 @@ static long null_write(struct file *f, vaddr_t buf, size_t n)
 	return (long)n;
 }
 
-/* Copy n bytes of what fill makes to user buf: the bytes copied, or
- * -EFAULT if none could be. */
-static long give(vaddr_t buf, size_t n, void (*fill)(uint8_t *b, size_t k))
-{
-	uint8_t chunk[CHUNK];
-	size_t done = 0;
-
-	while (done < n) {
-		size_t k = MIN(n - done, sizeof(chunk)), got;
-
-		fill(chunk, k);
-		got = copyout_partial(buf + done, chunk, k);
-		done += got;
-		if (got < k)
-			break;
-	}
-	return done || n == 0 ? (long)done : -EFAULT;
-}
-
-static void fill_zero(uint8_t *b, size_t k)
+static void fill_zero(void *b, size_t k)
 {
 	memset(b, 0, k);
-}
-
-static void fill_random(uint8_t *b, size_t k)
-{
-	random_bytes(b, k);
 }
 
 static long zero_read(struct file *f, vaddr_t buf, size_t n, bool wait)
 {
 	(void)f, (void)wait;
-	return clear_user(buf, n) ? give(buf, n, fill_zero) : (long)n;
+	return clear_user(buf, n) ? copyout_made(buf, n, fill_zero) : (long)n;
 }
 
 static long full_write(struct file *f, vaddr_t buf, size_t n)
@@ -71,7 +45,7 @@ static long full_write(struct file *f, vaddr_t buf, size_t n)
 static long random_read(struct file *f, vaddr_t buf, size_t n, bool wait)
 {
 	(void)f, (void)wait;
-	return give(buf, n, fill_random);
+	return copyout_made(buf, n, random_bytes);
 }
 
 static int zero_mmap(struct file *f, bool shared, uint64_t end, struct vm_object **obj)

@@ -58,11 +58,11 @@ static void go_up(struct nameidata *nd)
 	set_cur(nd, m, d->parent);
 }
 
-/* The child of the current directory named [name, name + len): a new
- * reference, found in the dcache or made by the file system. */
-static int lookup_child(struct nameidata *nd, const char *name, size_t len, struct dentry **out)
+/* The child of directory dir named [name, name + len): a new reference,
+ * found in the dcache or made by the file system. */
+static int lookup_child(struct dentry *dir, const char *name, size_t len, struct dentry **out)
 {
-	struct dentry *dir = nd->cur.d, *d = dcache_lookup(dir, name, len);
+	struct dentry *d = dcache_lookup(dir, name, len);
 	struct inode *inode;
 	char buf[NAME_MAX + 1];
 	int err;
@@ -88,6 +88,11 @@ static int lookup_child(struct nameidata *nd, const char *name, size_t len, stru
 		inode->alias = d;
 	*out = d;
 	return 0;
+}
+
+int vfs_lookup_child(struct path *dir, const char *name, struct dentry **out)
+{
+	return lookup_child(dir->d, name, strlen(name), out);
 }
 
 static int walk(struct nameidata *nd, const char *path, bool follow_last, char *last,
@@ -132,7 +137,7 @@ static int step(struct nameidata *nd, const char *name, size_t len, bool follow)
 		go_up(nd);
 		return 0;
 	}
-	err = lookup_child(nd, name, len, &d);
+	err = lookup_child(nd->cur.d, name, len, &d);
 	if (err)
 		return err;
 	if (S_ISLNK(d->inode->mode) && follow)

@@ -14,33 +14,6 @@
 #include <pagoda/string.h>
 #include <pagoda/vfs.h>
 
-/* The child named name of directory dir: a new reference, or -ENOENT. */
-int vfs_lookup_child(struct path *dir, const char *name, struct dentry **out)
-{
-	struct dentry *d = dcache_lookup(dir->d, name, strlen(name));
-	const struct inode_ops *ops = dir->d->inode->iops;
-	struct inode *inode;
-	int err;
-
-	if (d) {
-		*out = dentry_get(d);
-		return 0;
-	}
-	if (!ops || !ops->lookup)
-		return -ENOENT;
-	err = ops->lookup(dir->d->inode, name, &inode);
-	if (err)
-		return err;
-	d = dentry_new(dir->d, name, strlen(name));
-	if (!d) {
-		inode_put(inode);
-		return -ENOMEM;
-	}
-	d->inode = inode;
-	*out = d;
-	return 0;
-}
-
 /* The caller's umask; the kernel, unpacking the initramfs, has none. */
 static uint32_t current_umask(void)
 {

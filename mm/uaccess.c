@@ -63,6 +63,23 @@ size_t copyin_partial(void *dst, vaddr_t src, size_t n)
 	return done;
 }
 
+long copyout_made(vaddr_t dst, size_t n, void (*make)(void *buf, size_t k))
+{
+	uint8_t chunk[256];
+	size_t done = 0;
+
+	while (done < n) {
+		size_t k = MIN(n - done, sizeof(chunk)), got;
+
+		make(chunk, k);
+		got = copyout_partial(dst + done, chunk, k);
+		done += got;
+		if (got < k)
+			break;
+	}
+	return done || n == 0 ? (long)done : -EFAULT;
+}
+
 int clear_user(vaddr_t dst, size_t n)
 {
 	if (!user_range_ok(dst, n))

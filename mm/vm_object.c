@@ -112,8 +112,6 @@ void vm_object_put(const struct vm_env *env, struct vm_object *obj)
 		free_frames(env, obj, 0);
 		env->free(obj->frames);
 	}
-	if (obj->cache)
-		*obj->cache = NULL;
 	env->free(obj->gone_name);
 	env->free(obj);
 }

@@ -141,9 +141,6 @@ SYSCALL(sysinfo)
  * into the kernel), then as many bytes as can be written. */
 SYSCALL(getrandom)
 {
-	uint8_t chunk[256];
-	size_t done = 0;
-
 	size_t len = MIN(a1, MAX_RW_COUNT);
 
 	if ((a2 & ~(GRND_NONBLOCK | GRND_RANDOM | GRND_INSECURE)) ||
@@ -151,16 +148,7 @@ SYSCALL(getrandom)
 		return -EINVAL;
 	if (!user_range_ok(a0, len))
 		return -EFAULT;
-	while (done < len) {
-		size_t k = MIN(len - done, sizeof(chunk)), got;
-
-		random_bytes(chunk, k);
-		got = copyout_partial(a0 + done, chunk, k);
-		done += got;
-		if (got < k)
-			return done ? (long)done : -EFAULT;
-	}
-	return (long)done;
+	return copyout_made(a0, len, random_bytes);
 }
 
 /* prctl: PR_SET_NAME (15) and PR_GET_NAME (16); others -EINVAL. */

@@ -30,6 +30,11 @@ size_t copyout_partial(vaddr_t dst, const void *src, size_t n);
 /* The same from user src: what write() takes before a bad page. */
 size_t copyin_partial(void *dst, vaddr_t src, size_t n);
 
+/* Copy n bytes that make writes (a chunk at a time, into a kernel buffer)
+ * to user dst, stopping at the first page that cannot be written: the
+ * bytes copied, or -EFAULT if none could be. /dev/urandom, getrandom. */
+long copyout_made(vaddr_t dst, size_t n, void (*make)(void *buf, size_t k));
+
 /* Zero n bytes of user memory at dst: 0 or -EFAULT. */
 int clear_user(vaddr_t dst, size_t n);
 

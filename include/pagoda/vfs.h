@@ -207,7 +207,8 @@ int user_path_copy(vaddr_t upath, char *buf, bool empty_ok);
 #define RENAME_EXCHANGE         0x2
 #define RENAME_WHITEOUT         0x4
 
-/* The child name of directory dir: a new reference, or -ENOENT. */
+/* The child name of directory dir: a new reference, or -ENOENT
+ * (fs/namei.c: the walk's own lookup). */
 int vfs_lookup_child(struct path *dir, const char *name, struct dentry **out);
 /* open(2): 0 with *out, or -errno in Linux's order. */
 int vfs_open(int dirfd, const char *path, uint32_t flags, uint32_t mode, struct file **out);

@@ -79,10 +79,6 @@ struct vm_object {
 	 * with the object). */
 	struct inode *file;
 	char *gone_name;
-	/* A weak reference to clear when the object is freed: the file's
-	 * pointer to it, so that one object serves every mapping of a file
-	 * while any exists, and none is kept after the last goes. */
-	struct vm_object **cache;
 };
 
 #define VMO_LEAF_ENTRIES        1024u   /* frame numbers per leaf of frames[] */
