@@ -92,6 +92,13 @@ static void op_names(struct wk *w)
 	case 8: CALL(w, SYS_symlink, link_target(w), name_arg(w)); break;
 	case 9: CALL(w, SYS_mknod, name_arg(w), PICK(w, modes), chance(w, 50) ? 0x103 : 0x105); break;
 	case 10:
+		if (chance(w, 50)) {    /* an unnamed file, which linkat may name */
+			r = CALL(w, SYS_open, chance(w, 80) ? (uint32_t)FZ_DIR : name_arg(w),
+				 020200000 | O_RDWR | (chance(w, 30) ? O_EXCL : 0), 0600);
+			if (r >= 0)
+				w->fz_fd = (int)r;
+			break;
+		}
 		expect(w, CALL(w, SYS_mkdir, (uint32_t)"/", 0755), -EEXIST, "mkdir(\"/\") is EEXIST");
 		break;
 	default:
@@ -121,7 +128,12 @@ static void op_fdata(struct wk *w)
 	case 5: CALL(w, chance(w, 50) ? SYS_fsync : SYS_fdatasync, fd_arg(w)); break;
 	case 6: CALL(w, SYS_flock, fd_arg(w), chance(w, 80) ? (1 + rnd(w, 2) * (1 + rnd(w, 3))) | 4 : rnd(w, 16) | 4); break;
 	case 7: CALL(w, SYS_fchmod, fz_fd(w) == (uint32_t)w->fz_fd ? (uint32_t)w->fz_fd : 9999, rnd(w, 010000)); break;
-	case 8: CALL(w, SYS_chmod, fz_name(w), 0600 + rnd(w, 0200)); break;
+	case 8:
+		if (chance(w, 50))
+			CALL(w, SYS_chmod, fz_name(w), 0600 + rnd(w, 0200));
+		else
+			CALL(w, chance(w, 50) ? SYS_chown : SYS_lchown, fz_name(w), rnd(w, 0x10000), rnd(w, 0x10000));
+		break;
 	case 9: CALL(w, SYS_utimensat_time64, (uint32_t)AT_FDCWD, fz_name(w), chance(w, 80) ? (uint32_t)ts : ptr_arg(w, 32),
 		     chance(w, 80) ? 0 : rnd(w, 0x2000)); break;
 	case 10: CALL(w, SYS_statfs64, path_arg(w), chance(w, 80) ? 84 : rnd(w, 100), ptr_arg(w, 84)); break;
