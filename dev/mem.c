@@ -59,9 +59,14 @@ static int zero_mmap(struct file *f, bool shared, uint64_t end, struct vm_object
 	return *obj ? 0 : -ENOMEM;
 }
 
-const struct file_ops null_ops = { .read = null_read, .write = null_write, .seek_zero = true };
+const struct file_ops null_ops = {
+	.read = null_read, .write = null_write, .seek_zero = true, .splice_write = true,
+};
 const struct file_ops zero_ops = {
 	.read = zero_read, .write = null_write, .mmap = zero_mmap, .seek_zero = true,
 };
 const struct file_ops full_ops = { .read = zero_read, .write = full_write, .seek_zero = true };
-const struct file_ops random_ops = { .read = random_read, .write = null_write, .seek_zero = true };
+const struct file_ops random_ops = {
+	.read = random_read, .write = null_write, .seek_zero = true,
+	.splice_read = true, .splice_write = true,
+};

@@ -183,7 +183,7 @@ static int term_ioctl(struct file *f, uint32_t cmd, vaddr_t arg)
 
 const struct file_ops console_ops = {
 	.read = term_read, .write = term_write, .stat = term_stat,
-	.ioctl = term_ioctl,
+	.ioctl = term_ioctl, .splice_read = true, .splice_write = true,
 };
 
 struct file *file_console(void)

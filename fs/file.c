@@ -25,6 +25,7 @@ void file_put(struct file *f)
 		return;
 	if (f->flock)
 		flock_release(f);
+	record_locks_release(f);
 	if (f->ops && f->ops->release)
 		f->ops->release(f);
 	if (f->path.d)
@@ -121,6 +122,7 @@ int fd_close(struct proc *p, int fd)
 	fd_set_cloexec(p, fd, false);
 	while (p->fd_top > 0 && !p->files[p->fd_top - 1])
 		p->fd_top--;
+	record_locks_close(f, p);
 	file_put(f);
 	return 0;
 }

@@ -13,7 +13,7 @@
 
 struct mount *mount_list;
 static struct mount *root_mount;
-static uint32_t next_anon_minor = 13;   /* after pipefs's 0:12, as small numbers */
+static uint32_t next_anon_minor = 12;   /* pipefs 0:12 first, then small numbers */
 
 static const struct fs_type *const fs_types[] = { &tmpfs_type, &procfs_type };
 
@@ -159,6 +159,8 @@ int vfs_path_string(const struct path *p, char *buf, size_t size)
 	size_t pos = size - 1;
 	const char *suffix = gone ? " (deleted)" : "";
 
+	if (m->sb->type->dname)
+		return m->sb->type->dname(d, buf, size);
 	buf[pos] = '\0';
 	for (;;) {
 		if (d == m->root) {
@@ -189,6 +191,7 @@ void vfs_init(void)
 	int err;
 
 	dcache_init();
+	pipefs_init();
 	tmpfs_init();
 	err = mount_new(&tmpfs_type, "rootfs", "size=0,mode=755", &root_mount);
 	if (err)

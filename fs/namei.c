@@ -110,6 +110,17 @@ static int follow_link(struct nameidata *nd, struct dentry *d)
 		dentry_put(d);
 		return -ELOOP;
 	}
+	if (ops && ops->get_path) {
+		struct path to;
+
+		err = ops->get_path(d->inode, &to);
+		dentry_put(d);
+		if (!err) {
+			path_put(&nd->cur);
+			nd->cur = to;
+		}
+		return err;
+	}
 	target = kmalloc(PATH_MAX);
 	if (!target) {
 		dentry_put(d);

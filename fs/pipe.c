@@ -9,10 +9,17 @@
  * for reading waits for a writer and for writing waits for a reader, as on
  * Linux (O_NONBLOCK: a reader goes on at once, a writer with no reader
  * gets -ENXIO; O_RDWR never waits).
+ *
+ * pipe(2) makes a FIFO with no name, as Linux does: an inode of pipefs, a
+ * file system no one mounts, opened once for each end. So a pipe has what
+ * every inode has (fstat, fchmod, flock, fcntl locks, fstatfs), and
+ * /proc/PID/fd/N, "pipe:[ino]", opens the same ring again.
  */
 #include <pagoda/errno.h>
 #include <pagoda/file.h>
 #include <pagoda/kmalloc.h>
+#include <pagoda/panic.h>
+#include <pagoda/printf.h>
 #include <pagoda/proc.h>
 #include <pagoda/signal.h>
 #include <pagoda/string.h>
@@ -25,14 +32,8 @@ struct pipe {
 	size_t head, len;               /* ring: bytes at head, len of them */
 	int readers, writers;
 	uint32_t reader_opens, writer_opens;    /* FIFO opens so far, for those waiting */
-	uint32_t ino;                   /* st_ino: a number, never an address */
-	struct inode *fifo;             /* a named pipe's node, or NULL */
+	struct inode *fifo;             /* its node (a pipe's is in pipefs) */
 };
-
-/* Pipes live on a device of their own, as on Linux (pipefs, an anonymous
- * device: major 0), so their inode numbers never meet the initramfs's. */
-#define PIPEFS_DEV_MINOR 12
-static uint32_t pipe_next_ino = 1;
 
 static long pipe_read(struct file *f, vaddr_t buf, size_t n, bool wait)
 {
@@ -98,16 +99,6 @@ static long pipe_write(struct file *f, vaddr_t buf, size_t n)
 	return (long)done;
 }
 
-static void pipe_stat(struct file *f, struct kstat *st)
-{
-	memset(st, 0, sizeof(*st));
-	st->mode = S_IFIFO | 0600;
-	st->nlink = 1;
-	st->dev_minor = PIPEFS_DEV_MINOR;
-	st->ino = f->pipe->ino;
-	st->blksize = PAGE_SIZE;
-}
-
 static void pipe_release(struct file *f)
 {
 	struct pipe *p = f->pipe;
@@ -126,54 +117,6 @@ static void pipe_release(struct file *f)
 		vfree(p->buf);
 		kfree(p);
 	}
-}
-
-static const struct file_ops pipe_ops = {
-	.read = pipe_read, .write = pipe_write, .stat = pipe_stat, .release = pipe_release,
-};
-
-/* An end of pipe p, open for mode (O_RDONLY or O_WRONLY), or NULL. From
- * here on file_put is how it goes: the last end frees the pipe. */
-static struct file *pipe_end(struct pipe *p, uint32_t mode)
-{
-	struct file *f = file_new(&pipe_ops, mode);
-
-	if (f) {
-		f->pipe = p;
-		if (mode == O_RDONLY)
-			p->readers++;
-		else
-			p->writers++;
-	}
-	return f;
-}
-
-int pipe_create(struct file **rd, struct file **wr)
-{
-	struct pipe *p = kzalloc(sizeof(*p));
-
-	if (!p)
-		return -ENOMEM;
-	p->buf = vmalloc(PIPE_SIZE);
-	if (!p->buf)
-		goto fail_pipe;
-	*rd = pipe_end(p, O_RDONLY);
-	if (!*rd)
-		goto fail_buf;
-	*wr = pipe_end(p, O_WRONLY);
-	if (!*wr)
-		goto fail_rd;
-	p->ino = pipe_next_ino++;
-	return 0;
-
-fail_rd:
-	file_put(*rd);          /* the only end: it frees the pipe */
-	return -ENOMEM;
-fail_buf:
-	vfree(p->buf);
-fail_pipe:
-	kfree(p);
-	return -ENOMEM;
 }
 
 /* ---- named pipes ---- */
@@ -242,3 +185,112 @@ interrupted:
 const struct file_ops fifo_ops = {
 	.open = fifo_open, .read = pipe_read, .write = pipe_write, .release = pipe_release,
 };
+
+bool file_is_pipe(const struct file *f)
+{
+	return f->ops == &fifo_ops;
+}
+
+long pipe_wait_room(struct file *f)
+{
+	struct pipe *p = f->pipe;
+
+	for (;;) {
+		if (p->readers == 0) {
+			proc_kill(proc_current, SIGPIPE);
+			return -EPIPE;
+		}
+		if (p->len < PIPE_SIZE)
+			return (long)(PIPE_SIZE - p->len);
+		if (f->flags & O_NONBLOCK)
+			return -EAGAIN;
+		if (sleep_on_interruptible(p))
+			return -EINTR;
+	}
+}
+
+/* ---- pipefs: where every pipe(2) is a FIFO with no name ---- */
+
+static struct mount *pipe_mount;
+
+static int pipefs_dname(const struct dentry *d, char *buf, size_t size)
+{
+	return snprintf(buf, size, "pipe:[%u]", d->inode->ino);
+}
+
+static int pipefs_mount(const char *options, struct inode **root)
+{
+	struct superblock *sb = kzalloc(sizeof(*sb));
+
+	(void)options;
+	if (!sb)
+		return -ENOMEM;
+	sb->type = &pipefs_type;
+	sb->next_ino = 1;
+	*root = inode_new(sb, S_IFDIR | 0700);
+	if (!*root) {
+		kfree(sb);
+		return -ENOMEM;
+	}
+	return 0;
+}
+
+const struct fs_type pipefs_type = {
+	.name = "pipefs", .magic = PIPEFS_MAGIC, .mount = pipefs_mount, .dname = pipefs_dname,
+};
+
+void pipefs_init(void)
+{
+	pipe_mount = vfs_kern_mount(&pipefs_type, "");
+	if (!pipe_mount)
+		panic("pipefs_init: no memory for the file system of pipes");
+}
+
+/* Open one end of the pipe at p (the reference is the file's from here
+ * on), as a FIFO open that finds its other side or needs none. */
+static int pipe_open_end(struct path *p, uint32_t mode, struct file **out)
+{
+	int err;
+
+	*out = vfs_open_path(p, mode);
+	if (!*out)
+		return -ENOMEM;
+	err = fifo_open(*out);
+	if (err) {
+		file_put(*out);
+		return err;
+	}
+	(*out)->flags &= ~(uint32_t)O_NONBLOCK;
+	return 0;
+}
+
+int pipe_create(struct file **rd, struct file **wr)
+{
+	struct inode *inode = inode_new(pipe_mount->sb, S_IFIFO | 0600);
+	struct path p = { pipe_mount, NULL };
+	int err;
+
+	if (!inode)
+		return -ENOMEM;
+	inode->nlink = 1;
+	inode->fops = &fifo_ops;
+	p.d = dentry_new(pipe_mount->root, "pipe", 4);
+	if (!p.d) {
+		inode_put(inode);
+		return -ENOMEM;
+	}
+	p.d->inode = inode;             /* unhashed: only its files reach it */
+	inode->alias = p.d;
+	pipe_mount->refs++;
+	path_get(&p);                   /* a reference for each end */
+	/* The reader first, not waiting: then the writer finds it. */
+	err = pipe_open_end(&p, O_RDONLY | O_NONBLOCK, rd);
+	if (err) {
+		path_put(&p);
+		return err;
+	}
+	err = pipe_open_end(&p, O_WRONLY, wr);
+	if (err)
+		file_put(*rd);
+	return err;
+}

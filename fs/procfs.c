@@ -184,7 +184,7 @@ static const char *const pid_files[] = { "maps", "smaps", "smaps_rollup", "statu
 /* The kinds of name in /proc. */
 enum { PK_ROOT, PK_FILE, PK_SELF, PK_PID_DIR, PK_PID_FILE, PK_EXE, PK_CWD, PK_FD_DIR, PK_FD };
 
-static const struct inode_ops proc_dir_iops, proc_link_iops;
+static const struct inode_ops proc_dir_iops, proc_link_iops, proc_magic_iops;
 static const struct file_ops proc_dir_ops, proc_file_ops;
 
 /* Inode numbers that say what a name is, so stat agrees with itself. */
@@ -214,6 +214,8 @@ static int proc_inode(struct superblock *sb, int kind, int index, int pid, struc
 	if (S_ISDIR(inode->mode)) {
 		inode->iops = &proc_dir_iops;
 		inode->fops = &proc_dir_ops;
+	} else if (kind == PK_CWD || kind == PK_FD) {
+		inode->iops = &proc_magic_iops;
 	} else if (S_ISLNK(inode->mode)) {
 		inode->iops = &proc_link_iops;
 	} else {
@@ -280,17 +282,12 @@ static int proc_lookup(struct inode *dir, const char *name, struct inode **out)
 	return -ENOENT;
 }
 
-/* What an open file is, as /proc/PID/fd/N reads: its path, or Linux's
- * names for files with none. */
+/* What an open file is, as /proc/PID/fd/N reads: its path ("pipe:[ino]"
+ * for a pipe), or the console's name for the one made at boot. */
 static int file_link_text(struct file *f, char *buf, size_t size)
 {
-	struct kstat st;
-
 	if (f->path.d)
 		return vfs_path_string(&f->path, buf, size);
-	file_stat(f, &st);
-	if (S_ISFIFO(st.mode))
-		return snprintf(buf, size, "pipe:[%u]", st.ino);
 	return (int)strlcpy(buf, "/dev/console", size);
 }
 
@@ -314,8 +311,31 @@ static int proc_get_link(struct inode *inode, char *buf, size_t size)
 	return -EINVAL;
 }
 
+/* Where cwd and fd/N lead: the directory, or the open file itself. */
+static int proc_get_path(struct inode *inode, struct path *out)
+{
+	struct proc *p = live_proc(inode->proc_pid);
+	struct file *f;
+
+	if (!p)
+		return -ENOENT;
+	if (inode->proc_kind == PK_CWD) {
+		if (!p->cwd.d)
+			return -ENOENT;         /* a zombie's */
+		*out = p->cwd;
+	} else {
+		f = p->files[inode->proc_index];
+		if (!f || !f->path.d)
+			return -ENOENT;         /* gone, or the console made at boot */
+		*out = f->path;
+	}
+	path_get(out);
+	return 0;
+}
+
 static const struct inode_ops proc_dir_iops = { .lookup = proc_lookup };
 static const struct inode_ops proc_link_iops = { .get_link = proc_get_link };
+static const struct inode_ops proc_magic_iops = { .get_link = proc_get_link, .get_path = proc_get_path };
 
 /* Fill t with the text of a file of /proc: 0, or -ENOENT if its process is gone. */
 static int procfs_fill(struct proc_text *t, const struct inode *inode)
@@ -354,8 +374,6 @@ static int procfs_open(struct file *f)
 	struct proc_text t;
 	int err;
 
-	if ((f->flags & O_ACCMODE) != O_RDONLY || (f->flags & O_TRUNC))
-		return -EACCES;
 	err = procfs_text(f->inode, &t);
 	if (err)
 		return err;
@@ -369,10 +387,11 @@ static long procfs_pread(struct file *f, vaddr_t buf, size_t n, int64_t pos)
 	return file_read_bytes(f->text, f->text_len, pos, buf, n);
 }
 
+/* Root may open them for writing, as on Linux, but none takes a write. */
 static long procfs_pwrite(struct file *f, vaddr_t buf, size_t n, int64_t pos)
 {
 	(void)f, (void)buf, (void)n, (void)pos;
-	return -EBADF;
+	return -EINVAL;
 }
 
 static void procfs_release(struct file *f)

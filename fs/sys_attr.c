@@ -44,7 +44,7 @@ static int inode_at(int dirfd, vaddr_t upath, uint32_t flags, bool follow_defaul
 			*out = inode_get(f->inode);
 			err = 0;
 		} else if (f) {
-			err = -ENOENT;  /* a pipe: no inode to name (stat uses fstat) */
+			err = -ENOENT;  /* the console: no inode to name (stat uses fstat) */
 		}
 		goto out;
 	}
@@ -241,10 +241,12 @@ SYSCALL(faccessat2) { return do_access((int)a0, a1, a2, a3); }
 
 /* ---- chmod, chown ---- */
 
-/* Whether inode's attributes may be changed: a tmpfs file's may. */
+/* Whether inode's attributes may be changed: a tmpfs file's or a pipe's may. */
 static int attr_change_ok(const struct inode *inode)
 {
-	return inode->sb && inode->sb->type == &tmpfs_type ? 0 : -EPERM;
+	const struct fs_type *type = inode->sb ? inode->sb->type : NULL;
+
+	return type == &tmpfs_type || type == &pipefs_type ? 0 : -EPERM;
 }
 
 static long set_mode(struct inode *inode, uint32_t mode)
@@ -500,6 +502,6 @@ SYSCALL(fstatfs64)
 	if (!f)
 		return -EBADF;
 	if (!f->inode)
-		return -ENOSYS;         /* pipefs: not yet */
+		return -ENOSYS;         /* the console opened at boot has no inode */
 	return put_statfs(f->inode, a1, a2);
 }

@@ -12,6 +12,15 @@
 #define F_SETFD         2
 #define F_GETFL         3
 #define F_SETFL         4
+#define F_GETLK         5       /* struct flock: 32-bit offsets */
+#define F_SETLK         6
+#define F_SETLKW        7
+#define F_GETLK64       12      /* struct flock64, fcntl64 only */
+#define F_SETLK64       13
+#define F_SETLKW64      14
+#define F_OFD_GETLK     36      /* fcntl64: struct flock64; fcntl: struct flock */
+#define F_OFD_SETLK     37
+#define F_OFD_SETLKW    38
 #define F_DUPFD_CLOEXEC 1030
 #define FD_CLOEXEC      1
 #define O_ASYNC         020000
@@ -73,39 +82,99 @@ SYSCALL(dup3)
 	return dup_to((int)a0, (int)a1, a2 & O_CLOEXEC);
 }
 
-SYSCALL(fcntl64)
+/* Linux i386's struct flock, with 32-bit offsets. */
+struct flock32 {
+	int16_t l_type, l_whence;
+	int32_t l_start, l_len, l_pid;
+};
+
+/*
+ * F_GETLK and F_SETLK(W), plain or OFD, with the lock described at user
+ * arg as a struct flock64 (wide) or a struct flock. A lock F_GETLK
+ * reports must fit the 32-bit struct (-EOVERFLOW).
+ */
+static long fcntl_lock(struct file *f, uint32_t cmd, vaddr_t arg, bool wide)
+{
+	bool ofd = cmd >= F_OFD_GETLK, test = cmd == F_GETLK || cmd == F_GETLK64 || cmd == F_OFD_GETLK;
+	bool wait = cmd == F_SETLKW || cmd == F_SETLKW64 || cmd == F_OFD_SETLKW;
+	struct flock64 fl;
+	struct flock32 fl32;
+	long err;
+
+	if (wide) {
+		if (copyin(&fl, arg, sizeof(fl)))
+			return -EFAULT;
+	} else {
+		if (copyin(&fl32, arg, sizeof(fl32)))
+			return -EFAULT;
+		fl = (struct flock64){ fl32.l_type, fl32.l_whence, fl32.l_start, fl32.l_len, fl32.l_pid };
+	}
+	if (!test)
+		return record_lock_set(f, &fl, ofd, wait);
+	err = record_lock_test(f, &fl, ofd);
+	if (err)
+		return err;
+	if (wide)
+		return copyout(arg, &fl, sizeof(fl));
+	if (fl.l_type != F_UNLCK &&
+	    (fl.l_start > INT32_MAX || (fl.l_len && fl.l_start + fl.l_len - 1 > INT32_MAX)))
+		return -EOVERFLOW;
+	fl32 = (struct flock32){ fl.l_type, fl.l_whence, (int32_t)fl.l_start, (int32_t)fl.l_len, fl.l_pid };
+	return copyout(arg, &fl32, sizeof(fl32));
+}
+
+/* fcntl and fcntl64: the same but for the record locks' structures (see
+ * fcntl_lock). On an O_PATH descriptor only the descriptor's own
+ * commands work. */
+static long do_fcntl(int fdn, uint32_t cmd, uint32_t arg, bool is64)
 {
 	struct proc *p = proc_current;
-	struct file *f = fd_get(p, (int)a0);
+	struct file *f = fd_get(p, fdn);
 	int fd;
 
 	if (!f)
 		return -EBADF;
-	switch (a1) {
+	if ((f->flags & O_PATH) && cmd != F_DUPFD && cmd != F_DUPFD_CLOEXEC && cmd != F_GETFD &&
+	    cmd != F_SETFD && cmd != F_GETFL)
+		return -EBADF;
+	switch (cmd) {
 	case F_DUPFD:
 	case F_DUPFD_CLOEXEC:
-		if (a2 >= FD_MAX)
+		if (arg >= FD_MAX)
 			return -EINVAL;
-		fd = fd_install(p, file_get(f), (int)a2, a1 == F_DUPFD_CLOEXEC);
+		fd = fd_install(p, file_get(f), (int)arg, cmd == F_DUPFD_CLOEXEC);
 		if (fd < 0)
 			file_put(f);
 		return fd;
 	case F_GETFD:
-		return fd_cloexec(p, (int)a0) ? FD_CLOEXEC : 0;
+		return fd_cloexec(p, fdn) ? FD_CLOEXEC : 0;
 	case F_SETFD:
-		fd_set_cloexec(p, (int)a0, a2 & FD_CLOEXEC);
+		fd_set_cloexec(p, fdn, arg & FD_CLOEXEC);
 		return 0;
 	case F_GETFL:
 		return f->flags;
 	case F_SETFL:
-		if (f->flags & O_PATH)
-			return -EBADF;
-		f->flags = (f->flags & ~(uint32_t)SETFL_MASK) | (a2 & SETFL_MASK);
+		f->flags = (f->flags & ~(uint32_t)SETFL_MASK) | (arg & SETFL_MASK);
 		return 0;
+	case F_GETLK:
+	case F_SETLK:
+	case F_SETLKW:
+		return fcntl_lock(f, cmd, arg, false);
+	case F_GETLK64:
+	case F_SETLK64:
+	case F_SETLKW64:
+		return is64 ? fcntl_lock(f, cmd, arg, true) : -EINVAL;
+	case F_OFD_GETLK:
+	case F_OFD_SETLK:
+	case F_OFD_SETLKW:
+		return fcntl_lock(f, cmd, arg, is64);
 	default:
 		return -EINVAL;
 	}
 }
+
+SYSCALL(fcntl) { return do_fcntl((int)a0, a1, a2, false); }
+SYSCALL(fcntl64) { return do_fcntl((int)a0, a1, a2, true); }
 
 static long do_pipe(vaddr_t fds, uint32_t flags)
 {

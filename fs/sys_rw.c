@@ -1,7 +1,8 @@
 /*
  * System calls that move bytes: read and write, at the file's position
  * or at one given (pread64, pwrite64), with vectors (readv, writev,
- * preadv, pwritev); seeking; directory entries; syncing.
+ * preadv, pwritev), from one file to another (sendfile); seeking;
+ * directory entries; syncing.
  */
 #include "../proc/proc_internal.h"
 #include <pagoda/errno.h>
@@ -11,9 +12,6 @@
 #include <pagoda/uaccess.h>
 #include <pagoda/vfs.h>
 
-#define SEEK_SET        0
-#define SEEK_CUR        1
-#define SEEK_END        2
 #define SEEK_DATA       3
 #define SEEK_HOLE       4
 #define IOV_MAX         1024
@@ -202,6 +200,137 @@ static long do_piov(int fd, vaddr_t iov, uint32_t iovcnt, int64_t pos, bool writ
 
 SYSCALL(preadv) { return do_piov((int)a0, a1, a2, (int64_t)((uint64_t)a4 << 32 | a3), false); }
 SYSCALL(pwritev) { return do_piov((int)a0, a1, a2, (int64_t)((uint64_t)a4 << 32 | a3), true); }
+
+/* ---- sendfile: from one file to another through a kernel buffer ---- */
+
+#define MAX_NON_LFS     0x7fffffffLL            /* a 32-bit offset's limit */
+#define MAX_LFS_FILESIZE 0xffffffff000LL        /* Linux's on 32 bits: 2^32 pages */
+
+/* The largest size a file may reach, as its superblock's s_maxbytes. */
+static int64_t max_bytes(const struct file *f)
+{
+	return file_is_pipe(f) || !f->inode ? MAX_NON_LFS : MAX_LFS_FILESIZE;
+}
+
+/*
+ * Move up to n bytes of in, at *pos, to out (at its position), a bounce
+ * buffer at a time: what was written (in's position moves by that much),
+ * or -errno if nothing was. A short write ends it, as a short read does.
+ */
+static long splice_copy(struct file *in, int64_t *pos, struct file *out, size_t n)
+{
+	char *buf = kmalloc(PAGE_SIZE);
+	vaddr_t win;
+	long done = 0, err = 0;
+
+	if (!buf)
+		return -ENOMEM;
+	win = uaccess_window_open(buf, PAGE_SIZE);
+	while ((size_t)done < n) {
+		int64_t at = *pos;
+		long got = transfer(in, win, MIN(n - (size_t)done, (size_t)PAGE_SIZE), &at, false, done == 0);
+		long put;
+
+		if (got <= 0) {
+			err = got;
+			break;
+		}
+		put = transfer(out, win, (size_t)got, &out->pos, true, true);
+		if (put <= 0) {
+			err = put;
+			break;
+		}
+		*pos += put;
+		done += put;
+		if (put < got)
+			break;
+	}
+	uaccess_window_close();
+	kfree(buf);
+	return done ? done : err;
+}
+
+/*
+ * sendfile's checks in Linux's order (do_sendfile): the in file, its
+ * offset and count, then the out file, the size limit (max: the 32-bit
+ * call's 2 GiB - 1, else the files' own), then whether each kind can be
+ * spliced at all. Into a pipe it moves what fits in one go, as Linux's
+ * splice_file_to_pipe; into anything else, up to count.
+ */
+static long do_sendfile(int out_fd, int in_fd, int64_t *ppos, size_t count, int64_t max)
+{
+	struct file *in = file_for(in_fd, false), *out;
+	int64_t pos;
+	long n;
+
+	if (!in)
+		return -EBADF;
+	if (ppos && (!in->ops || !in->ops->pread))
+		return -ESPIPE;
+	pos = ppos ? *ppos : in->pos;
+	if ((int32_t)count < 0 || pos < 0 || pos + (int64_t)count < 0)
+		return -EINVAL;
+	count = MIN(count, (size_t)MAX_RW_COUNT);
+	out = file_for(out_fd, true);
+	if (!out)
+		return -EBADF;
+	if (!max)
+		max = MIN(max_bytes(in), max_bytes(out));
+	if (pos + (int64_t)count > max) {
+		if (pos >= max)
+			return -EOVERFLOW;
+		count = (size_t)(max - pos);
+	}
+	if (file_is_pipe(out)) {
+		n = pipe_wait_room(out);
+		if (n < 0)
+			return n;
+		count = MIN(count, (size_t)n);
+	} else if (out->flags & O_APPEND) {
+		return -EINVAL;
+	}
+	if (count == 0)
+		return 0;
+	if (!in->ops->splice_read || !(out->ops->splice_write || file_is_pipe(out)))
+		return -EINVAL;
+	n = splice_copy(in, &pos, out, count);
+	if (ppos)
+		*ppos = pos;
+	else
+		in->pos = pos;
+	return n;
+}
+
+/* sendfile64(out, in, loff_t *offset, count) and sendfile with an off_t:
+ * the offset is read first and written back whatever the outcome. */
+SYSCALL(sendfile64)
+{
+	int64_t pos;
+	long n;
+
+	if (!a2)
+		return do_sendfile((int)a0, (int)a1, NULL, a3, 0);
+	if (copyin(&pos, a2, sizeof(pos)))
+		return -EFAULT;
+	n = do_sendfile((int)a0, (int)a1, &pos, a3, 0);
+	return copyout(a2, &pos, sizeof(pos)) ? -EFAULT : n;
+}
+
+SYSCALL(sendfile)
+{
+	int32_t off;
+	int64_t pos;
+	long n;
+
+	if (!a2)
+		return do_sendfile((int)a0, (int)a1, NULL, a3, MAX_NON_LFS);
+	if (copyin(&off, a2, sizeof(off)))
+		return -EFAULT;
+	pos = off;
+	n = do_sendfile((int)a0, (int)a1, &pos, a3, MAX_NON_LFS);
+	off = (int32_t)pos;
+	return copyout(a2, &off, sizeof(off)) ? -EFAULT : n;
+}
 
 /* SEEK_DATA and SEEK_HOLE in a page cache: the first page at or after
  * from that has (data) or lacks (hole) a frame; the end is a hole. */

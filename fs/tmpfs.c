@@ -242,6 +242,7 @@ static long tmpfs_getdents(struct file *f, vaddr_t buf, size_t size)
 
 static const struct file_ops tmpfs_file_ops = {
 	.pread = tmpfs_pread, .pwrite = tmpfs_pwrite, .mmap = tmpfs_mmap,
+	.splice_read = true, .splice_write = true,
 };
 static const struct file_ops tmpfs_dir_ops = {
 	.pread = dir_read, .getdents = tmpfs_getdents,

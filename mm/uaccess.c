@@ -4,6 +4,7 @@
  */
 #include <pagoda/uaccess.h>
 #include <pagoda/errno.h>
+#include <pagoda/panic.h>
 #include <pagoda/vm.h>
 
 size_t arch_copy_user(void *dst, const void *src, size_t n);
@@ -11,9 +12,42 @@ size_t arch_clear_user(void *dst, size_t n);
 long arch_copy_str_user(char *dst, const char *src, size_t max);
 long arch_strnlen_user(const char *src, size_t max);
 
+static struct uaccess_window *window;   /* the running thread's */
+
+void uaccess_window_switch(struct uaccess_window *w)
+{
+	window = w;
+}
+
+/* Whether [va, va + n) lies in the running thread's open window. */
+static bool in_window(vaddr_t va, size_t n)
+{
+	const struct uaccess_window *w = window;
+
+	return w && w->len && va >= w->base && va - w->base <= w->len && n <= w->len - (va - w->base);
+}
+
 bool user_range_ok(vaddr_t va, size_t n)
 {
-	return va <= VM_USER_END && n <= VM_USER_END - va;
+	if (va <= VM_USER_END && n <= VM_USER_END - va)
+		return true;
+	return in_window(va, n);
+}
+
+vaddr_t uaccess_window_open(void *buf, size_t n)
+{
+	struct uaccess_window *w = window;
+
+	if (!w || w->len)
+		panic("uaccess_window_open: no thread, or a window already open");
+	w->base = (uintptr_t)buf;
+	w->len = n;
+	return (vaddr_t)(uintptr_t)buf;
+}
+
+void uaccess_window_close(void)
+{
+	window->len = 0;
 }
 
 int copyin(void *dst, vaddr_t src, size_t n)

@@ -46,6 +46,7 @@ static void switch_to(struct proc *next)
 	struct arch_thread *next_t = next ? &next->thread : &idle_thread;
 
 	proc_current = next;
+	uaccess_window_switch(next ? &next->uwindow : NULL);
 	if (next) {
 		next->state = PROC_RUNNING;
 		next->slice = TIME_SLICE_TICKS;

@@ -380,4 +380,3 @@ SYSCALL(getgid32) { return 0; }
 SYSCALL(geteuid32) { return 0; }
 SYSCALL(getegid32) { return 0; }
 SYSCALL(getresgid32) { return sys_getresuid32(a0, a1, a2, 0, 0, 0); }
-SYSCALL(fcntl) { return sys_fcntl64(a0, a1, a2, 0, 0, 0); }

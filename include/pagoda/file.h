@@ -47,6 +47,9 @@ struct file_ops {
 	int (*open)(struct file *f);            /* at open, after f is made */
 	void (*release)(struct file *f);        /* last reference gone */
 	bool seek_zero;         /* a stream lseek accepts, staying at 0 (/dev/null) */
+	/* What sendfile may read from and write to: the files with Linux
+	 * 6.1's splice_read and splice_write (a pipe takes writes anyway). */
+	bool splice_read, splice_write;
 };
 
 struct file {
@@ -61,6 +64,36 @@ struct file {
 	size_t text_len;
 	uint8_t flock;                  /* the flock(2) it holds: 0, LOCK_SH or LOCK_EX */
 };
+
+/* lseek's and struct flock's l_whence. */
+#define SEEK_SET        0
+#define SEEK_CUR        1
+#define SEEK_END        2
+
+/*
+ * fcntl's record locks (fs/record_lock.c), in Linux i386's struct
+ * flock64 (24 bytes: the 64-bit fields 4-aligned, as the i386 ABI lays
+ * them out). The 32-bit struct flock is converted to it by the caller.
+ */
+struct flock64 {
+	int16_t l_type, l_whence;
+	int64_t l_start, l_len;         /* l_len 0: to the end; < 0: before l_start */
+	int32_t l_pid;
+};
+#define F_RDLCK         0
+#define F_WRLCK         1
+#define F_UNLCK         2
+/* F_GETLK: fl becomes the first lock that would conflict with it, or its
+ * l_type F_UNLCK if none would. 0, -EINVAL, -EOVERFLOW. */
+int record_lock_test(struct file *f, struct flock64 *fl, bool ofd);
+/* F_SETLK (F_SETLKW if wait): take or drop the lock fl describes.
+ * 0, -EAGAIN, -EDEADLK, -EBADF (the file's mode), -EINVAL, -EOVERFLOW,
+ * -EINTR, -ENOLCK. */
+int record_lock_set(struct file *f, const struct flock64 *fl, bool ofd, bool wait);
+/* Drop the POSIX locks p holds on f's inode: any close of it by p. */
+void record_locks_close(struct file *f, struct proc *p);
+/* Drop f's own (OFD) locks: its last reference is gone. */
+void record_locks_release(struct file *f);
 
 /* flock(2) on f's inode (fs/flock.c): op is LOCK_SH, LOCK_EX or LOCK_UN,
  * with LOCK_NB not to wait. 0, -EINVAL, -EAGAIN, -EINTR. */
@@ -100,6 +133,11 @@ void inode_stat(const struct inode *inode, struct kstat *st);
 /* The console (dev/console.c): a new open file of it, with no name. */
 struct file *file_console(void);
 int pipe_create(struct file **rd, struct file **wr);
+/* Whether f is an end of a pipe or FIFO. */
+bool file_is_pipe(const struct file *f);
+/* Wait until the pipe f writes to has room, as a splice into it does
+ * first: the free bytes, or -EPIPE (with SIGPIPE), -EAGAIN, -EINTR. */
+long pipe_wait_room(struct file *f);
 
 /* The descriptor table of a process. */
 int fd_install(struct proc *p, struct file *f, int min_fd, bool cloexec); /* fd or -EMFILE */

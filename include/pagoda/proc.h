@@ -12,6 +12,7 @@
 #define PAGODA_PROC_H
 
 #include <pagoda/types.h>
+#include <pagoda/uaccess.h>
 #include <pagoda/vfs.h>
 #include <pagoda/vm.h>
 #include <arch/thread.h>
@@ -78,6 +79,8 @@ struct proc {
 	struct ksigaction sigactions[NSIG];
 	uint64_t sigmask;
 	uint64_t rlimits[RLIM_NLIMITS][2];      /* soft, hard */
+	struct uaccess_window uwindow;  /* sendfile's bounce buffer (<pagoda/uaccess.h>) */
+	const void *lock_waits_for;     /* the owner of the record lock it sleeps for */
 };
 
 extern struct proc *proc_current;

@@ -53,6 +53,25 @@ int strlen_user(vaddr_t src, size_t size, size_t *len);
  * before anything is copied, even where a partial copy is allowed. */
 bool user_range_ok(vaddr_t va, size_t n);
 
+/*
+ * A kernel buffer that the current thread's copyin and copyout take for
+ * user memory while it is open: how sendfile moves bytes from one file to
+ * another through the very read and write operations the system calls
+ * use (BSD's UIO_SYSSPACE, narrowed to one buffer). Only that range gets
+ * through, and only for the thread that opened it, so no user address can
+ * reach it: user addresses lie below the kernel, the window above.
+ */
+struct uaccess_window {
+	uintptr_t base;
+	size_t len;                     /* 0: closed */
+};
+/* Open the window on [buf, buf + n): the address to pass as a user buffer. */
+vaddr_t uaccess_window_open(void *buf, size_t n);
+void uaccess_window_close(void);
+/* The scheduler names the window of the thread it switches to (NULL for
+ * the idle loop), so that this layer never asks who is running. */
+void uaccess_window_switch(struct uaccess_window *w);
+
 /* The most one read or write moves (Linux's MAX_RW_COUNT, INT_MAX rounded
  * down to a page): longer requests are cut to it. */
 #define MAX_RW_COUNT    0x7ffff000u

@@ -28,6 +28,8 @@
 #include <pagoda/vm.h>
 
 struct dentry;
+struct path;
+struct file_lock;
 struct file;
 struct inode;
 struct mount;
@@ -42,6 +44,7 @@ struct vm_object;
 /* Linux's statfs magic numbers. */
 #define TMPFS_MAGIC     0x01021994
 #define PROC_SUPER_MAGIC 0x9fa0
+#define PIPEFS_MAGIC    0x50495045
 
 /* The kinds of file system, and one mounted instance of a kind. */
 struct fs_type {
@@ -49,6 +52,9 @@ struct fs_type {
 	uint32_t magic;                 /* statfs's f_type */
 	/* A new instance with its root inode: 0, or -errno (bad options). */
 	int (*mount)(const char *options, struct inode **root);
+	/* A file system of objects with no names (pipefs): the text that
+	 * stands for d's path in /proc (Linux's d_dname), its length. */
+	int (*dname)(const struct dentry *d, char *buf, size_t size);
 };
 
 struct superblock {
@@ -75,6 +81,11 @@ struct inode_ops {
 	/* A symlink's target into buf (size bytes, NUL-terminated): its
 	 * length, or -errno. */
 	int (*get_link)(struct inode *inode, char *buf, size_t size);
+	/* A magic link (procfs's fd/N and cwd): where it leads, as a new
+	 * reference. A walk jumps there instead of reading the target, so
+	 * it reaches files with no name (a pipe, a removed file), as Linux's
+	 * nd_jump_link. */
+	int (*get_path)(struct inode *inode, struct path *out);
 };
 
 struct inode {
@@ -95,6 +106,7 @@ struct inode {
 	 * exclusively (fs/flock.c) */
 	int flock_shared;
 	struct file *flock_excl;
+	struct file_lock *locks;        /* fcntl's record locks (fs/record_lock.c) */
 	/* procfs: which kind of name, which of that kind, of which process */
 	int proc_kind, proc_index, proc_pid;
 };
@@ -229,10 +241,12 @@ int vfs_inode_path(struct inode *inode, char *buf, size_t size);
 /* ---- tmpfs (fs/tmpfs.c) and the root's contents ---- */
 extern const struct fs_type tmpfs_type;
 extern const struct fs_type procfs_type;
+extern const struct fs_type pipefs_type;
 /* memfd_create: a new file with no name, "/memfd:NAME (deleted)" as
  * /proc shows it, open for reading and writing: 0 with *out, or -errno. */
 int tmpfs_unnamed_file(const char *name, struct file **out);
 void tmpfs_init(void);          /* the kernel's own tmpfs, at boot */
+void pipefs_init(void);         /* the file system of pipes, at boot (fs/pipe.c) */
 /* Unpack the initramfs into the root, as Linux fills its rootfs
  * (fs/initramfs.c): 0, or the first error (what came before it stays). */
 int rootfs_populate(void);

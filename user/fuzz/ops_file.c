@@ -106,17 +106,29 @@ static void op_dup(struct wk *w)
 	}
 }
 
-/* fcntl: every command; F_SETFL keeps O_NONBLOCK. */
+/* fcntl: every command but the record locks that wait (another worker's
+ * lock could hold one for ever); F_SETFL keeps O_NONBLOCK. A lock's
+ * structure is a random one, or a plausible struct flock or flock64. */
 static void op_fcntl(struct wk *w)
 {
 	static const uint32_t cmds[] = { F_DUPFD, F_GETFD, F_SETFD, F_GETFL, F_SETFL, F_GETLK, F_SETLK,
-					 F_SETLKW, 1030 /* DUPFD_CLOEXEC */, 1031, 1032, 12, 13, 14, 0xffff };
+					 1030 /* DUPFD_CLOEXEC */, 1031, 1032, 12, 13, 36, 37, 0xffff };
+	static const uint32_t starts[] = { 0, 1, 5, 100, 0xffffffff, 0x7fffffff, 0x80000000 };
 	uint32_t cmd = PICK(w, cmds), arg = rnd(w, 64);
 
 	if (cmd == F_SETFL)
 		arg = O_NONBLOCK | (chance(w, 50) ? O_APPEND : 0);
-	if (cmd == F_GETLK || cmd == F_SETLK || cmd == F_SETLKW || cmd >= 12)
-		arg = ptr_arg(w, 32);
+	if (cmd == F_GETLK || cmd == F_SETLK || cmd >= 12) {
+		uint32_t *fl = (uint32_t *)(scratch + 1024);
+		bool wide = cmd >= 12;
+
+		arg = chance(w, 30) ? ptr_arg(w, 32) : (uint32_t)fl;
+		fl[0] = rnd(w, 4) | rnd(w, 4) << 16;    /* l_type, l_whence */
+		fl[1] = PICK(w, starts);
+		fl[2] = wide && chance(w, 80) ? 0 : PICK(w, starts) >> rnd(w, 31);
+		fl[3] = chance(w, 50) ? 0 : PICK(w, starts) >> rnd(w, 31);
+		fl[4] = fl[5] = chance(w, 80) ? 0 : rnd(w, 3);
+	}
 	CALL(w, chance(w, 50) ? SYS_fcntl : SYS_fcntl64, fd_arg(w), cmd, arg);
 	check_sentinels(w);
 }

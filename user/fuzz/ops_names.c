@@ -17,6 +17,8 @@ static const char *const names[] = {
 };
 #define FZ_NAMES 11
 
+static char randname[64];
+
 /* A path to make, remove or rename: mostly FZ_DIR's few names, some that
  * no call may change, and bad strings. */
 static uint32_t name_arg(struct wk *w)
@@ -32,7 +34,17 @@ static uint32_t name_arg(struct wk *w)
 		longpath[sizeof(longpath) - 1] = '\0';
 		return (uint32_t)longpath;
 	}
-	return k == 21 ? 0 : k == 22 ? 0xc0000000u : (uint32_t)scratch + rnd(w, 64);
+	if (k == 21 || k == 22)
+		return k == 21 ? 0 : 0xc0000000u;
+	/* Random bytes as one name: with no slash in it, it stays in the
+	 * worker's directory (FZ_DIR or below), whatever scratch holds. */
+	for (uint32_t i = 0; i < sizeof(randname) - 1; i++) {
+		char c = ((const char *)scratch)[rnd(w, 4096)];
+
+		randname[i] = c == '/' ? '_' : c;
+	}
+	randname[rnd(w, sizeof(randname))] = '\0';
+	return (uint32_t)randname;
 }
 
 /* A path whose file's contents or attributes may change: FZ_DIR's only,
@@ -114,12 +126,14 @@ static void op_fdata(struct wk *w)
 	static const uint32_t lens[] = { 0, 1, 100, 4096, 5000, 0x7fffffff, 0xffffffff };
 	static const uint32_t offs[] = { 0, 1, 4095, 4096, 1 << 20, 0x7fffffff, 0xffffffff };
 	uint32_t *iov = (uint32_t *)(scratch + 8192), *ts = (uint32_t *)(scratch + 256);
+	uint32_t *off = (uint32_t *)(scratch + 512);
 
 	for (uint32_t i = 0; i < 4; i++)
 		iov[2 * i] = ptr_arg(w, 64), iov[2 * i + 1] = chance(w, 80) ? rnd(w, 128) : PICK(w, lens);
 	ts[0] = (uint32_t)splitmix(&w->rng), ts[1] = chance(w, 70) ? rnd(w, 1000000000) : (uint32_t)splitmix(&w->rng);
 	ts[2] = 0, ts[3] = chance(w, 50) ? 0x3ffffffe : 0x3fffffff;     /* UTIME_OMIT, UTIME_NOW */
-	switch (rnd(w, 16)) {
+	off[0] = PICK(w, offs), off[1] = rnd(w, 4) ? 0 : PICK(w, offs);
+	switch (rnd(w, 17)) {
 	case 0: CALL(w, SYS_pread64, fz_fd(w), ptr_arg(w, 256), PICK(w, lens), PICK(w, offs), rnd(w, 2) ? 0 : PICK(w, offs)); break;
 	case 1: CALL(w, SYS_pwrite64, fz_fd(w), ptr_arg(w, 256), PICK(w, lens), PICK(w, offs), rnd(w, 3) ? 0 : rnd(w, 2)); break;
 	case 2: CALL(w, chance(w, 50) ? SYS_preadv : SYS_pwritev, fz_fd(w), (uint32_t)iov, rnd(w, 5), PICK(w, offs), 0); break;
@@ -141,6 +155,8 @@ static void op_fdata(struct wk *w)
 	case 12: CALL(w, SYS_msync, ptr_arg(w, 4096) & ~0xfffu, PICK(w, lens), rnd(w, 8)); break;
 	case 13: CALL(w, SYS_memfd_create, chance(w, 80) ? (uint32_t)"fz" : name_arg(w), rnd(w, 4)); break;
 	case 14: CALL(w, SYS_chdir, chance(w, 60) ? (uint32_t)FZ_DIR : fz_name(w)); break;
+	case 15: CALL(w, chance(w, 50) ? SYS_sendfile64 : SYS_sendfile, fd_arg(w), chance(w, 50) ? fz_fd(w) : fd_arg(w),
+		      chance(w, 30) ? 0 : chance(w, 80) ? (uint32_t)off : ptr_arg(w, 8), PICK(w, lens)); break;
 	default: CALL(w, SYS_umask, rnd(w, 01000)); break;
 	}
 	check_sentinels(w);
