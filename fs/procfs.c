@@ -71,7 +71,7 @@ static uint64_t page_tables_now(void)
  * /proc/meminfo: empty slabs are returned first, so that MemFree is exact
  * (a test can check that memory comes back to where it was). KernelHeap,
  * Pagoda's own line, is what kmalloc holds: the heap's slabs and its
- * large blocks.
+ * large blocks. The lines that Linux also has come in Linux's order.
  */
 static void meminfo(struct proc_text *t)
 {
@@ -83,11 +83,17 @@ static void meminfo(struct proc_text *t)
 		heap_slabs += kernel_heap.classes[i].nr_slabs;
 	emit_kb(t, "MemTotal", low->managed_pages + high->managed_pages);
 	emit_kb(t, "MemFree", pmm_free_count(&kernel_pmm));
+	emit_kb(t, "Cached", vm_shared_frames);        /* tmpfs and shared memory: all shmem */
 	emit_kb(t, "HighTotal", high->managed_pages);
 	emit_kb(t, "HighFree", high->free_pages);
 	emit_kb(t, "LowTotal", low->managed_pages);
 	emit_kb(t, "LowFree", low->free_pages);
-	emit_kb(t, "Cached", vm_shared_frames);        /* tmpfs and shared memory: all shmem */
+	/* tmpfs is all the page cache there is, and its pages are never
+	 * written back, so none is Dirty or under Writeback: Linux keeps
+	 * shmem out of both counts for the same reason. */
+	emit_kb(t, "Dirty", 0);
+	emit_kb(t, "Writeback", 0);
+	emit_kb(t, "Mapped", pmm_shared_mapped);
 	emit_kb(t, "Shmem", vm_shared_frames);
 	emit_kb(t, "Slab", slab_frames());
 	emit_kb(t, "PageTables", page_tables_now());

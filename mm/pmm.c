@@ -333,11 +333,15 @@ void pmm_free_pages(struct pmm *pmm, struct page *page, unsigned order)
 	irq_restore(irq);
 }
 
+uint64_t pmm_shared_mapped;
+
 void pmm_page_put(struct pmm *pmm, struct page *page)
 {
 	if (page->state != PAGE_ALLOCATED || page->refcount == 0)
 		panic("pmm_page_put: frame %#x is not in use (state %u, refcount %u), called from %p",
 		      pmm_page_to_pfn(pmm, page), page->state, page->refcount, __builtin_return_address(0));
+	if (page->refcount == 2 && (page->flags & PAGE_FLAG_SHARED))
+		pmm_shared_mapped--;
 	if (--page->refcount == 0)
 		pmm_free_pages(pmm, page, page->order);
 }

@@ -72,6 +72,15 @@ void vm_object_get(struct vm_object *obj)
 }
 
 /* Free the frames of pages [first, end) and the leaves left empty. */
+/* A frame leaves its shared object: if a page table still maps it (a
+ * private mapping's, say), it is no longer a mapped file page. */
+static void shared_frame_leave(struct page *pg)
+{
+	if (pg->refcount >= 2)
+		pmm_shared_mapped--;
+	pg->flags &= (uint8_t)~PAGE_FLAG_SHARED;
+}
+
 static void free_frames(const struct vm_env *env, struct vm_object *obj, uint32_t first)
 {
 	struct pmm *pmm = env->pmap->pmm;
@@ -87,6 +96,7 @@ static void free_frames(const struct vm_env *env, struct vm_object *obj, uint32_
 				empty = false;
 				continue;
 			}
+			shared_frame_leave(pmm_pfn_to_page(pmm, leaf[i]));
 			pmm_page_put(pmm, pmm_pfn_to_page(pmm, leaf[i]));
 			leaf[i] = 0;
 			obj->resident--;
@@ -184,6 +194,7 @@ int vm_object_frame(const struct vm_env *env, struct vm_object *obj, uint32_t in
 		if (!pg)
 			return -ENOMEM;
 		env->zero_frame(pg);
+		pg->flags |= PAGE_FLAG_SHARED;
 		*slot = pmm_page_to_pfn(pmm, pg);
 		obj->resident++;
 		vm_shared_frames++;

@@ -60,6 +60,7 @@ struct page {
 /* struct page flags, set by a block's owner (cleared at allocation). */
 #define PAGE_FLAG_SLAB          0x01    /* a slab of a kmem_cache (mm/slab.c) */
 #define PAGE_FLAG_KMALLOC       0x02    /* a large kmalloc block (mm/kmalloc.c) */
+#define PAGE_FLAG_SHARED        0x04    /* a page of a shared vm_object (mm/vm_object.c) */
 
 /* Allocation flags: which frames the caller can use. */
 #define PMM_LOWMEM      0x0     /* must be directly mapped (ZONE_LOW) */
@@ -116,10 +117,18 @@ void pmm_free_pages(struct pmm *pmm, struct page *page, unsigned order);
  * starts with refcount 1; pmm_page_get adds one, and pmm_page_put drops
  * one and frees the block when none is left. Putting a frame that is not
  * in use panics.
+ *
+ * A shared object's frame (PAGE_FLAG_SHARED) holds one reference for the
+ * object and one for each page table that maps it, so it is mapped while
+ * it has two or more: pmm_shared_mapped counts those frames as the
+ * references come and go (meminfo's Mapped).
  */
+extern uint64_t pmm_shared_mapped;
+
 static inline void pmm_page_get(struct page *page)
 {
-	page->refcount++;
+	if (++page->refcount == 2 && (page->flags & PAGE_FLAG_SHARED))
+		pmm_shared_mapped++;
 }
 void pmm_page_put(struct pmm *pmm, struct page *page);
 

@@ -473,10 +473,13 @@ static int check_frames(void)
 {
 	static uint32_t refs[WORLD_NPAGES];
 	static uint8_t kind[WORLD_NPAGES];      /* 1 directory, 2 table, 3 data */
+	static bool in_object[WORLD_NPAGES];
 	struct pmm *pmm = &W->pmm.pmm;
+	uint64_t mapped = 0;
 
 	memset(refs, 0, sizeof(refs));
 	memset(kind, 0, sizeof(kind));
+	memset(in_object, 0, sizeof(in_object));
 	kind[W->kernel.pd_pa / PAGE_SIZE - WORLD_BASE_PFN] = 1;
 	for (int si = 0; si < VMW_SPACES; si++) {
 		if (!W->space[si].live)
@@ -509,6 +512,7 @@ static int check_frames(void)
 				if (obj->frames[l][i]) {
 					refs[obj->frames[l][i] - WORLD_BASE_PFN]++;
 					kind[obj->frames[l][i] - WORLD_BASE_PFN] = 3;
+					in_object[obj->frames[l][i] - WORLD_BASE_PFN] = true;
 				}
 	}
 	for (uint32_t f = 0; f < WORLD_NPAGES; f++) {
@@ -524,7 +528,14 @@ static int check_frames(void)
 		if (kind[f] != 1 && pg->refcount != refs[f])
 			return fail("frame %#x (kind %u) has refcount %u, expected %u", f + WORLD_BASE_PFN, kind[f],
 				    pg->refcount, refs[f]);
+		if (in_object[f] != ((pg->flags & PAGE_FLAG_SHARED) != 0))
+			return fail("frame %#x: in a shared object %d, PAGE_FLAG_SHARED %d", f + WORLD_BASE_PFN,
+				    in_object[f], (pg->flags & PAGE_FLAG_SHARED) != 0);
+		mapped += in_object[f] && refs[f] > 1;  /* a table maps it: meminfo's Mapped */
 	}
+	if (mapped != pmm_shared_mapped - W->shared_mapped_at_start)
+		return fail("%llu shared frames are mapped, pmm_shared_mapped says %llu", (unsigned long long)mapped,
+			    (unsigned long long)(pmm_shared_mapped - W->shared_mapped_at_start));
 	return 0;
 }
 
@@ -618,6 +629,7 @@ void vmw_init(struct vm_world *w, unsigned zalloc_fail_every)
 		w->file_data[i] = (uint8_t)(i * 7 + i / PAGE_SIZE + 1);
 	w->file = vm_object_file(&env, w->file_data, VMW_FILE_SIZE);
 	w->free_at_start = pmm_free_count(&w->pmm.pmm);
+	w->shared_mapped_at_start = pmm_shared_mapped;
 	w->active = -1;
 	if (!w->file || vmspace_init(&s->vs, &env) != 0 ||
 	    vm_map(&s->vs, &stack, VMW_STACK_INIT * PAGE_SIZE, VM_PROT_RW, VM_REGION_GROWSDOWN | VM_MAP_FIXED, NULL, 0))

@@ -60,6 +60,7 @@ struct vm_world {
 	struct sim_tlb tlb;                     /* the CPU's, over every page */
 	struct sim_tlb_entry tlb_entries[VMW_PAGES];
 	uint64_t free_at_start;
+	uint64_t shared_mapped_at_start;      /* pmm_shared_mapped, a global, at vmw_init */
 	unsigned zalloc_fail_every, zalloc_calls;       /* inject record failures */
 	uint64_t ops, faults, enomem;
 	char why[256];

@@ -9,6 +9,7 @@
 #include "check.h"
 #include <dirent.h>
 #include <fcntl.h>
+#include <stdbool.h>
 #include <stdint.h>
 #include <sys/file.h>
 #include <sys/mman.h>
@@ -1027,6 +1028,78 @@ static void memory_accounting(void)
 	CHECK(rmdir(D) == 0);
 }
 
+/* The steps of mapped_accounting, printed only when print is set: the
+ * first run warms the code and the page tables the measuring itself
+ * uses, so the second sees only what the steps change. */
+static void mapped_steps(bool print)
+{
+	static char block[PAGE];
+	long mapped0, dirty0;
+	int fd, up[2], down[2], status;
+	char *m, c;
+	pid_t pid;
+
+#define STEP(what) do { \
+	long now_ = meminfo("Mapped"); \
+	if (print) \
+		printf("%s: Mapped %+ld kB\n", what, now_ - mapped0); \
+} while (0)
+	mkd(D);
+	fd = open(D "/mapped", O_CREAT | O_RDWR, 0644);
+	CHECK(fd >= 0);
+	for (int i = 0; i < 8; i++)
+		CHECK(write(fd, block, sizeof(block)) == (ssize_t)sizeof(block));
+	dirty0 = meminfo("Dirty");
+	mapped0 = meminfo("Mapped");
+	m = mmap(NULL, 8 * PAGE, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+	CHECK(m != MAP_FAILED);
+	STEP("8 pages mapped, none touched");
+	for (int i = 0; i < 3; i++)
+		m[i * PAGE] = 1;
+	STEP("3 written through the mapping");
+	CHECK(pipe(up) == 0 && pipe(down) == 0);
+	fflush(stdout);
+	pid = fork();
+	CHECK(pid >= 0);
+	if (pid == 0) {
+		for (int i = 0; i < 5; i++)
+			m[i * PAGE] = 2;
+		CHECK(write(up[1], "x", 1) == 1);
+		CHECK(read(down[0], &c, 1) == 1);      /* until the parent has looked */
+		_exit(0);
+	}
+	CHECK(read(up[0], &c, 1) == 1);
+	STEP("a child wrote 5, the first 3 among them");
+	CHECK(munmap(m, 8 * PAGE) == 0);
+	STEP("the parent unmapped, the child still maps them");
+	CHECK(write(down[1], "y", 1) == 1 && waitpid(pid, &status, 0) == pid && status == 0);
+	STEP("the child is gone");
+	m = mmap(NULL, 8 * PAGE, PROT_READ | PROT_WRITE, MAP_PRIVATE, fd, 0);
+	CHECK(m != MAP_FAILED);
+	for (int i = 0; i < 8; i++)
+		c = m[i * PAGE];
+	STEP("8 read through a private mapping");
+	m[PAGE] = 3;
+	m[2 * PAGE] = 3;
+	STEP("2 of them written: private copies");
+	CHECK(munmap(m, 8 * PAGE) == 0 && unlink(D "/mapped") == 0 && close(fd) == 0);
+	STEP("unmapped and removed");
+	if (print)
+		printf("Dirty %+ld kB\n", meminfo("Dirty") - dirty0);
+	CHECK(close(up[0]) == 0 && close(up[1]) == 0 && close(down[0]) == 0 && close(down[1]) == 0);
+	CHECK(rmdir(D) == 0);
+#undef STEP
+}
+
+/* Mapped counts the page-cache pages that page tables map, once each
+ * however many map them; Dirty never counts tmpfs pages, which are not
+ * written back. */
+static void mapped_accounting(void)
+{
+	mapped_steps(false);
+	mapped_steps(true);
+}
+
 static const struct test_case cases[] = {
 	CASE(path_resolution), CASE(create_and_open_flags), CASE(mkdir_and_rmdir), CASE(unlink_rules),
 	CASE(rename_rules), CASE(links), CASE(working_directory), CASE(holes_and_truncation),
@@ -1034,6 +1107,7 @@ static const struct test_case cases[] = {
 	CASE(mapping_rules), CASE(devices), CASE(directory_listing), CASE(file_system_facts),
 	CASE(proc_links), CASE(attributes), CASE(tmpfs_fills_up), CASE(scripts), CASE(flock_locks),
 	CASE(memfd), CASE(memory_accounting), CASE(unnamed_files), CASE(named_pipes),
+	CASE(mapped_accounting),
 };
 
 int main(int argc, char **argv)
