@@ -135,3 +135,15 @@ int pagecache_fill(struct inode *inode, const void *src, size_t n)
 	inode->size = n;
 	return 0;
 }
+
+void pagecache_zero(struct inode *inode, uint64_t from, uint64_t to)
+{
+	struct page *pg = vm_object_lookup(inode->pages, &kernel_vm_env, (uint32_t)(from / PAGE_SIZE));
+	uint8_t *p;
+
+	if (!pg || from >= to)
+		return;
+	p = kmap(pg);
+	memset(p + from % PAGE_SIZE, 0, (size_t)(to - from));
+	kunmap(p);
+}

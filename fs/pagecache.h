@@ -17,6 +17,9 @@ long pagecache_read(struct inode *inode, vaddr_t buf, size_t n, int64_t pos);
  * -ENOSPC, -ENOMEM, -EFBIG. */
 long pagecache_write(struct inode *inode, vaddr_t buf, size_t n, int64_t pos);
 
+/* Zero bytes [from, to) within one page of the file, if that page is
+ * there (a hole is zeros already). */
+void pagecache_zero(struct inode *inode, uint64_t from, uint64_t to);
 /* The same into kernel memory: the bytes copied (0 past the end). */
 long pagecache_read_kernel(struct inode *inode, void *dst, size_t n, int64_t pos);
 /* Give an empty file the n bytes at src (the initramfs's): 0, -ENOSPC or

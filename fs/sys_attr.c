@@ -448,6 +448,66 @@ SYSCALL(ftruncate) { return truncate_fd((int)a0, (int32_t)a1); }
 SYSCALL(truncate64) { return truncate_path(a0, (int64_t)((uint64_t)a2 << 32 | a1)); }
 SYSCALL(ftruncate64) { return truncate_fd((int)a0, (int64_t)((uint64_t)a2 << 32 | a1)); }
 
+#define FALLOC_FL_COLLAPSE_RANGE 0x08
+#define FALLOC_FL_ZERO_RANGE    0x10
+#define FALLOC_FL_INSERT_RANGE  0x20
+#define FALLOC_FL_UNSHARE_RANGE 0x40
+#define FALLOC_FL_SUPPORTED_MASK 0x7f   /* every mode Linux knows of */
+#define MAX_LFS_FILESIZE        0xffffffff000LL
+
+/* Linux's vfs_fallocate checks of mode, in its order: -EOPNOTSUPP for an
+ * unknown bit or a combination no file system takes, -EINVAL for a
+ * range mode that must stand alone. */
+static int falloc_mode_ok(uint32_t mode)
+{
+	if (mode & ~(uint32_t)FALLOC_FL_SUPPORTED_MASK)
+		return -EOPNOTSUPP;
+	if ((mode & (FALLOC_FL_PUNCH_HOLE | FALLOC_FL_ZERO_RANGE)) == (FALLOC_FL_PUNCH_HOLE | FALLOC_FL_ZERO_RANGE))
+		return -EOPNOTSUPP;
+	if ((mode & FALLOC_FL_PUNCH_HOLE) && !(mode & FALLOC_FL_KEEP_SIZE))
+		return -EOPNOTSUPP;
+	if ((mode & FALLOC_FL_COLLAPSE_RANGE) && (mode & ~(uint32_t)FALLOC_FL_COLLAPSE_RANGE))
+		return -EINVAL;
+	if ((mode & FALLOC_FL_INSERT_RANGE) && (mode & ~(uint32_t)FALLOC_FL_INSERT_RANGE))
+		return -EINVAL;
+	if ((mode & FALLOC_FL_UNSHARE_RANGE) &&
+	    (mode & ~(uint32_t)(FALLOC_FL_UNSHARE_RANGE | FALLOC_FL_KEEP_SIZE)))
+		return -EINVAL;
+	return 0;
+}
+
+/* fallocate(fd, mode, offset, len), the 64-bit values split in two:
+ * Linux's checks in vfs_fallocate's order, then tmpfs's (which takes
+ * only FALLOC_FL_KEEP_SIZE and FALLOC_FL_PUNCH_HOLE). */
+SYSCALL(fallocate)
+{
+	struct file *f = fd_get(proc_current, (int)a0);
+	int64_t off = (int64_t)((uint64_t)a3 << 32 | a2), len = (int64_t)((uint64_t)a5 << 32 | a4);
+	struct inode *inode;
+	long err;
+
+	if (!f || (f->flags & O_PATH))
+		return -EBADF;
+	if (off < 0 || len <= 0)
+		return -EINVAL;
+	if ((err = falloc_mode_ok(a1)))
+		return err;
+	if ((f->flags & O_ACCMODE) == O_RDONLY)
+		return -EBADF;
+	inode = f->inode;
+	if (inode && S_ISFIFO(inode->mode))
+		return -ESPIPE;
+	if (inode && S_ISDIR(inode->mode))
+		return -EISDIR;
+	if (!inode || !S_ISREG(inode->mode))
+		return -ENODEV;
+	if (off + len > MAX_LFS_FILESIZE || off + len < 0)
+		return -EFBIG;
+	if (!inode->iops || !inode->iops->fallocate || (a1 & ~(uint32_t)(FALLOC_FL_KEEP_SIZE | FALLOC_FL_PUNCH_HOLE)))
+		return -EOPNOTSUPP;
+	return inode->iops->fallocate(inode, a1, (uint64_t)off, (uint64_t)len);
+}
+
 /* ---- statfs ---- */
 
 /* Linux i386's struct statfs64 (packed to 4 bytes: 84). */

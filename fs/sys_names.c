@@ -136,8 +136,6 @@ static long do_rename(int olddirfd, vaddr_t uold, int newdirfd, vaddr_t unew, ui
 		return -EINVAL;
 	if ((flags & RENAME_EXCHANGE) && (flags & (RENAME_NOREPLACE | RENAME_WHITEOUT)))
 		return -EINVAL;
-	if (flags & RENAME_WHITEOUT)
-		return -EINVAL;         /* no overlay file system to want one */
 	if ((err = path_in(uold, &old, false)))
 		return err;
 	if ((err = path_in(unew, &new, false)) == 0) {

@@ -174,12 +174,58 @@ static int tmpfs_setsize(struct inode *inode, uint64_t size)
 	if (size > PAGECACHE_MAX_BYTES)
 		return -EFBIG;
 	if (size < inode->size)
-		proc_unmap_object(inode->pages, size);
+		proc_unmap_object(inode->pages, size, UINT64_MAX, true);
 	err = vm_object_resize(&kernel_vm_env, inode->pages, size);
 	if (err)
 		return err;
 	inode->size = size;
 	return 0;
+}
+
+/* Pages that bytes [from, to) touch. */
+static uint64_t pages_in_range(uint64_t from, uint64_t to)
+{
+	return (PAGE_UP(to) - PAGE_DOWN(from)) / PAGE_SIZE;
+}
+
+/*
+ * A hole, as Linux's shmem: the mappings let go of the whole pages in it
+ * (private copies stay), the parts of pages at its edges become zeros in
+ * place, and the whole pages are freed. Allocation makes every page, or
+ * none if one cannot be had.
+ */
+static int tmpfs_fallocate(struct inode *inode, uint32_t mode, uint64_t off, uint64_t len)
+{
+	uint64_t end = off + len, first = PAGE_UP(off), last = PAGE_DOWN(end);
+	struct vm_quota *quota = &inode->sb->quota;
+	int err;
+
+	if (mode & FALLOC_FL_PUNCH_HOLE) {
+		if (first > last) {             /* within one page */
+			pagecache_zero(inode, off, end);
+		} else {
+			proc_unmap_object(inode->pages, first, last, false);
+			pagecache_zero(inode, off, first);
+			pagecache_zero(inode, last, end);
+			vm_object_punch(&kernel_vm_env, inode->pages, (uint32_t)(first / PAGE_SIZE),
+					(uint32_t)(last / PAGE_SIZE));
+		}
+		inode_touch(inode, true);
+		return 0;
+	}
+	if (end > PAGECACHE_MAX_BYTES)
+		return -EFBIG;
+	/* One that could never fit is ENOSPC at once, as Linux says. */
+	if (quota->max_pages && pages_in_range(off, end) > quota->max_pages)
+		return -ENOSPC;
+	err = vm_object_reserve(&kernel_vm_env, inode->pages, (uint32_t)(off / PAGE_SIZE),
+				(uint32_t)(PAGE_UP(end) / PAGE_SIZE));
+	if (err)
+		return err;
+	if (!(mode & FALLOC_FL_KEEP_SIZE) && end > inode->size)
+		err = tmpfs_setsize(inode, end);
+	vfs_now(&inode->ctime);
+	return err;
 }
 
 static int tmpfs_get_link(struct inode *inode, char *buf, size_t size)
@@ -188,7 +234,7 @@ static int tmpfs_get_link(struct inode *inode, char *buf, size_t size)
 }
 
 static const struct inode_ops tmpfs_dir_iops = { .mknod = tmpfs_mknod };
-static const struct inode_ops tmpfs_file_iops = { .setsize = tmpfs_setsize };
+static const struct inode_ops tmpfs_file_iops = { .setsize = tmpfs_setsize, .fallocate = tmpfs_fallocate };
 static const struct inode_ops tmpfs_link_iops = { .get_link = tmpfs_get_link };
 
 static long tmpfs_pread(struct file *f, vaddr_t buf, size_t n, int64_t pos)

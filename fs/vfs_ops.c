@@ -467,6 +467,27 @@ static int replace_ok(struct dentry *old, struct dentry *new)
 	return busy(old) || busy(new) ? -EBUSY : 0;
 }
 
+/* RENAME_WHITEOUT's whiteout, made before the rename changes anything:
+ * the node (a character device 0:0 of mode 0, as overlayfs reads it)
+ * that will take the old name in dir, not yet linked. */
+static int whiteout_new(struct path *dir, const char *name, struct dentry **out)
+{
+	struct inode *parent = dir->d->inode, *inode;
+	int err;
+
+	*out = dentry_new(dir->d, name, strlen(name));
+	if (!*out)
+		return -ENOMEM;
+	err = parent->iops->mknod(parent, S_IFCHR, 0, &inode);
+	if (err) {
+		dentry_put(*out);
+		return err;
+	}
+	inode->nlink = 1;
+	(*out)->inode = inode;
+	return 0;
+}
+
 int vfs_rename(int olddirfd, const char *oldpath, int newdirfd, const char *newpath,
 	       uint32_t flags)
 {
@@ -544,11 +565,14 @@ int vfs_rename(int olddirfd, const char *oldpath, int newdirfd, const char *newp
 			to_old->nlink--;
 		}
 	} else {
+		struct dentry *whiteout = NULL;
 		char *name = NULL;
 
 		err = replace_ok(old, new);
 		if (!err && !(name = kstrdup(newlast)))
 			err = -ENOMEM;
+		if (!err && (flags & RENAME_WHITEOUT) && (err = whiteout_new(&op, oldlast, &whiteout)))
+			kfree(name);
 		if (!err) {             /* nothing can fail from here */
 			if (new)
 				remove_name(&np, new);
@@ -557,6 +581,13 @@ int vfs_rename(int olddirfd, const char *oldpath, int newdirfd, const char *newp
 				np.d->inode->nlink++;
 			}
 			d_move(old, np.d, name);
+		}
+		if (whiteout) {
+			struct inode *inode = whiteout->inode;
+
+			whiteout->inode = NULL;
+			d_add(whiteout, inode);
+			dentry_put(whiteout);
 		}
 	}
 	if (!err) {

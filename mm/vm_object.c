@@ -71,7 +71,6 @@ void vm_object_get(struct vm_object *obj)
 	obj->refs++;
 }
 
-/* Free the frames of pages [first, end) and the leaves left empty. */
 /* A frame leaves its shared object: if a page table still maps it (a
  * private mapping's, say), it is no longer a mapped file page. */
 static void shared_frame_leave(struct page *pg)
@@ -81,28 +80,36 @@ static void shared_frame_leave(struct page *pg)
 	pg->flags &= (uint8_t)~PAGE_FLAG_SHARED;
 }
 
-static void free_frames(const struct vm_env *env, struct vm_object *obj, uint32_t first)
+/* Free the frame in *slot, a page of obj. */
+static void free_slot(const struct vm_env *env, struct vm_object *obj, uint32_t *slot)
 {
-	struct pmm *pmm = env->pmap->pmm;
+	struct page *pg = pmm_pfn_to_page(env->pmap->pmm, *slot);
 
-	for (uint32_t l = first / VMO_LEAF_ENTRIES; l < obj->nleaves; l++) {
+	shared_frame_leave(pg);
+	pmm_page_put(env->pmap->pmm, pg);
+	*slot = 0;
+	obj->resident--;
+	vm_shared_frames--;
+	if (obj->quota)
+		obj->quota->pages--;
+}
+
+/* Free the frames of pages [first, end) and the leaves left empty. */
+static void free_frames(const struct vm_env *env, struct vm_object *obj, uint32_t first, uint32_t end)
+{
+	for (uint32_t l = first / VMO_LEAF_ENTRIES; l < obj->nleaves && l * VMO_LEAF_ENTRIES < end; l++) {
 		uint32_t *leaf = obj->frames[l];
 		bool empty = true;
 
 		for (uint32_t i = 0; leaf && i < VMO_LEAF_ENTRIES; i++) {
+			uint32_t index = l * VMO_LEAF_ENTRIES + i;
+
 			if (!leaf[i])
 				continue;
-			if (l * VMO_LEAF_ENTRIES + i < first) {
+			if (index < first || index >= end)
 				empty = false;
-				continue;
-			}
-			shared_frame_leave(pmm_pfn_to_page(pmm, leaf[i]));
-			pmm_page_put(pmm, pmm_pfn_to_page(pmm, leaf[i]));
-			leaf[i] = 0;
-			obj->resident--;
-			vm_shared_frames--;
-			if (obj->quota)
-				obj->quota->pages--;
+			else
+				free_slot(env, obj, &leaf[i]);
 		}
 		if (leaf && empty) {
 			env->free(leaf);
@@ -119,7 +126,7 @@ void vm_object_put(const struct vm_env *env, struct vm_object *obj)
 	if (--obj->refs > 0)
 		return;
 	if (obj->kind == VMO_ANON_SHARED) {
-		free_frames(env, obj, 0);
+		free_frames(env, obj, 0, UINT32_MAX);
 		env->free(obj->frames);
 	}
 	env->free(obj->gone_name);
@@ -141,15 +148,11 @@ struct page *vm_object_lookup(const struct vm_object *obj, const struct vm_env *
 	return slot && *slot ? pmm_pfn_to_page(env->pmap->pmm, *slot) : NULL;
 }
 
-int vm_object_resize(const struct vm_env *env, struct vm_object *obj, uint64_t size)
+/* Room in the frame table for pages [0, pages): -ENOMEM, nothing changed. */
+static int grow_table(const struct vm_env *env, struct vm_object *obj, uint32_t pages)
 {
-	uint32_t pages = pages_in(size), leaves = leaves_for(pages);
-	struct page *last;
+	uint32_t leaves = leaves_for(pages);
 
-	if (obj->kind != VMO_ANON_SHARED)
-		panic("vm_object_resize: a %s object", "file");
-	if (size > (uint64_t)UINT32_MAX * PAGE_SIZE)
-		return -EFBIG;
 	if (leaves > obj->nleaves) {
 		uint32_t **bigger = env->zalloc(leaves * sizeof(uint32_t *));
 
@@ -161,16 +164,67 @@ int vm_object_resize(const struct vm_env *env, struct vm_object *obj, uint64_t s
 		obj->frames = bigger;
 		obj->nleaves = leaves;
 	}
+	obj->nframes = MAX(obj->nframes, pages);
+	return 0;
+}
+
+/* The frames may reach past the size (vm_object_reserve): nframes counts
+ * them all, and only a shrink frees those past the new end. */
+int vm_object_resize(const struct vm_env *env, struct vm_object *obj, uint64_t size)
+{
+	uint32_t pages = pages_in(size);
+	struct page *last;
+	int err;
+
+	if (obj->kind != VMO_ANON_SHARED)
+		panic("vm_object_resize: a %s object", "file");
+	if (size > (uint64_t)UINT32_MAX * PAGE_SIZE)
+		return -EFBIG;
+	if ((err = grow_table(env, obj, pages)))
+		return err;
 	if (size < obj->size) {
-		free_frames(env, obj, pages);
+		free_frames(env, obj, pages, UINT32_MAX);
 		/* The rest of the new last page must read as zero if the file
 		 * grows again (Linux's truncate_inode_pages zeroes it too). */
 		if (size % PAGE_SIZE && (last = vm_object_lookup(obj, env, pages - 1)))
 			env->zero_tail(last, size % PAGE_SIZE);
+		obj->nframes = pages;
 	}
 	obj->size = size;
-	obj->nframes = pages;
 	return 0;
+}
+
+int vm_object_reserve(const struct vm_env *env, struct vm_object *obj, uint32_t first, uint32_t end)
+{
+	uint32_t nframes = obj->nframes, words = (end - first + 31) / 32;
+	uint32_t *made = env->zalloc(MAX(words, 1u) * sizeof(uint32_t));
+	struct page *pg;
+	int err = 0;
+
+	if (!made || (err = grow_table(env, obj, end))) {
+		env->free(made);
+		return made ? err : -ENOMEM;
+	}
+	for (uint32_t i = first; i < end && !err; i++) {
+		if (vm_object_lookup(obj, env, i))
+			continue;
+		err = vm_object_frame(env, obj, i, &pg);
+		if (!err)
+			made[(i - first) / 32] |= 1u << ((i - first) % 32);
+	}
+	if (err) {              /* all or nothing: the frames made here go */
+		for (uint32_t i = first; i < end; i++)
+			if (made[(i - first) / 32] & (1u << ((i - first) % 32)))
+				free_slot(env, obj, frame_slot(obj, i));
+		obj->nframes = MAX(nframes, pages_in(obj->size));
+	}
+	env->free(made);
+	return err;
+}
+
+void vm_object_punch(const struct vm_env *env, struct vm_object *obj, uint32_t first, uint32_t end)
+{
+	free_frames(env, obj, first, MIN(end, obj->nframes));
 }
 
 int vm_object_frame(const struct vm_env *env, struct vm_object *obj, uint32_t index,

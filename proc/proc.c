@@ -294,10 +294,10 @@ void proc_fatal_signal(int sig)
 		proc_current->killed = sig;
 }
 
-void proc_unmap_object(const struct vm_object *obj, uint64_t from)
+void proc_unmap_object(const struct vm_object *obj, uint64_t from, uint64_t to, bool copies)
 {
 	for (struct proc *p = proc_all; p; p = p->all_next)
-		if (p->vs && vm_object_unmap(p->vs, obj, from))
-			pr_warn("truncate: %s[%d] keeps pages past the new end: no memory to copy a page table\n",
+		if (p->vs && vm_object_unmap(p->vs, obj, from, to, copies))
+			pr_warn("truncate: %s[%d] keeps pages it should let go: no memory to copy a page table\n",
 				p->name, p->pid);
 }

@@ -141,5 +141,6 @@
 #define __NR_lchown                   16
 #define __NR_fchown                   95
 #define __NR_chown                    182
+#define __NR_fallocate                324
 #define __NR_pagoda_pagewalk          PAGODA_NR_PAGEWALK
 #endif

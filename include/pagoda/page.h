@@ -22,6 +22,7 @@
 /* x rounded up to a whole number of pages, in 64 bits: a user's length
  * near 4 GiB rounds up without wrapping to 0. */
 #define PAGE_UP(x)      ALIGN_UP((uint64_t)(x), (uint64_t)PAGE_SIZE)
+#define PAGE_DOWN(x)    ALIGN_DOWN((uint64_t)(x), (uint64_t)PAGE_SIZE)
 #endif
 
 #endif /* PAGODA_PAGE_H */

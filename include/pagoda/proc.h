@@ -108,9 +108,10 @@ void wakeup(const void *chan);
 
 struct proc *proc_find(int pid);
 
-/* A file shrinks: every address space drops what it maps of obj past
- * `from` (vm_object_unmap), so those pages fault and find the end. */
-void proc_unmap_object(const struct vm_object *obj, uint64_t from);
+/* A file shrinks, or has a hole punched: every address space drops what
+ * it maps of obj in [from, to), with or without its private copies
+ * (vm_object_unmap), so those pages fault and find the end or the hole. */
+void proc_unmap_object(const struct vm_object *obj, uint64_t from, uint64_t to, bool copies);
 
 /* The exit path: status as wait4 encodes it. Never returns. */
 void __noreturn proc_exit(int wait_status);

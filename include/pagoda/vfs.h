@@ -78,6 +78,11 @@ struct inode_ops {
 	int (*mknod)(struct inode *dir, uint32_t mode, uint32_t rdev, struct inode **out);
 	/* Set a regular file's size: its pages past the end go. */
 	int (*setsize)(struct inode *inode, uint64_t size);
+	/* fallocate(2) on a regular file, its arguments checked: make the
+	 * pages of [off, off + len) (FALLOC_FL_KEEP_SIZE: without growing
+	 * the size), or with FALLOC_FL_PUNCH_HOLE free them (zeroing the
+	 * parts of pages at the edges). 0, -ENOSPC, -ENOMEM, -EFBIG. */
+	int (*fallocate)(struct inode *inode, uint32_t mode, uint64_t off, uint64_t len);
 	/* A symlink's target into buf (size bytes, NUL-terminated): its
 	 * length, or -errno. */
 	int (*get_link)(struct inode *inode, char *buf, size_t size);
@@ -218,6 +223,8 @@ int user_path_copy(vaddr_t upath, char *buf, bool empty_ok);
 #define RENAME_NOREPLACE        0x1
 #define RENAME_EXCHANGE         0x2
 #define RENAME_WHITEOUT         0x4
+#define FALLOC_FL_KEEP_SIZE     0x01
+#define FALLOC_FL_PUNCH_HOLE    0x02
 
 /* The child name of directory dir: a new reference, or -ENOENT
  * (fs/namei.c: the walk's own lookup). */

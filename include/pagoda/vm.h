@@ -260,13 +260,15 @@ void vm_region_usage(const struct vmspace *vs, const struct vm_region *r, struct
 int vm_discard(struct vmspace *vs, vaddr_t start, uint64_t end);
 
 /*
- * Truncation: drop every page that vs maps of obj at byte offsets from
- * `from` (rounded up to a page) on, private copies too (as Linux's
- * unmap_mapping_range with even_cows), so that a touch there faults and
- * finds the object's end (SIGBUS). -ENOMEM if a shared page table could
- * not be copied (those pages stay mapped: their frames are still held).
+ * Drop the pages that vs maps of obj at byte offsets [from, to), the
+ * whole pages within it, as Linux's unmap_mapping_range: with copies,
+ * private copies too (truncation, so that a touch there faults and finds
+ * the object's end: SIGBUS), else only obj's own frames (a hole punched:
+ * private copies stay). -ENOMEM if a shared page table could not be
+ * copied (those pages stay mapped: their frames are still held).
  */
-int vm_object_unmap(struct vmspace *vs, const struct vm_object *obj, uint64_t from);
+int vm_object_unmap(struct vmspace *vs, const struct vm_object *obj, uint64_t from, uint64_t to,
+		    bool copies);
 
 /*
  * mincore: vec[i] = 1 if page i of the npages at va is in memory: mapped
@@ -305,6 +307,17 @@ struct page *vm_object_lookup(const struct vm_object *obj, const struct vm_env *
  * Mappings keep the frames they map until they are unmapped.
  */
 int vm_object_resize(const struct vm_env *env, struct vm_object *obj, uint64_t size);
+
+/*
+ * fallocate on a VMO_ANON_SHARED object: make the frames of pages
+ * [first, end), past its size too (they wait, zeroed, for the file to
+ * grow; a shrink frees them). All or nothing: -ENOMEM or -ENOSPC frees
+ * again the frames this call made.
+ */
+int vm_object_reserve(const struct vm_env *env, struct vm_object *obj, uint32_t first, uint32_t end);
+/* Free the frames of pages [first, end): a hole punched (mappings must
+ * have let go of them first: vm_object_unmap). */
+void vm_object_punch(const struct vm_env *env, struct vm_object *obj, uint32_t first, uint32_t end);
 
 /* Frames held by every VMO_ANON_SHARED object: /proc/meminfo's Shmem. */
 extern uint64_t vm_shared_frames;
