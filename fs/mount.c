@@ -1,8 +1,12 @@
 /*
- * Mounts: file system instances grafted on directories. A directory that
- * something is mounted on points at the mount (dentry->mounted); a walk
- * that reaches it continues at the mount's root, and ".." from a mount's
- * root continues above the directory it covers (fs/namei.c).
+ * Mounts: file system instances grafted on directories. A mount is
+ * (superblock, root dentry) grafted at (parent mount, point dentry): a
+ * walk that reaches the point through the parent continues at the root,
+ * and ".." from a mount's root continues above the point (fs/namei.c).
+ * A bind mount grafts a tree that is already mounted somewhere: another
+ * mount of the same superblock, whose root may be any directory (or
+ * file) of it. So the mount on a dentry depends on the mount it is seen
+ * from (mount_on); the dentry only counts the mounts on it.
  */
 #include <pagoda/vfs.h>
 #include <pagoda/errno.h>
@@ -42,6 +46,16 @@ void vfs_root(struct path *out)
 	out->mnt = root_mount;
 	out->d = root_mount->root;
 	path_get(out);
+}
+
+struct mount *mount_on(const struct mount *mnt, const struct dentry *d)
+{
+	if (!d->mounts)
+		return NULL;
+	for (struct mount *m = mount_list; m; m = m->next)      /* the newest first: the top */
+		if (m->parent == mnt && m->point == d && m != mnt)
+			return m;
+	return NULL;
 }
 
 /* A new instance of type with its root dentry: a mount not yet grafted. */
@@ -87,6 +101,30 @@ struct mount *vfs_kern_mount(const struct fs_type *type, const char *options)
 	return m;
 }
 
+/* Graft m (its sb and root set) at where, on top of what is there. */
+static void graft(struct mount *m, const struct path *where)
+{
+	m->point = dentry_get(where->d);
+	m->parent = where->mnt;
+	m->parent->refs++;
+	where->d->mounts++;
+	m->next = mount_list;
+	mount_list = m;
+}
+
+/* Undo graft: m leaves its point (it must hold nothing but the graft). */
+static void ungraft(struct mount *m)
+{
+	for (struct mount **pp = &mount_list; *pp; pp = &(*pp)->next)
+		if (*pp == m) {
+			*pp = m->next;
+			break;
+		}
+	m->point->mounts--;
+	dentry_put(m->point);
+	m->parent->refs--;
+}
+
 int vfs_mount(const struct fs_type *type, const char *source, const char *options,
 	      struct path *where)
 {
@@ -96,15 +134,106 @@ int vfs_mount(const struct fs_type *type, const char *source, const char *option
 	if (!S_ISDIR(where->d->inode->mode))
 		return -ENOTDIR;
 	err = mount_new(type, source, options, &m);
-	if (err)
+	if (!err) {
+		m->refs = 1;            /* the graft itself */
+		graft(m, where);
+	}
+	return err;
+}
+
+/* A new mount of what m mounts, seen from root (in m's tree), at where. */
+static struct mount *bind_one(const struct mount *m, struct dentry *root, const struct path *where)
+{
+	struct mount *b = kzalloc(sizeof(*b));
+
+	if (!b)
+		return NULL;
+	b->sb = m->sb;
+	b->sb->mounts++;
+	b->root = dentry_get(root);
+	b->flags = m->flags;
+	strlcpy(b->source, m->source, sizeof(b->source));
+	b->refs = 1;                    /* the graft itself */
+	graft(b, where);
+	return b;
+}
+
+/* Whether d is under (or is) top, within one superblock. */
+static bool dentry_under(const struct dentry *d, const struct dentry *top)
+{
+	for (;; d = d->parent) {
+		if (d == top)
+			return true;
+		if (d->parent == d)
+			return false;
+	}
+}
+
+static int umount_one(struct mount *m);
+
+/* MS_REC: bind copies of the mounts on src's tree under (mount, dentry)
+ * src, onto the same points in dst, and of theirs, depth first. */
+static int bind_children(const struct mount *src, struct dentry *src_root, struct mount *dst)
+{
+	for (struct mount *c = mount_list; c; c = c->next) {
+		struct mount *copy;
+
+		if (c->parent != src || c == src || c == dst || !dentry_under(c->point, src_root))
+			continue;
+		copy = bind_one(c, c->root, &(struct path){ dst, c->point });
+		if (!copy || bind_children(c, c->root, copy))
+			return -ENOMEM;
+	}
+	return 0;
+}
+
+int vfs_bind(struct path *from, struct path *where, bool recursive)
+{
+	struct mount *b;
+
+	if (S_ISDIR(from->d->inode->mode) != S_ISDIR(where->d->inode->mode))
+		return -ENOTDIR;
+	b = bind_one(from->mnt, from->d, where);
+	if (!b)
+		return -ENOMEM;
+	if (recursive && bind_children(from->mnt, from->d, b)) {
+		/* Undo: every copy made lies above b, newer than it. */
+		while (mount_list != b)
+			umount_one(mount_list);
+		umount_one(b);
+		return -ENOMEM;
+	}
+	return 0;
+}
+
+int vfs_move(struct path *from, struct path *where)
+{
+	struct mount *m = from->mnt;
+
+	if (from->d != m->root || m == root_mount || !m->parent ||
+	    S_ISDIR(from->d->inode->mode) != S_ISDIR(where->d->inode->mode))
+		return -EINVAL;
+	for (struct mount *p = where->mnt;; p = p->parent) {
+		if (p == m)
+			return -ELOOP;          /* into itself */
+		if (p == root_mount || !p->parent)
+			break;
+	}
+	ungraft(m);
+	graft(m, where);
+	return 0;
+}
+
+int vfs_remount(struct path *where, const char *options, uint32_t flags)
+{
+	struct mount *m = where->mnt;
+	int err;
+
+	if (where->d != m->root)
+		return -EINVAL;
+	if (options && m->sb->type->remount && (err = m->sb->type->remount(m->sb, options)))
 		return err;
-	m->point = dentry_get(where->d);
-	m->parent = where->mnt;
-	m->parent->refs++;
-	m->refs = 1;                    /* the graft itself */
-	where->d->mounted = m;
-	m->next = mount_list;
-	mount_list = m;
+	m->flags = flags;
 	return 0;
 }
 
@@ -122,6 +251,22 @@ static void tree_free(struct dentry *d)
 	}
 }
 
+/* Take m (held only by its graft) away; the last mount of a superblock
+ * takes the instance with it. */
+static int umount_one(struct mount *m)
+{
+	struct superblock *sb = m->sb;
+
+	ungraft(m);
+	if (--sb->mounts == 0)
+		tree_free(m->root);
+	dentry_put(m->root);            /* the mount's: the last puts the root and its inode */
+	if (sb->mounts == 0)
+		kfree(sb);
+	kfree(m);
+	return 0;
+}
+
 int vfs_umount(struct path *where)
 {
 	struct mount *m = where->mnt;
@@ -135,20 +280,8 @@ int vfs_umount(struct path *where)
 		path_put(where);
 		return err;
 	}
-	for (struct mount **pp = &mount_list; *pp; pp = &(*pp)->next)
-		if (*pp == m) {
-			*pp = m->next;
-			break;
-		}
-	m->point->mounted = NULL;
-	dentry_put(m->point);
-	m->parent->refs--;
-	tree_free(m->root);
-	dentry_put(m->root);            /* the caller's */
-	dentry_put(m->root);            /* the mount's: the root and its inode go */
-	kfree(m->sb);
-	kfree(m);
-	return 0;
+	dentry_put(m->root);            /* the caller's (its hold on m goes with m) */
+	return umount_one(m);
 }
 
 int vfs_path_string(const struct path *p, char *buf, size_t size)
@@ -170,6 +303,8 @@ int vfs_path_string(const struct path *p, char *buf, size_t size)
 			m = m->parent;
 			continue;
 		}
+		if (d->parent == d)
+			break;                  /* not under m's root: as far as it goes */
 		if ((size_t)d->len + 1 > pos)
 			return -ENAMETOOLONG;
 		pos -= d->len;
@@ -210,7 +345,7 @@ int vfs_inode_path(struct inode *inode, char *buf, size_t size)
 	struct path p = { NULL, inode->alias };
 
 	for (struct mount *m = mount_list; m && p.d; m = m->next)
-		if (m->sb == inode->sb) {
+		if (m->sb == inode->sb && dentry_under(p.d, m->root)) {
 			p.mnt = m;
 			return vfs_path_string(&p, buf, size);
 		}

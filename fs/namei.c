@@ -34,15 +34,16 @@ static void set_cur(struct nameidata *nd, struct mount *mnt, struct dentry *d)
 static void follow_mounts(struct nameidata *nd)
 {
 	struct dentry *d = nd->cur.d;
-	struct mount *m = nd->cur.mnt;
+	struct mount *m = nd->cur.mnt, *next;
 
-	if (!d->mounted)
+	if (!d->mounts)
 		return;
-	while (d->mounted) {
-		m = d->mounted;
+	while ((next = mount_on(m, d)) != NULL) {
+		m = next;
 		d = m->root;
 	}
-	set_cur(nd, m, d);
+	if (m != nd->cur.mnt)
+		set_cur(nd, m, d);
 }
 
 static void go_up(struct nameidata *nd)

@@ -295,12 +295,28 @@ SYSCALL(umask)
 
 /* ---- mounts ---- */
 
+#define MS_RDONLY       0x1
 #define MS_NOSUID       0x2
 #define MS_NODEV        0x4
 #define MS_NOEXEC       0x8
+#define MS_REMOUNT      0x20
+#define MS_NOSYMFOLLOW  0x100
 #define MS_NOATIME      0x400
+#define MS_NODIRATIME   0x800
+#define MS_BIND         0x1000
+#define MS_MOVE         0x2000
+#define MS_REC          0x4000
 #define MS_SILENT       0x8000
+#define MS_UNBINDABLE   0x20000
+#define MS_PRIVATE      0x40000
+#define MS_SLAVE        0x80000
+#define MS_SHARED       0x100000
 #define MS_RELATIME     0x200000
+#define MS_STRICTATIME  0x1000000
+/* What a mount keeps of the flags (struct mount's flags). */
+#define MS_MOUNT_FLAGS  (MS_NOSUID | MS_NODEV | MS_NOEXEC | MS_NOATIME | MS_NODIRATIME | MS_RELATIME | \
+			 MS_STRICTATIME)
+#define MS_PROPAGATION  (MS_UNBINDABLE | MS_PRIVATE | MS_SLAVE | MS_SHARED)
 #define MS_MGC_MSK      0xffff0000u
 #define MS_MGC_VAL      0xc0ed0000u
 #define MNT_FORCE       0x1
@@ -316,45 +332,100 @@ static int string_in(vaddr_t u, char *buf, size_t size)
 	return err == -ENAMETOOLONG ? -EINVAL : err;
 }
 
-/* mount(source, target, type, flags, data): new tmpfs and proc instances. */
+/* The path at user u (NULL or "" is -EINVAL) resolved, links followed. */
+static int source_path(vaddr_t u, struct path *out)
+{
+	char *name;
+	int err;
+
+	if (!u)
+		return -EINVAL;
+	if ((err = path_in(u, &name, true)))
+		return err;
+	err = name[0] ? vfs_lookup(AT_FDCWD, name, LOOKUP_FOLLOW, out) : -EINVAL;
+	kfree(name);
+	return err;
+}
+
+/*
+ * What mount(2) does with flags, in Linux's order (path_mount): a
+ * remount (of the flags alone with MS_BIND), a bind, a change of
+ * propagation, a move, else a new instance. Pagoda has no propagation
+ * between mounts (every mount is private, as Linux's are without
+ * systemd), so MS_PRIVATE and MS_SLAVE change nothing.
+ */
+static long mount_at(struct path *where, vaddr_t usource, const char *type, uint32_t flags,
+		     const char *opts)
+{
+	const struct fs_type *fs;
+	struct path from;
+	uint32_t keep = flags & MS_MOUNT_FLAGS, prop = flags & ~(uint32_t)(MS_REC | MS_SILENT);
+	char source[32] = "none";
+	long err;
+
+	if (flags & (MS_RDONLY | MS_NOSYMFOLLOW | MS_SHARED))
+		return -EINVAL;                 /* not yet: read-only mounts, shared subtrees */
+	if ((flags & (MS_REMOUNT | MS_BIND)) == (MS_REMOUNT | MS_BIND))
+		return vfs_remount(where, NULL, keep);
+	if (flags & MS_REMOUNT)
+		return vfs_remount(where, opts ? opts : "", keep);
+	if (flags & (MS_BIND | MS_MOVE)) {
+		if ((err = source_path(usource, &from)))
+			return err;
+		err = (flags & MS_BIND) && (from.mnt->flags & MOUNT_UNBINDABLE) ? -EINVAL :
+		      flags & MS_BIND ? vfs_bind(&from, where, flags & MS_REC) : vfs_move(&from, where);
+		path_put(&from);
+		return err;
+	}
+	if (flags & MS_PROPAGATION) {
+		if (where->d != where->mnt->root || (prop & (prop - 1)))
+			return -EINVAL;         /* not a mount, or not exactly one kind */
+		if (prop == MS_UNBINDABLE)
+			where->mnt->flags |= MOUNT_UNBINDABLE;
+		else
+			where->mnt->flags &= ~(uint32_t)MOUNT_UNBINDABLE;
+		return 0;
+	}
+	if (!type)
+		return -EINVAL;
+	if (!(fs = fs_type_find(type)))
+		return -ENODEV;
+	if (usource && (err = string_in(usource, source, sizeof(source))))
+		return err;
+	err = vfs_mount(fs, source, opts ? opts : "", where);
+	if (!err)
+		mount_list->flags = keep;
+	return err;
+}
+
+/* mount(source, target, type, flags, data): the strings copied in, the
+ * target resolved, then mount_at. */
 SYSCALL(mount)
 {
-	char source[32] = "none", type[16], *path, *opts = NULL;
+	char type[16], *path, *opts = NULL;
 	uint32_t flags = a3;
-	const struct fs_type *fs;
 	struct path where;
 	long err;
 
 	if ((flags & MS_MGC_MSK) == MS_MGC_VAL)
 		flags &= ~MS_MGC_MSK;
-	if ((err = path_in(a1, &path, false)))
+	if (a2 && (err = string_in(a2, type, sizeof(type))))
 		return err;
-	if (a0 && (err = string_in(a0, source, sizeof(source))))
-		goto out;
-	err = a2 ? string_in(a2, type, sizeof(type)) : -EINVAL;
-	if (err)
-		goto out;
-	err = -EINVAL;
-	if (flags & ~(uint32_t)(MS_NOSUID | MS_NODEV | MS_NOEXEC | MS_NOATIME | MS_SILENT | MS_RELATIME))
-		goto out;               /* remounts, binds, moves: not yet */
-	err = -ENODEV;
-	if (!(fs = fs_type_find(type)))
-		goto out;
 	err = -ENOMEM;
 	if (a4 && !(opts = kmalloc(PAGE_SIZE)))
-		goto out;
+		return err;
 	if (opts && (err = string_in(a4, opts, PAGE_SIZE)))
 		goto out;
+	if ((err = path_in(a1, &path, false)))
+		goto out;
 	err = vfs_lookup(AT_FDCWD, path, LOOKUP_FOLLOW, &where);
+	kfree(path);
 	if (err)
 		goto out;
-	err = vfs_mount(fs, source, opts ? opts : "", &where);
-	if (!err)
-		mount_list->flags = flags;
+	err = mount_at(&where, a0, a2 ? type : NULL, flags, opts);
 	path_put(&where);
 out:
 	kfree(opts);
-	kfree(path);
 	return err;
 }
 

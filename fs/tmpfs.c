@@ -161,6 +161,27 @@ static int tmpfs_mount(const char *options, struct inode **root)
 	return 0;
 }
 
+/* New limits for a mounted instance, as Linux's shmem_reconfigure: none
+ * can be put on an instance made without one, nor below what it holds
+ * (-EINVAL); mode= is taken and ignored. */
+static int tmpfs_remount(struct superblock *sb, const char *options)
+{
+	struct superblock want = *sb;
+	int err = parse_options(&want, options);
+
+	if (err)
+		return err;
+	if (want.quota.max_pages && want.quota.max_pages != sb->quota.max_pages &&
+	    (!sb->quota.max_pages || sb->quota.pages > want.quota.max_pages))
+		return -EINVAL;
+	if (want.max_inodes && want.max_inodes != sb->max_inodes &&
+	    (!sb->max_inodes || sb->used_inodes > want.max_inodes))
+		return -EINVAL;
+	sb->quota.max_pages = want.quota.max_pages;
+	sb->max_inodes = want.max_inodes;
+	return 0;
+}
+
 static int tmpfs_mknod(struct inode *dir, uint32_t mode, uint32_t rdev, struct inode **out)
 {
 	return tmpfs_new_inode(dir->sb, mode, rdev, out);
@@ -294,7 +315,9 @@ static const struct file_ops tmpfs_dir_ops = {
 	.pread = dir_read, .getdents = tmpfs_getdents,
 };
 
-const struct fs_type tmpfs_type = { .name = "tmpfs", .magic = TMPFS_MAGIC, .mount = tmpfs_mount };
+const struct fs_type tmpfs_type = {
+	.name = "tmpfs", .magic = TMPFS_MAGIC, .mount = tmpfs_mount, .remount = tmpfs_remount,
+};
 
 /* The kernel's own tmpfs, for files with no name (Linux's shm_mnt). */
 static struct mount *unnamed_mount;

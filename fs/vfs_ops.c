@@ -397,7 +397,7 @@ static void remove_name(struct path *parent, struct dentry *d)
  * mount point or a mount's root. */
 static bool busy(struct dentry *d)
 {
-	return d->mounted != NULL;
+	return d->mounts > 0;
 }
 
 int vfs_unlink(int dirfd, const char *path, bool dir)
@@ -426,7 +426,7 @@ int vfs_unlink(int dirfd, const char *path, bool dir)
 	else if (slash)
 		err = S_ISDIR(d->inode->mode) ? -EISDIR : -ENOTDIR;
 	else
-		err = S_ISDIR(d->inode->mode) ? -EISDIR : 0;
+		err = S_ISDIR(d->inode->mode) ? -EISDIR : busy(d) ? -EBUSY : 0;
 	if (!err && (!d->hashed || !parent.d->inode->iops || !parent.d->inode->iops->mknod))
 		err = -EPERM;           /* a file system whose names are not ours to remove */
 	if (!err)

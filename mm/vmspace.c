@@ -103,15 +103,25 @@ int vmspace_fork(struct vmspace *child, struct vmspace *parent)
 	child->mmap_base = parent->mmap_base;
 	child->stack_max = parent->stack_max;
 	for (struct vm_region *r = vm_region_first(parent); r; r = vm_region_next(r)) {
-		struct vm_region *c = region_clone(child, r);
+		struct vm_region *c;
 
-		if (!c) {
+		if (r->flags & VM_REGION_DONTFORK)
+			continue;
+		if (!(c = region_clone(child, r))) {
 			vmspace_destroy(child);
 			return -ENOMEM;
 		}
 		region_insert(child, c);
 	}
 	pmap_fork(&child->pmap, &parent->pmap);
+	/* The child shares every table: it lets go of what it must not see
+	 * (no region) or must see as new (wiped: demand-zero again). */
+	for (struct vm_region *r = vm_region_first(parent); r; r = vm_region_next(r))
+		if ((r->flags & (VM_REGION_DONTFORK | VM_REGION_WIPEONFORK)) &&
+		    pmap_remove(&child->pmap, r->node.start, r->node.end)) {
+			vmspace_destroy(child);
+			return -ENOMEM;
+		}
 	return 0;
 }
 
@@ -341,7 +351,8 @@ int vm_map(struct vmspace *vs, vaddr_t *addr, size_t len, vm_prot_t prot, unsign
 	r->node.start = start;
 	r->node.end = (vaddr_t)end;
 	r->prot = prot;
-	r->flags = flags & (VM_REGION_SHARED | VM_REGION_GROWSDOWN | VM_REGION_NOWRITE);
+	r->flags = flags & (VM_REGION_SHARED | VM_REGION_GROWSDOWN | VM_REGION_NOWRITE | VM_REGION_DONTFORK |
+			    VM_REGION_WIPEONFORK);
 	r->obj = obj;
 	r->offset = offset;
 	if (obj)
@@ -397,7 +408,8 @@ int vm_move(struct vmspace *vs, vaddr_t old, size_t len, vaddr_t new)
 		err = pmap_unshare_edges(&vs->pmap, new, new_end);
 	if (!err)
 		err = vm_map(vs, &at, len, r->prot,
-			     VM_MAP_NOREPLACE | (r->flags & (VM_REGION_SHARED | VM_REGION_NOWRITE)),
+			     VM_MAP_NOREPLACE | (r->flags & (VM_REGION_SHARED | VM_REGION_NOWRITE | VM_REGION_DONTFORK |
+							      VM_REGION_WIPEONFORK)),
 			     r->obj, offset);
 	if (err)
 		goto out;
@@ -448,29 +460,26 @@ static int protect_region(struct vmspace *vs, struct vm_region *r, vm_prot_t pro
 	return err;
 }
 
-int vm_protect(struct vmspace *vs, vaddr_t start, size_t len, vm_prot_t prot)
+/*
+ * Change the regions of [start, end): cut them at its edges, apply
+ * change to each region within it in order (stopping at the first
+ * error, as Linux does: what came before stays changed), and merge again
+ * what has become alike. 0, or change's error, or -ENOMEM.
+ */
+static int change_regions(struct vmspace *vs, vaddr_t start, uint64_t end,
+			  int (*change)(struct vmspace *vs, struct vm_region *r, unsigned arg), unsigned arg)
 {
 	struct vm_region *spare[2], *r;
-	uint64_t end;
-	int err;
+	int err = reserve_cuts(vs, start, end, spare);
 
-	err = check_range(start, len, &end);
-	if (err)
-		return err;
-	if (!vm_range_mapped(vs, start, end))
-		return -ENOMEM;
-	err = reserve_cuts(vs, start, end, spare);
 	if (err)
 		goto out;
 	cut_at(vs, start, spare);
 	if (end < VM_USER_END)
 		cut_at(vs, (vaddr_t)end, spare);
-	for (r = vm_region_find(vs, start); r && r->node.start < end; r = vm_region_next(r)) {
-		err = (prot & VM_PROT_WRITE) && (r->flags & VM_REGION_NOWRITE) ? -EACCES :
-		      protect_region(vs, r, prot);
-		if (err)
+	for (r = vm_region_find(vs, start); r && r->node.start < end; r = vm_region_next(r))
+		if ((err = change(vs, r, arg)))
 			break;
-	}
 	/* Re-merge from the region before the range to the one after it. */
 	r = vm_region_find(vs, start);
 	if (r && range_tree_prev(&r->node))
@@ -484,6 +493,52 @@ out:
 	return err;
 }
 
+static int protect_change(struct vmspace *vs, struct vm_region *r, unsigned prot)
+{
+	if ((prot & VM_PROT_WRITE) && (r->flags & VM_REGION_NOWRITE))
+		return -EACCES;
+	return protect_region(vs, r, (vm_prot_t)prot);
+}
+
+int vm_protect(struct vmspace *vs, vaddr_t start, size_t len, vm_prot_t prot)
+{
+	uint64_t end;
+	int err;
+
+	err = check_range(start, len, &end);
+	if (err)
+		return err;
+	if (!vm_range_mapped(vs, start, end))
+		return -ENOMEM;
+	return change_regions(vs, start, end, protect_change, prot);
+}
+
+/* ---- what fork does with a region ---- */
+
+/* advice: the VM_REGION_ flag to set, or with VM_FORK_CLEAR to clear.
+ * Wiping applies to private anonymous memory only (-EINVAL). */
+static int fork_change(struct vmspace *vs, struct vm_region *r, unsigned advice)
+{
+	unsigned flag = advice & ~(unsigned)VM_FORK_CLEAR;
+
+	(void)vs;
+	if (flag == VM_REGION_WIPEONFORK && !(advice & VM_FORK_CLEAR) &&
+	    (r->obj || (r->flags & VM_REGION_SHARED)))
+		return -EINVAL;
+	if (advice & VM_FORK_CLEAR)
+		r->flags &= ~flag;
+	else
+		r->flags |= flag;
+	return 0;
+}
+
+int vm_fork_advice(struct vmspace *vs, vaddr_t start, uint64_t end, unsigned advice)
+{
+	int err = change_regions(vs, start, end, fork_change, advice);
+
+	return err ? err : vm_range_mapped(vs, start, end) ? 0 : -ENOMEM;
+}
+
 /* ---- checking ---- */
 
 int vmspace_check(struct vmspace *vs, char *why, size_t size)
@@ -495,7 +550,8 @@ int vmspace_check(struct vmspace *vs, char *why, size_t size)
 	for (struct vm_region *r = vm_region_first(vs); r; r = vm_region_next(r)) {
 		if (r->node.start % PAGE_SIZE || r->node.end % PAGE_SIZE || r->node.start < VM_USER_MIN ||
 		    r->node.end > VM_USER_END || r->offset % PAGE_SIZE || (r->obj && r->obj->refs == 0) ||
-		    (r->flags & ~(unsigned)(VM_REGION_SHARED | VM_REGION_GROWSDOWN))) {
+		    (r->flags & ~(unsigned)(VM_REGION_SHARED | VM_REGION_GROWSDOWN | VM_REGION_NOWRITE |
+					    VM_REGION_DONTFORK | VM_REGION_WIPEONFORK))) {
 			snprintf(why, size, "region %#lx-%#lx: misaligned, out of bounds, or bad flags",
 				 (unsigned long)r->node.start, (unsigned long)r->node.end);
 			return -EINVAL;

@@ -32,8 +32,13 @@
 #define MAP_FIXED_NOREPLACE 0x100000
 #define MREMAP_MAYMOVE  1
 #define MREMAP_FIXED    2
+#define MREMAP_DONTUNMAP 4
 #define MADV_DONTNEED   4
 #define MADV_FREE       8
+#define MADV_DONTFORK   10
+#define MADV_DOFORK     11
+#define MADV_WIPEONFORK 18
+#define MADV_KEEPONFORK 19
 
 static vm_prot_t prot_from_user(uint32_t prot)
 {
@@ -237,7 +242,55 @@ static long grow_in_place(struct vmspace *vs, vaddr_t old, size_t old_len, size_
 }
 
 /* mremap(old, old_len, new_len, flags, new_addr): shrink, grow in place,
- * or (MREMAP_MAYMOVE) move to where there is room. */
+ * or (MREMAP_MAYMOVE) move to where there is room; to new_addr with
+ * MREMAP_FIXED, or leaving the old range mapped with MREMAP_DONTUNMAP
+ * (mremap_to). */
+/*
+ * mremap with MREMAP_FIXED (to new, replacing what is there) or
+ * MREMAP_DONTUNMAP (the old range stays mapped, empty), in the order of
+ * Linux's mremap_to: the new range is checked and, with FIXED, unmapped
+ * first, whatever comes after (old lies in a region: the caller saw to
+ * that); then the old range is cut to the new length, checked again
+ * (-EFAULT if it runs past its region), moved and grown.
+ */
+static long mremap_to(struct vmspace *vs, vaddr_t old, size_t old_len, vaddr_t new, size_t new_len,
+		      uint32_t flags)
+{
+	struct vm_region *r, keep;
+	long err;
+
+	if (new % PAGE_SIZE || new_len > VM_USER_END || new > VM_USER_END - new_len)
+		return -EINVAL;
+	if ((uint64_t)old + old_len > new && (uint64_t)new + new_len > old)
+		return -EINVAL;                 /* the ranges overlap */
+	if ((flags & MREMAP_FIXED) && vm_unmap(vs, new, new_len))
+		return -ENOMEM;
+	if (old_len > new_len) {
+		if (vm_unmap(vs, old + new_len, old_len - new_len))
+			return -ENOMEM;
+		old_len = new_len;
+	}
+	r = vm_region_find(vs, old);
+	if (!r || (uint64_t)old + old_len > r->node.end)
+		return -EFAULT;
+	if (!overcommit_ok(new_len - old_len + ((flags & MREMAP_DONTUNMAP) ? old_len : 0)))
+		return -ENOMEM;
+	keep = *r;
+	if (!(flags & MREMAP_FIXED) && (err = vm_find_free(vs, 0, new_len, &new)))
+		return err;
+	err = vm_move(vs, old, old_len, new);
+	if (err)
+		return err == -EFAULT ? -EFAULT : -ENOMEM;
+	if (new_len > old_len && (err = grow_in_place(vs, new, old_len, new_len)))
+		return err;
+	/* DONTUNMAP: the old range is mapped again as it was, with no pages. */
+	if ((flags & MREMAP_DONTUNMAP) &&
+	    vm_map(vs, &old, old_len, keep.prot, VM_MAP_FIXED | keep.flags, keep.obj,
+		   keep.offset + (old - keep.node.start)))
+		return -ENOMEM;
+	return (long)new;
+}
+
 SYSCALL(mremap)
 {
 	struct vmspace *vs = proc_current->vs;
@@ -246,10 +299,20 @@ SYSCALL(mremap)
 	struct vm_region *r;
 	long err;
 
-	if ((old % PAGE_SIZE) || new_len == 0 || (a3 & ~(uint32_t)(MREMAP_MAYMOVE | MREMAP_FIXED)))
+	if (a3 & ~(uint32_t)(MREMAP_MAYMOVE | MREMAP_FIXED | MREMAP_DONTUNMAP))
 		return -EINVAL;
-	if ((a3 & MREMAP_FIXED) || old_len == 0)
-		return -EINVAL;         /* MREMAP_FIXED, and duplicating shared mappings: not supported */
+	if ((a3 & (MREMAP_FIXED | MREMAP_DONTUNMAP)) && !(a3 & MREMAP_MAYMOVE))
+		return -EINVAL;
+	if ((a3 & MREMAP_DONTUNMAP) && old_len != new_len)
+		return -EINVAL;
+	if ((old % PAGE_SIZE) || new_len == 0)
+		return -EINVAL;
+	if (!vm_region_find(vs, old))
+		return -EFAULT;         /* before anything else, as Linux 6.1 looks */
+	if (old_len == 0)
+		return -EINVAL;         /* duplicating a shared mapping: not supported */
+	if (a3 & (MREMAP_FIXED | MREMAP_DONTUNMAP))
+		return mremap_to(vs, old, old_len, a4, new_len, a3);
 	r = vm_region_find(vs, old);
 	if (!r || (uint64_t)old + old_len > r->node.end)
 		return -EFAULT;
@@ -283,9 +346,11 @@ static bool advice_known(uint32_t advice)
 
 /*
  * madvise: MADV_DONTNEED (and MADV_FREE, which may free at once) drops
- * the pages of the range (vm_discard); other known advice is accepted and
- * has no effect. As on Linux, a hole anywhere in the range is -ENOMEM,
- * after the advice is applied where it is mapped.
+ * the pages of the range (vm_discard); the fork advice marks its regions
+ * for vmspace_fork (vm_fork_advice); other known advice is accepted and
+ * has no effect (MADV_REMOVE too, which should punch a hole in shared
+ * memory). As on Linux, a hole anywhere in the range is -ENOMEM, after the
+ * advice is applied where it is mapped.
  */
 SYSCALL(madvise)
 {
@@ -295,6 +360,11 @@ SYSCALL(madvise)
 		return -EINVAL;
 	if (a2 == MADV_DONTNEED || a2 == MADV_FREE)
 		return vm_discard(proc_current->vs, a0, end);
+	if (a2 == MADV_DONTFORK || a2 == MADV_DOFORK)
+		return vm_fork_advice(proc_current->vs, a0, end, VM_REGION_DONTFORK | (a2 == MADV_DOFORK ? VM_FORK_CLEAR : 0));
+	if (a2 == MADV_WIPEONFORK || a2 == MADV_KEEPONFORK)
+		return vm_fork_advice(proc_current->vs, a0, end,
+				      VM_REGION_WIPEONFORK | (a2 == MADV_KEEPONFORK ? VM_FORK_CLEAR : 0));
 	return vm_range_mapped(proc_current->vs, a0, end) ? 0 : -ENOMEM;
 }
 

@@ -30,6 +30,7 @@
 struct dentry;
 struct path;
 struct file_lock;
+struct superblock;
 struct file;
 struct inode;
 struct mount;
@@ -55,6 +56,9 @@ struct fs_type {
 	/* A file system of objects with no names (pipefs): the text that
 	 * stands for d's path in /proc (Linux's d_dname), its length. */
 	int (*dname)(const struct dentry *d, char *buf, size_t size);
+	/* MS_REMOUNT's new options for an instance: 0, or -EINVAL (and
+	 * nothing changed). NULL: options are ignored (proc). */
+	int (*remount)(struct superblock *sb, const char *options);
 };
 
 struct superblock {
@@ -121,7 +125,7 @@ struct dentry {
 	struct inode *inode;
 	struct dentry *hash_next;
 	struct dentry *child_first, *child_last, *sib_next, *sib_prev;
-	struct mount *mounted;          /* the mount covering this directory, or NULL */
+	int mounts;                     /* mounts whose point it is (Linux's d_mountpoint) */
 	uint64_t dir_seq;               /* its position in the parent (getdents) */
 	uint64_t next_seq;              /* a directory's: for the next child */
 	uint32_t hash;
@@ -144,6 +148,7 @@ struct mount {
 };
 
 #define MOUNT_NOEXEC    0x8     /* MS_NOEXEC: exec refuses its files */
+#define MOUNT_UNBINDABLE 0x20000 /* MS_UNBINDABLE: no bind of it (-EINVAL) */
 
 /* A place in the tree: a mount and a dentry of it, each with a reference. */
 struct path {
@@ -192,6 +197,17 @@ int vfs_mount(const struct fs_type *type, const char *source, const char *option
 struct mount *vfs_kern_mount(const struct fs_type *type, const char *options);
 /* Unmount the mount whose root is where; where (a reference) is dropped. */
 int vfs_umount(struct path *where);
+/* MS_BIND: graft the tree at from (a directory or a file, with MS_REC the
+ * mounts inside it too) at where, of the same kind (-ENOTDIR). */
+int vfs_bind(struct path *from, struct path *where, bool recursive);
+/* MS_MOVE: the mount whose root is from goes to where: -EINVAL (not a
+ * mount's root, the root, kinds differ), -ELOOP (into itself). */
+int vfs_move(struct path *from, struct path *where);
+/* MS_REMOUNT: new options (NULL: only the flags) and flags for the mount
+ * whose root is where: -EINVAL if it is not one, or the options are bad. */
+int vfs_remount(struct path *where, const char *options, uint32_t flags);
+/* The mount on d seen from mnt (the top one if several are stacked), or NULL. */
+struct mount *mount_on(const struct mount *mnt, const struct dentry *d);
 void path_get(struct path *p);
 void path_put(struct path *p);
 /* The root of the tree. */

@@ -91,6 +91,8 @@ struct vm_object {
 #define VM_REGION_NOWRITE       0x4     /* may never be made writable: a shared
 					 * mapping of a file opened read-only
 					 * (Linux's VM_MAYWRITE clear) */
+#define VM_REGION_DONTFORK      0x8     /* a child gets no such region (MADV_DONTFORK) */
+#define VM_REGION_WIPEONFORK    0x10    /* a child's reads zeros again (MADV_WIPEONFORK) */
 
 struct vm_region {
 	struct range_node node;         /* [start, end), page aligned */
@@ -203,6 +205,17 @@ int vm_unmap(struct vmspace *vs, vaddr_t start, size_t len);
  * of the range may be changed, as with Linux's mprotect.
  */
 int vm_protect(struct vmspace *vs, vaddr_t start, size_t len, vm_prot_t prot);
+
+/*
+ * MADV_DONTFORK, MADV_DOFORK, MADV_WIPEONFORK, MADV_KEEPONFORK: set the
+ * flag (VM_REGION_DONTFORK or VM_REGION_WIPEONFORK) on the regions of
+ * [start, end), or clear it with VM_FORK_CLEAR, which vmspace_fork
+ * honours. As Linux: wiping only private anonymous memory (-EINVAL at the
+ * first other region, those before it changed), -ENOMEM if a hole is in
+ * the range (the rest changed).
+ */
+#define VM_FORK_CLEAR           0x100
+int vm_fork_advice(struct vmspace *vs, vaddr_t start, uint64_t end, unsigned advice);
 
 /*
  * mremap's move: the pages of [old, old + len), which must lie in one

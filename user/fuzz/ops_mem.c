@@ -164,11 +164,14 @@ static void op_mprotect(struct wk *w)
 static void op_madvise(struct wk *w)
 {
 	uint32_t advice = rnd(w, 30), va = mem_addr(w), len = mem_len(w);
+	long r;
 
 	if (chance(w, 5))
 		advice = (uint32_t)-1;
 	aim(w, &va, &len);             /* DONTNEED may drop the worker's own stack */
-	CALL(w, SYS_madvise, va, len, advice);
+	r = CALL(w, SYS_madvise, va, len, advice);
+	if ((advice == 10 || advice == 18) && (r == 0 || r == -ENOMEM))
+		w->slot->fork_advised = 1;
 }
 
 static void op_mincore(struct wk *w)

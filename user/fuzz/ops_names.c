@@ -161,3 +161,25 @@ static void op_fdata(struct wk *w)
 	}
 	check_sentinels(w);
 }
+
+/* mount and umount2 inside FZ_DIR: new tmpfs instances, binds, moves,
+ * remounts and changes of propagation, with good and bad flags and
+ * options. The supervisor unmounts what is left after every round. */
+static void op_mount(struct wk *w)
+{
+	static const uint32_t flags[] = { 0, 0x1000 /* BIND */, 0x5000 /* BIND|REC */, 0x2000 /* MOVE */,
+					  0x20 /* REMOUNT */, 0x1020, 0x40000 /* PRIVATE */, 0x20000,
+					  0x80000, 0x100000, 0xc0000, 0x1, 0x8 /* NOEXEC */, 0x40 };
+	static const char *const opts[] = { "size=64k", "size=0", "nr_inodes=3", "mode=700", "bogus",
+					    "size=1%,nr_inodes=100", "" };
+	static const char *const types[] = { "tmpfs", "proc", "ext4", "" };
+
+	if (chance(w, 30)) {
+		CALL(w, SYS_umount2, fz_name(w), chance(w, 80) ? 0 : rnd(w, 16));
+		return;
+	}
+	CALL(w, SYS_mount, chance(w, 50) ? fz_name(w) : (uint32_t)"fz", fz_name(w),
+	     chance(w, 80) ? (uint32_t)types[rnd(w, 4)] : ptr_arg(w, 16), PICK(w, flags) | (chance(w, 10) ? 0xc0ed0000u : 0),
+	     chance(w, 70) ? (uint32_t)opts[rnd(w, sizeof(opts) / sizeof(opts[0]))] : 0);
+	check_sentinels(w);
+}

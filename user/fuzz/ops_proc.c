@@ -46,7 +46,7 @@ static int kid_end_ok(const struct fz_slot *s, enum kid_kind kind, int st)
 	if (sig == SIGKILL || sig_was_sent(s, sig))
 		return 1;
 	if (sig == SIGSEGV || sig == SIGBUS)
-		return kind == KID_FUZZ || kind == KID_EXEC_BAD;
+		return kind == KID_FUZZ || kind == KID_EXEC_BAD || (s->fork_advised && kind != KID_NONE);
 	/* A quick child may write to the worker's pipe, whose reading end a
 	 * dup2 over its number can have closed: SIGPIPE, as it should. */
 	return sig == SIGPIPE && (kind == KID_FUZZ || kind == KID_QUICK);

@@ -153,9 +153,45 @@ static void remove_tree(const char *dir)
 	close(fd);
 }
 
-/* FZ_DIR, empty: made at the start and after every round. */
+/* The deepest mount point under FZ_DIR in /proc/mounts, into path: 0 if
+ * there is none. Read with no allocation, as remove_tree is. */
+static int fz_deepest_mount(char *path, size_t size)
+{
+	static char text[16384];
+	int fd = open("/proc/mounts", O_RDONLY);
+	long n = fd < 0 ? -1 : read(fd, text, sizeof(text) - 1);
+	size_t best = 0;
+
+	if (fd >= 0)
+		close(fd);
+	if (n <= 0)
+		return 0;
+	text[n] = '\0';
+	for (char *line = text; line && *line;) {
+		char *next = strchr(line, '\n'), *point = strchr(line, ' '), *end;
+
+		if (next)
+			*next++ = '\0';
+		if (point && (end = strchr(++point, ' ')) && strncmp(point, FZ_DIR "/", sizeof(FZ_DIR)) == 0 &&
+		    (size_t)(end - point) >= best && (size_t)(end - point) < size) {
+			best = (size_t)(end - point);
+			memcpy(path, point, best);
+			path[best] = '\0';
+		}
+		line = next;
+	}
+	return best > 0;
+}
+
+/* FZ_DIR, empty: made at the start and after every round. What the
+ * workers mounted in it is unmounted first, the deepest first. */
 static void fz_reset(void)
 {
+	char point[512];
+
+	for (int i = 0; i < 64 && fz_deepest_mount(point, sizeof(point)); i++)
+		if (syscall(SYS_umount2, point, 0) != 0)
+			printf("sysfuzz: cannot unmount %s: errno %d\n", point, errno);
 	remove_tree(FZ_DIR);
 	mkdir(FZ_DIR, 0755);
 }
@@ -312,7 +348,7 @@ static pid_t spawn(const struct opts *o, int round, int j, int life, int calls)
 
 	memset((void *)s->kid_pid, 0, sizeof(s->kid_pid));
 	memset((void *)s->sent_mask, 0, sizeof(s->sent_mask));
-	s->may_segv = 0, s->msg[0] = '\0';
+	s->may_segv = 0, s->fork_advised = 0, s->msg[0] = '\0';
 	fflush(stdout);
 	pid = fork();
 	if (pid == 0)

@@ -70,6 +70,9 @@ struct fz_slot {
 						 * legitimate; 2: any ending (it remapped
 						 * its own code or stack) */
 	volatile uint32_t sent_mask[3];         /* signals sent to itself or its children */
+	volatile uint32_t fork_advised;         /* 1: it told madvise to keep memory from
+						 * its children (MADV_DONTFORK, WIPEONFORK),
+						 * so a forked child may fault at once */
 	volatile int32_t kid_pid[MAX_KIDS];     /* live children, 0 = free */
 	volatile uint32_t kid_kind[MAX_KIDS];
 	struct fz_entry log[RING_ENTRIES];

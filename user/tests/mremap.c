@@ -1,5 +1,5 @@
-/* mremap (grow in place, shrink, move), madvise(MADV_DONTNEED) and
- * mincore. */
+/* mremap (grow in place, shrink, move), madvise (MADV_DONTNEED and what
+ * fork does with a region) and mincore. */
 #define _GNU_SOURCE
 #include "check.h"
 #include <stdint.h>
@@ -146,6 +146,99 @@ static void madvise_errors(void)
 	printf("the mapped page before the hole after DONTNEED: %d\n", p[0]);
 }
 
+#ifndef MREMAP_DONTUNMAP
+#define MREMAP_DONTUNMAP 4
+#endif
+
+static void fixed_and_dontunmap(void)
+{
+	char *a = map_rw(NULL, 2 * PAGE, MAP_PRIVATE), *b = map_rw(NULL, 3 * PAGE, MAP_PRIVATE), *r;
+	char *s = map_rw(NULL, PAGE, MAP_SHARED);
+	unsigned char vec[3];
+
+	CHECK(a != MAP_FAILED && b != MAP_FAILED && s != MAP_FAILED);
+	strcpy(a, "moved");
+	strcpy(s, "shared");
+	CHECK_ERR(mremap(a, PAGE, PAGE, MREMAP_FIXED, b), EINVAL);
+	CHECK_ERR(mremap(a, PAGE, 2 * PAGE, MREMAP_MAYMOVE | MREMAP_DONTUNMAP, b), EINVAL);
+	CHECK_ERR(mremap(a, PAGE, PAGE, MREMAP_MAYMOVE | MREMAP_FIXED, a + PAGE / 2), EINVAL);
+	CHECK_ERR(mremap(a, 2 * PAGE, PAGE, MREMAP_MAYMOVE | MREMAP_FIXED, a + PAGE), EINVAL);
+	CHECK_ERR(mremap(a, PAGE, 2 * PAGE, MREMAP_MAYMOVE | MREMAP_FIXED, (void *)0xbffff000u), EINVAL);
+	/* No region at the old address is EFAULT before anything; one that
+	 * runs past its region is EFAULT after the target is unmapped. */
+	CHECK(munmap(a + PAGE, PAGE) == 0);
+	CHECK_ERR(mremap(a + PAGE, PAGE, PAGE, MREMAP_MAYMOVE | MREMAP_FIXED, b + 2 * PAGE), EFAULT);
+	report("the target after a move from nothing: mincore", mincore(b + 2 * PAGE, PAGE, vec));
+	CHECK_ERR(mremap(a, 2 * PAGE, 2 * PAGE, MREMAP_MAYMOVE | MREMAP_FIXED, b + PAGE), EFAULT);
+	report("the target after a move of too much: mincore", mincore(b + PAGE, PAGE, vec));
+	r = mremap(a, PAGE, 2 * PAGE, MREMAP_MAYMOVE | MREMAP_FIXED, b);
+	CHECK(r == b);
+	printf("moved over b, grown: \"%s\", the new page reads %d, the old address: signal %d\n", b,
+	       b[PAGE], read_signal(a));
+	r = mremap(b, PAGE, PAGE, MREMAP_MAYMOVE | MREMAP_DONTUNMAP, 0);
+	CHECK(r != MAP_FAILED && r != b);
+	printf("DONTUNMAP: the new place holds \"%s\", the old one reads %d\n", r, b[0]);
+	r = mremap(s, PAGE, PAGE, MREMAP_MAYMOVE | MREMAP_DONTUNMAP, 0);
+	CHECK(r != MAP_FAILED);
+	printf("DONTUNMAP of shared memory: new \"%s\", old \"%s\"\n", r, s);
+}
+
+#ifndef MADV_WIPEONFORK
+#define MADV_WIPEONFORK 18
+#define MADV_KEEPONFORK 19
+#endif
+
+static char *fork_probe_at;
+
+/* In a child: what the page at fork_probe_at holds, or the signal. */
+static void fork_probe(void)
+{
+	printf("  child reads %d\n", *fork_probe_at);
+	fflush(stdout);
+}
+
+static void child_sees(const char *what, char *p)
+{
+	int sig;
+
+	printf("%s:\n", what);
+	fork_probe_at = p;
+	sig = signal_of(fork_probe);
+	if (sig)
+		printf("  child killed by signal %d\n", sig);
+}
+
+/* MADV_DONTFORK: the child has no such region; WIPEONFORK: the child reads
+ * zeros (private anonymous memory only); DOFORK and KEEPONFORK undo them;
+ * mremap keeps the advice; the parent keeps its data either way. */
+static void fork_advice(void)
+{
+	char *p = map_rw(NULL, 5 * PAGE, MAP_PRIVATE), *shared = map_rw(NULL, PAGE, MAP_SHARED), *moved;
+
+	CHECK(p != MAP_FAILED && shared != MAP_FAILED && munmap(p + 4 * PAGE, PAGE) == 0);
+	memset(p, 7, 4 * PAGE);
+	CHECK(madvise(p + PAGE, PAGE, MADV_DONTFORK) == 0);
+	CHECK(madvise(p + 2 * PAGE, PAGE, MADV_WIPEONFORK) == 0);
+	child_sees("page 0, plain", p);
+	child_sees("page 1, DONTFORK", p + PAGE);
+	child_sees("page 2, WIPEONFORK", p + 2 * PAGE);
+	printf("the parent still reads %d %d %d; writes page 2: ", p[PAGE], p[2 * PAGE], p[3 * PAGE]);
+	p[2 * PAGE] = 9;
+	printf("%d\n", p[2 * PAGE]);
+	CHECK_ERR(madvise(shared, PAGE, MADV_WIPEONFORK), EINVAL);
+	CHECK_ERR(madvise(p, 5 * PAGE, MADV_DONTFORK), ENOMEM);
+	child_sees("page 3, after DONTFORK over a hole", p + 3 * PAGE);
+	CHECK(madvise(p, 4 * PAGE, MADV_DOFORK) == 0 && madvise(p + 2 * PAGE, PAGE, MADV_KEEPONFORK) == 0);
+	child_sees("page 1 after DOFORK", p + PAGE);
+	child_sees("page 2 after KEEPONFORK", p + 2 * PAGE);
+	CHECK(madvise(p + 3 * PAGE, PAGE, MADV_WIPEONFORK) == 0);
+	moved = map_rw(NULL, PAGE, MAP_PRIVATE);        /* a place to move it to */
+	CHECK(moved != MAP_FAILED);
+	moved = mremap(p + 3 * PAGE, PAGE, PAGE, MREMAP_MAYMOVE | MREMAP_FIXED, moved);
+	CHECK(moved != MAP_FAILED);
+	child_sees("a WIPEONFORK page moved by mremap", moved);
+}
+
 static void print_vec(const char *what, const unsigned char *vec, int n)
 {
 	printf("%s:", what);
@@ -186,7 +279,7 @@ static void mincore_errors(void)
 static const struct test_case cases[] = {
 	CASE(grow_in_place), CASE(shrink), CASE(blocked_without_maymove), CASE(move), CASE(move_shared),
 	CASE(mremap_errors), CASE(dontneed_zeroes), CASE(dontneed_shared_keeps), CASE(madvise_errors),
-	CASE(mincore_residency), CASE(mincore_errors),
+	CASE(mincore_residency), CASE(mincore_errors), CASE(fork_advice), CASE(fixed_and_dontunmap),
 };
 
 int main(int argc, char **argv)

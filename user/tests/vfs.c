@@ -1246,6 +1246,104 @@ static void fallocate_and_holes(void)
 	printf("all gone: Shmem %+ld kB\n", meminfo("Shmem") - shmem0);
 }
 
+/* How many lines of /proc/mounts mount something at path. */
+static int mounted_at(const char *path)
+{
+	char line[512], want[256];
+	FILE *f = fopen("/proc/mounts", "r");
+	int n = 0;
+
+	CHECK(f != NULL);
+	snprintf(want, sizeof(want), " %s ", path);
+	while (fgets(line, sizeof(line), f))
+		n += strstr(line, want) != NULL;
+	fclose(f);
+	return n;
+}
+
+static void binds_moves_and_remounts(void)
+{
+	struct statfs fs;
+	struct stat a, b;
+
+	mkd(D);
+	mkd(D "/a");
+	mkd(D "/b");
+	CHECK(mount("tmpfs", D "/a", "tmpfs", 0, "size=64k") == 0);
+	put(D "/a/file", "in a");
+	CHECK(mount(D "/a", D "/b", NULL, MS_BIND, NULL) == 0);
+	CHECK(stat(D "/a/file", &a) == 0 && stat(D "/b/file", &b) == 0);
+	printf("bound: b/file holds \"%s\", the same file %d, in /proc/mounts %d and %d\n",
+	       get(D "/b/file"), a.st_ino == b.st_ino && a.st_dev == b.st_dev, mounted_at(D "/a"),
+	       mounted_at(D "/b"));
+	CHECK_ERR(mount(NULL, D "/b", NULL, MS_BIND, NULL), EINVAL);
+	CHECK_ERR(mount("", D "/b", NULL, MS_BIND, NULL), EINVAL);
+	CHECK_ERR(mount(D "/missing", D "/b", NULL, MS_BIND, NULL), ENOENT);
+	CHECK_ERR(mount(D "/a/file", D "/b", NULL, MS_BIND, NULL), ENOTDIR);
+
+	/* Remounts: new limits, within what the instance holds. */
+	CHECK(mount(NULL, D "/a", NULL, MS_REMOUNT, "size=128k") == 0 && statfs(D "/b", &fs) == 0);
+	printf("remounted with size=128k: %ld blocks, seen through the bind too\n", (long)fs.f_blocks);
+	CHECK_ERR(mount(NULL, D "/a", NULL, MS_REMOUNT, "size=0k,bogus"), EINVAL);
+	CHECK_ERR(mount(NULL, D, NULL, MS_REMOUNT, "size=1m"), EINVAL);         /* not a mount */
+	CHECK(mount(NULL, D "/a", NULL, MS_REMOUNT | MS_BIND, NULL) == 0);
+	CHECK(mount(NULL, D "/a", NULL, MS_REMOUNT, "mode=700,nr_inodes=100") == 0);
+	CHECK_ERR(mount(NULL, D "/a", NULL, MS_REMOUNT, "nr_inodes=1"), EINVAL);
+	CHECK(statfs(D "/a", &fs) == 0);
+	printf("nr_inodes=100: %ld files, %ld free\n", (long)fs.f_files, (long)fs.f_ffree);
+
+	/* Propagation: every mount is private already. */
+	CHECK(mount(NULL, D "/a", NULL, MS_PRIVATE, NULL) == 0);
+	CHECK(mount(NULL, D "/a", NULL, MS_SLAVE | MS_REC, NULL) == 0);
+	CHECK_ERR(mount(NULL, D "/a", NULL, MS_PRIVATE | MS_SLAVE, NULL), EINVAL);
+	CHECK_ERR(mount(NULL, D, NULL, MS_PRIVATE, NULL), EINVAL);
+	CHECK(mount(NULL, D "/a", NULL, MS_UNBINDABLE, NULL) == 0);
+	mkd(D "/c");
+	CHECK_ERR(mount(D "/a", D "/c", NULL, MS_BIND, NULL), EINVAL);
+	CHECK(mount(NULL, D "/a", NULL, MS_PRIVATE, NULL) == 0);
+
+	/* The first mount goes; the bind keeps the instance. */
+	CHECK(umount(D "/a") == 0);
+	printf("a unmounted: a/file %s, ", get(D "/a/file"));
+	printf("b/file holds \"%s\"\n", get(D "/b/file"));
+	CHECK(unlink(D "/b/file") == 0 && umount(D "/b") == 0);
+
+	/* A move, and the moves that cannot be. */
+	CHECK(mount("tmpfs", D "/a", "tmpfs", 0, NULL) == 0);
+	put(D "/a/x", "x");
+	CHECK(mount(D "/a", D "/c", NULL, MS_MOVE, NULL) == 0);
+	printf("moved to c: c/x holds \"%s\", ", get(D "/c/x"));
+	printf("a/x is %s; mounts at a %d, at c %d\n", get(D "/a/x"), mounted_at(D "/a"), mounted_at(D "/c"));
+	mkd(D "/c/inner");
+	CHECK_ERR(mount(D "/c", D "/c/inner", NULL, MS_MOVE, NULL), ELOOP);
+	CHECK_ERR(mount(D "/c/inner", D "/a", NULL, MS_MOVE, NULL), EINVAL);
+	CHECK(rmdir(D "/c/inner") == 0 && unlink(D "/c/x") == 0 && umount(D "/c") == 0);
+
+	/* A file bound over a file. */
+	put(D "/f1", "one");
+	put(D "/f2", "two");
+	CHECK(mount(D "/f1", D "/f2", NULL, MS_BIND, NULL) == 0);
+	printf("f1 bound over f2: f2 reads \"%s\"\n", get(D "/f2"));
+	CHECK_ERR(unlink(D "/f2"), EBUSY);
+	CHECK_ERR(mount(D "/a", D "/f2", NULL, MS_BIND, NULL), ENOTDIR);
+	CHECK(umount(D "/f2") == 0 && unlink(D "/f1") == 0 && unlink(D "/f2") == 0);
+
+	/* MS_REC takes the mounts inside the tree along. */
+	CHECK(mount("tmpfs", D "/a", "tmpfs", 0, NULL) == 0);
+	mkd(D "/a/sub");
+	CHECK(mount("tmpfs", D "/a/sub", "tmpfs", 0, NULL) == 0);
+	put(D "/a/sub/deep", "deep");
+	CHECK(mount(D "/a", D "/b", NULL, MS_BIND, NULL) == 0);
+	CHECK(mount(D "/a", D "/c", NULL, MS_BIND | MS_REC, NULL) == 0);
+	printf("without MS_REC: b/sub/deep %s; ", get(D "/b/sub/deep"));
+	printf("with it: c/sub/deep holds \"%s\"\n", get(D "/c/sub/deep"));
+	CHECK_ERR(umount(D "/c"), EBUSY);
+	CHECK(umount(D "/c/sub") == 0 && umount(D "/c") == 0 && umount(D "/b") == 0);
+	CHECK(unlink(D "/a/sub/deep") == 0 && umount(D "/a/sub") == 0);
+	CHECK(rmdir(D "/a/sub") == 0 && umount(D "/a") == 0);
+	CHECK(rmdir(D "/a") == 0 && rmdir(D "/b") == 0 && rmdir(D "/c") == 0 && rmdir(D) == 0);
+}
+
 static const struct test_case cases[] = {
 	CASE(path_resolution), CASE(create_and_open_flags), CASE(mkdir_and_rmdir), CASE(unlink_rules),
 	CASE(rename_rules), CASE(links), CASE(working_directory), CASE(holes_and_truncation),
@@ -1254,6 +1352,7 @@ static const struct test_case cases[] = {
 	CASE(proc_links), CASE(attributes), CASE(tmpfs_fills_up), CASE(scripts), CASE(flock_locks),
 	CASE(memfd), CASE(memory_accounting), CASE(unnamed_files), CASE(named_pipes),
 	CASE(mapped_accounting), CASE(rename_whiteout), CASE(fallocate_and_holes),
+	CASE(binds_moves_and_remounts),
 };
 
 int main(int argc, char **argv)
