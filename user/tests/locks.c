@@ -54,8 +54,10 @@ static void show(const char *what, int fd, int type, long long start, long long 
 		       fl.type == F_WRLCK ? "write" : "read", fl.start, fl.len, fl.pid == getppid());
 }
 
-/* show() from a child: another owner, who sees this process's locks. */
-static void probe(const char *what, int fd, int type, long long start, long long len)
+/* A request made by a child: another owner, who sees this process's
+ * locks. cmd 0 asks F_GETLK64 and shows the answer; else the result of
+ * the command is reported. */
+static void in_child(const char *what, int fd, int cmd, int type, long long start, long long len)
 {
 	pid_t pid;
 	int status;
@@ -64,11 +66,19 @@ static void probe(const char *what, int fd, int type, long long start, long long
 	pid = fork();
 	CHECK(pid >= 0);
 	if (pid == 0) {
-		show(what, fd, type, start, len);
+		if (cmd)
+			report(what, lk64(fd, cmd, type, SEEK_SET, start, len));
+		else
+			show(what, fd, type, start, len);
 		fflush(stdout);
 		_exit(0);
 	}
 	CHECK(waitpid(pid, &status, 0) == pid && status == 0);
+}
+
+static void probe(const char *what, int fd, int type, long long start, long long len)
+{
+	in_child(what, fd, 0, type, start, len);
 }
 
 /* The test file, ten bytes long, open for reading and writing. */
@@ -159,21 +169,9 @@ static void ranges_split_and_merge(void)
 	clean();
 }
 
-/* In a child: try a lock, print the outcome. */
 static void try_in_child(const char *what, int fd, int cmd, int type, long long start, long long len)
 {
-	pid_t pid;
-	int status;
-
-	fflush(stdout);
-	pid = fork();
-	CHECK(pid >= 0);
-	if (pid == 0) {
-		report(what, lk64(fd, cmd, type, SEEK_SET, start, len));
-		fflush(stdout);
-		_exit(0);
-	}
-	CHECK(waitpid(pid, &status, 0) == pid && status == 0);
+	in_child(what, fd, cmd, type, start, len);
 }
 
 static void who_holds_and_when_they_go(void)
