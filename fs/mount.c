@@ -252,14 +252,19 @@ static void tree_free(struct dentry *d)
 }
 
 /* Take m (held only by its graft) away; the last mount of a superblock
- * takes the instance with it. */
+ * takes the instance with it, from the instance's own root: m's may be
+ * any directory of it (a bind), which holds the dentries above it. */
 static int umount_one(struct mount *m)
 {
 	struct superblock *sb = m->sb;
+	struct dentry *top = m->root;
 
 	ungraft(m);
-	if (--sb->mounts == 0)
-		tree_free(m->root);
+	if (--sb->mounts == 0) {
+		while (top->parent != top)
+			top = top->parent;
+		tree_free(top);
+	}
 	dentry_put(m->root);            /* the mount's: the last puts the root and its inode */
 	if (sb->mounts == 0)
 		kfree(sb);

@@ -1308,6 +1308,17 @@ static void binds_moves_and_remounts(void)
 	printf("b/file holds \"%s\"\n", get(D "/b/file"));
 	CHECK(unlink(D "/b/file") == 0 && umount(D "/b") == 0);
 
+	/* A bind of a subdirectory outlives the instance's first mount; the
+	 * last unmount frees all of it (the runner checks free memory). */
+	CHECK(mount("tmpfs", D "/a", "tmpfs", 0, NULL) == 0);
+	mkd(D "/a/sub");
+	put(D "/a/sub/f", "sub's");
+	put(D "/a/outside", "o");
+	CHECK(mount(D "/a/sub", D "/b", NULL, MS_BIND, NULL) == 0 && umount(D "/a") == 0);
+	printf("a subdirectory bound, the first mount gone: b/f holds \"%s\", ", get(D "/b/f"));
+	printf("b/.. is the parent's: %s\n", get(D "/b/../a/outside"));
+	CHECK(umount(D "/b") == 0);
+
 	/* A move, and the moves that cannot be. */
 	CHECK(mount("tmpfs", D "/a", "tmpfs", 0, NULL) == 0);
 	put(D "/a/x", "x");
