@@ -86,7 +86,7 @@ long tty_read(vaddr_t buf, size_t n, bool wait)
 		if (!wait)
 			return -EAGAIN;
 		if (sleep_on_interruptible(&cooked))
-			return -EINTR;
+			return -ERESTARTSYS;
 	}
 	if (cooked_len == 0) {
 		eof_pending--;

@@ -53,7 +53,7 @@ int flock_file(struct file *f, uint32_t op)
 		if (op & LOCK_NB)
 			return -EAGAIN;
 		if (sleep_on_interruptible(inode))
-			return -EINTR;
+			return -ERESTARTSYS;
 	}
 	f->flock = want;
 	if (want == LOCK_SH)

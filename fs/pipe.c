@@ -46,7 +46,7 @@ static long pipe_read(struct file *f, vaddr_t buf, size_t n, bool wait)
 		if (!wait)
 			return -EAGAIN;
 		if (sleep_on_interruptible(p))
-			return -EINTR;
+			return -ERESTARTSYS;
 	}
 	while (done < n && p->len > 0) {
 		size_t k = PIPE_SIZE - p->head;
@@ -82,7 +82,7 @@ static long pipe_write(struct file *f, vaddr_t buf, size_t n)
 				return done ? (long)done : -EAGAIN;
 			wakeup(p);
 			if (sleep_on_interruptible(p))
-				return done ? (long)done : -EINTR;
+				return done ? (long)done : -ERESTARTSYS;
 			continue;
 		}
 		tail = (p->head + p->len) % PIPE_SIZE;
@@ -179,7 +179,7 @@ static int fifo_open(struct file *f)
 	}
 	return 0;
 interrupted:
-	return -EINTR;          /* file_put's release leaves the ring */
+	return -ERESTARTSYS;    /* file_put's release leaves the ring */
 }
 
 const struct file_ops fifo_ops = {
@@ -205,7 +205,7 @@ long pipe_wait_room(struct file *f)
 		if (f->flags & O_NONBLOCK)
 			return -EAGAIN;
 		if (sleep_on_interruptible(p))
-			return -EINTR;
+			return -ERESTARTSYS;
 	}
 }
 

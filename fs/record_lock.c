@@ -281,7 +281,7 @@ int record_lock_set(struct file *f, const struct flock64 *fl, bool ofd, bool wai
 		err = sleep_on_interruptible(&inode->locks);
 		proc_current->lock_waits_for = NULL;
 		if (err)
-			return err;
+			return -ERESTARTSYS;
 	}
 	return apply(inode, &request);
 }

@@ -124,6 +124,7 @@ int proc_fork(struct proc **childp)
 	memcpy(child->sigactions, parent->sigactions, sizeof(child->sigactions));
 	memcpy(child->rlimits, parent->rlimits, sizeof(child->rlimits));
 	child->sigmask = parent->sigmask;
+	child->altstack = parent->altstack;
 	child->pgid = parent->pgid;
 	child->brk_start = parent->brk_start;
 	child->brk = parent->brk;
@@ -171,6 +172,20 @@ static void log_exit(const struct proc *p, int wait_status)
 	printk("\n");
 }
 
+/* SIGCHLD to p's parent for its end, as Linux's do_notify_parent: who,
+ * and how (CLD_EXITED with the code, CLD_KILLED with the signal). */
+static void notify_parent(struct proc *p, int wait_status)
+{
+	struct ksiginfo info;
+
+	memset(&info, 0, sizeof(info));
+	info.si_signo = SIGCHLD;
+	info.si_code = (wait_status & 0x7f) ? CLD_KILLED : CLD_EXITED;
+	info.chld.pid = p->pid;
+	info.chld.status = (wait_status & 0x7f) ? (wait_status & 0x7f) : (wait_status >> 8) & 0xff;
+	signal_post(p->parent, SIGCHLD, &info);
+}
+
 void __noreturn proc_exit(int wait_status)
 {
 	struct proc *p = proc_current;
@@ -190,7 +205,9 @@ void __noreturn proc_exit(int wait_status)
 	vmspace_free(p->vs);
 	p->vs = NULL;
 	reparent_children(p);
+	signal_forget(p);
 	p->exit_status = wait_status;
+	notify_parent(p, wait_status);
 	p->state = PROC_ZOMBIE;
 	wakeup(p->parent);
 	schedule();
@@ -240,50 +257,24 @@ int proc_wait(int pid, int *status, uint64_t *minflt, bool nohang)
 		if (nohang)
 			return 0;
 		if (sleep_on_interruptible(self))
-			return -EINTR;
+			return -ERESTARTSYS;
 	}
-}
-
-/* Signals whose default action is to do nothing. */
-static bool sig_default_ignored(int sig)
-{
-	return sig == SIGCHLD || sig == SIGURG || sig == SIGWINCH || sig == SIGCONT;
-}
-
-/*
- * Deliver sig to p. Handlers are recorded but not yet run, so a signal
- * either is ignored (SIG_IGN, or a default action of ignoring) or ends p,
- * which then dies on its way back to user mode. Stopping is not
- * supported: SIGSTOP and friends are ignored.
- */
-void proc_kill(struct proc *p, int sig)
-{
-	uint32_t handler = p->sigactions[sig - 1].handler;
-
-	if (sig != SIGKILL && (handler == SIG_IGN ||
-			       (handler == SIG_DFL && sig_default_ignored(sig))))
-		return;
-	/* init gets only the signals it has handlers for, SIGKILL included
-	 * (Linux's SIGNAL_UNKILLABLE); handlers are not run yet, so none. */
-	if (p == init_proc)
-		return;
-	if (sig == SIGSTOP || sig == SIGTSTP || sig == SIGTTIN || sig == SIGTTOU)
-		return;
-	if (!p->killed)
-		p->killed = sig;
-	if (p->state == PROC_SLEEPING)
-		sched_make_runnable(p);
 }
 
 void proc_return_to_user(struct trapframe *tf)
 {
-	(void)tf;
 	if (proc_current->killed)
 		proc_exit(proc_current->killed & 0x7f);
 	if (proc_current->slice <= 0)
 		sched_yield();
 	if (proc_current->killed)
 		proc_exit(proc_current->killed & 0x7f);
+	signal_deliver(tf);
+}
+
+struct proc *proc_init(void)
+{
+	return init_proc;
 }
 
 /* A fault the process cannot survive: the signal is forced, as Linux's

@@ -15,6 +15,8 @@
 typedef long (*syscall_fn)(uint32_t, uint32_t, uint32_t, uint32_t, uint32_t, uint32_t);
 
 struct proc *proc_alloc(void);
+struct proc *proc_init(void);           /* pid 1, or NULL before it runs */
+void signal_forget(struct proc *p);     /* its pending signals go (exit) */
 void proc_free(struct proc *p);
 void rlimits_default(struct proc *p);
 int proc_fork(struct proc **childp);

@@ -91,7 +91,7 @@ void sleep_on(const void *chan)
 int sleep_on_interruptible(const void *chan)
 {
 	sleep_on(chan);
-	return proc_current->killed ? -EINTR : 0;
+	return signal_pending(proc_current) ? -EINTR : 0;
 }
 
 void wakeup(const void *chan)

@@ -154,42 +154,6 @@ SYSCALL(getppid)
 	return proc_current->parent ? proc_current->parent->pid : 0;
 }
 
-static long signal_pid(int pid, int sig)
-{
-	struct proc *p;
-
-	if (sig < 0 || sig > NSIG)
-		return -EINVAL;
-	p = proc_find(pid);
-	if (!p)
-		return -ESRCH;
-	if (sig)
-		proc_kill(p, sig);
-	return 0;
-}
-
-/* kill: pid > 0 only; there are no process groups to signal. */
-SYSCALL(kill)
-{
-	int pid = (int)a0;
-
-	if (pid <= 0)
-		return pid == 0 || pid == -1 ? signal_pid(proc_current->pid, (int)a1) : -ESRCH;
-	return signal_pid(pid, (int)a1);
-}
-
-SYSCALL(tkill)
-{
-	return (int)a0 <= 0 ? -EINVAL : signal_pid((int)a0, (int)a1);
-}
-
-SYSCALL(tgkill)
-{
-	if ((int)a0 <= 0 || (int)a1 <= 0)
-		return -EINVAL;
-	return a0 != a1 ? -ESRCH : signal_pid((int)a1, (int)a2);
-}
-
 SYSCALL(sched_yield)
 {
 	sched_yield();
@@ -238,48 +202,3 @@ SYSCALL(get_thread_area)
 	return err;
 }
 
-/* rt_sigaction(sig, act, oact, sigsetsize): recorded, so that SIG_IGN is
- * honoured and oact is truthful; handlers are not yet delivered. */
-SYSCALL(rt_sigaction)
-{
-	int sig = (int)a0;
-	struct ksigaction act, *cur;
-
-	if (a3 != sizeof(uint64_t) || sig < 1 || sig > NSIG)
-		return -EINVAL;
-	cur = &proc_current->sigactions[sig - 1];
-	if (a1 && (sig == SIGKILL || sig == SIGSTOP))
-		return -EINVAL;
-	if (a1 && copyin(&act, a1, sizeof(act)))
-		return -EFAULT;
-	if (a2 && copyout(a2, cur, sizeof(*cur)))
-		return -EFAULT;
-	if (a1)
-		*cur = act;
-	return 0;
-}
-
-SYSCALL(rt_sigprocmask)
-{
-	uint64_t set, old = proc_current->sigmask;
-	const uint64_t unblockable = (1ull << (SIGKILL - 1)) | (1ull << (SIGSTOP - 1));
-
-	if (a3 != sizeof(uint64_t))
-		return -EINVAL;
-	if (a1) {
-		if (copyin(&set, a1, sizeof(set)))
-			return -EFAULT;
-		if (a0 == 0)            /* SIG_BLOCK */
-			proc_current->sigmask |= set;
-		else if (a0 == 1)       /* SIG_UNBLOCK */
-			proc_current->sigmask &= ~set;
-		else if (a0 == 2)       /* SIG_SETMASK */
-			proc_current->sigmask = set;
-		else
-			return -EINVAL;
-		proc_current->sigmask &= ~unblockable;
-	}
-	if (a2 && copyout(a2, &old, sizeof(old)))
-		return -EFAULT;
-	return 0;
-}

@@ -24,6 +24,7 @@
 #define __NR_mount                    21
 #define __NR_umount                   22
 #define __NR_getuid                   24
+#define __NR_pause                    29
 #define __NR_access                   33
 #define __NR_sync                     36
 #define __NR_kill                     37
@@ -54,6 +55,7 @@
 #define __NR_wait4                    114
 #define __NR_sysinfo                  116
 #define __NR_fsync                    118
+#define __NR_sigreturn                119
 #define __NR_clone                    120
 #define __NR_uname                    122
 #define __NR_mprotect                 125
@@ -67,11 +69,16 @@
 #define __NR_msync                    144
 #define __NR_mremap                   163
 #define __NR_prctl                    172
+#define __NR_rt_sigreturn             173
 #define __NR_rt_sigaction             174
 #define __NR_rt_sigprocmask           175
+#define __NR_rt_sigpending            176
+#define __NR_rt_sigqueueinfo          178
+#define __NR_rt_sigsuspend            179
 #define __NR_pread64                  180
 #define __NR_pwrite64                 181
 #define __NR_getcwd                   183
+#define __NR_sigaltstack              186
 #define __NR_sendfile                 187
 #define __NR_vfork                    190
 #define __NR_ugetrlimit               191

@@ -25,23 +25,29 @@
 #include <pagoda/vm.h>
 
 /*
- * A process's page fault that the policy refused: SIGSEGV with Linux's
- * log line (show_signal_msg), SIGBUS past the end of a file, and for want
- * of memory the process is killed, as Linux's OOM killer would.
+ * A process's page fault that the policy refused: SIGSEGV (SEGV_MAPERR
+ * where nothing is mapped, SEGV_ACCERR where the mapping forbids it),
+ * with Linux's log line (show_signal_msg) when no handler will take it;
+ * SIGBUS past the end of a file; and for want of memory the process is
+ * killed, as Linux's OOM killer would. si_addr is the address.
  */
 static void user_page_fault(const struct trapframe *tf, vaddr_t va, int err)
 {
 	struct proc *p = proc_current;
 
+	p->thread.trap_nr = T_PF;
+	p->thread.trap_err = tf->err;
+	p->thread.trap_cr2 = va;
 	if (err == -ENOMEM) {
 		pr_err("Out of memory: Killed process %d (%s)\n", p->pid, p->name);
 		proc_fatal_signal(SIGKILL);
 	} else if (err == -ENXIO) {
-		proc_fatal_signal(SIGBUS);
+		signal_force(SIGBUS, BUS_ADRERR, va);
 	} else {
-		pr_info("%s[%d]: segfault at %x ip %08x sp %08x error %x\n", p->name, p->pid,
-			va, tf->eip, tf->user_esp, tf->err & (PF_ERR_P | PF_ERR_W | PF_ERR_U | PF_ERR_I));
-		proc_fatal_signal(SIGSEGV);
+		if (signal_unhandled(p, SIGSEGV))
+			pr_info("%s[%d]: segfault at %x ip %08x sp %08x error %x\n", p->name, p->pid,
+				va, tf->eip, tf->user_esp, tf->err & (PF_ERR_P | PF_ERR_W | PF_ERR_U | PF_ERR_I));
+		signal_force(SIGSEGV, err == -EACCES ? SEGV_ACCERR : SEGV_MAPERR, va);
 	}
 }
 

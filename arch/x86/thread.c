@@ -99,10 +99,15 @@ void arch_thread_copy(struct arch_thread *dst, const struct arch_thread *src)
 	memcpy(dst->tls, src->tls, sizeof(dst->tls));
 }
 
-void arch_thread_reset(struct arch_thread *t)
+void arch_thread_fpu_reset(struct arch_thread *t)
 {
 	memcpy(t->fpu, fpu_initial, FXSAVE_SIZE);
 	__asm__ volatile("fxrstor %0" : : "m"(*(uint8_t (*)[FXSAVE_SIZE])t->fpu));
+}
+
+void arch_thread_reset(struct arch_thread *t)
+{
+	arch_thread_fpu_reset(t);
 	memset(t->tls, 0, sizeof(t->tls));
 	gdt_set_tls(t->tls);
 }

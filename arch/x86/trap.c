@@ -111,34 +111,71 @@ void trap_fatal(struct trapframe *tf, const char *why)
 	kernel_stop(true);
 }
 
-/* The signal Linux sends for an exception in user mode. */
-static int exception_signal(int vector)
+/* The SSE exception an #XM reports (Linux's math_error, for SIMD): the
+ * first unmasked one set in MXCSR. */
+static int simd_code(void)
 {
-	switch (vector) {
-	case T_DE: case T_MF: case T_XM:
+	uint32_t mxcsr, pending;
+
+	__asm__ volatile("stmxcsr %0" : "=m"(mxcsr));
+	pending = mxcsr & ~(mxcsr >> 7) & 0x3f;
+	return (pending & 1) ? FPE_FLTINV : (pending & 4) ? FPE_FLTDIV : (pending & 8) ? FPE_FLTOVF :
+	       (pending & 0x12) ? FPE_FLTUND : (pending & 0x20) ? FPE_FLTRES : 0;
+}
+
+/* The signal, si_code and si_addr Linux gives an exception in user mode
+ * (do_trap, do_error_trap, math_error). */
+static int exception_signal(const struct trapframe *tf, int *code, uint32_t *addr)
+{
+	*addr = tf->eip;
+	switch (tf->trapno) {
+	case T_DE:
+		*code = FPE_INTDIV;
 		return SIGFPE;
-	case T_DB: case T_BP:
+	case T_MF:
+		*code = FPE_FLTINV;
+		return SIGFPE;
+	case T_XM:
+		*code = simd_code();
+		return SIGFPE;
+	case T_DB:
+		*code = TRAP_TRACE;
+		return SIGTRAP;
+	case T_BP:
+		*code = SI_KERNEL;
+		*addr = 0;
 		return SIGTRAP;
 	case T_UD:
+		*code = ILL_ILLOPN;
 		return SIGILL;
 	case T_AC:
+		*code = BUS_ADRALN;
 		return SIGBUS;
-	default:
+	default:                        /* #GP and the rest: the kernel's SIGSEGV */
+		*code = SI_KERNEL;
+		*addr = 0;
 		return SIGSEGV;
 	}
 }
 
 /*
  * A process's exception that nothing resolved: log it as Linux's
- * do_trap does ("traps: NAME[PID] trap ... ip:... sp:... error:...") and
- * end the process with the signal Linux would send. (Page faults have
- * their own line, in fault.c.)
+ * do_trap does ("traps: NAME[PID] trap ... ip:... sp:... error:...") if
+ * no handler will take it, and send the signal Linux would. (Page faults
+ * have their own line, in fault.c.)
  */
 static void user_exception(struct trapframe *tf)
 {
-	pr_info("traps: %s[%d] %s ip:%x sp:%x error:%x\n", proc_current->name,
-		proc_current->pid, trap_name((int)tf->trapno), tf->eip, tf->user_esp, tf->err);
-	proc_fatal_signal(exception_signal((int)tf->trapno));
+	struct proc *p = proc_current;
+	uint32_t addr;
+	int code, sig = exception_signal(tf, &code, &addr);
+
+	p->thread.trap_nr = tf->trapno;
+	p->thread.trap_err = tf->err;
+	if (signal_unhandled(p, sig))
+		pr_info("traps: %s[%d] %s ip:%x sp:%x error:%x\n", p->name, p->pid, trap_name((int)tf->trapno),
+			tf->eip, tf->user_esp, tf->err);
+	signal_force(sig, code, addr);
 }
 
 static void exception_dispatch(struct trapframe *tf)

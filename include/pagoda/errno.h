@@ -46,4 +46,11 @@
 #define EOVERFLOW       75
 #define EOPNOTSUPP      95
 
+/* The kernel's own: a system call interrupted by a signal, which
+ * signal_deliver turns into a restart or -EINTR as Linux does, and which
+ * never reach user space. */
+#define ERESTARTSYS     512     /* restart if the handler has SA_RESTART */
+#define ERESTARTNOINTR  513     /* always restart */
+#define ERESTARTNOHAND  514     /* restart only if no handler runs */
+
 #endif /* PAGODA_ERRNO_H */

@@ -11,6 +11,7 @@
 #ifndef PAGODA_PROC_H
 #define PAGODA_PROC_H
 
+#include <pagoda/signal.h>
 #include <pagoda/types.h>
 #include <pagoda/uaccess.h>
 #include <pagoda/vfs.h>
@@ -77,7 +78,14 @@ struct proc {
 	int fd_top;                     /* descriptors from here on are all free */
 	uint8_t cloexec[FD_MAX / 8];
 	struct ksigaction sigactions[NSIG];
-	uint64_t sigmask;
+	uint64_t sigmask;               /* blocked signals */
+	uint64_t sigpending;            /* posted, not yet delivered */
+	struct ksiginfo *siginfo[NSIG]; /* each pending signal's, or NULL (SI_KERNEL) */
+	uint64_t saved_sigmask;         /* rt_sigsuspend's: back once a handler is set up */
+	bool restore_sigmask;
+	struct kstack altstack;         /* sigaltstack; ss_size 0: none */
+	uint32_t syscall_nr;            /* the call being made: a restart makes it again */
+	bool in_syscall;                /* tf->eax is a system call's result */
 	uint64_t rlimits[RLIM_NLIMITS][2];      /* soft, hard */
 	struct uaccess_window uwindow;  /* sendfile's bounce buffer (<pagoda/uaccess.h>) */
 	const void *lock_waits_for;     /* the owner of the record lock it sleeps for */

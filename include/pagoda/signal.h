@@ -1,6 +1,12 @@
-/* Linux i386's signal numbers, which user programs see. */
+/*
+ * Signals (proc/signal.c): Linux i386's numbers, flags and siginfo, which
+ * user programs see, and how the kernel posts and delivers them. The life
+ * of a signal is drawn in docs/signals.md.
+ */
 #ifndef PAGODA_SIGNAL_H
 #define PAGODA_SIGNAL_H
+
+#include <pagoda/types.h>
 
 #define SIGHUP          1
 #define SIGINT          2
@@ -24,6 +30,117 @@
 #define SIGTTIN         21
 #define SIGTTOU         22
 #define SIGURG          23
+#define SIGXCPU         24
+#define SIGXFSZ         25
+#define SIGVTALRM       26
+#define SIGPROF         27
 #define SIGWINCH        28
+#define SIGIO           29
+#define SIGPWR          30
+#define SIGSYS          31
+#define SIGRTMIN        32
+
+#define sig_bit(sig)    (1ull << ((sig) - 1))
+#define SIG_UNBLOCKABLE (sig_bit(SIGKILL) | sig_bit(SIGSTOP))
+
+/* sigaction's flags. */
+#define SA_NOCLDSTOP    0x00000001u
+#define SA_NOCLDWAIT    0x00000002u
+#define SA_SIGINFO      0x00000004u
+#define SA_RESTORER     0x04000000u
+#define SA_ONSTACK      0x08000000u
+#define SA_RESTART      0x10000000u
+#define SA_NODEFER      0x40000000u
+#define SA_RESETHAND    0x80000000u
+
+/* si_code: who sent it, or why. */
+#define SI_USER         0
+#define SI_KERNEL       0x80
+#define SI_QUEUE        (-1)
+#define SI_TKILL        (-6)
+#define ILL_ILLOPN      2
+#define ILL_BADSTK      8
+#define FPE_INTDIV      1
+#define FPE_FLTDIV      3
+#define FPE_FLTOVF      4
+#define FPE_FLTUND      5
+#define FPE_FLTRES      6
+#define FPE_FLTINV      7
+#define SEGV_MAPERR     1
+#define SEGV_ACCERR     2
+#define BUS_ADRALN      1
+#define BUS_ADRERR      2
+#define TRAP_BRKPT      1
+#define TRAP_TRACE      2
+#define CLD_EXITED      1
+#define CLD_KILLED      2
+
+/* Linux i386's siginfo_t: 128 bytes, the fields after si_code by kind. */
+struct ksiginfo {
+	int32_t si_signo, si_errno, si_code;
+	union {
+		uint32_t pad[29];
+		struct {
+			int32_t pid;
+			uint32_t uid;
+			uint32_t value;         /* rt_sigqueueinfo's sigval */
+		} kill;
+		struct {
+			int32_t pid;
+			uint32_t uid;
+			int32_t status;
+			int32_t utime, stime;
+		} chld;
+		struct {
+			uint32_t addr;
+		} fault;
+	};
+};
+_Static_assert(sizeof(struct ksiginfo) == 128, "siginfo_t is 128 bytes on i386");
+
+/* stack_t, as sigaltstack and uc_stack hold it. */
+struct kstack {
+	uint32_t ss_sp;
+	int32_t ss_flags;
+	uint32_t ss_size;
+};
+#define SS_ONSTACK      1
+#define SS_DISABLE      2
+#define SS_AUTODISARM   (1u << 31)
+#define MINSIGSTKSZ     2048
+
+struct proc;
+struct trapframe;
+
+/* Post sig to p with info (NULL: SI_KERNEL): pending until p delivers it
+ * on its way back to user mode, or discarded if p ignores it (unless it
+ * is blocked: the handler may change before it is unblocked). */
+void signal_post(struct proc *p, int sig, const struct ksiginfo *info);
+/* A fault of the current process, as Linux's force_sig_fault: a blocked
+ * or ignored sig is unblocked and given its default action first. */
+void signal_force(int sig, int code, uint32_t addr);
+/* Whether p has a signal to take now: an interruptible sleep ends for it. */
+bool signal_pending(const struct proc *p);
+/* Whether sig, if it came now, would find no handler (for log lines). */
+bool signal_unhandled(const struct proc *p, int sig);
+/* On the way back to user mode: run the pending signals' actions (a
+ * handler's frame built on the user stack, or the default action), and
+ * restart an interrupted system call where Linux would. */
+void signal_deliver(struct trapframe *tf);
+
+/*
+ * The machine's part (arch/x86/signal.c). arch_signal_frame builds the
+ * frame of a handler for sig at the stack pointer sp (already on the
+ * alternate stack if it is to be used), saves the registers, the FPU
+ * state and mask in it, and points tf at the handler: 0, or -EFAULT if
+ * the frame cannot be written. arch_sigreturn undoes it from the frame at
+ * the user stack: the mask to restore in *mask and, for rt, the
+ * alternate stack to set in *stack; -EFAULT for a frame that cannot be
+ * read (the process gets SIGSEGV), -EINVAL for selectors that cannot be
+ * returned to (SIGILL, as when Linux's iret faults).
+ */
+int arch_signal_frame(struct trapframe *tf, int sig, uint32_t handler, uint32_t flags, uint32_t restorer,
+		      const struct ksiginfo *info, uint64_t mask, const struct kstack *stack, uint32_t sp);
+int arch_sigreturn(struct trapframe *tf, bool rt, uint64_t *mask, struct kstack *stack);
 
 #endif /* PAGODA_SIGNAL_H */

@@ -39,6 +39,11 @@ static int kid_end_ok(const struct fz_slot *s, enum kid_kind kind, int st)
 {
 	int sig = st & 0x7f, code = (st >> 8) & 0xff;
 
+	if (kind == KID_SIGRETURN)
+		return sig != 0x7f;                     /* it went wherever the frame said */
+	if (kind == KID_SIGRETURN_CLI)               /* cli must fault: IOPL is never given */
+		return sig == SIGSEGV || sig == SIGTRAP || sig == SIGILL || sig == SIGBUS || sig == SIGKILL ||
+		       (sig && sig_was_sent(s, sig));
 	if (sig == 0)
 		return kind == KID_EXEC_BAD || code == 0 || code == EXIT_EXEC_FAIL;
 	if (sig == 0x7f)
@@ -73,9 +78,11 @@ static void kid_reaped(struct wk *w, int pid, int st)
 		[KID_EXEC_GOOD] = "a child that execs bench-nop or sysfuzz ended otherwise (wait status)",
 		[KID_EXEC_BAD] = "a child that execs a malformed file ended otherwise (wait status)",
 		[KID_FUZZ] = "a child that makes random calls ended strangely (wait status)",
+		[KID_SIGRETURN] = "a child that sigreturned to garbage ended strangely (wait status)",
+		[KID_SIGRETURN_CLI] = "a child whose sigreturn frame asked for IOPL 3 ran cli (wait status)",
 	};
 	if (st >= 0 && !kid_end_ok(w->slot, kind, st))
-		wrong(w, kind < 5 && what[kind] ? what[kind] : "a child ended strangely", st);
+		wrong(w, kind < sizeof(what) / sizeof(what[0]) && what[kind] ? what[kind] : "a child ended strangely", st);
 }
 
 /* Kill (if asked) and reap every child of this process. */
@@ -472,6 +479,39 @@ static void op_segments(struct wk *w)
 	reap_kids(w, 0);
 }
 
+/* cli, then exit(0): in ring 3 the cli faults unless IOPL is 3. */
+__asm__(".text\n.globl fz_cli_exit\nfz_cli_exit:\ncli\nmov $1,%eax\nxor %ebx,%ebx\nint $0x80\n");
+void fz_cli_exit(void);
+
+/* Call sigreturn or rt_sigreturn with esp at a frame in scratch: random
+ * words, or a sigcontext that asks for what a process may not have (IOPL
+ * 3, NT, VM86, kernel selectors) and returns to fz_cli_exit. */
+static void __attribute__((noreturn)) kid_sigreturn(struct wk *w, enum kid_kind kind)
+{
+	static const uint32_t sels[] = { 0x1b, 0x23, 0x08, 0x10, 0, 0x33, 0xffff, 0x2b };
+	uint32_t *frame = (uint32_t *)(scratch + 2048), *sc, cs, ds;
+	bool rt = chance(w, 50);
+
+	__asm__ volatile("movl %%cs, %0; movl %%ds, %1" : "=r"(cs), "=r"(ds));   /* the user's own */
+	for (int i = 0; i < 256; i++)
+		frame[i] = (uint32_t)splitmix(&w->rng);
+	/* plain: the sigcontext at esp; rt: at esp - 4 + 164 (its ucontext's) */
+	sc = rt ? frame + 40 : frame + 64;
+	if (kind == KID_SIGRETURN_CLI) {
+		sc[0] = PICK(w, sels), sc[1] = PICK(w, sels);          /* gs, fs */
+		sc[2] = PICK(w, sels), sc[3] = PICK(w, sels);          /* es, ds */
+		sc[14] = (uint32_t)fz_cli_exit;                         /* eip */
+		sc[15] = chance(w, 90) ? cs : PICK(w, sels);
+		sc[16] = 0x3000 | (uint32_t)splitmix(&w->rng);          /* eflags: IOPL 3 and more */
+		sc[18] = chance(w, 90) ? ds : PICK(w, sels);            /* ss */
+		sc[19] = 0;                                             /* fpstate */
+	}
+	SC0(SYS_getpid);                        /* the last call the log shows */
+	__asm__ volatile("movl %0, %%esp\n\tint $0x80" : : "r"(rt ? frame : frame + 64), "a"(rt ? 173 : 119));
+	for (;;)
+		;
+}
+
 /* A child: a short life of its own kind, then an exit. */
 static void __attribute__((noreturn)) kid_main(struct wk *w, enum kid_kind kind)
 {
@@ -482,6 +522,8 @@ static void __attribute__((noreturn)) kid_main(struct wk *w, enum kid_kind kind)
 	w->rng ^= 0x6b69647321ull * (uint64_t)(kind + 1);
 	if (kind == KID_EXEC_GOOD || kind == KID_EXEC_BAD)
 		kid_exec(w, kind);
+	if (kind == KID_SIGRETURN || kind == KID_SIGRETURN_CLI)
+		kid_sigreturn(w, kind);
 	if (kind == KID_FUZZ)
 		for (uint32_t n = 3 + rnd(w, 20); n > 0; n--)
 			one_call(w);
@@ -489,4 +531,20 @@ static void __attribute__((noreturn)) kid_main(struct wk *w, enum kid_kind kind)
 		SC3(SYS_write, w->pipe_w, (long)"q", 1);
 	for (;;)
 		SC1(SYS_exit_group, 0);
+}
+
+/* sigreturn and rt_sigreturn of garbage frames, and of frames that ask
+ * for IOPL 3 (kid_sigreturn), in a child waited for at once: what it
+ * must not survive is checked before anything can kill it. */
+static void op_sigreturn(struct wk *w)
+{
+	enum kid_kind kind = chance(w, 50) ? KID_SIGRETURN : KID_SIGRETURN_CLI;
+	long r, st;
+
+	if (w->in_kid || kid_index(w, 0) < 0)
+		return;
+	r = CALL(w, SYS_fork, 0);
+	forked(w, r, kind);
+	if (r > 0 && SC4(SYS_wait4, r, (long)&st, 0, 0) == r)
+		kid_reaped(w, (int)r, (int)st);
 }

@@ -60,7 +60,9 @@ struct fz_entry {
 };
 
 /* Kinds of a worker's child, which decide how it may end. */
-enum kid_kind { KID_NONE, KID_QUICK, KID_EXEC_GOOD, KID_EXEC_BAD, KID_FUZZ };
+enum kid_kind { KID_NONE, KID_QUICK, KID_EXEC_GOOD, KID_EXEC_BAD, KID_FUZZ,
+		KID_SIGRETURN,          /* sigreturn of garbage: may end any way */
+		KID_SIGRETURN_CLI };    /* of a frame asking for IOPL: must die */
 
 /* What one worker (and its children) share with the supervisor. */
 struct fz_slot {

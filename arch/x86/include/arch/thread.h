@@ -38,6 +38,9 @@ struct arch_thread {
 	uint8_t *fpu;                   /* FXSAVE_SIZE bytes, 16-aligned */
 	void *fpu_alloc;                /* what kmalloc returned for it */
 	uint64_t tls[GDT_TLS_COUNT];    /* the GDT's TLS slots while this runs */
+	/* The last exception in user mode, for a signal frame's sigcontext
+	 * (Linux's thread.trap_nr, error_code, cr2). */
+	uint32_t trap_nr, trap_err, trap_cr2;
 };
 
 /* Turn on the FPU and SSE and record the state a new program starts with. */
@@ -56,6 +59,9 @@ void arch_thread_start_user(struct arch_thread *t);
 
 /* fork: the child's FPU registers and TLS descriptors are the parent's. */
 void arch_thread_copy(struct arch_thread *dst, const struct arch_thread *src);
+
+/* The running thread's FPU in its initial state (a signal handler's start). */
+void arch_thread_fpu_reset(struct arch_thread *t);
 
 /* execve: FPU back to the initial state, TLS slots emptied. */
 void arch_thread_reset(struct arch_thread *t);

@@ -1,0 +1,514 @@
+/*
+ * Signals as Linux posts and delivers them (see <pagoda/signal.h> and
+ * docs/signals.md):
+ *
+ *   post (kill, a fault, the kernel) ── ignored and not blocked? dropped
+ *        │
+ *        ▼
+ *   pending set, one siginfo each ── an interruptible sleep ends
+ *        │
+ *        ▼  on the way back to user mode (signal_deliver), unblocked ones,
+ *           synchronous (fault) signals first, then the lowest number:
+ *   SIG_IGN ........ nothing
+ *   SIG_DFL ........ ignore, or end the process (stops: not yet)
+ *   a handler ...... an interrupted call is restarted or fails with EINTR;
+ *                    the frame goes on the user stack (or the alternate
+ *                    one), the handler's mask is added, and the process
+ *                    returns into the handler; sigreturn comes back
+ *
+ * Locking rule: one CPU and no preemption in the kernel; a process's
+ * signal state is changed only by system calls and interrupts, with
+ * interrupts masked, so nothing here takes a lock. With threads the
+ * handlers become the group's and the mask each thread's.
+ */
+#include "proc_internal.h"
+#include <pagoda/errno.h>
+#include <pagoda/kmalloc.h>
+#include <pagoda/signal.h>
+#include <pagoda/string.h>
+#include <pagoda/uaccess.h>
+#include <arch/trap.h>
+
+/* The signals whose faults come first (Linux's SYNCHRONOUS_MASK). */
+#define SIG_SYNCHRONOUS (sig_bit(SIGSEGV) | sig_bit(SIGBUS) | sig_bit(SIGILL) | sig_bit(SIGTRAP) | \
+			 sig_bit(SIGFPE) | sig_bit(SIGSYS))
+
+/* What a signal does by default. */
+enum sig_default { DFL_TERM, DFL_CORE, DFL_IGNORE, DFL_STOP };
+
+static enum sig_default sig_default(int sig)
+{
+	switch (sig) {
+	case SIGCHLD: case SIGURG: case SIGWINCH: case SIGCONT:
+		return DFL_IGNORE;
+	case SIGSTOP: case SIGTSTP: case SIGTTIN: case SIGTTOU:
+		return DFL_STOP;
+	case SIGQUIT: case SIGILL: case SIGTRAP: case SIGABRT: case SIGBUS: case SIGFPE: case SIGSEGV:
+	case SIGXCPU: case SIGXFSZ: case SIGSYS:
+		return DFL_CORE;
+	default:
+		return DFL_TERM;
+	}
+}
+
+/* Whether sig, coming to p now, would be dropped: ignored and not blocked.
+ * Stopping is not built yet, so a default stop is dropped too. */
+static bool sig_ignored(const struct proc *p, int sig)
+{
+	uint32_t handler = p->sigactions[sig - 1].handler;
+
+	if (p->sigmask & sig_bit(sig))
+		return false;
+	return handler == SIG_IGN ||
+	       (handler == SIG_DFL && (sig_default(sig) == DFL_IGNORE || sig_default(sig) == DFL_STOP));
+}
+
+bool signal_pending(const struct proc *p)
+{
+	return p->killed || (p->sigpending & ~p->sigmask);
+}
+
+bool signal_unhandled(const struct proc *p, int sig)
+{
+	uint32_t handler = p->sigactions[sig - 1].handler;
+
+	return handler == SIG_DFL || handler == SIG_IGN || (p->sigmask & sig_bit(sig));
+}
+
+void signal_post(struct proc *p, int sig, const struct ksiginfo *info)
+{
+	if (p->state == PROC_ZOMBIE)
+		return;
+	/* init gets only the signals it has handlers for, SIGKILL included
+	 * (Linux's SIGNAL_UNKILLABLE). */
+	if (p == proc_init() && p->sigactions[sig - 1].handler == SIG_DFL)
+		return;
+	if (sig == SIGKILL) {
+		if (!p->killed)
+			p->killed = SIGKILL;
+	} else if (sig_ignored(p, sig) || (p->sigpending & sig_bit(sig))) {
+		return;                 /* a standard signal is pending once */
+	} else {
+		p->sigpending |= sig_bit(sig);
+		if (info && (p->siginfo[sig - 1] = kmalloc(sizeof(*info))))
+			*p->siginfo[sig - 1] = *info;
+	}
+	if (p->state == PROC_SLEEPING && signal_pending(p))
+		sched_make_runnable(p);
+}
+
+/* What kill(2) and the kernel's own sends say of the sender: SI_USER. */
+static void user_info(struct ksiginfo *info, int sig, int code)
+{
+	memset(info, 0, sizeof(*info));
+	info->si_signo = sig;
+	info->si_code = code;
+	info->kill.pid = proc_current ? proc_current->pid : 0;
+	info->kill.uid = 0;
+}
+
+void proc_kill(struct proc *p, int sig)
+{
+	struct ksiginfo info;
+
+	user_info(&info, sig, SI_USER);
+	signal_post(p, sig, &info);
+}
+
+void signal_force(int sig, int code, uint32_t addr)
+{
+	struct proc *p = proc_current;
+	struct ksigaction *act = &p->sigactions[sig - 1];
+	struct ksiginfo info;
+
+	if (act->handler == SIG_IGN || (p->sigmask & sig_bit(sig)))
+		act->handler = SIG_DFL;
+	p->sigmask &= ~sig_bit(sig);
+	memset(&info, 0, sizeof(info));
+	info.si_signo = sig;
+	info.si_code = code;
+	info.fault.addr = addr;
+	if (p->sigpending & sig_bit(sig)) {     /* the fault's own account wins */
+		kfree(p->siginfo[sig - 1]);
+		p->siginfo[sig - 1] = NULL;
+		p->sigpending &= ~sig_bit(sig);
+	}
+	if (p == proc_init() && act->handler == SIG_DFL) {
+		proc_fatal_signal(sig);         /* init cannot survive its own fault */
+		return;
+	}
+	signal_post(p, sig, &info);
+}
+
+/* The next signal of set to deliver (Linux's next_signal), or 0. */
+static int next_signal(uint64_t set)
+{
+	if (set & 0xffffffffull & SIG_SYNCHRONOUS)
+		set &= SIG_SYNCHRONOUS;
+	else if (set & 0xffffffffull)
+		set &= 0xffffffffull;
+	return set ? __builtin_ctzll(set) + 1 : 0;
+}
+
+/* Take sig off p's pending set: its siginfo into *info. */
+static void dequeue(struct proc *p, int sig, struct ksiginfo *info)
+{
+	p->sigpending &= ~sig_bit(sig);
+	if (p->siginfo[sig - 1]) {
+		*info = *p->siginfo[sig - 1];
+		kfree(p->siginfo[sig - 1]);
+		p->siginfo[sig - 1] = NULL;
+	} else {
+		memset(info, 0, sizeof(*info));
+		info->si_signo = sig;
+		info->si_code = SI_KERNEL;
+	}
+}
+
+void signal_forget(struct proc *p)
+{
+	for (int i = 0; i < NSIG; i++) {
+		kfree(p->siginfo[i]);
+		p->siginfo[i] = NULL;
+	}
+	p->sigpending = 0;
+}
+
+/* Whether sp lies on p's alternate stack (Linux's on_sig_stack). */
+static bool on_altstack(const struct proc *p, uint32_t sp)
+{
+	return p->altstack.ss_size && sp - p->altstack.ss_sp <= p->altstack.ss_size;
+}
+
+/* Where a handler's frame starts: the alternate stack's top for
+ * SA_ONSTACK if there is one and the process is not on it already. */
+static uint32_t frame_base(const struct proc *p, const struct ksigaction *act, uint32_t sp)
+{
+	if ((act->flags & SA_ONSTACK) && p->altstack.ss_size && !(p->altstack.ss_flags & SS_DISABLE) &&
+	    !on_altstack(p, sp))
+		return p->altstack.ss_sp + p->altstack.ss_size;
+	return sp;
+}
+
+/* A system call interrupted for a handler: restarted or -EINTR, by its
+ * code and the handler's SA_RESTART (Linux's handle_signal). */
+static void restart_or_eintr(struct trapframe *tf, const struct ksigaction *act)
+{
+	switch (-(int32_t)tf->eax) {
+	case ERESTARTNOHAND:
+		tf->eax = (uint32_t)-EINTR;
+		break;
+	case ERESTARTSYS:
+		if (!(act->flags & SA_RESTART)) {
+			tf->eax = (uint32_t)-EINTR;
+			break;
+		}
+		/* fall through */
+	case ERESTARTNOINTR:
+		tf->eax = proc_current->syscall_nr;
+		tf->eip -= 2;                   /* int $0x80 again */
+		break;
+	}
+}
+
+/* No handler ran: an interrupted call is made again (ERESTART*). */
+static void restart_quietly(struct trapframe *tf)
+{
+	int32_t r = -(int32_t)tf->eax;
+
+	if (r == ERESTARTSYS || r == ERESTARTNOINTR || r == ERESTARTNOHAND) {
+		tf->eax = proc_current->syscall_nr;
+		tf->eip -= 2;
+	}
+}
+
+/* Set up a handler for sig: 0, or -EFAULT if its frame cannot be written. */
+static int run_handler(struct trapframe *tf, int sig, struct ksigaction *act, const struct ksiginfo *info)
+{
+	struct proc *p = proc_current;
+	uint64_t saved = p->restore_sigmask ? p->saved_sigmask : p->sigmask;
+	uint32_t base = frame_base(p, act, tf->user_esp);
+	struct kstack stack = p->altstack;
+	int err;
+
+	if (p->in_syscall) {
+		restart_or_eintr(tf, act);
+		p->in_syscall = false;
+	}
+	stack.ss_flags = !p->altstack.ss_size ? SS_DISABLE : on_altstack(p, tf->user_esp) ? SS_ONSTACK : 0;
+	err = arch_signal_frame(tf, sig, act->handler, act->flags, act->restorer, info, saved, &stack, base);
+	/* Running off the end of the alternate stack is a bad frame too. */
+	if (!err && base != tf->user_esp && on_altstack(p, base - 1) && !on_altstack(p, tf->user_esp))
+		err = -EFAULT;
+	if (err)
+		return err;
+	p->restore_sigmask = false;
+	p->sigmask |= act->mask | ((act->flags & SA_NODEFER) ? 0 : sig_bit(sig));
+	p->sigmask &= ~SIG_UNBLOCKABLE;
+	if (act->flags & SA_RESETHAND) {
+		act->handler = SIG_DFL;
+		act->flags &= ~SA_SIGINFO;
+	}
+	return 0;
+}
+
+void signal_deliver(struct trapframe *tf)
+{
+	struct proc *p = proc_current;
+	struct ksiginfo info;
+	int sig;
+
+	while ((sig = next_signal(p->sigpending & ~p->sigmask)) != 0) {
+		struct ksigaction *act = &p->sigactions[sig - 1];
+
+		dequeue(p, sig, &info);
+		if (act->handler == SIG_IGN)
+			continue;
+		if (act->handler == SIG_DFL) {
+			if (sig_default(sig) == DFL_IGNORE || sig_default(sig) == DFL_STOP)
+				continue;
+			proc_exit(sig);
+		}
+		if (run_handler(tf, sig, act, &info)) {
+			/* Linux's force_sigsegv: the process cannot take its
+			 * signal, and a SIGSEGV handler cannot help with itself. */
+			if (sig == SIGSEGV)
+				act->handler = SIG_DFL;
+			signal_force(SIGSEGV, SI_KERNEL, 0);
+		}
+	}
+	if (p->in_syscall) {
+		restart_quietly(tf);
+		p->in_syscall = false;
+	}
+	if (p->restore_sigmask) {
+		p->sigmask = p->saved_sigmask;
+		p->restore_sigmask = false;
+	}
+}
+
+/* ---- the system calls ---- */
+
+/* rt_sigaction(sig, act, oact, sigsetsize): SIGKILL's and SIGSTOP's
+ * cannot change; setting SIG_IGN (or a default of ignoring) drops what is
+ * pending of it, as Linux does. */
+SYSCALL(rt_sigaction)
+{
+	int sig = (int)a0;
+	struct ksigaction act, *cur;
+
+	if (a3 != sizeof(uint64_t) || sig < 1 || sig > NSIG)
+		return -EINVAL;
+	cur = &proc_current->sigactions[sig - 1];
+	if (a1 && (sig == SIGKILL || sig == SIGSTOP))
+		return -EINVAL;
+	if (a1 && copyin(&act, a1, sizeof(act)))
+		return -EFAULT;
+	if (a2 && copyout(a2, cur, sizeof(*cur)))
+		return -EFAULT;
+	if (a1) {
+		act.mask &= ~SIG_UNBLOCKABLE;
+		*cur = act;
+		if (sig_ignored(proc_current, sig) || act.handler == SIG_IGN ||
+		    (act.handler == SIG_DFL && sig_default(sig) == DFL_IGNORE)) {
+			struct ksiginfo gone;
+
+			if (proc_current->sigpending & sig_bit(sig))
+				dequeue(proc_current, sig, &gone);
+		}
+	}
+	return 0;
+}
+
+SYSCALL(rt_sigprocmask)
+{
+	uint64_t set, old = proc_current->sigmask;
+
+	if (a3 != sizeof(uint64_t))
+		return -EINVAL;
+	if (a1) {
+		if (copyin(&set, a1, sizeof(set)))
+			return -EFAULT;
+		if (a0 == 0)            /* SIG_BLOCK */
+			proc_current->sigmask |= set;
+		else if (a0 == 1)       /* SIG_UNBLOCK */
+			proc_current->sigmask &= ~set;
+		else if (a0 == 2)       /* SIG_SETMASK */
+			proc_current->sigmask = set;
+		else
+			return -EINVAL;
+		proc_current->sigmask &= ~SIG_UNBLOCKABLE;
+	}
+	if (a2 && copyout(a2, &old, sizeof(old)))
+		return -EFAULT;
+	return 0;
+}
+
+/* rt_sigpending: what is pending and blocked (the rest is on its way). */
+SYSCALL(rt_sigpending)
+{
+	uint64_t set = proc_current->sigpending & proc_current->sigmask;
+
+	if (a1 > sizeof(set))
+		return -EINVAL;
+	return copyout(a0, &set, a1) ? -EFAULT : 0;
+}
+
+/* Sleep until a signal comes that is not ignored: -ERESTARTNOHAND, which
+ * becomes -EINTR once its handler is set up. */
+static long wait_for_signal(void)
+{
+	while (!signal_pending(proc_current))
+		sleep_on(proc_current);
+	return -ERESTARTNOHAND;
+}
+
+SYSCALL(pause)
+{
+	return wait_for_signal();
+}
+
+/* rt_sigsuspend(mask, size): wait with mask in place; the old mask comes
+ * back when the handler returns (it is what the frame saves). */
+SYSCALL(rt_sigsuspend)
+{
+	uint64_t mask;
+
+	if (a1 != sizeof(mask))
+		return -EINVAL;
+	if (copyin(&mask, a0, sizeof(mask)))
+		return -EFAULT;
+	proc_current->saved_sigmask = proc_current->sigmask;
+	proc_current->restore_sigmask = true;
+	proc_current->sigmask = mask & ~SIG_UNBLOCKABLE;
+	return wait_for_signal();
+}
+
+/* sigaltstack(ss, oss): Linux's do_sigaltstack. The stack in use cannot
+ * change (-EPERM); a new one must hold MINSIGSTKSZ (-ENOMEM). */
+SYSCALL(sigaltstack)
+{
+	struct proc *p = proc_current;
+	struct kstack old = p->altstack, ss;
+	bool on = on_altstack(p, p->tf->user_esp);
+	uint32_t mode;
+
+	old.ss_flags = on ? SS_ONSTACK : !p->altstack.ss_size ? SS_DISABLE : 0;
+	old.ss_flags |= (int32_t)(p->altstack.ss_flags & SS_AUTODISARM);
+	if (a0) {
+		if (copyin(&ss, a0, sizeof(ss)))
+			return -EFAULT;
+		if (on)
+			return -EPERM;
+		mode = (uint32_t)ss.ss_flags & ~SS_AUTODISARM;
+		if (mode != SS_DISABLE && mode != SS_ONSTACK && mode != 0)
+			return -EINVAL;
+		if (mode == SS_DISABLE) {
+			ss.ss_sp = ss.ss_size = 0;
+		} else if (ss.ss_size < MINSIGSTKSZ) {
+			return -ENOMEM;
+		}
+		ss.ss_flags = (int32_t)((uint32_t)ss.ss_flags & SS_AUTODISARM);
+	}
+	if (a1 && copyout(a1, &old, sizeof(old)))
+		return -EFAULT;
+	if (a0)
+		p->altstack = ss;
+	return 0;
+}
+
+/* sigreturn and rt_sigreturn: the frame's registers and mask back (a bad
+ * frame is SIGSEGV); the value of the call is the restored eax. */
+static long do_sigreturn(bool rt)
+{
+	struct proc *p = proc_current;
+	struct kstack stack;
+	uint64_t mask;
+	int err;
+
+	p->in_syscall = false;          /* eax is the interrupted code's, not a result */
+	err = arch_sigreturn(p->tf, rt, &mask, &stack);
+	if (err) {
+		signal_force(err == -EINVAL ? SIGILL : SIGSEGV, err == -EINVAL ? ILL_BADSTK : SI_KERNEL, 0);
+		return (long)p->tf->eax;
+	}
+	p->sigmask = mask & ~SIG_UNBLOCKABLE;
+	if (rt && !on_altstack(p, p->tf->user_esp)) {
+		uint32_t mode = (uint32_t)stack.ss_flags & ~SS_AUTODISARM;
+
+		/* restore_altstack: a bad one is quietly not taken */
+		if (mode == SS_DISABLE)
+			p->altstack = (struct kstack){ 0, 0, 0 };
+		else if ((mode == 0 || mode == SS_ONSTACK) && stack.ss_size >= MINSIGSTKSZ)
+			p->altstack = (struct kstack){ stack.ss_sp, (int32_t)((uint32_t)stack.ss_flags & SS_AUTODISARM),
+						       stack.ss_size };
+	}
+	return (long)p->tf->eax;
+}
+
+SYSCALL(sigreturn) { return do_sigreturn(false); }
+SYSCALL(rt_sigreturn) { return do_sigreturn(true); }
+
+/* kill, tkill, tgkill: a signal from the caller (SI_USER, or SI_TKILL
+ * for one thread); signal 0 only checks that the target exists. */
+static long send_to(int pid, int sig, int code)
+{
+	struct ksiginfo info;
+	struct proc *p;
+
+	if (sig < 0 || sig > NSIG)
+		return -EINVAL;
+	p = proc_find(pid);
+	if (!p)
+		return -ESRCH;
+	if (sig) {
+		user_info(&info, sig, code);
+		signal_post(p, sig, &info);
+	}
+	return 0;
+}
+
+/* kill: a pid, or 0 and -1 as the caller alone (there are no process
+ * groups yet, and -1 would reach every process). */
+SYSCALL(kill)
+{
+	int pid = (int)a0;
+
+	if (pid <= 0)
+		return pid == 0 || pid == -1 ? send_to(proc_current->pid, (int)a1, SI_USER) : -ESRCH;
+	return send_to(pid, (int)a1, SI_USER);
+}
+
+SYSCALL(tkill)
+{
+	return (int)a0 <= 0 ? -EINVAL : send_to((int)a0, (int)a1, SI_TKILL);
+}
+
+SYSCALL(tgkill)
+{
+	if ((int)a0 <= 0 || (int)a1 <= 0)
+		return -EINVAL;
+	return a0 != a1 ? -ESRCH : send_to((int)a1, (int)a2, SI_TKILL);
+}
+
+/* rt_sigqueueinfo(pid, sig, info): the caller's siginfo, which may not
+ * claim to come from the kernel or kill (-EPERM), as Linux checks. */
+SYSCALL(rt_sigqueueinfo)
+{
+	struct ksiginfo info;
+	struct proc *p;
+
+	if (copyin(&info, a2, sizeof(info)))
+		return -EFAULT;
+	if ((info.si_code >= 0 || info.si_code == SI_TKILL) && (int)a0 != proc_current->pid)
+		return -EPERM;
+	if ((int)a1 < 0 || (int)a1 > NSIG)
+		return -EINVAL;
+	p = proc_find((int)a0);
+	if (!p)
+		return -ESRCH;
+	info.si_signo = (int32_t)a1;
+	if (a1)
+		signal_post(p, (int)a1, &info);
+	return 0;
+}

@@ -1,0 +1,544 @@
+/* Signals as Linux delivers them: handlers with and without SA_SIGINFO
+ * and what they are told, masks and the order of delivery, SA_RESETHAND
+ * and SA_NODEFER, the alternate stack, interrupted calls with and
+ * without SA_RESTART, sigsuspend and pause, faults handled (a handler
+ * that mprotects and returns: demand paging in user space), registers
+ * and FPU state across a handler, a forged frame, and SIGCHLD. Only what
+ * does not depend on addresses or timing is printed. */
+#define _GNU_SOURCE
+#include "check.h"
+#include <fcntl.h>
+#include <sched.h>
+#include <stdint.h>
+#include <sys/mman.h>
+#include <sys/syscall.h>
+#include <ucontext.h>
+
+static volatile int got[65], order[16], norder;
+static volatile sig_atomic_t last_code, last_pid, last_value;
+
+static void on_signal(int sig)
+{
+	got[sig]++;
+	order[norder++ % 16] = sig;
+}
+
+static void on_info(int sig, siginfo_t *info, void *uc)
+{
+	(void)uc;
+	got[sig]++;
+	last_code = info->si_code;
+	last_pid = info->si_pid;
+	last_value = info->si_value.sival_int;
+}
+
+static void set_handler(int sig, void (*fn)(int), int flags, const sigset_t *mask)
+{
+	struct sigaction sa;
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = fn;
+	sa.sa_flags = flags;
+	if (mask)
+		sa.sa_mask = *mask;
+	CHECK(sigaction(sig, &sa, NULL) == 0);
+}
+
+static void set_info_handler(int sig, void (*fn)(int, siginfo_t *, void *), int flags)
+{
+	struct sigaction sa;
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_sigaction = fn;
+	sa.sa_flags = SA_SIGINFO | flags;
+	CHECK(sigaction(sig, &sa, NULL) == 0);
+}
+
+static void block(int sig, int how)
+{
+	sigset_t s;
+
+	sigemptyset(&s);
+	sigaddset(&s, sig);
+	CHECK(sigprocmask(how, &s, NULL) == 0);
+}
+
+static void handlers_run(void)
+{
+	set_handler(SIGUSR1, on_signal, 0, NULL);
+	CHECK(raise(SIGUSR1) == 0);
+	printf("SIGUSR1 handled %d time(s), the program goes on\n", got[SIGUSR1]);
+	CHECK(kill(getpid(), SIGUSR1) == 0);
+	printf("and by kill: %d\n", got[SIGUSR1]);
+	set_handler(SIGUSR1, SIG_IGN, 0, NULL);
+	CHECK(raise(SIGUSR1) == 0);
+	printf("ignored: still %d\n", got[SIGUSR1]);
+	CHECK_ERR(sigaction(SIGKILL, &(struct sigaction){ .sa_handler = on_signal }, NULL), EINVAL);
+	CHECK_ERR(sigaction(SIGSTOP, &(struct sigaction){ .sa_handler = SIG_IGN }, NULL), EINVAL);
+	CHECK_ERR(sigaction(65, &(struct sigaction){ .sa_handler = SIG_IGN }, NULL), EINVAL);
+}
+
+static void what_a_handler_is_told(void)
+{
+	siginfo_t si;
+
+	set_info_handler(SIGUSR2, on_info, 0);
+	CHECK(kill(getpid(), SIGUSR2) == 0);
+	printf("kill: si_code %d, si_pid is ours %d\n", last_code, last_pid == getpid());
+	CHECK(syscall(SYS_tkill, getpid(), SIGUSR2) == 0);
+	printf("tkill: si_code %d\n", last_code);
+	memset(&si, 0, sizeof(si));
+	si.si_code = SI_QUEUE;
+	si.si_pid = getpid();
+	si.si_value.sival_int = 1234;
+	CHECK(syscall(SYS_rt_sigqueueinfo, getpid(), SIGUSR2, &si) == 0);
+	printf("rt_sigqueueinfo: si_code %d, value %d\n", last_code, last_value);
+	si.si_code = SI_USER;
+	CHECK_ERR(syscall(SYS_rt_sigqueueinfo, 1, SIGUSR2, &si), EPERM);
+	printf("handled %d times\n", got[SIGUSR2]);
+}
+
+static sigset_t seen_mask;
+
+static void on_mask(int sig)
+{
+	(void)sig;
+	sigprocmask(SIG_BLOCK, NULL, &seen_mask);
+}
+
+static void masks_and_order(void)
+{
+	sigset_t set, pending;
+
+	set_handler(SIGUSR1, on_signal, 0, NULL);
+	set_handler(SIGUSR2, on_signal, 0, NULL);
+	set_handler(SIGINT, on_signal, 0, NULL);
+	sigemptyset(&set);
+	sigaddset(&set, SIGUSR1);
+	sigaddset(&set, SIGUSR2);
+	sigaddset(&set, SIGINT);
+	CHECK(sigprocmask(SIG_BLOCK, &set, NULL) == 0);
+	raise(SIGUSR2);
+	raise(SIGINT);
+	raise(SIGUSR1);
+	raise(SIGUSR1);
+	CHECK(sigpending(&pending) == 0);
+	printf("blocked: pending USR1 %d USR2 %d INT %d, none run: %d\n", sigismember(&pending, SIGUSR1),
+	       sigismember(&pending, SIGUSR2), sigismember(&pending, SIGINT),
+	       got[SIGUSR1] + got[SIGUSR2] + got[SIGINT]);
+	CHECK(sigprocmask(SIG_UNBLOCK, &set, NULL) == 0);
+	printf("unblocked: ran in the order");
+	for (int i = 0; i < norder; i++)
+		printf(" %d", order[i]);
+	printf("; USR1 %d time(s), once though sent twice\n", got[SIGUSR1]);
+
+	/* In a handler its own signal and sa_mask are blocked; with
+	 * SA_NODEFER its own is not. */
+	sigemptyset(&set);
+	sigaddset(&set, SIGUSR2);
+	set_handler(SIGUSR1, on_mask, 0, &set);
+	raise(SIGUSR1);
+	printf("in the handler: USR1 blocked %d, USR2 blocked %d\n", sigismember(&seen_mask, SIGUSR1),
+	       sigismember(&seen_mask, SIGUSR2));
+	set_handler(SIGUSR1, on_mask, SA_NODEFER, NULL);
+	raise(SIGUSR1);
+	printf("with SA_NODEFER: USR1 blocked %d\n", sigismember(&seen_mask, SIGUSR1));
+	sigprocmask(SIG_BLOCK, NULL, &set);
+	printf("after it: USR1 blocked %d\n", sigismember(&set, SIGUSR1));
+	sigfillset(&set);
+	CHECK(sigprocmask(SIG_SETMASK, &set, NULL) == 0);
+	sigprocmask(SIG_BLOCK, NULL, &set);
+	printf("everything blocked: KILL %d STOP %d\n", sigismember(&set, SIGKILL), sigismember(&set, SIGSTOP));
+	CHECK_ERR(syscall(SYS_rt_sigprocmask, 7, &set, NULL, 8), EINVAL);
+	CHECK_ERR(syscall(SYS_rt_sigprocmask, SIG_BLOCK, &set, NULL, 4), EINVAL);
+}
+
+static void reset_hand(void)
+{
+	struct sigaction old;
+
+	set_handler(SIGUSR1, on_signal, SA_RESETHAND, NULL);
+	raise(SIGUSR1);
+	CHECK(sigaction(SIGUSR1, NULL, &old) == 0);
+	printf("SA_RESETHAND: ran %d, now SIG_DFL %d\n", got[SIGUSR1], old.sa_handler == SIG_DFL);
+}
+
+static char altstack[65536];
+static volatile int on_alt, alt_flags, alt_eperm;
+
+static void on_altstack(int sig)
+{
+	stack_t now, try = { .ss_sp = altstack, .ss_size = sizeof(altstack) };
+	char here;
+
+	(void)sig;
+	on_alt = &here >= altstack && &here < altstack + sizeof(altstack);
+	sigaltstack(NULL, &now);
+	alt_flags = now.ss_flags;
+	alt_eperm = sigaltstack(&try, NULL) == -1 && errno == EPERM;
+}
+
+static void alternate_stack(void)
+{
+	stack_t ss = { .ss_sp = altstack, .ss_size = sizeof(altstack) }, old;
+
+	CHECK(sigaltstack(NULL, &old) == 0);
+	printf("at first: flags %d size %zu\n", old.ss_flags, old.ss_size);
+	/* The kernel's checks, past musl's own (it reads ss itself). */
+	CHECK_ERR(syscall(SYS_sigaltstack, &(stack_t){ .ss_sp = altstack, .ss_size = 100 }, NULL), ENOMEM);
+	CHECK_ERR(syscall(SYS_sigaltstack, &(stack_t){ .ss_sp = altstack, .ss_size = sizeof(altstack), .ss_flags = 4 },
+			  NULL), EINVAL);
+	CHECK_ERR(syscall(SYS_sigaltstack, (stack_t *)8, NULL), EFAULT);
+	CHECK_ERR(syscall(SYS_sigaltstack, NULL, (stack_t *)8), EFAULT);
+	CHECK(sigaltstack(&ss, NULL) == 0);
+	set_handler(SIGUSR1, on_altstack, SA_ONSTACK, NULL);
+	raise(SIGUSR1);
+	printf("SA_ONSTACK: on it %d, flags there %d, changing it there EPERM %d\n", on_alt, alt_flags, alt_eperm);
+	set_handler(SIGUSR1, on_altstack, 0, NULL);
+	raise(SIGUSR1);
+	printf("without SA_ONSTACK: on it %d, flags %d\n", on_alt, alt_flags);
+	CHECK(sigaltstack(NULL, &old) == 0);
+	printf("after: flags %d, the same stack %d\n", old.ss_flags, old.ss_sp == altstack);
+	CHECK(sigaltstack(&(stack_t){ .ss_flags = SS_DISABLE }, NULL) == 0 && sigaltstack(NULL, &old) == 0);
+	printf("disabled: flags %d size %zu\n", old.ss_flags, old.ss_size);
+}
+
+/* Wait until process pid sleeps (its /proc status says S). */
+static void wait_sleeping(pid_t pid)
+{
+	char path[64], line[128];
+
+	snprintf(path, sizeof(path), "/proc/%d/status", pid);
+	for (;;) {
+		FILE *f = fopen(path, "r");
+		int sleeping = 0;
+
+		CHECK(f != NULL);
+		while (fgets(line, sizeof(line), f))
+			if (strncmp(line, "State:", 6) == 0)
+				sleeping = strchr(line, 'S') != NULL;
+		fclose(f);
+		if (sleeping)
+			return;
+		sched_yield();
+	}
+}
+
+/* A child that signals us once we sleep, then writes a byte to fd. */
+static pid_t signal_when_asleep(int sig, int fd)
+{
+	pid_t parent = getpid(), pid = fork();
+
+	CHECK(pid >= 0);
+	if (pid == 0) {
+		wait_sleeping(parent);
+		kill(parent, sig);
+		if (fd >= 0) {
+			wait_sleeping(parent);
+			CHECK(write(fd, "x", 1) == 1);
+		}
+		_exit(0);
+	}
+	return pid;
+}
+
+static void interrupted_calls(void)
+{
+	int p[2], status;
+	char c;
+	long r;
+	pid_t pid;
+
+	CHECK(pipe(p) == 0);
+	set_handler(SIGUSR1, on_signal, 0, NULL);
+	pid = signal_when_asleep(SIGUSR1, -1);
+	r = read(p[0], &c, 1);
+	printf("read, no SA_RESTART: %ld errno %d, handled %d\n", r, errno, got[SIGUSR1]);
+	CHECK(waitpid(pid, &status, 0) == pid);
+	set_handler(SIGUSR1, on_signal, SA_RESTART, NULL);
+	pid = signal_when_asleep(SIGUSR1, p[1]);
+	r = read(p[0], &c, 1);
+	printf("read, SA_RESTART: %ld (%c), handled %d\n", r, r == 1 ? c : '-', got[SIGUSR1]);
+	CHECK(waitpid(pid, &status, 0) == pid);
+	pid = signal_when_asleep(SIGUSR1, -1);
+	r = pause();
+	printf("pause: %ld errno %d, handled %d\n", r, errno, got[SIGUSR1]);
+	CHECK(waitpid(pid, &status, 0) == pid);
+
+	/* wait4 with SA_RESTART goes on waiting; the child ends it. */
+	pid = signal_when_asleep(SIGUSR1, -1);
+	r = waitpid(pid, &status, 0);
+	printf("waitpid, SA_RESTART: the child %d, handled %d\n", r == pid, got[SIGUSR1]);
+	CHECK(close(p[0]) == 0 && close(p[1]) == 0);
+}
+
+static void suspend(void)
+{
+	sigset_t wait_mask, now;
+	pid_t pid;
+	int status;
+	long r;
+
+	set_handler(SIGUSR1, on_signal, 0, NULL);
+	block(SIGUSR1, SIG_BLOCK);
+	raise(SIGUSR1);
+	printf("blocked and pending: handled %d\n", got[SIGUSR1]);
+	sigemptyset(&wait_mask);
+	r = sigsuspend(&wait_mask);
+	sigprocmask(SIG_BLOCK, NULL, &now);
+	printf("sigsuspend: %ld errno %d, handled %d, blocked again %d\n", r, errno, got[SIGUSR1],
+	       sigismember(&now, SIGUSR1));
+	pid = signal_when_asleep(SIGUSR1, -1);
+	r = sigsuspend(&wait_mask);
+	printf("and once more, from another process: %ld errno %d, handled %d\n", r, errno, got[SIGUSR1]);
+	CHECK(waitpid(pid, &status, 0) == pid);
+	CHECK_ERR(syscall(SYS_rt_sigsuspend, &wait_mask, 4), EINVAL);
+	CHECK_ERR(syscall(SYS_rt_sigsuspend, (void *)8, 8), EFAULT);
+}
+
+/* ---- faults ---- */
+
+static char *pages;
+static volatile int faults, fault_code, fault_at_page;
+
+static void on_segv(int sig, siginfo_t *info, void *uc)
+{
+	char *page = (char *)((uintptr_t)info->si_addr & ~(uintptr_t)(PAGE - 1));
+
+	(void)sig, (void)uc;
+	faults++;
+	fault_code = info->si_code;
+	fault_at_page = (int)((page - pages) / PAGE);
+	/* Demand paging: give the page access, fill it, and retry. */
+	CHECK(mprotect(page, PAGE, PROT_READ | PROT_WRITE) == 0);
+	for (unsigned i = 0; i < PAGE; i++)
+		page[i] = (char)(fault_at_page * 7 + i % 251);
+}
+
+static void demand_paging_in_user_space(void)
+{
+	unsigned sum = 0;
+
+	pages = mmap(NULL, 16 * PAGE, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	CHECK(pages != MAP_FAILED);
+	set_info_handler(SIGSEGV, on_segv, 0);
+	for (int round = 0; round < 2; round++)
+		for (int i = 15; i >= 0; i -= 3)
+			sum += (unsigned char)pages[i * PAGE + 100 + round];
+	printf("faults %d (last on page %d, si_code %d), checksum %u\n", faults, fault_at_page, fault_code, sum);
+	CHECK(mprotect(pages, 16 * PAGE, PROT_READ) == 0);
+	pages[3 * PAGE] = 1;
+	printf("a write to a read-only page: si_code %d (SEGV_ACCERR), faults %d\n", fault_code, faults);
+}
+
+static volatile uintptr_t bad_addr_seen;
+
+static void on_segv_skip(int sig, siginfo_t *info, void *ucv)
+{
+	ucontext_t *uc = ucv;
+
+	(void)sig;
+	bad_addr_seen = (uintptr_t)info->si_addr;
+	fault_code = info->si_code;
+	uc->uc_mcontext.gregs[REG_EIP] += 2;    /* past "movl (%eax), %eax" (8b 00) */
+	uc->uc_mcontext.gregs[REG_EAX] = 77;
+}
+
+static void fault_codes(void)
+{
+	long v;
+
+	set_info_handler(SIGSEGV, on_segv_skip, 0);
+	__asm__ volatile("movl (%%eax), %%eax" : "=a"(v) : "a"(0x1234));
+	printf("unmapped: si_addr %#lx, si_code %d (SEGV_MAPERR), eax after %ld\n", (unsigned long)bad_addr_seen,
+	       fault_code, v);
+	__asm__ volatile("movl (%%eax), %%eax" : "=a"(v) : "a"(0xc0001000));
+	printf("the kernel's half: si_addr %#lx, si_code %d\n", (unsigned long)bad_addr_seen, fault_code);
+}
+
+static void on_bus(int sig, siginfo_t *info, void *uc)
+{
+	(void)sig, (void)uc;
+	printf("SIGBUS: si_code %d (BUS_ADRERR), on page %d of the mapping\n", info->si_code,
+	       (int)(((char *)info->si_addr - pages) / PAGE));
+	fflush(stdout);
+	_exit(0);
+}
+
+static void bus_past_the_end(void)
+{
+	int fd = open("/tmp/sigbus", O_CREAT | O_RDWR | O_TRUNC, 0644);
+	pid_t pid;
+	int status;
+
+	CHECK(fd >= 0 && write(fd, "x", 1) == 1);
+	pages = mmap(NULL, 4 * PAGE, PROT_READ, MAP_SHARED, fd, 0);
+	CHECK(pages != MAP_FAILED && unlink("/tmp/sigbus") == 0);
+	fflush(stdout);
+	pid = fork();
+	CHECK(pid >= 0);
+	if (pid == 0) {
+		set_info_handler(SIGBUS, on_bus, 0);
+		(void)*(volatile char *)(pages + 2 * PAGE);
+		_exit(1);
+	}
+	CHECK(waitpid(pid, &status, 0) == pid);
+	printf("the child's handler ran: exit %d\n", WIFEXITED(status) ? WEXITSTATUS(status) : -1);
+	CHECK(close(fd) == 0);
+}
+
+/* ---- registers and FPU state ---- */
+
+static void on_usr1_eax(int sig, siginfo_t *info, void *ucv)
+{
+	ucontext_t *uc = ucv;
+
+	(void)sig, (void)info;
+	uc->uc_mcontext.gregs[REG_EAX] = 42;    /* kill's result, as it returns */
+}
+
+static volatile unsigned handler_mxcsr;
+
+static void on_usr1_fpu(int sig)
+{
+	unsigned m;
+
+	(void)sig;
+	__asm__ volatile("stmxcsr %0" : "=m"(m));
+	handler_mxcsr = m;
+	m = (m & ~0x6000u) | 0x2000u;           /* round down, here only */
+	__asm__ volatile("ldmxcsr %0" : : "m"(m));
+}
+
+static void registers_and_fpu(void)
+{
+	unsigned m = 0x1f80 | 0x6000;           /* round toward zero */
+
+	set_info_handler(SIGUSR1, on_usr1_eax, 0);
+	printf("kill's result as the handler left it: %ld\n", syscall(SYS_kill, getpid(), SIGUSR1));
+	set_handler(SIGUSR1, on_usr1_fpu, 0, NULL);
+	__asm__ volatile("ldmxcsr %0" : : "m"(m));
+	raise(SIGUSR1);
+	__asm__ volatile("stmxcsr %0" : "=m"(m));
+	printf("MXCSR in the handler %#x, after it %#x\n", handler_mxcsr, m);
+}
+
+/* ---- frames that cannot be, and default actions ---- */
+
+static void forged_frame(void)
+{
+	static uint32_t garbage[256];
+
+	for (int i = 0; i < 256; i++)
+		garbage[i] = 0xdeadbeef;
+	__asm__ volatile("movl %0, %%esp; movl $173, %%eax; int $0x80" : : "r"(garbage + 128) : "eax", "memory");
+}
+
+static void plain_forged_frame(void)
+{
+	static uint32_t zeros[256];
+
+	__asm__ volatile("movl %0, %%esp; movl $119, %%eax; int $0x80" : : "r"(zeros + 128) : "eax", "memory");
+}
+
+/* cli, then exit(0): a process may run it only with IOPL 3. */
+__asm__(".text\n.globl cli_then_exit\ncli_then_exit:\ncli\nmov $1,%eax\nxor %ebx,%ebx\nint $0x80\n");
+void cli_then_exit(void);
+
+static uint32_t iopl_frame[256];
+
+/* A frame whose eflags ask for IOPL 3, returning to cli_then_exit; rt
+ * selects rt_sigreturn (its sigcontext 160 bytes above esp) or
+ * sigreturn (at esp). */
+static void iopl_from(int rt)
+{
+	uint32_t *sc = rt ? iopl_frame + 40 : iopl_frame + 64, cs, ds;
+
+	__asm__ volatile("movl %%cs, %0; movl %%ds, %1" : "=r"(cs), "=r"(ds));
+	sc[2] = sc[3] = ds;                     /* es, ds: the kernel's own */
+	sc[14] = (uint32_t)cli_then_exit;       /* eip */
+	sc[15] = cs;
+	sc[16] = 0x3202;                        /* eflags: IOPL 3, IF */
+	sc[18] = ds;                            /* ss */
+	__asm__ volatile("movl %0, %%esp\n\tint $0x80" : : "r"(rt ? iopl_frame : iopl_frame + 64),
+			 "a"(rt ? 173 : 119) : "memory");
+}
+
+static void iopl_rt(void) { iopl_from(1); }
+static void iopl_plain(void) { iopl_from(0); }
+
+static void no_room_for_the_frame(void)
+{
+	set_handler(SIGUSR1, on_signal, 0, NULL);
+	__asm__ volatile("movl $16, %%esp; movl $37, %%eax; int $0x80"
+			 : : "b"(getpid()), "c"(SIGUSR1) : "eax", "memory");
+}
+
+static void usr1_by_default(void)
+{
+	raise(SIGUSR1);
+}
+
+static void usr1_twice(void)
+{
+	raise(SIGUSR1);
+	raise(SIGUSR1);
+}
+
+static void frames_and_defaults(void)
+{
+	printf("rt_sigreturn of garbage: signal %d\n", signal_of(forged_frame));
+	printf("sigreturn of zeros: signal %d\n", signal_of(plain_forged_frame));
+	printf("no stack for the frame: signal %d\n", signal_of(no_room_for_the_frame));
+	printf("a frame asking for IOPL 3, then cli: rt_sigreturn signal %d, sigreturn signal %d\n",
+	       signal_of(iopl_rt), signal_of(iopl_plain));
+	printf("SIGUSR1 by default: signal %d\n", signal_of(usr1_by_default));
+	set_handler(SIGUSR1, on_signal, SA_RESETHAND, NULL);
+	printf("a second one after SA_RESETHAND: signal %d\n", signal_of(usr1_twice));
+}
+
+/* ---- SIGCHLD ---- */
+
+static volatile int chld_code, chld_status, chld_pid;
+
+static void on_chld(int sig, siginfo_t *info, void *uc)
+{
+	(void)sig, (void)uc;
+	chld_code = info->si_code;
+	chld_status = info->si_status;
+	chld_pid = info->si_pid;
+}
+
+static void child_signals(void)
+{
+	int status;
+	pid_t pid;
+
+	set_info_handler(SIGCHLD, on_chld, SA_RESTART);
+	fflush(stdout);
+	pid = fork();
+	if (pid == 0)
+		_exit(3);
+	CHECK(waitpid(pid, &status, 0) == pid);
+	printf("a child exits 3: si_code %d, si_status %d, its pid %d\n", chld_code, chld_status, chld_pid == pid);
+	pid = fork();
+	if (pid == 0) {
+		raise(SIGKILL);
+		_exit(0);
+	}
+	CHECK(waitpid(pid, &status, 0) == pid);
+	printf("a child killed: si_code %d, si_status %d\n", chld_code, chld_status);
+}
+
+static const struct test_case cases[] = {
+	CASE(handlers_run), CASE(what_a_handler_is_told), CASE(masks_and_order), CASE(reset_hand),
+	CASE(alternate_stack), CASE(interrupted_calls), CASE(suspend), CASE(demand_paging_in_user_space),
+	CASE(fault_codes), CASE(bus_past_the_end), CASE(registers_and_fpu), CASE(frames_and_defaults),
+	CASE(child_signals),
+};
+
+int main(int argc, char **argv)
+{
+	setvbuf(stdout, NULL, _IOLBF, 0);
+	return RUN_CASES(cases);
+}
