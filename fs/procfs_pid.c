@@ -156,7 +156,7 @@ static const char *state_name(enum proc_state s)
 {
 	static const char *const names[] = {
 		[PROC_RUNNABLE] = "R (running)", [PROC_RUNNING] = "R (running)",
-		[PROC_SLEEPING] = "S (sleeping)", [PROC_ZOMBIE] = "Z (zombie)",
+		[PROC_SLEEPING] = "S (sleeping)", [PROC_STOPPED] = "T (stopped)", [PROC_ZOMBIE] = "Z (zombie)",
 	};
 	return names[s];
 }

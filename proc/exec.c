@@ -352,9 +352,14 @@ static int exec_image(struct proc *p, const char *path, struct path *file,
 	strlcpy(p->name, base, sizeof(p->name));
 	if (vfs_path_string(file, p->exe, sizeof(p->exe)) < 0)
 		strlcpy(p->exe, path, sizeof(p->exe));
-	for (int s = 0; s < NSIG; s++)          /* handlers go; ignored stays ignored */
-		if (p->sigactions[s].handler != SIG_IGN)
-			memset(&p->sigactions[s], 0, sizeof(p->sigactions[s]));
+	for (int s = 0; s < NSIG; s++) {        /* handlers go; ignored stays ignored */
+		uint32_t handler = p->sigactions[s].handler == SIG_IGN ? SIG_IGN : SIG_DFL;
+
+		memset(&p->sigactions[s], 0, sizeof(p->sigactions[s]));
+		p->sigactions[s].handler = handler;
+	}
+	p->altstack = (struct kstack){ 0, 0, 0 };
+	p->execed = true;
 	files_exec(p);
 	if (p == proc_current)
 		arch_thread_reset(&p->thread);

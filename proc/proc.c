@@ -126,6 +126,7 @@ int proc_fork(struct proc **childp)
 	child->sigmask = parent->sigmask;
 	child->altstack = parent->altstack;
 	child->pgid = parent->pgid;
+	child->sid = parent->sid;
 	child->brk_start = parent->brk_start;
 	child->brk = parent->brk;
 	add_child(parent, child);
@@ -172,18 +173,35 @@ static void log_exit(const struct proc *p, int wait_status)
 	printk("\n");
 }
 
-/* SIGCHLD to p's parent for its end, as Linux's do_notify_parent: who,
- * and how (CLD_EXITED with the code, CLD_KILLED with the signal). */
-static void notify_parent(struct proc *p, int wait_status)
+/* SIGCHLD to p's parent: who, and what happened (CLD_*, with the exit
+ * code or the signal), as Linux's do_notify_parent. */
+static void sigchld(struct proc *p, int code, int value)
 {
 	struct ksiginfo info;
 
 	memset(&info, 0, sizeof(info));
 	info.si_signo = SIGCHLD;
-	info.si_code = (wait_status & 0x7f) ? CLD_KILLED : CLD_EXITED;
+	info.si_code = code;
 	info.chld.pid = p->pid;
-	info.chld.status = (wait_status & 0x7f) ? (wait_status & 0x7f) : (wait_status >> 8) & 0xff;
+	info.chld.status = value;
 	signal_post(p->parent, SIGCHLD, &info);
+}
+
+static void notify_parent(struct proc *p, int wait_status)
+{
+	if (wait_status & 0x7f)
+		sigchld(p, CLD_KILLED, wait_status & 0x7f);
+	else
+		sigchld(p, CLD_EXITED, (wait_status >> 8) & 0xff);
+}
+
+void proc_notify_stop(struct proc *p, int code, int value)
+{
+	if (!p->parent)
+		return;
+	if (!(p->parent->sigactions[SIGCHLD - 1].flags & SA_NOCLDSTOP))
+		sigchld(p, code, value);
+	wakeup(p->parent);
 }
 
 void __noreturn proc_exit(int wait_status)
@@ -225,12 +243,44 @@ static bool wait_selects(const struct proc *c, int pid)
 	return pid < 0 ? c->pgid == -pid : c->pid == pid;
 }
 
+/* Whether child c has something for a wait with options: fill r. */
+static bool wait_ready(struct proc *c, uint32_t options, struct wait_result *r)
+{
+	int st = c->exit_status;
+
+	r->pid = c->pid;
+	r->minflt = 0;
+	if (c->state == PROC_ZOMBIE && (options & WEXITED)) {
+		r->status = st;
+		r->code = (st & 0x7f) ? CLD_KILLED : CLD_EXITED;
+		r->value = (st & 0x7f) ? (st & 0x7f) : (st >> 8) & 0xff;
+		r->minflt = c->min_flt + c->cmin_flt;
+		return true;
+	}
+	if (c->wait_stopped && c->state == PROC_STOPPED && (options & WUNTRACED)) {
+		r->status = c->stop_sig << 8 | 0x7f;
+		r->code = CLD_STOPPED, r->value = c->stop_sig;
+		if (!(options & WNOWAIT))
+			c->wait_stopped = false;
+		return true;
+	}
+	if (c->wait_continued && (options & WCONTINUED)) {
+		r->status = 0xffff;
+		r->code = CLD_CONTINUED, r->value = SIGCONT;
+		if (!(options & WNOWAIT))
+			c->wait_continued = false;
+		return true;
+	}
+	return false;
+}
+
 /*
- * wait4: reap a zombie child that pid selects, storing its status and its
- * minor faults (its own and its reaped children's, as Linux's rusage);
- * sleep until one exits unless WNOHANG. -ECHILD if no child matches.
+ * wait4 and waitid: report a child that pid selects which has ended
+ * (reaped, unless WNOWAIT: its minor faults then count as the parent's
+ * children's, as Linux's rusage), stopped (WUNTRACED) or continued
+ * (WCONTINUED), once each; sleep until one does unless WNOHANG.
  */
-int proc_wait(int pid, int *status, uint64_t *minflt, bool nohang)
+int proc_wait(int pid, uint32_t options, struct wait_result *r)
 {
 	struct proc *self = proc_current;
 
@@ -241,20 +291,18 @@ int proc_wait(int pid, int *status, uint64_t *minflt, bool nohang)
 			if (!wait_selects(c, pid))
 				continue;
 			any = true;
-			if (c->state == PROC_ZOMBIE) {
-				int cpid = c->pid;
-
-				*status = c->exit_status;
-				*minflt = c->min_flt + c->cmin_flt;
-				self->cmin_flt += *minflt;
+			if (!wait_ready(c, options, r))
+				continue;
+			if (c->state == PROC_ZOMBIE && !(options & WNOWAIT)) {
+				self->cmin_flt += r->minflt;
 				remove_child(self, c);
 				proc_free(c);
-				return cpid;
 			}
+			return r->pid;
 		}
 		if (!any)
 			return -ECHILD;
-		if (nohang)
+		if (options & WNOHANG)
 			return 0;
 		if (sleep_on_interruptible(self))
 			return -ERESTARTSYS;

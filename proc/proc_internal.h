@@ -20,7 +20,25 @@ void signal_forget(struct proc *p);     /* its pending signals go (exit) */
 void proc_free(struct proc *p);
 void rlimits_default(struct proc *p);
 int proc_fork(struct proc **childp);
-int proc_wait(int pid, int *status, uint64_t *minflt, bool nohang);
+/* What a wait reports of a child. */
+struct wait_result {
+	int pid;
+	int status;                     /* as wait4 encodes it */
+	int code, value;                /* CLD_* and the code or signal: waitid's si_code, si_status */
+	uint64_t minflt;                /* its minor faults, and its reaped children's */
+};
+#define WNOHANG         0x1
+#define WUNTRACED       0x2             /* waitid: WSTOPPED */
+#define WEXITED         0x4
+#define WCONTINUED      0x8
+#define WNOWAIT         0x01000000
+/* Wait for a child that pid selects (wait4's pid) to end, stop or
+ * continue, as options ask (WEXITED for the end; wait4 always asks it):
+ * its pid, 0 (WNOHANG and nothing yet), -ECHILD or -ERESTARTSYS. */
+int proc_wait(int pid, uint32_t options, struct wait_result *r);
+/* A child stopped or continued: tell the parent (SIGCHLD unless it asks
+ * SA_NOCLDSTOP, and a wake-up for a wait). */
+void proc_notify_stop(struct proc *p, int code, int value);
 
 /* execve with argument strings in the kernel (pid 1) or in user memory. */
 int exec_kernel(struct proc *p, const char *path, char *const argv[], char *const envp[]);

@@ -10,7 +10,7 @@
  *        ▼  on the way back to user mode (signal_deliver), unblocked ones,
  *           synchronous (fault) signals first, then the lowest number:
  *   SIG_IGN ........ nothing
- *   SIG_DFL ........ ignore, or end the process (stops: not yet)
+ *   SIG_DFL ........ ignore, stop (until SIGCONT), or end the process
  *   a handler ...... an interrupted call is restarted or fails with EINTR;
  *                    the frame goes on the user stack (or the alternate
  *                    one), the handler's mask is added, and the process
@@ -51,16 +51,47 @@ static enum sig_default sig_default(int sig)
 	}
 }
 
-/* Whether sig, coming to p now, would be dropped: ignored and not blocked.
- * Stopping is not built yet, so a default stop is dropped too. */
+#define SIG_STOPS       (sig_bit(SIGSTOP) | sig_bit(SIGTSTP) | sig_bit(SIGTTIN) | sig_bit(SIGTTOU))
+
+/* Whether sig, coming to p now, would be dropped: ignored and not blocked. */
 static bool sig_ignored(const struct proc *p, int sig)
 {
 	uint32_t handler = p->sigactions[sig - 1].handler;
 
 	if (p->sigmask & sig_bit(sig))
 		return false;
-	return handler == SIG_IGN ||
-	       (handler == SIG_DFL && (sig_default(sig) == DFL_IGNORE || sig_default(sig) == DFL_STOP));
+	return handler == SIG_IGN || (handler == SIG_DFL && sig_default(sig) == DFL_IGNORE);
+}
+
+/* Drop what of set is pending for p. */
+static void forget_pending(struct proc *p, uint64_t set)
+{
+	for (int sig = 1; sig <= NSIG; sig++)
+		if (p->sigpending & set & sig_bit(sig)) {
+			kfree(p->siginfo[sig - 1]);
+			p->siginfo[sig - 1] = NULL;
+			p->sigpending &= ~sig_bit(sig);
+		}
+}
+
+/* A stop signal and SIGCONT undo each other as they are posted; SIGCONT
+ * wakes a stopped process whatever its action is (Linux's prepare_signal),
+ * and the parent hears of it. */
+static void stop_or_continue(struct proc *p, int sig)
+{
+	if (sig_bit(sig) & SIG_STOPS) {
+		forget_pending(p, sig_bit(SIGCONT));
+		return;
+	}
+	if (sig != SIGCONT)
+		return;
+	forget_pending(p, SIG_STOPS);
+	if (p->state == PROC_STOPPED) {
+		p->wait_stopped = false;
+		p->wait_continued = true;
+		sched_make_runnable(p);
+		proc_notify_stop(p, CLD_CONTINUED, SIGCONT);
+	}
 }
 
 bool signal_pending(const struct proc *p)
@@ -83,6 +114,7 @@ void signal_post(struct proc *p, int sig, const struct ksiginfo *info)
 	 * (Linux's SIGNAL_UNKILLABLE). */
 	if (p == proc_init() && p->sigactions[sig - 1].handler == SIG_DFL)
 		return;
+	stop_or_continue(p, sig);
 	if (sig == SIGKILL) {
 		if (!p->killed)
 			p->killed = SIGKILL;
@@ -93,7 +125,7 @@ void signal_post(struct proc *p, int sig, const struct ksiginfo *info)
 		if (info && (p->siginfo[sig - 1] = kmalloc(sizeof(*info))))
 			*p->siginfo[sig - 1] = *info;
 	}
-	if (p->state == PROC_SLEEPING && signal_pending(p))
+	if ((p->state == PROC_SLEEPING && signal_pending(p)) || (p->state == PROC_STOPPED && p->killed))
 		sched_make_runnable(p);
 }
 
@@ -252,6 +284,37 @@ static int run_handler(struct trapframe *tf, int sig, struct ksigaction *act, co
 	return 0;
 }
 
+/* Whether group pgid is orphaned: no member has a parent in another group
+ * of the same session (init does not count), so no shell can continue it.
+ * Its terminal's stops are then dropped (Linux's is_current_pgrp_orphaned). */
+static bool pgrp_orphaned(int pgid)
+{
+	for (struct proc *p = proc_all; p; p = p->all_next) {
+		if (p->pgid != pgid || p->state == PROC_ZOMBIE || !p->parent || p->parent == proc_init())
+			continue;
+		if (p->parent->pgid != pgid && p->parent->sid == p->sid)
+			return false;
+	}
+	return true;
+}
+
+/* The default action of a stop signal: stop until SIGCONT or SIGKILL. */
+static void stop_self(int sig)
+{
+	struct proc *p = proc_current;
+
+	if (sig != SIGSTOP && pgrp_orphaned(p->pgid))
+		return;
+	p->stop_sig = sig;
+	p->wait_stopped = true;
+	p->wait_continued = false;
+	p->state = PROC_STOPPED;
+	proc_notify_stop(p, CLD_STOPPED, sig);
+	schedule();
+	if (p->killed)
+		proc_exit(p->killed & 0x7f);
+}
+
 void signal_deliver(struct trapframe *tf)
 {
 	struct proc *p = proc_current;
@@ -265,6 +328,8 @@ void signal_deliver(struct trapframe *tf)
 		if (act->handler == SIG_IGN)
 			continue;
 		if (act->handler == SIG_DFL) {
+			if (sig_default(sig) == DFL_STOP)
+				stop_self(sig);
 			if (sig_default(sig) == DFL_IGNORE || sig_default(sig) == DFL_STOP)
 				continue;
 			proc_exit(sig);
@@ -468,15 +533,32 @@ static long send_to(int pid, int sig, int code)
 	return 0;
 }
 
-/* kill: a pid, or 0 and -1 as the caller alone (there are no process
- * groups yet, and -1 would reach every process). */
+/* kill: a pid; 0, the caller's process group; -pgid, that group; -1,
+ * every process but init and the caller (Linux's kill_something_info).
+ * A group or -1 that reaches nobody is -ESRCH. */
 SYSCALL(kill)
 {
-	int pid = (int)a0;
+	int pid = (int)a0, sig = (int)a1, group, found = 0;
+	struct ksiginfo info;
 
-	if (pid <= 0)
-		return pid == 0 || pid == -1 ? send_to(proc_current->pid, (int)a1, SI_USER) : -ESRCH;
-	return send_to(pid, (int)a1, SI_USER);
+	if (pid == INT32_MIN)
+		return -ESRCH;
+	if (pid > 0)
+		return send_to(pid, sig, SI_USER);
+	if (sig < 0 || sig > NSIG)
+		return -EINVAL;
+	group = pid == 0 ? proc_current->pgid : -pid;
+	user_info(&info, sig, SI_USER);
+	for (struct proc *p = proc_all; p; p = p->all_next) {
+		if (p->state == PROC_ZOMBIE)
+			continue;
+		if (pid == -1 ? p->pid == 1 || p == proc_current : p->pgid != group)
+			continue;
+		found++;
+		if (sig)
+			signal_post(p, sig, &info);
+	}
+	return found ? 0 : -ESRCH;
 }
 
 SYSCALL(tkill)

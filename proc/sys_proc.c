@@ -7,7 +7,6 @@
 #include <pagoda/string.h>
 #include <pagoda/uaccess.h>
 
-#define WNOHANG         0x1
 #define CLONE_VM        0x00000100
 #define CLONE_VFORK     0x00004000
 #define CLONE_THREAD    0x00010000
@@ -110,33 +109,80 @@ struct rusage32 {
 	uint32_t inblock, oublock, msgsnd, msgrcv, nsignals, nvcsw, nivcsw;
 };
 
-#define WUNTRACED       0x2
-#define WCONTINUED      0x8
 #define __WNOTHREAD     0x20000000
 #define __WALL          0x40000000
 #define __WCLONE        0x80000000
 
-SYSCALL(wait4)
+/* The rusage a wait gives back: the child's minor faults. */
+static int put_rusage(vaddr_t u, uint64_t minflt)
 {
 	struct rusage32 ru;
-	uint64_t minflt = 0;
-	int status = 0;
+
+	memset(&ru, 0, sizeof(ru));
+	ru.minflt = (uint32_t)minflt;
+	return u && copyout(u, &ru, sizeof(ru)) ? -EFAULT : 0;
+}
+
+SYSCALL(wait4)
+{
+	struct wait_result r = { 0 };
 	int pid;
 
 	if (a2 & ~(uint32_t)(WNOHANG | WUNTRACED | WCONTINUED | __WNOTHREAD | __WALL | __WCLONE))
 		return -EINVAL;
 	if ((int)a0 == INT32_MIN)
 		return -ESRCH;          /* no group -INT_MIN, as Linux says */
-	pid = proc_wait((int)a0, &status, &minflt, a2 & WNOHANG);
-	if (pid > 0 && a1 && copyout(a1, &status, sizeof(status)))
+	pid = proc_wait((int)a0, a2 | WEXITED, &r);
+	if (pid > 0 && a1 && copyout(a1, &r.status, sizeof(r.status)))
 		return -EFAULT;
-	if (pid > 0 && a3) {
-		memset(&ru, 0, sizeof(ru));
-		ru.minflt = (uint32_t)minflt;
-		if (copyout(a3, &ru, sizeof(ru)))
-			return -EFAULT;
-	}
+	if (pid > 0 && put_rusage(a3, r.minflt))
+		return -EFAULT;
 	return pid;
+}
+
+#define P_ALL           0
+#define P_PID           1
+#define P_PGID          2
+
+/*
+ * waitid(idtype, id, infop, options, rusage): what wait4 reports, as a
+ * siginfo (SIGCHLD, CLD_*, the pid and the code or signal), for the
+ * kinds of event options name (at least one: -EINVAL); with WNOHANG and
+ * nothing to report the siginfo is zeros and the result 0.
+ */
+SYSCALL(waitid)
+{
+	uint32_t options = a3;
+	struct wait_result r = { 0 };
+	struct ksiginfo info;
+	int pid;
+
+	if (options & ~(uint32_t)(WNOHANG | WNOWAIT | WEXITED | WUNTRACED | WCONTINUED | __WNOTHREAD | __WALL |
+				  __WCLONE))
+		return -EINVAL;
+	if (!(options & (WEXITED | WUNTRACED | WCONTINUED)))
+		return -EINVAL;
+	if (a0 == P_ALL)
+		pid = -1;
+	else if (a0 == P_PID && (int)a1 > 0)
+		pid = (int)a1;
+	else if (a0 == P_PGID && (int)a1 >= 0)
+		pid = a1 ? -(int)a1 : 0;
+	else
+		return -EINVAL;
+	pid = proc_wait(pid, options, &r);
+	if (pid < 0)
+		return pid;
+	memset(&info, 0, sizeof(info));
+	if (pid > 0) {
+		info.si_signo = SIGCHLD;
+		info.si_code = r.code;
+		info.chld.pid = r.pid;
+		info.chld.status = r.value;
+	}
+	if (a2 && copyout(a2, &info, sizeof(info)))
+		return -EFAULT;
+	return put_rusage(a4, r.minflt) ? -EFAULT : 0;
 }
 
 SYSCALL(waitpid)
@@ -202,3 +248,81 @@ SYSCALL(get_thread_area)
 	return err;
 }
 
+
+/* ---- process groups and sessions ---- */
+
+/* The process pid names (0: the caller), or NULL. */
+static struct proc *proc_or_self(int pid)
+{
+	return pid ? proc_find(pid) : proc_current;
+}
+
+SYSCALL(getpgid)
+{
+	struct proc *p = proc_or_self((int)a0);
+
+	return p ? p->pgid : -ESRCH;
+}
+
+SYSCALL(getpgrp)
+{
+	return proc_current->pgid;
+}
+
+SYSCALL(getsid)
+{
+	struct proc *p = proc_or_self((int)a0);
+
+	return p ? p->sid : -ESRCH;
+}
+
+/* Whether some process (a zombie too: its group lives on) is in group pgid. */
+static struct proc *group_member(int pgid)
+{
+	for (struct proc *q = proc_all; q; q = q->all_next)
+		if (q->pgid == pgid)
+			return q;
+	return NULL;
+}
+
+/* setsid: a new session and group, named by the caller, which must not
+ * lead a group already (-EPERM). */
+SYSCALL(setsid)
+{
+	struct proc *p = proc_current;
+
+	if (group_member(p->pid))
+		return -EPERM;
+	p->sid = p->pgid = p->pid;
+	return p->sid;
+}
+
+/* setpgid(pid, pgid), in Linux's order: the caller or a child of its
+ * session that has not exec'd (else -ESRCH, -EPERM, -EACCES), never a
+ * session leader, into a new group named by pid or an existing one of the
+ * same session (-EPERM). */
+SYSCALL(setpgid)
+{
+	struct proc *self = proc_current, *p, *g;
+	int pid = (int)a0 ? (int)a0 : self->pid, pgid = (int)a1 ? (int)a1 : pid;
+
+	if (pgid < 0)
+		return -EINVAL;
+	p = proc_find(pid);
+	if (!p)
+		return -ESRCH;
+	if (p->parent == self) {
+		if (p->sid != self->sid)
+			return -EPERM;
+		if (p->execed)
+			return -EACCES;
+	} else if (p != self) {
+		return -ESRCH;
+	}
+	if (p->sid == p->pid)
+		return -EPERM;                  /* a session leader */
+	if (pgid != pid && (!(g = group_member(pgid)) || g->sid != self->sid))
+		return -EPERM;
+	p->pgid = pgid;
+	return 0;
+}

@@ -24,6 +24,12 @@
 #define __NR_mount                    21
 #define __NR_umount                   22
 #define __NR_getuid                   24
+#define __NR_setpgid                  57
+#define __NR_getpgrp                  65
+#define __NR_setsid                   66
+#define __NR_getpgid                  132
+#define __NR_getsid                   147
+#define __NR_waitid                   284
 #define __NR_pause                    29
 #define __NR_access                   33
 #define __NR_sync                     36

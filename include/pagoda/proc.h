@@ -32,7 +32,7 @@ enum {
 	RLIM_NLIMITS
 };
 
-enum proc_state { PROC_RUNNABLE, PROC_RUNNING, PROC_SLEEPING, PROC_ZOMBIE };
+enum proc_state { PROC_RUNNABLE, PROC_RUNNING, PROC_SLEEPING, PROC_STOPPED, PROC_ZOMBIE };
 
 /* A recorded rt_sigaction (Linux i386's struct k_sigaction). */
 struct ksigaction {
@@ -49,6 +49,11 @@ struct file;
 struct proc {
 	int pid;
 	int pgid;                       /* process group: inherited; init's is 0, as on Linux */
+	int sid;                        /* session: inherited; setsid makes one */
+	bool execed;                    /* has run execve since fork (setpgid: -EACCES) */
+	int stop_sig;                   /* what stopped it last */
+	bool wait_stopped;              /* a stop its parent's wait has not reported */
+	bool wait_continued;            /* a continue the same */
 	enum proc_state state;
 	char name[PROC_NAME_MAX];       /* the program's file name, as Linux's comm */
 	char exe[PROC_PATH_MAX];        /* its path: /proc/self/exe */

@@ -74,6 +74,9 @@
 #define TRAP_TRACE      2
 #define CLD_EXITED      1
 #define CLD_KILLED      2
+#define CLD_DUMPED      3
+#define CLD_STOPPED     5
+#define CLD_CONTINUED   6
 
 /* Linux i386's siginfo_t: 128 bytes, the fields after si_code by kind. */
 struct ksiginfo {

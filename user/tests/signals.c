@@ -9,6 +9,7 @@
 #include "check.h"
 #include <fcntl.h>
 #include <sched.h>
+#include <stdbool.h>
 #include <stdint.h>
 #include <sys/mman.h>
 #include <sys/syscall.h>
@@ -201,6 +202,22 @@ static void alternate_stack(void)
 	printf("after: flags %d, the same stack %d\n", old.ss_flags, old.ss_sp == altstack);
 	CHECK(sigaltstack(&(stack_t){ .ss_flags = SS_DISABLE }, NULL) == 0 && sigaltstack(NULL, &old) == 0);
 	printf("disabled: flags %d size %zu\n", old.ss_flags, old.ss_size);
+}
+
+/* The letter of process pid's State line in /proc (R, S, T, Z). */
+static char state_of(pid_t pid)
+{
+	char path[64], line[128], state = '?';
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/proc/%d/status", pid);
+	f = fopen(path, "r");
+	CHECK(f != NULL);
+	while (fgets(line, sizeof(line), f))
+		if (strncmp(line, "State:", 6) == 0)
+			sscanf(line + 6, " %c", &state);
+	fclose(f);
+	return state;
 }
 
 /* Wait until process pid sleeps (its /proc status says S). */
@@ -530,11 +547,148 @@ static void child_signals(void)
 	printf("a child killed: si_code %d, si_status %d\n", chld_code, chld_status);
 }
 
+/* A child that waits for signals for ever; in its own group if asked
+ * (set by the parent alone, so that nothing races with later moves). */
+static pid_t sleeper(bool own_group)
+{
+	pid_t pid;
+
+	fflush(stdout);
+	pid = fork();
+	CHECK(pid >= 0);
+	if (pid == 0)
+		for (;;)
+			pause();
+	if (own_group)
+		CHECK(setpgid(pid, pid) == 0);
+	return pid;
+}
+
+static volatile int chld_count;
+
+static void on_chld_count(int sig, siginfo_t *info, void *uc)
+{
+	(void)sig, (void)uc;
+	chld_count++;
+	chld_code = info->si_code;
+	chld_status = info->si_status;
+}
+
+static void stop_and_continue(void)
+{
+	siginfo_t si;
+	int status;
+	pid_t pid;
+
+	set_info_handler(SIGCHLD, on_chld_count, SA_RESTART);
+	pid = sleeper(false);
+	CHECK(kill(pid, SIGSTOP) == 0);
+	CHECK(waitpid(pid, &status, WUNTRACED) == pid);
+	printf("stopped: WIFSTOPPED %d, signal %d; SIGCHLD code %d status %d\n", WIFSTOPPED(status),
+	       WSTOPSIG(status), chld_code, chld_status);
+	printf("reported once: %d\n", (int)waitpid(pid, &status, WUNTRACED | WNOHANG));
+	printf("its /proc state: %c\n", state_of(pid));
+	CHECK(kill(pid, SIGCONT) == 0);
+	CHECK(waitpid(pid, &status, WCONTINUED) == pid);
+	printf("continued: WIFCONTINUED %d\n", WIFCONTINUED(status));  /* its SIGCHLD comes when it runs */
+	memset(&si, 0xff, sizeof(si));
+	CHECK(waitid(P_PID, pid, &si, WSTOPPED | WNOHANG) == 0);
+	printf("waitid, nothing to say: si_pid %d\n", si.si_pid);
+	CHECK(kill(pid, SIGSTOP) == 0);
+	CHECK(waitid(P_PID, pid, &si, WSTOPPED | WNOWAIT) == 0);
+	printf("waitid WNOWAIT: si_code %d si_status %d, the pid %d\n", si.si_code, si.si_status, si.si_pid == pid);
+	CHECK(waitid(P_PID, pid, &si, WSTOPPED) == 0);
+	printf("again without it: si_code %d\n", si.si_code);
+	CHECK(kill(pid, SIGKILL) == 0 && waitpid(pid, &status, 0) == pid);
+	printf("killed while stopped: WIFSIGNALED %d signal %d\n", WIFSIGNALED(status), WTERMSIG(status));
+	CHECK_ERR(waitid(P_PID, pid, &si, 0), EINVAL);
+	CHECK_ERR(waitid(7, 0, &si, WEXITED), EINVAL);
+
+	/* SA_NOCLDSTOP: no SIGCHLD for a stop, one for the end. */
+	set_info_handler(SIGCHLD, on_chld_count, SA_RESTART | SA_NOCLDSTOP);
+	chld_count = 0;
+	pid = sleeper(false);
+	CHECK(kill(pid, SIGSTOP) == 0 && waitpid(pid, &status, WUNTRACED) == pid);
+	printf("SA_NOCLDSTOP: SIGCHLD for the stop %d, ", chld_count);
+	CHECK(kill(pid, SIGKILL) == 0 && waitpid(pid, &status, 0) == pid);
+	printf("for the end %d\n", chld_count);
+
+	/* SIGTSTP stops a child in a group of its own; in ours, which is
+	 * orphaned (its parents are init's children), it is dropped. */
+	pid = sleeper(true);
+	CHECK(kill(pid, SIGTSTP) == 0 && waitpid(pid, &status, WUNTRACED) == pid);
+	printf("TSTP, own group: stopped %d by %d\n", WIFSTOPPED(status), WSTOPSIG(status));
+	CHECK(kill(pid, SIGKILL) == 0 && waitpid(pid, &status, 0) == pid);
+	pid = sleeper(false);
+	CHECK(kill(pid, SIGTSTP) == 0);
+	sched_yield();
+	printf("TSTP, orphaned group: %d\n", (int)waitpid(pid, &status, WUNTRACED | WNOHANG));
+	CHECK(kill(pid, SIGKILL) == 0 && waitpid(pid, &status, 0) == pid);
+}
+
+static void groups_and_sessions(void)
+{
+	pid_t pid, other;
+	int status, p[2];
+	char c;
+
+	printf("getpgrp is getpgid(0) %d, getsid(0) is ours %d\n", getpgrp() == getpgid(0),
+	       getsid(0) == getsid(getpid()));
+	CHECK_ERR(getpgid(999999), ESRCH);
+	CHECK_ERR(getsid(999999), ESRCH);
+	CHECK_ERR(setpgid(0, -1), EINVAL);
+	CHECK_ERR(setpgid(999999, 0), ESRCH);
+	CHECK_ERR(setpgid(1, 1), ESRCH);        /* not ours */
+	pid = sleeper(true);
+	printf("a child in its own group: %d\n", getpgid(pid) == pid);
+	CHECK_ERR(setpgid(pid, 999999), EPERM);
+	CHECK(setpgid(pid, getpgrp()) == 0);    /* ours is init's, 0: "its own" */
+	printf("setpgid to our group %d: back in ours %d, in its own %d\n", getpgrp(), getpgid(pid) == getpgrp(),
+	       getpgid(pid) == pid);
+	CHECK(setpgid(pid, pid) == 0);
+	other = sleeper(false);
+	CHECK(setpgid(other, pid) == 0);        /* into the child's group */
+	CHECK(kill(-pid, SIGTERM) == 0);
+	CHECK(waitpid(pid, &status, 0) == pid);
+	printf("kill(-group): the first %d, ", WIFSIGNALED(status) && WTERMSIG(status) == SIGTERM);
+	CHECK(waitpid(other, &status, 0) == other);
+	printf("the second %d\n", WIFSIGNALED(status) && WTERMSIG(status) == SIGTERM);
+	CHECK_ERR(kill(-999999, 0), ESRCH);
+	CHECK(kill(0, 0) == 0);
+
+	/* setsid: a session and a group; its leader cannot change group. */
+	CHECK(pipe(p) == 0);
+	fflush(stdout);
+	pid = fork();
+	CHECK(pid >= 0);
+	if (pid == 0) {
+		pid_t s = setsid();
+
+		c = (char)('0' + (s == getpid()) + 2 * (getsid(0) == getpid()) + 4 * (getpgrp() == getpid()));
+		c += (char)(8 * (setpgid(0, 0) == -1 && errno == EPERM));
+		CHECK(write(p[1], &c, 1) == 1);
+		_exit(0);
+	}
+	CHECK(read(p[0], &c, 1) == 1 && waitpid(pid, &status, 0) == pid);
+	printf("setsid in a child: flags %d (15: its session, its group, and setpgid EPERM)\n", c - '0');
+	pid = sleeper(true);
+	fflush(stdout);
+	other = fork();
+	if (other == 0) {
+		setpgid(0, 0);
+		_exit(setsid() == -1 && errno == EPERM ? 0 : 1);
+	}
+	CHECK(waitpid(other, &status, 0) == other);
+	printf("setsid of a group leader: EPERM %d\n", WIFEXITED(status) && WEXITSTATUS(status) == 0);
+	CHECK(kill(pid, SIGKILL) == 0 && waitpid(pid, &status, 0) == pid);
+	CHECK(close(p[0]) == 0 && close(p[1]) == 0);
+}
+
 static const struct test_case cases[] = {
 	CASE(handlers_run), CASE(what_a_handler_is_told), CASE(masks_and_order), CASE(reset_hand),
 	CASE(alternate_stack), CASE(interrupted_calls), CASE(suspend), CASE(demand_paging_in_user_space),
 	CASE(fault_codes), CASE(bus_past_the_end), CASE(registers_and_fpu), CASE(frames_and_defaults),
-	CASE(child_signals),
+	CASE(child_signals), CASE(stop_and_continue), CASE(groups_and_sessions),
 };
 
 int main(int argc, char **argv)
