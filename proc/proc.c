@@ -187,12 +187,36 @@ static void sigchld(struct proc *p, int code, int value)
 	signal_post(p->parent, SIGCHLD, &info);
 }
 
-static void notify_parent(struct proc *p, int wait_status)
+/* The end of p, told to its parent: SIGCHLD, unless the parent ignores
+ * it; a parent that ignores it or asks SA_NOCLDWAIT leaves p to be reaped
+ * at once, never waitable (POSIX's rule, Linux's autoreap). */
+static bool notify_parent(struct proc *p, int wait_status)
 {
-	if (wait_status & 0x7f)
-		sigchld(p, CLD_KILLED, wait_status & 0x7f);
-	else
-		sigchld(p, CLD_EXITED, (wait_status >> 8) & 0xff);
+	const struct ksigaction *act = &p->parent->sigactions[SIGCHLD - 1];
+	bool autoreap = act->handler == SIG_IGN || (act->flags & SA_NOCLDWAIT);
+
+	if (act->handler != SIG_IGN) {
+		if (wait_status & 0x7f)
+			sigchld(p, CLD_KILLED, wait_status & 0x7f);
+		else
+			sigchld(p, CLD_EXITED, (wait_status >> 8) & 0xff);
+	}
+	return autoreap && p->parent != init_proc;
+}
+
+/* Processes that ended with nobody to wait for them, freed once the CPU
+ * has left their kernel stacks (proc_reap_dead, after a switch). */
+static struct proc *dead_list;
+
+void proc_reap_dead(void)
+{
+	while (dead_list && dead_list != proc_current) {
+		struct proc *p = dead_list;
+
+		dead_list = p->run_next;
+		remove_child(p->parent, p);
+		proc_free(p);
+	}
 }
 
 void proc_notify_stop(struct proc *p, int code, int value)
@@ -225,8 +249,12 @@ void __noreturn proc_exit(int wait_status)
 	reparent_children(p);
 	signal_forget(p);
 	p->exit_status = wait_status;
-	notify_parent(p, wait_status);
+	p->autoreap = notify_parent(p, wait_status);
 	p->state = PROC_ZOMBIE;
+	if (p->autoreap) {
+		p->run_next = dead_list;
+		dead_list = p;
+	}
 	wakeup(p->parent);
 	schedule();
 	panic("proc_exit: zombie %d was scheduled", p->pid);
@@ -250,6 +278,8 @@ static bool wait_ready(struct proc *c, uint32_t options, struct wait_result *r)
 
 	r->pid = c->pid;
 	r->minflt = 0;
+	if (c->state == PROC_ZOMBIE && c->autoreap)
+		return false;
 	if (c->state == PROC_ZOMBIE && (options & WEXITED)) {
 		r->status = st;
 		r->code = (st & 0x7f) ? CLD_KILLED : CLD_EXITED;
@@ -288,8 +318,8 @@ int proc_wait(int pid, uint32_t options, struct wait_result *r)
 		bool any = false;
 
 		for (struct proc *c = self->children; c; c = c->sibling) {
-			if (!wait_selects(c, pid))
-				continue;
+			if (!wait_selects(c, pid) || (c->state == PROC_ZOMBIE && c->autoreap))
+				continue;       /* one reaped at once is waited for by no one */
 			any = true;
 			if (!wait_ready(c, options, r))
 				continue;

@@ -16,6 +16,7 @@ typedef long (*syscall_fn)(uint32_t, uint32_t, uint32_t, uint32_t, uint32_t, uin
 
 struct proc *proc_alloc(void);
 struct proc *proc_init(void);           /* pid 1, or NULL before it runs */
+void proc_reap_dead(void);              /* free the ended that nobody waits for (sched.c) */
 void signal_forget(struct proc *p);     /* its pending signals go (exit) */
 void proc_free(struct proc *p);
 void rlimits_default(struct proc *p);

@@ -8,6 +8,7 @@
  * middle of kernel code; so kernel code needs no locks, only to keep
  * interrupts masked, as every trap gate leaves them.
  */
+#include "proc_internal.h"
 #include <pagoda/proc.h>
 #include <pagoda/errno.h>
 #include <arch/cpu.h>
@@ -56,6 +57,7 @@ static void switch_to(struct proc *next)
 	}
 	if (prev_t != next_t)
 		arch_switch(prev_t, next_t);
+	proc_reap_dead();               /* off their stacks now */
 }
 
 /*

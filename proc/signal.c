@@ -26,6 +26,8 @@
 #include <pagoda/kmalloc.h>
 #include <pagoda/signal.h>
 #include <pagoda/string.h>
+#include <pagoda/time.h>
+#include <pagoda/timer.h>
 #include <pagoda/uaccess.h>
 #include <arch/trap.h>
 
@@ -448,6 +450,79 @@ SYSCALL(rt_sigsuspend)
 	proc_current->sigmask = mask & ~SIG_UNBLOCKABLE;
 	return wait_for_signal();
 }
+
+/*
+ * rt_sigtimedwait: take a signal of set (blocked, as a rule) off the
+ * pending set without running its action, waiting up to the deadline
+ * (in ticks; 0: for ever) for one: its number, with its siginfo at
+ * uinfo. While it waits the set is unblocked, so that posting one wakes
+ * it (Linux does the same). -EAGAIN at the deadline, -EINTR if another
+ * signal comes that must be delivered.
+ */
+static long sigtimedwait(uint64_t set, vaddr_t uinfo, bool poll, uint64_t deadline)
+{
+	struct proc *p = proc_current;
+	uint64_t saved = p->sigmask;
+	struct ksiginfo info;
+	long r;
+	int sig;
+
+	set &= ~SIG_UNBLOCKABLE;
+	for (;;) {
+		if ((sig = next_signal(p->sigpending & set)) != 0)
+			break;
+		if (poll || (deadline && timer_ticks() >= deadline)) {
+			r = -EAGAIN;
+			goto out;
+		}
+		p->sigmask = saved & ~set;
+		if (signal_pending(p) && !(p->sigpending & set)) {
+			r = -EINTR;
+			goto out;
+		}
+		sleep_on(deadline ? (const void *)&timer_wait_channel : (const void *)p);
+		p->sigmask = saved;
+	}
+	dequeue(p, sig, &info);
+	r = uinfo && copyout(uinfo, &info, sizeof(info)) ? -EFAULT : sig;
+out:
+	p->sigmask = saved;
+	return r;
+}
+
+/* Its arguments: the set, and a timeout (NULL: for ever) of either size. */
+static long do_sigtimedwait(vaddr_t uset, vaddr_t uinfo, vaddr_t utimeout, uint32_t setsize, bool time64)
+{
+	uint64_t set, sec, nsec;
+
+	if (setsize != sizeof(set))
+		return -EINVAL;
+	if (copyin(&set, uset, sizeof(set)))
+		return -EFAULT;
+	if (!utimeout)
+		return sigtimedwait(set, uinfo, false, 0);
+	if (time64) {
+		struct timespec64 ts;
+
+		if (copyin(&ts, utimeout, sizeof(ts)))
+			return -EFAULT;
+		if (ts.tv_sec < 0 || ts.tv_nsec < 0 || ts.tv_nsec >= (int32_t)NSEC_PER_SEC)
+			return -EINVAL;
+		sec = (uint64_t)ts.tv_sec, nsec = (uint64_t)ts.tv_nsec;
+	} else {
+		struct timespec32 ts;
+
+		if (copyin(&ts, utimeout, sizeof(ts)))
+			return -EFAULT;
+		if (ts.tv_sec < 0 || ts.tv_nsec < 0 || ts.tv_nsec >= (int32_t)NSEC_PER_SEC)
+			return -EINVAL;
+		sec = (uint64_t)ts.tv_sec, nsec = (uint64_t)ts.tv_nsec;
+	}
+	return sigtimedwait(set, uinfo, sec == 0 && nsec == 0, timer_ticks() + timer_ticks_for(sec, nsec));
+}
+
+SYSCALL(rt_sigtimedwait) { return do_sigtimedwait(a0, a1, a2, a3, false); }
+SYSCALL(rt_sigtimedwait_time64) { return do_sigtimedwait(a0, a1, a2, a3, true); }
 
 /* sigaltstack(ss, oss): Linux's do_sigaltstack. The stack in use cannot
  * change (-EPERM); a new one must hold MINSIGSTKSZ (-ENOMEM). */

@@ -335,12 +335,6 @@ static long sleep_until(uint64_t deadline_ticks)
 	return 0;
 }
 
-/* The ticks a sleep of sec seconds and nsec nanoseconds lasts, rounded up. */
-static uint64_t ticks_of(uint64_t sec, uint64_t nsec)
-{
-	return sec * TIMER_HZ + (nsec + NSEC_PER_TICK - 1) / NSEC_PER_TICK;
-}
-
 SYSCALL(nanosleep)
 {
 	struct timespec32 ts;
@@ -349,7 +343,7 @@ SYSCALL(nanosleep)
 		return -EFAULT;
 	if (ts.tv_sec < 0 || (uint32_t)ts.tv_nsec >= NSEC_PER_SEC)
 		return -EINVAL;         /* as Linux's timespec64_valid */
-	return sleep_until(timer_ticks() + ticks_of((uint64_t)ts.tv_sec, (uint64_t)ts.tv_nsec));
+	return sleep_until(timer_ticks() + timer_ticks_for((uint64_t)ts.tv_sec, (uint64_t)ts.tv_nsec));
 }
 
 SYSCALL(clock_nanosleep_time64)
@@ -369,7 +363,7 @@ SYSCALL(clock_nanosleep_time64)
 			return 0;
 		ts.tv_sec -= (int64_t)(now / NSEC_PER_SEC);
 	}
-	return sleep_until(timer_ticks() + ticks_of((uint64_t)ts.tv_sec, (uint64_t)ts.tv_nsec));
+	return sleep_until(timer_ticks() + timer_ticks_for((uint64_t)ts.tv_sec, (uint64_t)ts.tv_nsec));
 }
 
 /* ---- the calls that are another under an older name ---- */

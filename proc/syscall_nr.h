@@ -79,6 +79,7 @@
 #define __NR_rt_sigaction             174
 #define __NR_rt_sigprocmask           175
 #define __NR_rt_sigpending            176
+#define __NR_rt_sigtimedwait          177
 #define __NR_rt_sigqueueinfo          178
 #define __NR_rt_sigsuspend            179
 #define __NR_pread64                  180
@@ -147,6 +148,7 @@
 #define __NR_clock_gettime64          403
 #define __NR_clock_getres_time64      406
 #define __NR_clock_nanosleep_time64   407
+#define __NR_rt_sigtimedwait_time64   421
 #define __NR_utimensat_time64         412
 #define __NR_faccessat2               439
 #define __NR_flock                    143

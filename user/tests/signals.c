@@ -684,11 +684,70 @@ static void groups_and_sessions(void)
 	CHECK(close(p[0]) == 0 && close(p[1]) == 0);
 }
 
+/* SIGCHLD set to SIG_IGN, or SA_NOCLDWAIT: children are reaped as they
+ * end, and a wait finds none (ECHILD once they are gone). */
+static void children_nobody_waits_for(void)
+{
+	pid_t pid;
+
+	set_handler(SIGCHLD, SIG_IGN, 0, NULL);
+	fflush(stdout);
+	for (int i = 0; i < 3; i++) {
+		pid = fork();
+		if (pid == 0)
+			_exit(i);
+	}
+	report("SIG_IGN: wait", wait(NULL));
+	chld_count = 0;
+	set_info_handler(SIGCHLD, on_chld_count, SA_NOCLDWAIT | SA_RESTART);
+	fflush(stdout);
+	pid = fork();
+	if (pid == 0)
+		_exit(5);
+	report("SA_NOCLDWAIT: wait", wait(NULL));
+	printf("and its SIGCHLD came: %d, code %d status %d\n", chld_count, chld_code, chld_status);
+}
+
+static void timed_waits(void)
+{
+	struct timespec zero = { 0, 0 }, short_time = { 0, 20000000 }, bad = { 0, 1000000000 };
+	sigset_t set;
+	siginfo_t si;
+	pid_t pid;
+	int status, sig;
+
+	set_handler(SIGUSR1, on_signal, 0, NULL);
+	set_handler(SIGUSR2, on_signal, 0, NULL);
+	sigemptyset(&set);
+	sigaddset(&set, SIGUSR1);
+	CHECK(sigprocmask(SIG_BLOCK, &set, NULL) == 0);
+	raise(SIGUSR1);
+	sig = sigtimedwait(&set, &si, NULL);
+	printf("pending already: %d, si_code %d, the handler did not run: %d\n", sig, si.si_code, got[SIGUSR1]);
+	report("nothing pending, no time", sigtimedwait(&set, &si, &zero));
+	report("nothing pending, 20 ms", sigtimedwait(&set, &si, &short_time));
+	report("a bad timeout", sigtimedwait(&set, &si, &bad));
+	report("a bad set size", syscall(SYS_rt_sigtimedwait, &set, &si, NULL, 4));
+	pid = signal_when_asleep(SIGUSR1, -1);
+	sig = sigwaitinfo(&set, &si);
+	printf("from another process: %d, si_pid is the child's %d\n", sig, si.si_pid == pid);
+	CHECK(waitpid(pid, &status, 0) == pid);
+	/* The system call itself: musl's sigwaitinfo waits again on EINTR. */
+	pid = signal_when_asleep(SIGUSR2, -1);
+	report("another signal, handled", syscall(SYS_rt_sigtimedwait, &set, &si, NULL, 8));
+	printf("its handler ran %d\n", got[SIGUSR2]);
+	CHECK(waitpid(pid, &status, 0) == pid);
+	raise(SIGUSR1);
+	CHECK(sigwait(&set, &sig) == 0);
+	printf("sigwait: %d\n", sig);
+}
+
 static const struct test_case cases[] = {
 	CASE(handlers_run), CASE(what_a_handler_is_told), CASE(masks_and_order), CASE(reset_hand),
 	CASE(alternate_stack), CASE(interrupted_calls), CASE(suspend), CASE(demand_paging_in_user_space),
 	CASE(fault_codes), CASE(bus_past_the_end), CASE(registers_and_fpu), CASE(frames_and_defaults),
-	CASE(child_signals), CASE(stop_and_continue), CASE(groups_and_sessions),
+	CASE(child_signals), CASE(stop_and_continue), CASE(groups_and_sessions), CASE(children_nobody_waits_for),
+	CASE(timed_waits),
 };
 
 int main(int argc, char **argv)
