@@ -127,6 +127,7 @@ int proc_fork(struct proc **childp)
 	child->altstack = parent->altstack;
 	child->pgid = parent->pgid;
 	child->sid = parent->sid;
+	child->ctty = parent->ctty;
 	child->brk_start = parent->brk_start;
 	child->brk = parent->brk;
 	add_child(parent, child);
@@ -242,6 +243,7 @@ void __noreturn proc_exit(int wait_status)
 	}
 	if (p->clear_child_tid)
 		(void)copyout(p->clear_child_tid, &zero, sizeof(zero));
+	tty_session_ends(p);
 	files_close_all(p);
 	p->min_flt += vm_faults_resolved(&p->vs->faults);
 	vmspace_free(p->vs);

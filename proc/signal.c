@@ -174,6 +174,18 @@ void signal_force(int sig, int code, uint32_t addr)
 	signal_post(p, sig, &info);
 }
 
+void signal_group(int pgid, int sig)
+{
+	struct ksiginfo info;
+
+	memset(&info, 0, sizeof(info));
+	info.si_signo = sig;
+	info.si_code = SI_KERNEL;
+	for (struct proc *p = proc_all; p; p = p->all_next)
+		if (p->pgid == pgid && p->state != PROC_ZOMBIE)
+			signal_post(p, sig, &info);
+}
+
 /* The next signal of set to deliver (Linux's next_signal), or 0. */
 static int next_signal(uint64_t set)
 {
@@ -289,7 +301,7 @@ static int run_handler(struct trapframe *tf, int sig, struct ksigaction *act, co
 /* Whether group pgid is orphaned: no member has a parent in another group
  * of the same session (init does not count), so no shell can continue it.
  * Its terminal's stops are then dropped (Linux's is_current_pgrp_orphaned). */
-static bool pgrp_orphaned(int pgid)
+bool signal_pgrp_orphaned(int pgid)
 {
 	for (struct proc *p = proc_all; p; p = p->all_next) {
 		if (p->pgid != pgid || p->state == PROC_ZOMBIE || !p->parent || p->parent == proc_init())
@@ -305,7 +317,7 @@ static void stop_self(int sig)
 {
 	struct proc *p = proc_current;
 
-	if (sig != SIGSTOP && pgrp_orphaned(p->pgid))
+	if (sig != SIGSTOP && signal_pgrp_orphaned(p->pgid))
 		return;
 	p->stop_sig = sig;
 	p->wait_stopped = true;

@@ -294,6 +294,7 @@ SYSCALL(setsid)
 	if (group_member(p->pid))
 		return -EPERM;
 	p->sid = p->pgid = p->pid;
+	p->ctty = false;                /* a new session has no terminal yet */
 	return p->sid;
 }
 

@@ -157,5 +157,7 @@ void fd_set_cloexec(struct proc *p, int fd, bool on);
 void tty_init(void);
 long tty_read(vaddr_t buf, size_t n, bool wait);
 long tty_write(vaddr_t buf, size_t n);
+/* p ends: if it leads the terminal's session, the session loses it. */
+void tty_session_ends(struct proc *p);
 
 #endif /* PAGODA_FILE_H */

@@ -55,6 +55,7 @@ struct proc {
 	bool wait_stopped;              /* a stop its parent's wait has not reported */
 	bool wait_continued;            /* a continue the same */
 	bool autoreap;                  /* its parent ignores SIGCHLD: no zombie to wait for */
+	bool ctty;                      /* the console is its controlling terminal (dev/tty.c) */
 	enum proc_state state;
 	char name[PROC_NAME_MAX];       /* the program's file name, as Linux's comm */
 	char exe[PROC_PATH_MAX];        /* its path: /proc/self/exe */

@@ -122,6 +122,11 @@ void signal_post(struct proc *p, int sig, const struct ksiginfo *info);
 /* A fault of the current process, as Linux's force_sig_fault: a blocked
  * or ignored sig is unblocked and given its default action first. */
 void signal_force(int sig, int code, uint32_t addr);
+/* sig to every process of group pgid, from the kernel (a terminal). */
+void signal_group(int pgid, int sig);
+/* Whether group pgid is orphaned: no member has a parent in another group
+ * of its session (Linux's is_current_pgrp_orphaned). */
+bool signal_pgrp_orphaned(int pgid);
 /* Whether p has a signal to take now: an interruptible sleep ends for it. */
 bool signal_pending(const struct proc *p);
 /* Whether sig, if it came now, would find no handler (for log lines). */

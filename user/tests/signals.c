@@ -12,7 +12,9 @@
 #include <stdbool.h>
 #include <stdint.h>
 #include <sys/mman.h>
+#include <sys/ioctl.h>
 #include <sys/syscall.h>
+#include <termios.h>
 #include <ucontext.h>
 
 static volatile int got[65], order[16], norder;
@@ -742,12 +744,99 @@ static void timed_waits(void)
 	printf("sigwait: %d\n", sig);
 }
 
+static int tty_fd = -1;
+
+/* Through /dev/tty: a read through /dev/console is never stopped. */
+static void read_tty(void)
+{
+	char c;
+
+	(void)read(tty_fd, &c, 1);
+}
+
+static void take_foreground(void)
+{
+	_exit(tcsetpgrp(tty_fd, getpgrp()) == 0 ? 7 : 8);
+}
+
+static void take_foreground_ignoring(void)
+{
+	signal(SIGTTOU, SIG_IGN);
+	_exit(tcsetpgrp(tty_fd, getpgrp()) == 0 ? 7 : 8);
+}
+
+static void steal_terminal(void)
+{
+	setsid();
+	_exit(ioctl(0, TIOCSCTTY, 0) == -1 && errno == EPERM ? 7 : 8);
+}
+
+/* What a background job meets: the status of the child doing fn. */
+static void show_job(const char *what, void (*fn)(void))
+{
+	pid_t pid;
+	int status;
+
+	fflush(stdout);
+	pid = fork();
+	CHECK(pid >= 0);
+	if (pid == 0) {
+		CHECK(setpgid(0, 0) == 0);      /* both, so that it is done before fn */
+		fn();
+		_exit(0);
+	}
+	setpgid(pid, pid);
+	CHECK(waitpid(pid, &status, WUNTRACED) == pid);
+	if (WIFSTOPPED(status)) {
+		printf("%s: stopped by %d\n", what, WSTOPSIG(status));
+		CHECK(kill(pid, SIGKILL) == 0 && waitpid(pid, &status, 0) == pid);
+	} else {
+		printf("%s: exit %d\n", what, WIFEXITED(status) ? WEXITSTATUS(status) : -WTERMSIG(status));
+	}
+}
+
+/* The console as a controlling terminal: a session leader takes it with
+ * TIOCSCTTY; its background jobs are stopped for reading it (SIGTTIN)
+ * and for taking the foreground (SIGTTOU, unless ignored); no other
+ * session can take it while the leader lives. */
+static void controlling_terminal(void)
+{
+	pid_t pid;
+	int status;
+
+	report("TIOCSCTTY, not a session leader", ioctl(0, TIOCSCTTY, 0));
+	report("tcgetpgrp with no terminal", tcgetpgrp(0));
+	report("tcgetsid with no terminal", tcgetsid(0));
+	report("/dev/tty with no terminal", open("/dev/tty", O_RDWR));
+	fflush(stdout);
+	pid = fork();
+	CHECK(pid >= 0);
+	if (pid == 0) {
+		CHECK(setsid() == getpid());
+		report("TIOCSCTTY by a session leader", ioctl(0, TIOCSCTTY, 0));
+		printf("foreground is ours %d, session is ours %d\n", tcgetpgrp(0) == getpgrp(),
+		       tcgetsid(0) == getpid());
+		tty_fd = open("/dev/tty", O_RDWR);
+		report("and /dev/tty opens", tty_fd);
+		show_job("a background read of /dev/tty", read_tty);
+		show_job("a background tcsetpgrp", take_foreground);
+		show_job("the same, SIGTTOU ignored", take_foreground_ignoring);
+		show_job("another session's TIOCSCTTY", steal_terminal);
+		report("tcsetpgrp to a group that is not", tcsetpgrp(0, 999999));
+		report("tcsetpgrp to ours again", tcsetpgrp(0, getpgrp()));
+		fflush(stdout);
+		_exit(0);
+	}
+	CHECK(waitpid(pid, &status, 0) == pid);
+	printf("the leader's end: exit %d\n", WIFEXITED(status) ? WEXITSTATUS(status) : -1);
+}
+
 static const struct test_case cases[] = {
 	CASE(handlers_run), CASE(what_a_handler_is_told), CASE(masks_and_order), CASE(reset_hand),
 	CASE(alternate_stack), CASE(interrupted_calls), CASE(suspend), CASE(demand_paging_in_user_space),
 	CASE(fault_codes), CASE(bus_past_the_end), CASE(registers_and_fpu), CASE(frames_and_defaults),
 	CASE(child_signals), CASE(stop_and_continue), CASE(groups_and_sessions), CASE(children_nobody_waits_for),
-	CASE(timed_waits),
+	CASE(timed_waits), CASE(controlling_terminal),
 };
 
 int main(int argc, char **argv)
