@@ -336,8 +336,10 @@ int proc_wait(int pid, uint32_t options, struct wait_result *r)
 			return -ECHILD;
 		if (options & WNOHANG)
 			return 0;
-		if (sleep_on_interruptible(self))
+		/* A child ready wins over a signal (Linux's do_wait looks first). */
+		if (signal_pending(self))
 			return -ERESTARTSYS;
+		sleep_on(self);
 	}
 }
 
