@@ -351,7 +351,8 @@ void proc_return_to_user(struct trapframe *tf)
 		sched_yield();
 	if (proc_current->killed)
 		proc_exit(proc_current->killed & 0x7f);
-	signal_deliver(tf);
+	if (signal_work(proc_current, tf))
+		signal_deliver(tf);
 }
 
 struct proc *proc_init(void)

@@ -260,12 +260,8 @@ static void restart_or_eintr(struct trapframe *tf, const struct ksigaction *act)
 /* No handler ran: an interrupted call is made again (ERESTART*). */
 static void restart_quietly(struct trapframe *tf)
 {
-	int32_t r = -(int32_t)tf->eax;
-
-	if (r == ERESTARTSYS || r == ERESTARTNOINTR || r == ERESTARTNOHAND) {
-		tf->eax = proc_current->syscall_nr;
-		tf->eip -= 2;
-	}
+	tf->eax = proc_current->syscall_nr;
+	tf->eip -= 2;
 }
 
 /* Set up a handler for sig: 0, or -EFAULT if its frame cannot be written. */
@@ -277,9 +273,9 @@ static int run_handler(struct trapframe *tf, int sig, struct ksigaction *act, co
 	struct kstack stack = p->altstack;
 	int err;
 
-	if (p->in_syscall) {
+	if (signal_interrupted_call(tf)) {
 		restart_or_eintr(tf, act);
-		p->in_syscall = false;
+		tf->trapno = TRAPNO_NO_CALL;    /* settled: not again for the next */
 	}
 	stack.ss_flags = !p->altstack.ss_size ? SS_DISABLE : on_altstack(p, tf->user_esp) ? SS_ONSTACK : 0;
 	err = arch_signal_frame(tf, sig, act->handler, act->flags, act->restorer, info, saved, &stack, base);
@@ -356,9 +352,9 @@ void signal_deliver(struct trapframe *tf)
 			signal_force(SIGSEGV, SI_KERNEL, 0);
 		}
 	}
-	if (p->in_syscall) {
+	if (signal_interrupted_call(tf)) {
 		restart_quietly(tf);
-		p->in_syscall = false;
+		tf->trapno = TRAPNO_NO_CALL;
 	}
 	if (p->restore_sigmask) {
 		p->sigmask = p->saved_sigmask;
@@ -578,7 +574,7 @@ static long do_sigreturn(bool rt)
 	uint64_t mask;
 	int err;
 
-	p->in_syscall = false;          /* eax is the interrupted code's, not a result */
+	p->tf->trapno = TRAPNO_NO_CALL; /* eax is the interrupted code's, no call's result */
 	err = arch_sigreturn(p->tf, rt, &mask, &stack);
 	if (err) {
 		signal_force(err == -EINVAL ? SIGILL : SIGSEGV, err == -EINVAL ? ILL_BADSTK : SI_KERNEL, 0);

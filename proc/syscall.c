@@ -57,7 +57,6 @@ void syscall_dispatch(struct trapframe *tf)
 		return;
 	}
 	proc_current->syscall_nr = nr;
-	proc_current->in_syscall = true;
 	tf->eax = (uint32_t)fn(tf->ebx, tf->ecx, tf->edx, tf->esi, tf->edi, tf->ebp);
 }
 

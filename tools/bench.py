@@ -61,6 +61,10 @@ GOALS = {
     "stat, 3 components, 5,000 files beside": 0.5,
     "open + close, 3 components, 5,000 files beside": 0.5,
     "read fault on a cached file page, scattered": 0.5,
+    # issue 23's
+    "sigaction": 0.5,
+    "signal to oneself, handled (lat_sig catch)": 0.5,
+    "SIGSEGV handler that mprotects and returns (lat_sig prot)": 0.5,
     BOOT: 0.01,
 }
 

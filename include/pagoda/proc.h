@@ -11,6 +11,7 @@
 #ifndef PAGODA_PROC_H
 #define PAGODA_PROC_H
 
+#include <pagoda/errno.h>
 #include <pagoda/signal.h>
 #include <pagoda/types.h>
 #include <pagoda/uaccess.h>
@@ -92,11 +93,25 @@ struct proc {
 	bool restore_sigmask;
 	struct kstack altstack;         /* sigaltstack; ss_size 0: none */
 	uint32_t syscall_nr;            /* the call being made: a restart makes it again */
-	bool in_syscall;                /* tf->eax is a system call's result */
 	uint64_t rlimits[RLIM_NLIMITS][2];      /* soft, hard */
 	struct uaccess_window uwindow;  /* sendfile's bounce buffer (<pagoda/uaccess.h>) */
 	const void *lock_waits_for;     /* the owner of the record lock it sleeps for */
 };
+
+/* Whether tf's eax is a system call's result that a signal interrupted
+ * (-ERESTART*): signal_deliver restarts the call or makes it -EINTR. */
+static inline bool signal_interrupted_call(const struct trapframe *tf)
+{
+	return tf->trapno == T_SYSCALL &&
+	       (uint32_t)-(int32_t)tf->eax - ERESTARTSYS <= (uint32_t)(ERESTARTNOHAND - ERESTARTSYS);
+}
+
+/* Whether the way back to user mode has signal work: a pending signal not
+ * blocked, a mask to restore, or a call to restart or fail with EINTR. */
+static inline bool signal_work(const struct proc *p, const struct trapframe *tf)
+{
+	return (p->sigpending & ~p->sigmask) || p->restore_sigmask || signal_interrupted_call(tf);
+}
 
 extern struct proc *proc_current;
 extern struct proc *proc_all;           /* every process, newest first (all_next) */

@@ -115,6 +115,11 @@ struct kstack {
 struct proc;
 struct trapframe;
 
+/* A trap frame whose eax is no system call's result any more (sigreturn
+ * restored it, or a restart was settled): its trapno, as Linux's orig_ax
+ * of -1. */
+#define TRAPNO_NO_CALL  0xffffffffu
+
 /* Post sig to p with info (NULL: SI_KERNEL): pending until p delivers it
  * on its way back to user mode, or discarded if p ignores it (unless it
  * is blocked: the handler may change before it is unblocked). */
@@ -133,7 +138,9 @@ bool signal_pending(const struct proc *p);
 bool signal_unhandled(const struct proc *p, int sig);
 /* On the way back to user mode: run the pending signals' actions (a
  * handler's frame built on the user stack, or the default action), and
- * restart an interrupted system call where Linux would. */
+ * restart an interrupted system call where Linux would. Called only when
+ * there is work: signal_work (<pagoda/proc.h>) says whether, on the fast
+ * path of every return. */
 void signal_deliver(struct trapframe *tf);
 
 /*

@@ -19,6 +19,7 @@
  * program's own pages coming in) are not counted.
  */
 #include <fcntl.h>
+#include <signal.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -445,6 +446,76 @@ static void bench_file_faults(void)
 	unlink("/tmp/ub-map");
 }
 
+static volatile int caught;
+static char *prot_page;
+
+static void on_usr1(int sig)
+{
+	(void)sig;
+	caught++;
+}
+
+/* LMbench's lat_sig prot: the page is made writable again, and the store
+ * that faulted goes through. */
+static void on_segv(int sig)
+{
+	(void)sig;
+	caught++;
+	if (mprotect(prot_page, PAGE, PROT_READ | PROT_WRITE))
+		die("ubench: mprotect in the handler");
+}
+
+/* Signals as LMbench's lat_sig measures them: installing a handler
+ * (sigaction), a signal sent to oneself and handled (catch), and a
+ * SIGSEGV handler that mprotects the page and returns (prot). */
+static void bench_signals(void)
+{
+	struct sigaction sa;
+	const int n = 2000;
+	uint64_t t0, total = 0;
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_usr1;
+	for (int round = -1; round < 2; round++) {
+		t0 = rdtsc();
+		for (int i = 0; i < n; i++)
+			if (sigaction(SIGUSR1, &sa, NULL))
+				die("ubench: sigaction");
+		if (round >= 0)
+			total += rdtsc() - t0;
+	}
+	record("sigaction", total, 2 * n);
+	total = 0;
+	for (int round = -1; round < 2; round++) {
+		t0 = rdtsc();
+		for (int i = 0; i < n; i++)
+			kill(getpid(), SIGUSR1);
+		if (round >= 0)
+			total += rdtsc() - t0;
+	}
+	record("signal to oneself, handled (lat_sig catch)", total, 2 * n);
+	prot_page = map_anon(PAGE);
+	sa.sa_handler = on_segv;
+	if (sigaction(SIGSEGV, &sa, NULL))
+		die("ubench: sigaction");
+	total = 0;
+	for (int round = -1; round < 2; round++) {
+		t0 = rdtsc();
+		for (int i = 0; i < n; i++) {
+			if (mprotect(prot_page, PAGE, PROT_READ))
+				die("ubench: mprotect");
+			((volatile char *)prot_page)[0] = 1;
+		}
+		if (round >= 0)
+			total += rdtsc() - t0;
+	}
+	record("SIGSEGV handler that mprotects and returns (lat_sig prot)", total, 2 * n);
+	signal(SIGSEGV, SIG_DFL);
+	munmap(prot_page, PAGE);
+	if (caught != 6 * n)
+		die("ubench: a signal went missing");
+}
+
 static const struct {
 	const char *key;
 	void (*run)(void);
@@ -464,6 +535,7 @@ static const struct {
 	{ "lookup", bench_lookup },
 	{ "write", bench_write },
 	{ "filefault", bench_file_faults },
+	{ "signals", bench_signals },
 };
 #define NBENCHES (int)(sizeof(benches) / sizeof(benches[0]))
 
