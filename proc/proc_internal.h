@@ -41,6 +41,11 @@ int proc_wait(int pid, uint32_t options, struct wait_result *r);
  * SA_NOCLDSTOP, and a wake-up for a wait). */
 void proc_notify_stop(struct proc *p, int code, int value);
 
+/* A relative time at user u, a timespec of 64 bits (time64) or 32: 0 with
+ * *sec and *nsec, -EFAULT, or -EINVAL if it is negative or its nanoseconds
+ * are not below a second (Linux's timespec64_valid). */
+int timespec_in(vaddr_t u, bool time64, uint64_t *sec, uint64_t *nsec);
+
 /* execve with argument strings in the kernel (pid 1) or in user memory. */
 int exec_kernel(struct proc *p, const char *path, char *const argv[], char *const envp[]);
 int exec_user(const char *path, vaddr_t argv, vaddr_t envp);

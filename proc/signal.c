@@ -162,11 +162,7 @@ void signal_force(int sig, int code, uint32_t addr)
 	info.si_signo = sig;
 	info.si_code = code;
 	info.fault.addr = addr;
-	if (p->sigpending & sig_bit(sig)) {     /* the fault's own account wins */
-		kfree(p->siginfo[sig - 1]);
-		p->siginfo[sig - 1] = NULL;
-		p->sigpending &= ~sig_bit(sig);
-	}
+	forget_pending(p, sig_bit(sig));        /* the fault's own account wins */
 	if (p == proc_init() && act->handler == SIG_DFL) {
 		proc_fatal_signal(sig);         /* init cannot survive its own fault */
 		return;
@@ -213,11 +209,7 @@ static void dequeue(struct proc *p, int sig, struct ksiginfo *info)
 
 void signal_forget(struct proc *p)
 {
-	for (int i = 0; i < NSIG; i++) {
-		kfree(p->siginfo[i]);
-		p->siginfo[i] = NULL;
-	}
-	p->sigpending = 0;
+	forget_pending(p, ~0ull);
 }
 
 /* Whether sp lies on p's alternate stack (Linux's on_sig_stack). */
@@ -384,13 +376,8 @@ SYSCALL(rt_sigaction)
 	if (a1) {
 		act.mask &= ~SIG_UNBLOCKABLE;
 		*cur = act;
-		if (sig_ignored(proc_current, sig) || act.handler == SIG_IGN ||
-		    (act.handler == SIG_DFL && sig_default(sig) == DFL_IGNORE)) {
-			struct ksiginfo gone;
-
-			if (proc_current->sigpending & sig_bit(sig))
-				dequeue(proc_current, sig, &gone);
-		}
+		if (act.handler == SIG_IGN || (act.handler == SIG_DFL && sig_default(sig) == DFL_IGNORE))
+			forget_pending(proc_current, sig_bit(sig));
 	}
 	return 0;
 }
@@ -502,6 +489,7 @@ out:
 static long do_sigtimedwait(vaddr_t uset, vaddr_t uinfo, vaddr_t utimeout, uint32_t setsize, bool time64)
 {
 	uint64_t set, sec, nsec;
+	long err;
 
 	if (setsize != sizeof(set))
 		return -EINVAL;
@@ -509,23 +497,8 @@ static long do_sigtimedwait(vaddr_t uset, vaddr_t uinfo, vaddr_t utimeout, uint3
 		return -EFAULT;
 	if (!utimeout)
 		return sigtimedwait(set, uinfo, false, 0);
-	if (time64) {
-		struct timespec64 ts;
-
-		if (copyin(&ts, utimeout, sizeof(ts)))
-			return -EFAULT;
-		if (ts.tv_sec < 0 || ts.tv_nsec < 0 || ts.tv_nsec >= (int32_t)NSEC_PER_SEC)
-			return -EINVAL;
-		sec = (uint64_t)ts.tv_sec, nsec = (uint64_t)ts.tv_nsec;
-	} else {
-		struct timespec32 ts;
-
-		if (copyin(&ts, utimeout, sizeof(ts)))
-			return -EFAULT;
-		if (ts.tv_sec < 0 || ts.tv_nsec < 0 || ts.tv_nsec >= (int32_t)NSEC_PER_SEC)
-			return -EINVAL;
-		sec = (uint64_t)ts.tv_sec, nsec = (uint64_t)ts.tv_nsec;
-	}
+	if ((err = timespec_in(utimeout, time64, &sec, &nsec)))
+		return err;
 	return sigtimedwait(set, uinfo, sec == 0 && nsec == 0, timer_ticks() + timer_ticks_for(sec, nsec));
 }
 

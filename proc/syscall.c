@@ -334,35 +334,53 @@ static long sleep_until(uint64_t deadline_ticks)
 	return 0;
 }
 
+int timespec_in(vaddr_t u, bool time64, uint64_t *sec, uint64_t *nsec)
+{
+	int64_t s, ns;
+
+	if (time64) {
+		struct timespec64 ts;
+
+		if (copyin(&ts, u, sizeof(ts)))
+			return -EFAULT;
+		s = ts.tv_sec, ns = ts.tv_nsec;
+	} else {
+		struct timespec32 ts;
+
+		if (copyin(&ts, u, sizeof(ts)))
+			return -EFAULT;
+		s = ts.tv_sec, ns = ts.tv_nsec;
+	}
+	if (s < 0 || ns < 0 || ns >= (int64_t)NSEC_PER_SEC)
+		return -EINVAL;
+	*sec = (uint64_t)s, *nsec = (uint64_t)ns;
+	return 0;
+}
+
 SYSCALL(nanosleep)
 {
-	struct timespec32 ts;
+	uint64_t sec, nsec;
+	long err = timespec_in(a0, false, &sec, &nsec);
 
-	if (copyin(&ts, a0, sizeof(ts)))
-		return -EFAULT;
-	if (ts.tv_sec < 0 || (uint32_t)ts.tv_nsec >= NSEC_PER_SEC)
-		return -EINVAL;         /* as Linux's timespec64_valid */
-	return sleep_until(timer_ticks() + timer_ticks_for((uint64_t)ts.tv_sec, (uint64_t)ts.tv_nsec));
+	return err ? err : sleep_until(timer_ticks() + timer_ticks_for(sec, nsec));
 }
 
 SYSCALL(clock_nanosleep_time64)
 {
-	struct timespec64 ts;
-	uint64_t now;
+	uint64_t sec, nsec, now;
+	long err;
 
 	if (a0 != CLOCK_MONOTONIC && a0 != CLOCK_REALTIME)
 		return -EINVAL;
-	if (copyin(&ts, a2, sizeof(ts)))
-		return -EFAULT;
-	if (ts.tv_sec < 0 || ts.tv_nsec < 0 || ts.tv_nsec >= (int64_t)NSEC_PER_SEC)
-		return -EINVAL;
+	if ((err = timespec_in(a2, true, &sec, &nsec)))
+		return err;
 	if (a1 & 1) {                   /* TIMER_ABSTIME */
 		clock_now(a0, &now);
-		if ((uint64_t)ts.tv_sec * NSEC_PER_SEC + (uint64_t)ts.tv_nsec <= now)
+		if (sec * NSEC_PER_SEC + nsec <= now)
 			return 0;
-		ts.tv_sec -= (int64_t)(now / NSEC_PER_SEC);
+		sec -= now / NSEC_PER_SEC;
 	}
-	return sleep_until(timer_ticks() + timer_ticks_for((uint64_t)ts.tv_sec, (uint64_t)ts.tv_nsec));
+	return sleep_until(timer_ticks() + timer_ticks_for(sec, nsec));
 }
 
 /* ---- the calls that are another under an older name ---- */
