@@ -133,7 +133,7 @@ static void op_fdata(struct wk *w)
 	ts[0] = (uint32_t)splitmix(&w->rng), ts[1] = chance(w, 70) ? rnd(w, 1000000000) : (uint32_t)splitmix(&w->rng);
 	ts[2] = 0, ts[3] = chance(w, 50) ? 0x3ffffffe : 0x3fffffff;     /* UTIME_OMIT, UTIME_NOW */
 	off[0] = PICK(w, offs), off[1] = rnd(w, 4) ? 0 : PICK(w, offs);
-	switch (rnd(w, 17)) {
+	switch (rnd(w, 18)) {
 	case 0: CALL(w, SYS_pread64, fz_fd(w), ptr_arg(w, 256), PICK(w, lens), PICK(w, offs), rnd(w, 2) ? 0 : PICK(w, offs)); break;
 	case 1: CALL(w, SYS_pwrite64, fz_fd(w), ptr_arg(w, 256), PICK(w, lens), PICK(w, offs), rnd(w, 3) ? 0 : rnd(w, 2)); break;
 	case 2: CALL(w, chance(w, 50) ? SYS_preadv : SYS_pwritev, fz_fd(w), (uint32_t)iov, rnd(w, 5), PICK(w, offs), 0); break;
@@ -157,6 +157,8 @@ static void op_fdata(struct wk *w)
 	case 14: CALL(w, SYS_chdir, chance(w, 60) ? (uint32_t)FZ_DIR : fz_name(w)); break;
 	case 15: CALL(w, chance(w, 50) ? SYS_sendfile64 : SYS_sendfile, fd_arg(w), chance(w, 50) ? fz_fd(w) : fd_arg(w),
 		      chance(w, 30) ? 0 : chance(w, 80) ? (uint32_t)off : ptr_arg(w, 8), PICK(w, lens)); break;
+	case 16: CALL(w, SYS_fallocate, fz_fd(w), chance(w, 60) ? rnd(w, 4) : rnd(w, 0x100), PICK(w, offs),
+		      rnd(w, 4) ? 0 : PICK(w, offs), PICK(w, lens) & 0x3fffff, rnd(w, 8) ? 0 : PICK(w, lens)); break;
 	default: CALL(w, SYS_umask, rnd(w, 01000)); break;
 	}
 	check_sentinels(w);

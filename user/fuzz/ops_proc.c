@@ -548,3 +548,34 @@ static void op_sigreturn(struct wk *w)
 	if (r > 0 && SC4(SYS_wait4, r, (long)&st, 0, 0) == r)
 		kid_reaped(w, (int)r, (int)st);
 }
+
+/* The signal calls that cannot block: sigaltstack, rt_sigpending,
+ * rt_sigtimedwait that only polls (a zero timeout, or a bad one),
+ * waitid that neither waits nor reaps (WNOHANG, WNOWAIT), and the
+ * process-group calls. */
+static void op_signal_misc(struct wk *w)
+{
+	uint32_t *buf = (uint32_t *)(scratch + 1536);
+	static const uint32_t zero_ts[4];
+
+	buf[0] = chance(w, 50) ? (uint32_t)scratch + 4096 : (uint32_t)splitmix(&w->rng);
+	buf[1] = chance(w, 70) ? rnd(w, 3) : (uint32_t)splitmix(&w->rng);
+	buf[2] = chance(w, 70) ? 2048 + rnd(w, 8192) : rnd(w, 4096);
+	switch (rnd(w, 8)) {
+	case 0: CALL(w, SYS_sigaltstack, chance(w, 70) ? (uint32_t)buf : ptr_arg(w, 12), chance(w, 50) ? 0 : ptr_arg(w, 12)); break;
+	case 1: CALL(w, SYS_rt_sigpending, ptr_arg(w, 8), chance(w, 80) ? 8 : rnd(w, 16)); break;
+	case 2:
+	case 3:
+		CALL(w, chance(w, 50) ? SYS_rt_sigtimedwait : 421 /* rt_sigtimedwait_time64 */, ptr_arg(w, 8),
+		     chance(w, 50) ? 0 : ptr_arg(w, 128), chance(w, 80) ? (uint32_t)zero_ts : 0xc0000000u,
+		     chance(w, 90) ? 8 : rnd(w, 16));
+		break;
+	case 4: CALL(w, SYS_waitid, rnd(w, 4), chance(w, 50) ? 0 : rnd(w, 2000), ptr_arg(w, 128),
+		     0x01000001 | (rnd(w, 16) << 1), chance(w, 70) ? 0 : ptr_arg(w, 72)); break;
+	case 5: CALL(w, chance(w, 50) ? SYS_getpgid : SYS_getsid, chance(w, 50) ? 0 : rnd(w, 3000)); break;
+	case 6: CALL(w, SYS_setpgid, chance(w, 50) ? 0 : (uint32_t)w->slot->kid_pid[rnd(w, MAX_KIDS)],
+		     chance(w, 50) ? 0 : rnd(w, 3000)); break;
+	default: CALL(w, chance(w, 50) ? SYS_setsid : SYS_getpgrp); break;
+	}
+	check_sentinels(w);
+}
