@@ -12,3 +12,9 @@ void console_write(const char *s, size_t len)
 	serial_write(s, len);
 	vga_write(s, len);
 }
+
+void console_emit(const char *s, size_t len)
+{
+	serial_write_raw(s, len);
+	vga_write(s, len);
+}

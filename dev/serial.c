@@ -4,6 +4,7 @@
  * Register map: PC16550D datasheet; COM1 sits at I/O port 0x3F8.
  */
 #include <pagoda/console.h>
+#include <pagoda/errno.h>
 #include <arch/cpu.h>
 #include <arch/trap.h>
 
@@ -19,6 +20,7 @@
 
 #define LCR_8N1         0x03    /* 8 data bits, no parity, 1 stop bit */
 #define LCR_DLAB        0x80    /* divisor latch access */
+#define LCR_BREAK       0x40    /* hold the line at space: a break */
 #define FCR_ENABLE_CLEAR 0x07   /* enable FIFOs and clear both */
 #define MCR_DTR_RTS_OUT2 0x0B   /* DTR, RTS, and OUT2 (gates the IRQ line) */
 #define LSR_THRE        0x20    /* transmit holding register empty */
@@ -30,16 +32,24 @@
 
 static bool serial_present;
 
+static void set_divisor(uint16_t divisor)
+{
+	uint8_t lcr = inb(COM1 + UART_LCR);
+
+	outb(COM1 + UART_LCR, lcr | LCR_DLAB);
+	outb(COM1 + UART_DLL, divisor & 0xFF);
+	outb(COM1 + UART_DLM, divisor >> 8);
+	outb(COM1 + UART_LCR, lcr);
+}
+
 /* Program COM1 for 115200 8N1 with FIFOs; no interrupts. */
 void serial_init(void)
 {
 	uint16_t divisor = UART_CLOCK_HZ / SERIAL_BAUD;
 
 	outb(COM1 + UART_IER, 0);
-	outb(COM1 + UART_LCR, LCR_DLAB);
-	outb(COM1 + UART_DLL, divisor & 0xFF);
-	outb(COM1 + UART_DLM, divisor >> 8);
 	outb(COM1 + UART_LCR, LCR_8N1);
+	set_divisor(divisor);
 	outb(COM1 + UART_FCR, FCR_ENABLE_CLEAR);
 	outb(COM1 + UART_MCR, MCR_DTR_RTS_OUT2);
 	/* With no UART, the bus floats and reads 0xFF: never wait on it. */
@@ -63,6 +73,33 @@ void serial_write(const char *s, size_t len)
 			serial_putc('\r');
 		serial_putc(s[i]);
 	}
+}
+
+void serial_write_raw(const char *s, size_t len)
+{
+	if (!serial_present)
+		return;
+	for (size_t i = 0; i < len; i++)
+		serial_putc(s[i]);
+}
+
+int serial_set_speed(uint32_t bps)
+{
+	if (bps == 0 || bps > UART_CLOCK_HZ || UART_CLOCK_HZ % bps)
+		return -EINVAL;
+	if (serial_present)
+		set_divisor((uint16_t)(UART_CLOCK_HZ / bps));
+	return 0;
+}
+
+void serial_set_break(bool on)
+{
+	uint8_t lcr;
+
+	if (!serial_present)
+		return;
+	lcr = inb(COM1 + UART_LCR);
+	outb(COM1 + UART_LCR, on ? lcr | LCR_BREAK : lcr & ~LCR_BREAK);
 }
 
 static void (*input_handler)(char c);

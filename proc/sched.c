@@ -11,6 +11,7 @@
 #include "proc_internal.h"
 #include <pagoda/proc.h>
 #include <pagoda/errno.h>
+#include <pagoda/timer.h>
 #include <arch/cpu.h>
 
 struct proc *proc_current;              /* NULL while idle */
@@ -103,11 +104,47 @@ void wakeup(const void *chan)
 			sched_make_runnable(p);
 }
 
-/* Called by the timer interrupt: use up the running process's slice. */
-void sched_tick(void)
+/* The earliest wake_at of a sleeper, or later: no tick before it scans. */
+static uint64_t next_wake_at = UINT64_MAX;
+
+int sleep_on_timeout(const void *chan, uint64_t deadline)
+{
+	struct proc *p = proc_current;
+
+	if (timer_ticks() >= deadline)
+		return -ETIMEDOUT;
+	p->wake_at = deadline;
+	if (deadline < next_wake_at)
+		next_wake_at = deadline;
+	sleep_on(chan);
+	p->wake_at = 0;
+	if (signal_pending(p))
+		return -EINTR;
+	return timer_ticks() >= deadline ? -ETIMEDOUT : 0;
+}
+
+/* Wake the sleepers whose deadline has come, and find the next one. */
+static void wake_expired(uint64_t now)
+{
+	next_wake_at = UINT64_MAX;
+	for (struct proc *p = proc_all; p; p = p->all_next) {
+		if (p->state != PROC_SLEEPING || !p->wake_at)
+			continue;
+		if (p->wake_at <= now)
+			sched_make_runnable(p);
+		else if (p->wake_at < next_wake_at)
+			next_wake_at = p->wake_at;
+	}
+}
+
+/* Called by the timer interrupt at tick now: use up the running process's
+ * slice, and wake the sleepers whose time has come. */
+void sched_tick(uint64_t now)
 {
 	if (proc_current && proc_current->slice > 0)
 		proc_current->slice--;
+	if (now >= next_wake_at)
+		wake_expired(now);
 }
 
 void __noreturn sched_run(void)

@@ -41,7 +41,7 @@ while read -r name args; do
 		log=build/test-logs/linux/$name.$libc.log
 		timeout 300 qemu-system-i386 "${QEMU_FLAGS[@]}" -kernel "$LINUX_DIR/vmlinuz" \
 			-initrd build/initramfs.cpio \
-			-append "console=ttyS0 quiet loglevel=3 panic=-1 -- $prog $args" </dev/null > "$log" 2>&1 || true
+			-append "console=ttyS0,115200 quiet loglevel=3 panic=-1 -- $prog $args" </dev/null > "$log" 2>&1 || true
 		sh tools/user-output.sh "$log" > "$out_dir/$name.$libc.out"
 		echo "linux-oracle: $name ($libc): $(tail -n 1 "$out_dir/$name.$libc.out")"
 		if $check && ! diff -u "tests/user/expected/$name.$libc.out" "$out_dir/$name.$libc.out"; then

@@ -19,7 +19,7 @@ static void pit_irq(struct trapframe *tf)
 {
 	(void)tf;
 	ticks++;
-	sched_tick();
+	sched_tick(ticks);
 	wakeup(&timer_wait_channel);
 }
 

@@ -45,6 +45,7 @@
 #define ELOOP           40
 #define EOVERFLOW       75
 #define EOPNOTSUPP      95
+#define ETIMEDOUT       110
 
 /* The kernel's own: a system call interrupted by a signal, which
  * signal_deliver turns into a restart or -EINTR as Linux does, and which

@@ -152,11 +152,8 @@ void files_close_all(struct proc *p);
 bool fd_cloexec(struct proc *p, int fd);
 void fd_set_cloexec(struct proc *p, int fd, bool on);
 
-/* The console's terminal (dev/tty.c): a line discipline over the serial
- * port, with echo and erase, as Linux's N_TTY in canonical mode. */
+/* The console's terminal (dev/tty.c, <pagoda/tty.h>). */
 void tty_init(void);
-long tty_read(vaddr_t buf, size_t n, bool wait);
-long tty_write(vaddr_t buf, size_t n);
 /* p ends: if it leads the terminal's session, the session loses it. */
 void tty_session_ends(struct proc *p);
 

@@ -73,6 +73,7 @@ struct proc {
 	struct trapframe *tf;           /* the user registers, on the kernel stack */
 
 	const void *wchan;              /* what a sleeping process waits for */
+	uint64_t wake_at;               /* and the tick it wakes at anyway (0: none) */
 	int slice;                      /* ticks left of its time slice */
 	int killed;                     /* a signal that will end it, or 0 */
 	int exit_status;                /* as wait4 reports it */
@@ -127,13 +128,16 @@ void __noreturn sched_run(void);
 void sched_make_runnable(struct proc *p);
 void schedule(void);
 void sched_yield(void);
-void sched_tick(void);
+void sched_tick(uint64_t now);
 
 /* Sleep until wakeup(chan), or a signal: the interruptible kind returns
  * -EINTR if a signal is what woke it (today only a fatal one does), else 0.
  * The caller checks its condition again either way. */
 void sleep_on(const void *chan);
 int sleep_on_interruptible(const void *chan);
+/* The same, or until the clock reaches deadline (ticks): 0 if woken,
+ * -EINTR for a signal, -ETIMEDOUT once the deadline has passed. */
+int sleep_on_timeout(const void *chan, uint64_t deadline);
 void wakeup(const void *chan);
 
 struct proc *proc_find(int pid);

@@ -177,6 +177,33 @@ static void op_ioctl(struct wk *w)
 	check_sentinels(w);
 }
 
+/* The terminal's settings, as the console's programs change them: each
+ * set gives back what a get just read (random settings could stop or
+ * rewrite the log's output), or reads from a bad pointer; flushes and
+ * drains; flow control only to restart output. */
+static void op_termios(struct wk *w)
+{
+	static const uint32_t gets[] = { 0x5401 /* TCGETS */, 0x5405 /* TCGETA */, 0x802C542A /* TCGETS2 */ };
+	static const uint32_t sets[] = { 0x5402, 0x5403, 0x5404 };   /* TCSETS, TCSETSW, TCSETSF */
+	static const uint32_t tcxonc[] = { 1 /* TCOON */, 3 /* TCION */, 4, 0x80000000u };
+	static const uint32_t ints[] = { 0x5411 /* TIOCOUTQ */, 0x5424 /* TIOCGETD */, 0x80045440 /* TIOCGEXCL */ };
+	uint32_t t = (uint32_t)(scratch + 1536), fd = chance(w, 70) ? 0 : fd_arg(w);
+
+	switch (rnd(w, 7)) {
+	case 0: CALL(w, SYS_ioctl, fd, PICK(w, gets), chance(w, 80) ? t : ptr_arg(w, 64)); break;
+	case 1:
+		if (CALL(w, SYS_ioctl, fd, 0x5401, t) == 0)
+			CALL(w, SYS_ioctl, fd, PICK(w, sets), t);
+		break;
+	case 2: CALL(w, SYS_ioctl, fd, PICK(w, sets), chance(w, 50) ? 0 : 0xC0000000u); break;
+	case 3: CALL(w, SYS_ioctl, fd, 0x540B /* TCFLSH */, rnd(w, 5)); break;
+	case 4: CALL(w, SYS_ioctl, fd, 0x540A /* TCXONC */, PICK(w, tcxonc)); break;
+	case 5: CALL(w, SYS_ioctl, fd, 0x5409 /* TCSBRK */, 1 + rnd(w, 3)); break;
+	default: CALL(w, SYS_ioctl, fd, PICK(w, ints), chance(w, 80) ? t : ptr_arg(w, 4)); break;
+	}
+	check_sentinels(w);
+}
+
 /* futex: never a wait whose value matches without a short timeout. */
 static void op_futex(struct wk *w)
 {
