@@ -140,22 +140,30 @@ $(BUILD)/badelf/.stamp: $(BUILD)/user/musl/hello tools/badelf.py
 	python3 tools/badelf.py $< $(dir $@)
 	@touch $@
 
-$(BUILD)/initramfs.cpio: $(USER_BINS) $(BUILD)/badelf/.stamp tools/mkcpio.py user/data/lines.txt Makefile
-	python3 tools/mkcpio.py $@ dir:bin dir:bin/bad dir:dev dir:dev/shm,1777 dir:etc dir:proc \
+# What every initramfs holds: the tree, the device nodes, /init, and what
+# the fuzzer execs and opens. The fuzzer boots an archive of just these
+# (and itself), so that its 32 MiB runs are not filled by the test programs.
+CPIO_BASE = dir:bin dir:bin/bad dir:dev dir:dev/shm,1777 dir:etc dir:proc \
 		dir:root,700 dir:tmp,1777 \
 		chr:dev/console=5,1 chr:dev/tty=5,0,666 chr:dev/null=1,3,666 chr:dev/zero=1,5,666 \
 		chr:dev/full=1,7,666 chr:dev/random=1,8,666 chr:dev/urandom=1,9,666 \
 		sym:dev/fd=/proc/self/fd sym:dev/stdin=/proc/self/fd/0 \
 		sym:dev/stdout=/proc/self/fd/1 sym:dev/stderr=/proc/self/fd/2 \
-		file:init=$(BUILD)/user/init file:bin/sh=$(BUILD)/user/sh \
-		file:etc/lines.txt=user/data/lines.txt \
+		file:init=$(BUILD)/user/init file:etc/lines.txt=user/data/lines.txt \
 		$(foreach b,$(BAD_ELVES),file:bin/bad/$(b)=$(BUILD)/badelf/$(b)) \
+		file:bin/bench-nop=$(BUILD)/user/bench/nop file:bin/sysfuzz=$(BUILD)/user/fuzz/sysfuzz \
+		file:bin/hello=$(BUILD)/user/glibc/hello
+
+$(BUILD)/initramfs-fuzz.cpio: $(USER_BINS) $(BUILD)/badelf/.stamp tools/mkcpio.py user/data/lines.txt Makefile
+	python3 tools/mkcpio.py $@ $(CPIO_BASE)
+
+$(BUILD)/initramfs.cpio: $(USER_BINS) $(BUILD)/badelf/.stamp tools/mkcpio.py user/data/lines.txt Makefile
+	python3 tools/mkcpio.py $@ $(CPIO_BASE) file:bin/sh=$(BUILD)/user/sh \
 		$(foreach c,$(USER_CMDS),file:bin/$(c)=$(BUILD)/user/bin/$(c)) \
 		file:bin/views=$(BUILD)/user/views/views \
-		file:bin/ubench=$(BUILD)/user/bench/ubench file:bin/bench-nop=$(BUILD)/user/bench/nop \
-		file:bin/notls=$(BUILD)/user/raw/notls file:bin/sysfuzz=$(BUILD)/user/fuzz/sysfuzz \
-		$(foreach t,$(USER_TESTS),file:bin/$(t)=$(BUILD)/user/glibc/$(t) \
-			file:bin/$(t).musl=$(BUILD)/user/musl/$(t))
+		file:bin/ubench=$(BUILD)/user/bench/ubench file:bin/notls=$(BUILD)/user/raw/notls \
+		$(foreach t,$(filter-out hello,$(USER_TESTS)),file:bin/$(t)=$(BUILD)/user/glibc/$(t)) \
+		$(foreach t,$(USER_TESTS),file:bin/$(t).musl=$(BUILD)/user/musl/$(t))
 initramfs: $(BUILD)/initramfs.cpio
 
 # ---- Host unit tests of the machine-independent code ----
@@ -268,7 +276,7 @@ debug: deps
 	$(QEMU) $(QEMU_RUN_FLAGS) -s -S -kernel $(BUILD)/pagoda.elf -initrd $(BUILD)/initramfs.cpio -append "$(CMDLINE)"
 
 test: deps
-	@$(MAKE) --no-print-directory all iso $(BUILD)/initramfs.cpio $(BUILD)/host/unit-tests $(BUILD)/fuzz/fuzz_pmm $(BUILD)/fuzz/fuzz_heap $(BUILD)/fuzz/fuzz_vm
+	@$(MAKE) --no-print-directory all iso $(BUILD)/initramfs.cpio $(BUILD)/initramfs-fuzz.cpio $(BUILD)/host/unit-tests $(BUILD)/fuzz/fuzz_pmm $(BUILD)/fuzz/fuzz_heap $(BUILD)/fuzz/fuzz_vm
 	@python3 tools/test.py
 
 # The system-call fuzzer on Pagoda, one boot per seed (tools/fuzz-sys.sh):
@@ -278,7 +286,7 @@ JOBS  ?= 1
 MEM   ?= 256M
 CALLS ?= 400
 fuzz-sys: deps
-	@$(MAKE) --no-print-directory all $(BUILD)/initramfs.cpio
+	@$(MAKE) --no-print-directory all $(BUILD)/initramfs-fuzz.cpio
 	@bash tools/fuzz-sys.sh --seeds $(SEEDS) --jobs $(JOBS) --mem $(MEM) --calls $(CALLS)
 
 # The user programs alone, or some of them: make test-user CASE="mmap brk"

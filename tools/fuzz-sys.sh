@@ -50,9 +50,9 @@ boot_seed() {
 	local s=$1 log=$LOGS/fuzz-sys-$tag$1.log args
 	args="--seed $s --rounds $rounds --calls $calls --jobs $jobs ${extra[*]}"
 	echo "qemu-system-i386 ${machine[*]} -m $mem -kernel $kernel" \
-		"-initrd build/initramfs.cpio -append \"$kargs -- /bin/sysfuzz $args\"" > "$log.cmd"
+		"-initrd build/initramfs-fuzz.cpio -append \"$kargs -- /bin/sysfuzz $args\"" > "$log.cmd"
 	timeout "$limit" qemu-system-i386 "${machine[@]}" -m "$mem" -kernel "$kernel" \
-		-initrd build/initramfs.cpio -append "$kargs -- /bin/sysfuzz $args" \
+		-initrd build/initramfs-fuzz.cpio -append "$kargs -- /bin/sysfuzz $args" \
 		</dev/null 2>&1 | tr -d '\r' > "$log"
 	sh tools/fuzz-verdict.sh "$s" "$log" "${PIPESTATUS[0]}" "$limit" > "$log.verdict"
 }

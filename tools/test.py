@@ -52,6 +52,7 @@ BUILD = pathlib.Path("build")
 LOGS = BUILD / "test-logs"
 KERNEL = BUILD / "pagoda.elf"
 INITRAMFS = BUILD / "initramfs.cpio"
+FUZZ_INITRAMFS = BUILD / "initramfs-fuzz.cpio"   # the fuzzer's, without the tests
 QEMU = "qemu-system-i386"
 # isa-debug-exit turns the kernel's pass/fail write into QEMU's exit status:
 # 0x10 -> 33 (all tests passed), 0x11 -> 35 (failure); see <pagoda/qemu.h>.
@@ -689,7 +690,7 @@ def layer_sysfuzz(q):
     for seeds, jobs, mem in SYSFUZZ_RUNS:
         for s in seeds:
             boot = Boot(f"fuzz-sys-{s}", f"panic=-1 quiet -- /bin/sysfuzz --seed {s} "
-                        f"{SYSFUZZ_ARGS} --jobs {jobs}", mem=mem, limit=120, initrd=INITRAMFS)
+                        f"{SYSFUZZ_ARGS} --jobs {jobs}", mem=mem, limit=120, initrd=FUZZ_INITRAMFS)
             boots.append((s, boot, q.boot(boot)))
     yield
     calls = 0

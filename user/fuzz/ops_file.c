@@ -185,9 +185,19 @@ static void op_termios(struct wk *w)
 {
 	static const uint32_t gets[] = { 0x5401 /* TCGETS */, 0x5405 /* TCGETA */, 0x802C542A /* TCGETS2 */ };
 	static const uint32_t sets[] = { 0x5402, 0x5403, 0x5404 };   /* TCSETS, TCSETSW, TCSETSF */
-	static const uint32_t tcxonc[] = { 1 /* TCOON */, 3 /* TCION */, 4, 0x80000000u };
+	static const uint32_t tcxonc[] = { 1 /* TCOON */, 4, 0x80000000u };
 	static const uint32_t ints[] = { 0x5411 /* TIOCOUTQ */, 0x5424 /* TIOCGETD */, 0x80045440 /* TIOCGEXCL */ };
-	uint32_t t = (uint32_t)(scratch + 1536), fd = chance(w, 70) ? 0 : fd_arg(w);
+	static int console = -1;
+	uint32_t t = (uint32_t)(scratch + 1536), fd;
+	long r;
+
+	/* The console, at an fd no other op picks: a read of it would wait
+	 * for ever, and random writes would fill the log. */
+	if (console < 0 && (r = CALL(w, SYS_open, (uint32_t)"/dev/console", O_RDWR | O_NOCTTY)) >= 0) {
+		console = (int)CALL(w, SYS_fcntl64, (uint32_t)r, F_DUPFD, 100);
+		CALL(w, SYS_close, (uint32_t)r);
+	}
+	fd = chance(w, 80) ? (uint32_t)console : fd_arg(w);
 
 	switch (rnd(w, 7)) {
 	case 0: CALL(w, SYS_ioctl, fd, PICK(w, gets), chance(w, 80) ? t : ptr_arg(w, 64)); break;
