@@ -21,6 +21,7 @@
  */
 #include <pagoda/console.h>
 #include <pagoda/errno.h>
+#include <pagoda/file.h>
 #include <pagoda/proc.h>
 #include <pagoda/signal.h>
 #include <pagoda/string.h>
@@ -510,6 +511,22 @@ size_t n_tty_readable(void)
 		if (!(ends_line(i) && queue[i] == EOF_MARK))
 			n++;
 	return n;
+}
+
+#define WAKEUP_CHARS    256     /* Linux's: writable below this much held */
+
+uint32_t n_tty_poll(struct poll_table *pt)
+{
+	size_t want = !L(ICANON) && !CC(VTIME) && CC(VMIN) ? CC(VMIN) : 1;
+	uint32_t mask = 0;
+
+	poll_wait(pt, &queue);
+	poll_wait(pt, &held);
+	if (L(ICANON) ? canon_end > 0 : queued >= want)
+		mask |= POLLIN | POLLRDNORM;
+	if (held_len < WAKEUP_CHARS)
+		mask |= POLLOUT | POLLWRNORM;
+	return mask;
 }
 
 size_t n_tty_output_queued(void)

@@ -466,13 +466,19 @@ static int term_ioctl(struct file *f, uint32_t cmd, vaddr_t arg)
 	return job_ioctl(f, cmd, arg);
 }
 
+static uint32_t term_poll(struct file *f, struct poll_table *pt)
+{
+	(void)f;
+	return n_tty_poll(pt);
+}
+
 const struct file_ops console_ops = {
-	.read = term_read, .write = term_write, .stat = term_stat,
-	.ioctl = term_ioctl, .splice_read = true, .splice_write = true,
+	.read = term_read, .write = term_write, .stat = term_stat, .ioctl = term_ioctl,
+	.poll = term_poll, .splice_read = true, .splice_write = true,
 };
 const struct file_ops tty_ops = {
 	.open = tty_open, .read = term_read, .write = term_write, .stat = term_stat,
-	.ioctl = term_ioctl, .splice_read = true, .splice_write = true,
+	.ioctl = term_ioctl, .poll = term_poll, .splice_read = true, .splice_write = true,
 };
 
 struct file *file_console(void)

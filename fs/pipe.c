@@ -159,6 +159,7 @@ static int fifo_open(struct file *f)
 		return -ENXIO;
 	}
 	f->pipe = p;
+	f->pipe_seen = acc == O_RDONLY && nonblock && p->writers == 0 ? p->writer_opens : ~0u;
 	if (acc != O_WRONLY) {
 		p->readers++;
 		p->reader_opens++;
@@ -182,8 +183,34 @@ interrupted:
 	return -ERESTARTSYS;    /* file_put's release leaves the ring */
 }
 
+/* Linux's pipe_poll: readable with data, writable with a page's room;
+ * POLLHUP for a reader once the last writer is gone (a FIFO opened
+ * O_NONBLOCK with none: once one more has come and gone), POLLERR for a
+ * writer with no reader. */
+static uint32_t pipe_poll(struct file *f, struct poll_table *pt)
+{
+	struct pipe *p = f->pipe;
+	uint32_t acc = f->flags & O_ACCMODE, mask = 0;
+
+	poll_wait(pt, p);
+	if (acc != O_WRONLY) {
+		if (p->len)
+			mask |= POLLIN | POLLRDNORM;
+		if (p->writers == 0 && p->writer_opens != f->pipe_seen)
+			mask |= POLLHUP;
+	}
+	if (acc != O_RDONLY) {
+		if (p->len <= PIPE_SIZE - PAGE_SIZE)
+			mask |= POLLOUT | POLLWRNORM;
+		if (p->readers == 0)
+			mask |= POLLERR;
+	}
+	return mask;
+}
+
 const struct file_ops fifo_ops = {
 	.open = fifo_open, .read = pipe_read, .write = pipe_write, .release = pipe_release,
+	.poll = pipe_poll,
 };
 
 bool file_is_pipe(const struct file *f)

@@ -11,6 +11,7 @@
 #include "proc_internal.h"
 #include <pagoda/proc.h>
 #include <pagoda/errno.h>
+#include <pagoda/file.h>
 #include <pagoda/timer.h>
 #include <arch/cpu.h>
 
@@ -100,7 +101,8 @@ int sleep_on_interruptible(const void *chan)
 void wakeup(const void *chan)
 {
 	for (struct proc *p = proc_all; p; p = p->all_next)
-		if (p->state == PROC_SLEEPING && p->wchan == chan)
+		if (p->state == PROC_SLEEPING &&
+		    (p->wchan == chan || (p->polling && poll_table_wakes(p->polling, chan))))
 			sched_make_runnable(p);
 }
 

@@ -158,4 +158,12 @@
 #define __NR_chown                    182
 #define __NR_fallocate                324
 #define __NR_pagoda_pagewalk          PAGODA_NR_PAGEWALK
+#define __NR_select                   82
+#define __NR__newselect               142
+#define __NR_poll                     168
+#define __NR_pselect6                 308
+#define __NR_ppoll                    309
+#define __NR_pselect6_time64          413
+#define __NR_ppoll_time64             414
+
 #endif

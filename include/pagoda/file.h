@@ -28,6 +28,31 @@ struct kstat {
 	struct timespec64 atime, mtime, ctime;
 };
 
+/* poll's events (Linux's, <uapi/asm-generic/poll.h>). */
+#define POLLIN          0x0001
+#define POLLPRI         0x0002
+#define POLLOUT         0x0004
+#define POLLERR         0x0008
+#define POLLHUP         0x0010
+#define POLLNVAL        0x0020
+#define POLLRDNORM      0x0040
+#define POLLRDBAND      0x0080
+#define POLLWRNORM      0x0100
+#define POLLWRBAND      0x0200
+
+/* The channels a poller sleeps on (fs/poll.c): what each polled file's
+ * readers and writers are woken on. Past POLL_CHANNELS it wakes on any. */
+#define POLL_CHANNELS   32
+struct poll_table {
+	const void *chans[POLL_CHANNELS];
+	int n;
+	bool overflow;
+};
+/* A poll op names chan (pt NULL: only the mask is wanted). */
+void poll_wait(struct poll_table *pt, const void *chan);
+/* Whether wakeup(chan) wakes a poller sleeping with pt. */
+bool poll_table_wakes(const struct poll_table *pt, const void *chan);
+
 struct file_ops {
 	/* A stream (pipe, terminal, device): bytes, or -errno. With nothing
 	 * to give it sleeps for data if wait, else returns -EAGAIN. */
@@ -38,6 +63,10 @@ struct file_ops {
 	long (*pwrite)(struct file *f, vaddr_t buf, size_t n, int64_t pos);
 	void (*stat)(struct file *f, struct kstat *st); /* a file with no inode */
 	int (*ioctl)(struct file *f, uint32_t cmd, vaddr_t arg); /* NULL: -ENOTTY */
+	/* What it is ready for now (POLL*), naming with poll_wait each
+	 * channel that will wake someone waiting for it. NULL: always ready
+	 * to read and write. */
+	uint32_t (*poll)(struct file *f, struct poll_table *pt);
 	/* Directory entries as getdents64 writes them, from f->pos on. */
 	long (*getdents)(struct file *f, vaddr_t buf, size_t size);
 	/* The object a mapping of the file maps, with a reference (*obj NULL:
@@ -60,6 +89,8 @@ struct file {
 	struct path path;               /* a named file: where it was opened */
 	struct inode *inode;            /* its inode (path.d's), or NULL */
 	struct pipe *pipe;              /* pipe ends */
+	uint32_t pipe_seen;             /* a FIFO opened O_NONBLOCK with no writer: the writer
+					 * opens then (no POLLHUP before a new one), else ~0 */
 	char *text;                     /* /proc files: the text made at open */
 	size_t text_len;
 	uint8_t flock;                  /* the flock(2) it holds: 0, LOCK_SH or LOCK_EX */

@@ -74,6 +74,7 @@ struct proc {
 
 	const void *wchan;              /* what a sleeping process waits for */
 	uint64_t wake_at;               /* and the tick it wakes at anyway (0: none) */
+	const struct poll_table *polling;       /* poll: every channel that wakes it */
 	int slice;                      /* ticks left of its time slice */
 	int killed;                     /* a signal that will end it, or 0 */
 	int exit_status;                /* as wait4 reports it */

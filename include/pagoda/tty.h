@@ -14,6 +14,8 @@
 
 #include <pagoda/types.h>
 
+struct poll_table;
+
 /* Linux's struct termios for i386: four flag words, the line discipline,
  * 19 control characters. */
 #define TTY_NCCS        19
@@ -83,6 +85,8 @@ long n_tty_write(vaddr_t buf, size_t n, bool nonblock);
  * TIOCOUTQ: the bytes held while output is stopped. */
 size_t n_tty_readable(void);
 size_t n_tty_output_queued(void);
+/* poll: input to read (a line, or VMIN bytes) and room to write. */
+uint32_t n_tty_poll(struct poll_table *pt);
 /* TCFLSH and TCXONC: drop what was typed; stop or restart output. */
 void n_tty_flush_input(void);
 void n_tty_stop_output(bool stop);

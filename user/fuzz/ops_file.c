@@ -3,7 +3,7 @@
  * ones. Included by sysfuzz.c after worker.c. Files are opened read-only
  * (a write to /etc/lines.txt on Linux would change the sentinel), pipes
  * are non-blocking (no call may sleep forever), and nothing reaches the
- * console (fds 0-2 are closed first).
+ * console (fds 0-2 are closed first) but op_termios's settings calls.
  */
 
 /* open flags: read-only plus random harmless bits. */
@@ -210,6 +210,55 @@ static void op_termios(struct wk *w)
 	case 4: CALL(w, SYS_ioctl, fd, 0x540A /* TCXONC */, PICK(w, tcxonc)); break;
 	case 5: CALL(w, SYS_ioctl, fd, 0x5409 /* TCSBRK */, 1 + rnd(w, 3)); break;
 	default: CALL(w, SYS_ioctl, fd, PICK(w, ints), chance(w, 80) ? t : ptr_arg(w, 4)); break;
+	}
+	check_sentinels(w);
+}
+
+/* poll, ppoll, select, pselect6 (both time sizes) on random descriptors,
+ * always with a timeout of at most 20 ms; ppoll and pselect6 with a
+ * random temporary mask (its size sometimes wrong). */
+static void op_poll(struct wk *w)
+{
+	uint32_t *fds = (uint32_t *)(scratch + 2048), *ts = (uint32_t *)(scratch + 2240);
+	uint32_t *sets = (uint32_t *)(scratch + 2304), *mask = (uint32_t *)(scratch + 2368);
+	uint32_t *sig = (uint32_t *)(scratch + 2384), n = rnd(w, 8), nbits = rnd(w, 40);
+	uint32_t time64 = chance(w, 50), tsp = chance(w, 90) ? (uint32_t)ts : 0xC0000000u;  /* never a random timeout */
+
+	for (uint32_t i = 0; i < n; i++) {
+		fds[2 * i] = chance(w, 90) ? fd_arg(w) : (uint32_t)-1;
+		fds[2 * i + 1] = (uint32_t)splitmix(&w->rng) & 0xFFFF;      /* events; revents 0 */
+	}
+	for (int i = 0; i < 6; i++)
+		sets[i] = chance(w, 50) ? (uint32_t)splitmix(&w->rng) : 0;
+	mask[0] = (uint32_t)splitmix(&w->rng);
+	mask[1] = (uint32_t)splitmix(&w->rng);
+	sig[0] = chance(w, 70) ? (uint32_t)mask : 0;
+	sig[1] = chance(w, 90) ? 8 : rnd(w, 16);
+	ts[0] = 0;                      /* seconds; time64: the low half */
+	ts[1] = time64 ? 0 : rnd(w, 20) * 1000000;
+	ts[2] = rnd(w, 20) * 1000000;   /* time64's nanoseconds */
+	ts[3] = 0;
+	switch (rnd(w, 5)) {
+	case 0: CALL(w, SYS_poll, chance(w, 90) ? (uint32_t)fds : ptr_arg(w, 8), chance(w, 95) ? n : 0x7fffffff, rnd(w, 20)); break;
+	case 1:
+		CALL(w, time64 ? 414 /* ppoll_time64 */ : SYS_ppoll, (uint32_t)fds, n, (uint32_t)tsp,
+		     chance(w, 80) ? (uint32_t)mask : ptr_arg(w, 8), sig[1]);
+		break;
+	case 2:
+		ts[0] = 0;
+		ts[1] = rnd(w, 20000);          /* a timeval: microseconds */
+		CALL(w, SYS__newselect, nbits, (uint32_t)sets, (uint32_t)(sets + 2), chance(w, 80) ? (uint32_t)(sets + 4) : ptr_arg(w, 8), tsp);
+		break;
+	case 3:
+		CALL(w, time64 ? 413 /* pselect6_time64 */ : SYS_pselect6, nbits, (uint32_t)sets,
+		     (uint32_t)(sets + 2), (uint32_t)(sets + 4), tsp, chance(w, 80) ? (uint32_t)sig : ptr_arg(w, 8));
+		break;
+	default:
+		ts[0] = 0;
+		ts[1] = rnd(w, 20000);
+		fds[0] = nbits, fds[1] = (uint32_t)sets, fds[2] = 0, fds[3] = (uint32_t)(sets + 4), fds[4] = tsp;
+		CALL(w, SYS_select, chance(w, 90) ? (uint32_t)fds : 0xC0000000u);
+		break;
 	}
 	check_sentinels(w);
 }

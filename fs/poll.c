@@ -1,0 +1,469 @@
+/*
+ * Waiting on files: poll, ppoll, select, pselect6 (and their time64
+ * forms), as Linux's fs/select.c.
+ *
+ * Each kind of file says what it is ready for now (file_ops.poll: POLLIN,
+ * POLLOUT, POLLHUP, POLLERR; a kind with no poll op is always ready to be
+ * read and written, as Linux's DEFAULT_POLLMASK) and names, through
+ * poll_wait, the channels its readers and writers are woken on. A poller
+ * scans every file, and if none is ready sleeps with that list
+ * (proc->polling): a wakeup of any channel on it wakes the poller, which
+ * scans again.
+ *
+ *   scan --ready--> done
+ *     |  nothing ready
+ *     +--signal pending----> -ERESTARTNOHAND (EINTR if a handler runs)
+ *     +--deadline passed--> 0
+ *     +--sleep on the channels, the deadline--> scan
+ *
+ * A restarted poll(2) starts its timeout again (Linux restarts it with the
+ * time that was left); select, pselect6 and ppoll write the time left
+ * back first, so their restart goes on with it, as Linux's does.
+ */
+#include "../proc/proc_internal.h"
+#include <pagoda/errno.h>
+#include <pagoda/file.h>
+#include <pagoda/kmalloc.h>
+#include <pagoda/string.h>
+#include <pagoda/time.h>
+#include <pagoda/timer.h>
+#include <pagoda/uaccess.h>
+
+#define POLLIN_SET      (POLLRDNORM | POLLRDBAND | POLLIN | POLLHUP | POLLERR)
+#define POLLOUT_SET     (POLLWRBAND | POLLWRNORM | POLLOUT | POLLERR)
+#define POLLEX_SET      POLLPRI
+#define DEFAULT_POLLMASK (POLLIN | POLLOUT | POLLRDNORM | POLLWRNORM)
+#define NEVER           UINT64_MAX      /* a deadline that never comes */
+
+struct pollfd {                 /* Linux's: fd, events, revents */
+	int32_t fd;
+	int16_t events, revents;
+};
+
+void poll_wait(struct poll_table *pt, const void *chan)
+{
+	if (!pt)
+		return;
+	for (int i = 0; i < pt->n; i++)
+		if (pt->chans[i] == chan)
+			return;
+	if (pt->n < POLL_CHANNELS)
+		pt->chans[pt->n++] = chan;
+	else
+		pt->overflow = true;
+}
+
+bool poll_table_wakes(const struct poll_table *pt, const void *chan)
+{
+	if (pt->overflow)
+		return true;
+	for (int i = 0; i < pt->n; i++)
+		if (pt->chans[i] == chan)
+			return true;
+	return false;
+}
+
+/* The file at fd for polling: an O_PATH descriptor is none, as Linux's fdget. */
+static struct file *poll_file(int fd)
+{
+	struct file *f = fd_get(proc_current, fd);
+
+	return f && !(f->flags & O_PATH) ? f : NULL;
+}
+
+static uint32_t file_poll(struct file *f, struct poll_table *pt)
+{
+	return f->ops->poll ? f->ops->poll(f, pt) : DEFAULT_POLLMASK;
+}
+
+/* Sleep on what the last scan listed, until deadline (NEVER: no limit):
+ * -EINTR for a signal, else 0 (scan again; the deadline decides). */
+static int poll_sleep(struct poll_table *pt, uint64_t deadline)
+{
+	struct proc *p = proc_current;
+	int r;
+
+	p->polling = pt;
+	r = deadline == NEVER ? sleep_on_interruptible(pt) : sleep_on_timeout(pt, deadline);
+	p->polling = NULL;
+	return r == -EINTR ? -EINTR : 0;
+}
+
+/* One scan of the pollfds: how many have revents. */
+static long scan_pollfds(struct pollfd *fds, size_t n, struct poll_table *pt)
+{
+	long ready = 0;
+
+	for (size_t i = 0; i < n; i++) {
+		struct file *f;
+		uint32_t mask;
+
+		fds[i].revents = 0;
+		if (fds[i].fd < 0)
+			continue;
+		if (!(f = poll_file(fds[i].fd))) {
+			mask = POLLNVAL;
+		} else {
+			mask = file_poll(f, pt);
+			mask &= (uint16_t)fds[i].events | POLLERR | POLLHUP;
+		}
+		fds[i].revents = (int16_t)mask;
+		if (mask)
+			ready++;
+	}
+	return ready;
+}
+
+/* Linux's do_poll: scan until something is ready, the deadline, or a signal. */
+static long do_poll(struct pollfd *fds, size_t n, uint64_t deadline)
+{
+	struct poll_table pt;
+
+	for (;;) {
+		long ready;
+
+		pt.n = 0;
+		pt.overflow = false;
+		if ((ready = scan_pollfds(fds, n, &pt)))
+			return ready;
+		if (signal_pending(proc_current))
+			return -ERESTARTNOHAND;         /* even with no time: Linux's order */
+		if (deadline != NEVER && timer_ticks() >= deadline)
+			return 0;
+		if (poll_sleep(&pt, deadline))
+			return -ERESTARTNOHAND;
+	}
+}
+
+/* The pollfds in from user memory, polled, and their revents out. */
+static long poll_user(vaddr_t ufds, uint32_t nfds, uint64_t deadline)
+{
+	struct pollfd *fds = NULL;
+	size_t bytes = (size_t)nfds * sizeof(*fds);
+	long r;
+
+	if (nfds > proc_current->rlimits[RLIMIT_NOFILE][0])
+		return -EINVAL;
+	if (nfds && !(fds = kmalloc(bytes)))
+		return -ENOMEM;
+	if (nfds && copyin(fds, ufds, bytes)) {
+		r = -EFAULT;
+		goto out;
+	}
+	r = do_poll(fds, nfds, deadline);
+	for (size_t i = 0; i < nfds; i++)
+		if (copyout(ufds + i * sizeof(*fds) + 6, &fds[i].revents, sizeof(fds[i].revents))) {
+			r = -EFAULT;
+			break;
+		}
+out:
+	kfree(fds);
+	return r;
+}
+
+/* ---- timeouts ---- */
+
+/* The deadline of a timeout of sec and nsec from now. */
+static uint64_t deadline_after(uint64_t sec, uint64_t nsec)
+{
+	return timer_ticks() + timer_ticks_for(sec, nsec);
+}
+
+/* What is left until deadline, in nanoseconds (0 once it has passed). */
+static uint64_t ns_left(uint64_t deadline)
+{
+	uint64_t now = timer_ticks();
+
+	return deadline > now ? (deadline - now) * (NSEC_PER_SEC / TIMER_HZ) : 0;
+}
+
+/* A timespec timeout at u (NULL: none), of either size: its deadline. */
+static int timespec_deadline(vaddr_t u, bool time64, uint64_t *deadline)
+{
+	uint64_t sec, nsec;
+	int err;
+
+	*deadline = NEVER;
+	if (!u)
+		return 0;
+	if ((err = timespec_in(u, time64, &sec, &nsec)))
+		return err;
+	*deadline = deadline_after(sec, nsec);
+	return 0;
+}
+
+/* Write the time left back into the timespec at u, as Linux's
+ * poll_select_finish does for ppoll and pselect6: the result, except that
+ * an interrupted call whose time cannot be written is -EINTR, not
+ * restarted with a stale timeout. */
+static long timespec_left(vaddr_t u, bool time64, uint64_t deadline, long r)
+{
+	uint64_t ns = ns_left(deadline);
+	int err;
+
+	if (!u || deadline == NEVER)
+		return r;
+	if (time64) {
+		struct timespec64 ts = { (int64_t)(ns / NSEC_PER_SEC), (int32_t)(ns % NSEC_PER_SEC), 0 };
+
+		err = copyout(u, &ts, sizeof(ts));
+	} else {
+		struct timespec32 ts = { (int32_t)(ns / NSEC_PER_SEC), (int32_t)(ns % NSEC_PER_SEC) };
+
+		err = copyout(u, &ts, sizeof(ts));
+	}
+	return err && r == -ERESTARTNOHAND ? -EINTR : r;
+}
+
+/* ---- the temporary signal mask of ppoll and pselect6 ---- */
+
+/* Block *mask while waiting (NULL: keep the mask), as rt_sigsuspend does. */
+static int mask_in(vaddr_t umask, uint32_t size, bool *set)
+{
+	struct proc *p = proc_current;
+	uint64_t mask;
+
+	*set = false;
+	if (!umask)
+		return 0;
+	if (size != sizeof(mask))
+		return -EINVAL;
+	if (copyin(&mask, umask, sizeof(mask)))
+		return -EFAULT;
+	p->saved_sigmask = p->sigmask;
+	p->sigmask = mask & ~SIG_UNBLOCKABLE;
+	*set = true;
+	return 0;
+}
+
+/* After the wait: an interrupted call keeps the temporary mask until the
+ * handler is set up (restore_sigmask); any other puts the old one back. */
+static void mask_out(bool set, long result)
+{
+	struct proc *p = proc_current;
+
+	if (!set)
+		return;
+	if (result == -ERESTARTNOHAND)
+		p->restore_sigmask = true;
+	else
+		p->sigmask = p->saved_sigmask;
+}
+
+/* ---- poll and ppoll ---- */
+
+SYSCALL(poll)
+{
+	int32_t ms = (int32_t)a2;
+
+	if (ms < 0)
+		return poll_user(a0, a1, NEVER);
+	return poll_user(a0, a1, deadline_after((uint32_t)ms / 1000, (uint64_t)((uint32_t)ms % 1000) * 1000000));
+}
+
+static long do_ppoll(uint32_t ufds, uint32_t nfds, uint32_t uts, uint32_t umask, uint32_t size, bool time64)
+{
+	uint64_t deadline;
+	bool masked;
+	long r;
+
+	if ((r = timespec_deadline(uts, time64, &deadline)))
+		return r;
+	if ((r = mask_in(umask, size, &masked)))
+		return r;
+	r = poll_user(ufds, nfds, deadline);
+	mask_out(masked, r);
+	return timespec_left(uts, time64, deadline, r);
+}
+
+SYSCALL(ppoll)
+{
+	return do_ppoll(a0, a1, a2, a3, a4, false);
+}
+
+SYSCALL(ppoll_time64)
+{
+	return do_ppoll(a0, a1, a2, a3, a4, true);
+}
+
+/* ---- select ---- */
+
+#define FDSET_WORDS     (FD_MAX / 32)
+
+struct fd_sets {
+	uint32_t in[FDSET_WORDS], out[FDSET_WORDS], ex[FDSET_WORDS];
+};
+
+static bool fd_isset(const uint32_t *set, int fd)
+{
+	return set[fd / 32] & (1u << (fd % 32));
+}
+
+/* Read the n bits of each set given (the others: empty). */
+static int sets_in(struct fd_sets *s, int n, vaddr_t in, vaddr_t out, vaddr_t ex)
+{
+	size_t bytes = (size_t)(n + 31) / 32 * 4;
+
+	memset(s, 0, sizeof(*s));
+	if ((in && copyin(s->in, in, bytes)) || (out && copyin(s->out, out, bytes)) ||
+	    (ex && copyin(s->ex, ex, bytes)))
+		return -EFAULT;
+	/* Bits past n in the last word are not the caller's question. */
+	if (n % 32)
+		for (int w = n / 32, b = n % 32; b < 32; b++) {
+			s->in[w] &= ~(1u << b);
+			s->out[w] &= ~(1u << b);
+			s->ex[w] &= ~(1u << b);
+		}
+	return 0;
+}
+
+/* One scan: the ready bits into res, their count; -EBADF for a set fd
+ * that is not open. */
+static long scan_sets(const struct fd_sets *s, struct fd_sets *res, int n, struct poll_table *pt)
+{
+	long ready = 0;
+
+	memset(res, 0, sizeof(*res));
+	for (int fd = 0; fd < n; fd++) {
+		bool in = fd_isset(s->in, fd), out = fd_isset(s->out, fd), ex = fd_isset(s->ex, fd);
+		struct file *f;
+		uint32_t mask, bit = 1u << (fd % 32);
+
+		if (!in && !out && !ex)
+			continue;
+		if (!(f = poll_file(fd)))
+			return -EBADF;
+		mask = file_poll(f, pt);
+		if (in && (mask & POLLIN_SET)) {
+			res->in[fd / 32] |= bit;
+			ready++;
+		}
+		if (out && (mask & POLLOUT_SET)) {
+			res->out[fd / 32] |= bit;
+			ready++;
+		}
+		if (ex && (mask & POLLEX_SET)) {
+			res->ex[fd / 32] |= bit;
+			ready++;
+		}
+	}
+	return ready;
+}
+
+/* Linux's core_sys_select: the sets in, the wait, the ready sets out. */
+static long do_select(int n, vaddr_t in, vaddr_t out, vaddr_t ex, uint64_t deadline)
+{
+	struct fd_sets *s, *res;
+	struct poll_table pt;
+	size_t bytes;
+	long r;
+
+	if (n < 0)
+		return -EINVAL;
+	/* Linux looks no further than its descriptor table, which starts
+	 * with room for 32 and grows to 256 once a higher one is used: so
+	 * select(1000, ...) with a bad bit at 40 may never see it. */
+	if (n > (proc_current->fd_top <= 32 ? 32 : FD_MAX))
+		n = proc_current->fd_top <= 32 ? 32 : FD_MAX;
+	bytes = (size_t)(n + 31) / 32 * 4;
+	if (!(s = kmalloc(2 * sizeof(*s))))
+		return -ENOMEM;
+	res = s + 1;
+	if ((r = sets_in(s, n, in, out, ex)))
+		goto out;
+	for (;;) {
+		pt.n = 0;
+		pt.overflow = false;
+		if ((r = scan_sets(s, res, n, &pt)))
+			break;
+		if (signal_pending(proc_current)) {
+			r = -ERESTARTNOHAND;
+			break;
+		}
+		if (deadline != NEVER && timer_ticks() >= deadline)
+			break;
+		if (poll_sleep(&pt, deadline)) {
+			r = -ERESTARTNOHAND;
+			break;
+		}
+	}
+	if (r >= 0 && ((in && copyout(in, res->in, bytes)) || (out && copyout(out, res->out, bytes)) ||
+		       (ex && copyout(ex, res->ex, bytes))))
+		r = -EFAULT;
+out:
+	kfree(s);
+	return r;
+}
+
+/* select's struct timeval timeout (NULL: none), its time left written back. */
+static long select_timeval(int n, vaddr_t in, vaddr_t out, vaddr_t ex, vaddr_t utv)
+{
+	struct timeval32 tv;
+	uint64_t deadline = NEVER, ns;
+	long r;
+
+	if (utv) {
+		if (copyin(&tv, utv, sizeof(tv)))
+			return -EFAULT;
+		if (tv.tv_sec < 0 || tv.tv_usec < 0)
+			return -EINVAL;
+		/* Linux takes microseconds past a second too: they carry. */
+		ns = (uint64_t)tv.tv_usec * NSEC_PER_USEC;
+		deadline = deadline_after((uint64_t)tv.tv_sec + ns / NSEC_PER_SEC, ns % NSEC_PER_SEC);
+	}
+	r = do_select(n, in, out, ex, deadline);
+	if (utv) {
+		ns = ns_left(deadline);
+		tv.tv_sec = (int32_t)(ns / NSEC_PER_SEC);
+		tv.tv_usec = (int32_t)(ns % NSEC_PER_SEC / NSEC_PER_USEC);
+		if (copyout(utv, &tv, sizeof(tv)) && r == -ERESTARTNOHAND)
+			r = -EINTR;     /* as timespec_left */
+	}
+	return r;
+}
+
+SYSCALL(_newselect)
+{
+	return select_timeval((int32_t)a0, a1, a2, a3, a4);
+}
+
+/* The first select of i386 (number 82): one pointer to its five arguments. */
+SYSCALL(select)
+{
+	uint32_t args[5];
+
+	if (copyin(args, a0, sizeof(args)))
+		return -EFAULT;
+	return select_timeval((int32_t)args[0], args[1], args[2], args[3], args[4]);
+}
+
+/* pselect6's sixth argument points at { sigset pointer, its size }. */
+static long do_pselect(uint32_t n, uint32_t in, uint32_t out, uint32_t ex, uint32_t uts, uint32_t usig,
+		       bool time64)
+{
+	uint32_t sig[2] = { 0, 0 };
+	uint64_t deadline;
+	bool masked;
+	long r;
+
+	if ((r = timespec_deadline(uts, time64, &deadline)))
+		return r;
+	if (usig && copyin(sig, usig, sizeof(sig)))
+		return -EFAULT;
+	if ((r = mask_in(sig[0], sig[1], &masked)))
+		return r;
+	r = do_select((int32_t)n, in, out, ex, deadline);
+	mask_out(masked, r);
+	return timespec_left(uts, time64, deadline, r);
+}
+
+SYSCALL(pselect6)
+{
+	return do_pselect(a0, a1, a2, a3, a4, a5, false);
+}
+
+SYSCALL(pselect6_time64)
+{
+	return do_pselect(a0, a1, a2, a3, a4, a5, true);
+}
