@@ -157,8 +157,13 @@ CPIO_BASE = dir:bin dir:bin/bad dir:dev dir:dev/shm,1777 dir:etc dir:proc \
 $(BUILD)/initramfs-fuzz.cpio: $(USER_BINS) $(BUILD)/badelf/.stamp tools/mkcpio.py user/data/lines.txt Makefile
 	python3 tools/mkcpio.py $@ $(CPIO_BASE)
 
-$(BUILD)/initramfs.cpio: $(USER_BINS) $(BUILD)/badelf/.stamp tools/mkcpio.py user/data/lines.txt Makefile
+# Debian's busybox comes with the other packages (tools/deps.sh).
+$(BUILD)/busybox/bin/busybox:
+	sh tools/deps.sh
+
+$(BUILD)/initramfs.cpio: $(USER_BINS) $(BUILD)/badelf/.stamp $(BUILD)/busybox/bin/busybox tools/mkcpio.py user/data/lines.txt Makefile
 	python3 tools/mkcpio.py $@ $(CPIO_BASE) file:bin/sh=$(BUILD)/user/sh \
+		file:bin/busybox=$(BUILD)/busybox/bin/busybox \
 		$(foreach c,$(USER_CMDS),file:bin/$(c)=$(BUILD)/user/bin/$(c)) \
 		file:bin/views=$(BUILD)/user/views/views \
 		file:bin/ubench=$(BUILD)/user/bench/ubench file:bin/notls=$(BUILD)/user/raw/notls \

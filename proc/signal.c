@@ -22,6 +22,7 @@
  * handlers become the group's and the mask each thread's.
  */
 #include "proc_internal.h"
+#include "syscall_nr.h"
 #include <pagoda/errno.h>
 #include <pagoda/kmalloc.h>
 #include <pagoda/signal.h>
@@ -76,6 +77,16 @@ static void forget_pending(struct proc *p, uint64_t set)
 		}
 }
 
+/* Wake p for a signal. Like Linux's wakeup preemption, the one who sent it
+ * gives the CPU up on its way back to user mode, so that p acts on the
+ * signal first (a killed job is gone before its shell looks for it). */
+static void wake_for_signal(struct proc *p)
+{
+	sched_make_runnable(p);
+	if (proc_current && p != proc_current)
+		proc_current->slice = 0;
+}
+
 /* A stop signal and SIGCONT undo each other as they are posted; SIGCONT
  * wakes a stopped process whatever its action is (Linux's prepare_signal),
  * and the parent hears of it. */
@@ -91,7 +102,7 @@ static void stop_or_continue(struct proc *p, int sig)
 	if (p->state == PROC_STOPPED) {
 		p->wait_stopped = false;
 		p->wait_continued = true;
-		sched_make_runnable(p);
+		wake_for_signal(p);
 		proc_notify_stop(p, CLD_CONTINUED, SIGCONT);
 	}
 }
@@ -128,7 +139,7 @@ void signal_post(struct proc *p, int sig, const struct ksiginfo *info)
 			*p->siginfo[sig - 1] = *info;
 	}
 	if ((p->state == PROC_SLEEPING && signal_pending(p)) || (p->state == PROC_STOPPED && p->killed))
-		sched_make_runnable(p);
+		wake_for_signal(p);
 }
 
 /* What kill(2) and the kernel's own sends say of the sender: SI_USER. */
@@ -234,6 +245,7 @@ static void restart_or_eintr(struct trapframe *tf, const struct ksigaction *act)
 {
 	switch (-(int32_t)tf->eax) {
 	case ERESTARTNOHAND:
+	case ERESTART_RESTARTBLOCK:
 		tf->eax = (uint32_t)-EINTR;
 		break;
 	case ERESTARTSYS:
@@ -249,10 +261,13 @@ static void restart_or_eintr(struct trapframe *tf, const struct ksigaction *act)
 	}
 }
 
-/* No handler ran: an interrupted call is made again (ERESTART*). */
+/* No handler ran: an interrupted call is made again (ERESTART*), or for
+ * -ERESTART_RESTARTBLOCK goes on through restart_syscall. */
 static void restart_quietly(struct trapframe *tf)
 {
-	tf->eax = proc_current->syscall_nr;
+	bool block = tf->eax == (uint32_t)-ERESTART_RESTARTBLOCK;
+
+	tf->eax = block ? __NR_restart_syscall : proc_current->syscall_nr;
 	tf->eip -= 2;
 }
 

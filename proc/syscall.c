@@ -324,14 +324,48 @@ SYSCALL(time)
 	return (long)t;
 }
 
-/* Sleep until the monotonic clock reaches ns; -EINTR if killed first. */
-static long sleep_until(uint64_t deadline_ticks)
+static long sleep_on_block(struct restart_block *r);
+
+/* Sleep until the tick deadline. A signal first: the time left is written
+ * to rmtp (if any), and the call is -ERESTART_RESTARTBLOCK, so that a
+ * handler makes it -EINTR and a stop and continue make restart_syscall
+ * sleep on to the same deadline (Linux's hrtimer_nanosleep). */
+static long sleep_until(uint64_t deadline, vaddr_t rmtp, bool time64)
 {
-	while (timer_ticks() < deadline_ticks) {
-		if (sleep_on_interruptible(&timer_wait_channel))
-			return -EINTR;
+	struct restart_block *r = &proc_current->restart;
+
+	while (timer_ticks() < deadline) {
+		/* Its own channel: only the deadline or a signal wakes it. */
+		if (sleep_on_timeout(r, deadline) != -EINTR)
+			continue;
+		if (rmtp) {
+			uint64_t now = timer_ticks(), ns = deadline > now ? (deadline - now) * NSEC_PER_TICK : 0;
+			struct timespec64 t64 = { (int64_t)(ns / NSEC_PER_SEC), (int32_t)(ns % NSEC_PER_SEC), 0 };
+			struct timespec32 t32 = { (int32_t)(ns / NSEC_PER_SEC), (int32_t)(ns % NSEC_PER_SEC) };
+
+			if (time64 ? copyout(rmtp, &t64, sizeof(t64)) : copyout(rmtp, &t32, sizeof(t32)))
+				return -EFAULT;
+		}
+		*r = (struct restart_block){ sleep_on_block, deadline, rmtp, time64 };
+		return -ERESTART_RESTARTBLOCK;
 	}
 	return 0;
+}
+
+static long sleep_on_block(struct restart_block *r)
+{
+	return sleep_until(r->deadline, r->rmtp, r->time64);
+}
+
+/* restart_syscall: go on with the call a stop interrupted; made by the
+ * kernel's restart, never meant for programs (-EINTR with nothing to do). */
+SYSCALL(restart_syscall)
+{
+	struct restart_block *r = &proc_current->restart;
+	long (*fn)(struct restart_block *) = r->fn;
+
+	r->fn = NULL;
+	return fn ? fn(r) : -EINTR;
 }
 
 int timespec_in(vaddr_t u, bool time64, uint64_t *sec, uint64_t *nsec)
@@ -362,25 +396,39 @@ SYSCALL(nanosleep)
 	uint64_t sec, nsec;
 	long err = timespec_in(a0, false, &sec, &nsec);
 
-	return err ? err : sleep_until(timer_ticks() + timer_ticks_for(sec, nsec));
+	return err ? err : sleep_until(timer_ticks() + timer_ticks_for(sec, nsec), a1, false);
+}
+
+/* clock_nanosleep of either timespec size: relative, or to an absolute
+ * time of the clock (TIMER_ABSTIME). */
+static long clock_nanosleep(uint32_t clock, uint32_t flags, vaddr_t uts, vaddr_t rmtp, bool time64)
+{
+	uint64_t sec, nsec, now, ns;
+	long err;
+
+	if (clock != CLOCK_MONOTONIC && clock != CLOCK_REALTIME)
+		return -EINVAL;
+	if ((err = timespec_in(uts, time64, &sec, &nsec)))
+		return err;
+	ns = sec * NSEC_PER_SEC + nsec;
+	if (flags & 1) {                /* TIMER_ABSTIME: no time left to write */
+		clock_now(clock, &now);
+		if (ns <= now)
+			return 0;
+		ns -= now;
+		rmtp = 0;
+	}
+	return sleep_until(timer_ticks() + timer_ticks_for(ns / NSEC_PER_SEC, ns % NSEC_PER_SEC), rmtp, time64);
+}
+
+SYSCALL(clock_nanosleep)
+{
+	return clock_nanosleep(a0, a1, a2, a3, false);
 }
 
 SYSCALL(clock_nanosleep_time64)
 {
-	uint64_t sec, nsec, now;
-	long err;
-
-	if (a0 != CLOCK_MONOTONIC && a0 != CLOCK_REALTIME)
-		return -EINVAL;
-	if ((err = timespec_in(a2, true, &sec, &nsec)))
-		return err;
-	if (a1 & 1) {                   /* TIMER_ABSTIME */
-		clock_now(a0, &now);
-		if (sec * NSEC_PER_SEC + nsec <= now)
-			return 0;
-		sec -= now / NSEC_PER_SEC;
-	}
-	return sleep_until(timer_ticks() + timer_ticks_for(sec, nsec));
+	return clock_nanosleep(a0, a1, a2, a3, true);
 }
 
 /* ---- the calls that are another under an older name ---- */

@@ -166,4 +166,8 @@
 #define __NR_pselect6_time64          413
 #define __NR_ppoll_time64             414
 
+#define __NR_clock_nanosleep          267
+
+#define __NR_restart_syscall          0
+
 #endif

@@ -7,6 +7,7 @@ set -eu
 PACKAGES="make gcc gcc-multilib binutils qemu-system-x86 grub-pc-bin grub-common xorriso mtools
 	clang libclang-rt-14-dev python3"
 MUSL_ROOT=build/musl    # Debian's musl-dev:i386, unpacked (see musl_setup)
+BUSYBOX_ROOT=build/busybox      # Debian's busybox-static:i386, unpacked (busybox_setup)
 
 installed=$(dpkg-query -W -f='${Package} ${Status}\n' $PACKAGES 2>/dev/null |
 	awk '$NF == "installed" { print $1 }')
@@ -40,8 +41,24 @@ musl_setup() {
 	    "$root/usr/lib/i386-linux-musl/musl-gcc.specs" > "$MUSL_ROOT/musl-gcc.specs"
 }
 
+# Debian's static busybox for i386, unpacked the same way: the initramfs
+# carries it as /bin/busybox (the job-control session of make test).
+busybox_setup() {
+	[ -x "$BUSYBOX_ROOT/bin/busybox" ] && return 0
+	echo "deps: fetching Debian's busybox-static:i386 into $BUSYBOX_ROOT"
+	dpkg --print-foreign-architectures | grep -qx i386 || $sudo dpkg --add-architecture i386
+	apt-cache policy busybox-static:i386 2>/dev/null | grep -q "Candidate: [0-9]" ||
+		$sudo apt-get update -qq || echo "deps: apt-get update reported errors; trying the download anyway"
+	tmp=$(mktemp -d)
+	(cd "$tmp" && apt-get download -qq busybox-static:i386 2>/dev/null)
+	mkdir -p "$BUSYBOX_ROOT"
+	dpkg-deb -x "$tmp"/busybox-static_*_i386.deb "$BUSYBOX_ROOT"
+	rm -rf "$tmp"
+}
+
 if [ -z "$missing" ]; then
 	musl_setup
+	busybox_setup
 	exit 0
 fi
 
@@ -53,3 +70,4 @@ $sudo apt-get update -qq || echo "deps: apt-get update reported errors; trying t
 DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends $missing
 echo "deps: done"
 musl_setup
+busybox_setup

@@ -2,7 +2,8 @@
 # Record what Linux prints for each user test: the expected outputs that
 # tools/test.py compares Pagoda's with.
 #
-#   tools/linux-oracle.sh [NAME...]     (default: every case in tests/user/cases)
+#   tools/linux-oracle.sh [NAME...]     (default: every case in tests/user/cases
+#                                       and every session in tests/console/)
 #   tools/linux-oracle.sh --check [NAME...]
 #                                       record into build/oracle-check/ instead,
 #                                       and fail if any differs from the
@@ -50,4 +51,18 @@ while read -r name args; do
 		fi
 	done
 done < tests/user/cases
+# The interactive sessions of tests/console/: what Linux's screen showed.
+for keys in tests/console/*.keys; do
+	name=$(basename "$keys" .keys)
+	[ $# -eq 0 ] || printf '%s\n' "$@" | grep -qx "$name" || continue
+	want=tests/console/$name.out
+	got=$want
+	$check && got=$out_dir/console-$name.out
+	python3 tools/console-session.py --linux "$keys" > "$got" || echo "linux-oracle: console $name: the session did not finish"
+	echo "linux-oracle: console $name: $(wc -l < "$got") lines"
+	if $check && ! diff -u "$want" "$got"; then
+		echo "linux-oracle: console $name: Linux now shows something else than $want holds"
+		differ=1
+	fi
+done
 [ "$differ" -eq 0 ] || { echo "linux-oracle: expected outputs are stale: run tools/linux-oracle.sh to record them again"; exit 1; }

@@ -674,6 +674,32 @@ def docs_sessions(run):
     diff_log.write_text("".join(d + "\n" for d in diffs))
 
 
+# ---- Interactive sessions on the console ----
+
+CONSOLE_DIR = pathlib.Path("tests/console")
+
+
+def layer_console(q):
+    """Each tests/console/NAME.keys typed at busybox's ash on the console
+    (tools/console-session.py): the screen must be Linux's, NAME.out,
+    recorded with `tools/console-session.py --linux`."""
+    jobs = {keys.stem: q.program(f"console-{keys.stem}",
+                                 [sys.executable, "tools/console-session.py", str(keys)], limit=300)
+            for keys in sorted(CONSOLE_DIR.glob("*.keys"))}
+    yield
+    for name, job in jobs.items():
+        run = job.result()
+        want = CONSOLE_DIR / f"{name}.out"
+        diff = list(difflib.unified_diff(want.read_text().splitlines(), run.text.splitlines(),
+                                         str(want), str(run.log), lineterm=""))
+        if run.timed_out:
+            yield fail(f"console: {name}: {run.unfinished()}")
+        else:
+            yield check(not diff and run.status == 0, f"console: {name}",
+                        f"console: {name}: the screen is not Linux's (log: {run.log})",
+                        ["    " + d for d in diff[:40]])
+
+
 # ---- The system-call fuzzer ----
 
 # (seeds, workers at once, memory): one worker at a time, four at once, and
@@ -823,8 +849,8 @@ def host_command_check(cmd, promises, run, changed):
 # ---- The runner ----
 
 LAYERS = {"host": layer_host, "fuzz": layer_fuzz, "kernel": layer_kernel, "memory": layer_memory,
-          "grub": layer_grub, "crash": layer_crash, "user": layer_user, "views": layer_views,
-          "sysfuzz": layer_sysfuzz, "docs": layer_docs}
+          "grub": layer_grub, "crash": layer_crash, "user": layer_user, "console": layer_console,
+          "views": layer_views, "sysfuzz": layer_sysfuzz, "docs": layer_docs}
 
 
 def report(layer, outcomes, counts):

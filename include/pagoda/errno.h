@@ -53,5 +53,6 @@
 #define ERESTARTSYS     512     /* restart if the handler has SA_RESTART */
 #define ERESTARTNOINTR  513     /* always restart */
 #define ERESTARTNOHAND  514     /* restart only if no handler runs */
+#define ERESTART_RESTARTBLOCK 516 /* no handler: restart_syscall goes on (proc->restart) */
 
 #endif /* PAGODA_ERRNO_H */

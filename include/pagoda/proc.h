@@ -95,6 +95,14 @@ struct proc {
 	bool restore_sigmask;
 	struct kstack altstack;         /* sigaltstack; ss_size 0: none */
 	uint32_t syscall_nr;            /* the call being made: a restart makes it again */
+	/* What restart_syscall goes on with after -ERESTART_RESTARTBLOCK (a
+	 * sleep stopped and continued): Linux's restart_block. */
+	struct restart_block {
+		long (*fn)(struct restart_block *r);
+		uint64_t deadline;      /* the sleep's end, in ticks */
+		vaddr_t rmtp;           /* where the time left goes on EINTR (0: nowhere) */
+		bool time64;
+	} restart;
 	uint64_t rlimits[RLIM_NLIMITS][2];      /* soft, hard */
 	struct uaccess_window uwindow;  /* sendfile's bounce buffer (<pagoda/uaccess.h>) */
 	const void *lock_waits_for;     /* the owner of the record lock it sleeps for */
@@ -104,8 +112,10 @@ struct proc {
  * (-ERESTART*): signal_deliver restarts the call or makes it -EINTR. */
 static inline bool signal_interrupted_call(const struct trapframe *tf)
 {
+	uint32_t code = (uint32_t)-(int32_t)tf->eax;
+
 	return tf->trapno == T_SYSCALL &&
-	       (uint32_t)-(int32_t)tf->eax - ERESTARTSYS <= (uint32_t)(ERESTARTNOHAND - ERESTARTSYS);
+	       (code - ERESTARTSYS <= (uint32_t)(ERESTARTNOHAND - ERESTARTSYS) || code == ERESTART_RESTARTBLOCK);
 }
 
 /* Whether the way back to user mode has signal work: a pending signal not
