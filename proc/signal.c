@@ -67,12 +67,61 @@ static bool sig_ignored(const struct proc *p, int sig)
 }
 
 /* Drop what of set is pending for p. */
+/*
+ * The siginfos of pending signals, as Linux's sigqueue: a standard signal
+ * is pending once, with at most one; a real-time signal (SIGRTMIN and up)
+ * is queued once for each time it was sent, each with its own. A post
+ * with no siginfo (the kernel's) queues none: it is SI_KERNEL.
+ */
+struct sigqueue {
+	struct ksiginfo info;
+	struct sigqueue *next;
+};
+
+/* Every siginfo queued, of every process: Linux counts them per user
+ * against RLIMIT_SIGPENDING, and on Pagoda everyone is root. */
+static uint64_t sigqueue_count;
+
+/* Queue info for sig at p (limited: only below p's RLIMIT_SIGPENDING):
+ * false if it could not be. */
+static bool enqueue(struct proc *p, int sig, const struct ksiginfo *info, bool limited)
+{
+	struct sigqueue *q, **tail = &p->sigqueue[sig - 1];
+
+	if (limited && sigqueue_count >= p->rlimits[RLIMIT_SIGPENDING][0])
+		return false;
+	if (!(q = kmalloc(sizeof(*q))))
+		return false;
+	q->info = *info;
+	q->next = NULL;
+	while (*tail)
+		tail = &(*tail)->next;
+	*tail = q;
+	sigqueue_count++;
+	return true;
+}
+
+/* Take the oldest siginfo of sig off p's queue into *info: false if none. */
+static bool unqueue(struct proc *p, int sig, struct ksiginfo *info)
+{
+	struct sigqueue *q = p->sigqueue[sig - 1];
+
+	if (!q)
+		return false;
+	if (info)
+		*info = q->info;
+	p->sigqueue[sig - 1] = q->next;
+	kfree(q);
+	sigqueue_count--;
+	return true;
+}
+
 static void forget_pending(struct proc *p, uint64_t set)
 {
 	for (int sig = 1; sig <= NSIG; sig++)
 		if (p->sigpending & set & sig_bit(sig)) {
-			kfree(p->siginfo[sig - 1]);
-			p->siginfo[sig - 1] = NULL;
+			while (unqueue(p, sig, NULL))
+				;
 			p->sigpending &= ~sig_bit(sig);
 		}
 }
@@ -119,27 +168,36 @@ bool signal_unhandled(const struct proc *p, int sig)
 	return handler == SIG_DFL || handler == SIG_IGN || (p->sigmask & sig_bit(sig));
 }
 
-void signal_post(struct proc *p, int sig, const struct ksiginfo *info)
+int signal_post(struct proc *p, int sig, const struct ksiginfo *info)
 {
 	if (p->state == PROC_ZOMBIE)
-		return;
+		return 0;
 	/* init gets only the signals it has handlers for, SIGKILL included
 	 * (Linux's SIGNAL_UNKILLABLE). */
 	if (p == proc_init() && p->sigactions[sig - 1].handler == SIG_DFL)
-		return;
+		return 0;
 	stop_or_continue(p, sig);
 	if (sig == SIGKILL) {
 		if (!p->killed)
 			p->killed = SIGKILL;
-	} else if (sig_ignored(p, sig) || (p->sigpending & sig_bit(sig))) {
-		return;                 /* a standard signal is pending once */
+	} else if (sig_ignored(p, sig) || (sig < SIGRTMIN && (p->sigpending & sig_bit(sig)))) {
+		return 0;               /* a standard signal is pending once */
+	} else if (info && !enqueue(p, sig, info, sig >= SIGRTMIN || info->si_code < 0)) {
+		/* As Linux's __send_signal: a real-time signal, or one that
+		 * claims to come from a process (sigqueue, tkill), is
+		 * queued only below RLIMIT_SIGPENDING. Past it a real-time
+		 * one not from kill fails; any other is sent without its
+		 * siginfo (kill's instance of a queued real-time signal is
+		 * lost). */
+		if (sig >= SIGRTMIN && info->si_code != SI_USER)
+			return -EAGAIN;
+		p->sigpending |= sig_bit(sig);
 	} else {
 		p->sigpending |= sig_bit(sig);
-		if (info && (p->siginfo[sig - 1] = kmalloc(sizeof(*info))))
-			*p->siginfo[sig - 1] = *info;
 	}
 	if ((p->state == PROC_SLEEPING && signal_pending(p)) || (p->state == PROC_STOPPED && p->killed))
 		wake_for_signal(p);
+	return 0;
 }
 
 /* What kill(2) and the kernel's own sends say of the sender: SI_USER. */
@@ -206,16 +264,13 @@ static int next_signal(uint64_t set)
 /* Take sig off p's pending set: its siginfo into *info. */
 static void dequeue(struct proc *p, int sig, struct ksiginfo *info)
 {
-	p->sigpending &= ~sig_bit(sig);
-	if (p->siginfo[sig - 1]) {
-		*info = *p->siginfo[sig - 1];
-		kfree(p->siginfo[sig - 1]);
-		p->siginfo[sig - 1] = NULL;
-	} else {
+	if (!unqueue(p, sig, info)) {
 		memset(info, 0, sizeof(*info));
 		info->si_signo = sig;
 		info->si_code = SI_KERNEL;
 	}
+	if (!p->sigqueue[sig - 1])      /* a real-time signal stays while queued */
+		p->sigpending &= ~sig_bit(sig);
 }
 
 void signal_forget(struct proc *p)
@@ -597,11 +652,10 @@ static long send_to(int pid, int sig, int code)
 	p = proc_find(pid);
 	if (!p)
 		return -ESRCH;
-	if (sig) {
-		user_info(&info, sig, code);
-		signal_post(p, sig, &info);
-	}
-	return 0;
+	if (!sig)
+		return 0;
+	user_info(&info, sig, code);
+	return signal_post(p, sig, &info);
 }
 
 /* kill: a pid; 0, the caller's process group; -pgid, that group; -1,
@@ -661,7 +715,5 @@ SYSCALL(rt_sigqueueinfo)
 	if (!p)
 		return -ESRCH;
 	info.si_signo = (int32_t)a1;
-	if (a1)
-		signal_post(p, (int)a1, &info);
-	return 0;
+	return a1 ? signal_post(p, (int)a1, &info) : 0;
 }

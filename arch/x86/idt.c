@@ -4,8 +4,9 @@
  *
  * Every gate is an interrupt gate, so the CPU clears IF on entry: handlers
  * never run nested inside one another unless they re-enable interrupts. Only
- * the system-call gate has DPL 3, so `int $0x80` works from ring 3 while an
- * `int $14` from user code raises #GP instead of faking a page fault.
+ * the system-call gate, int3's and into's have DPL 3, so `int $0x80` works
+ * from ring 3 while an `int $14` from user code raises #GP instead of
+ * faking a page fault.
  */
 #include <arch/cpu.h>
 #include <pagoda/compiler.h>
@@ -50,6 +51,10 @@ void idt_init(void)
 
 	for (int v = 0; v < NUM_EXCEPTIONS + NUM_IRQS; v++)
 		idt_set_gate(v, trap_vector_stubs[v], 0);
+	/* int3 and into are meant for user code (a debugger's breakpoint, an
+	 * overflow check): DPL 3, as Linux's, so they trap as #BP and #OF. */
+	idt_set_gate(T_BP, trap_vector_stubs[T_BP], 3);
+	idt_set_gate(T_OF, trap_vector_stubs[T_OF], 3);
 	idt_set_gate(T_SYSCALL, trap_vector_stubs[NUM_EXCEPTIONS + NUM_IRQS], 3);
 	lidt(&p);
 }

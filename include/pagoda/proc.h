@@ -46,6 +46,7 @@ struct ksigaction {
 #define SIG_IGN 1u
 
 struct file;
+struct sigqueue;
 
 struct proc {
 	int pid;
@@ -90,7 +91,7 @@ struct proc {
 	struct ksigaction sigactions[NSIG];
 	uint64_t sigmask;               /* blocked signals */
 	uint64_t sigpending;            /* posted, not yet delivered */
-	struct ksiginfo *siginfo[NSIG]; /* each pending signal's, or NULL (SI_KERNEL) */
+	struct sigqueue *sigqueue[NSIG];        /* each pending signal's siginfos, oldest first */
 	uint64_t saved_sigmask;         /* rt_sigsuspend's: back once a handler is set up */
 	bool restore_sigmask;
 	struct kstack altstack;         /* sigaltstack; ss_size 0: none */

@@ -122,8 +122,10 @@ struct trapframe;
 
 /* Post sig to p with info (NULL: SI_KERNEL): pending until p delivers it
  * on its way back to user mode, or discarded if p ignores it (unless it
- * is blocked: the handler may change before it is unblocked). */
-void signal_post(struct proc *p, int sig, const struct ksiginfo *info);
+ * is blocked: the handler may change before it is unblocked). 0, or
+ * -EAGAIN: a real-time signal not from kill (sigqueue, tkill, the
+ * kernel's with a siginfo) past RLIMIT_SIGPENDING. */
+int signal_post(struct proc *p, int sig, const struct ksiginfo *info);
 /* A fault of the current process, as Linux's force_sig_fault: a blocked
  * or ignored sig is unblocked and given its default action first. */
 void signal_force(int sig, int code, uint32_t addr);

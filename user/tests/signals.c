@@ -12,6 +12,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 #include <sys/mman.h>
+#include <sys/resource.h>
 #include <sys/ioctl.h>
 #include <sys/syscall.h>
 #include <termios.h>
@@ -831,12 +832,136 @@ static void controlling_terminal(void)
 	printf("the leader's end: exit %d\n", WIFEXITED(status) ? WEXITSTATUS(status) : -1);
 }
 
+/* Real-time signals are queued once for each sending, with its value, and
+ * delivered lowest first after the standard ones; past RLIMIT_SIGPENDING
+ * sigqueue fails with EAGAIN while kill still goes through. */
+static volatile int rt_seen[16], rt_count;
+
+static void on_rt(int sig, siginfo_t *si, void *uc)
+{
+	(void)uc;
+	if (rt_count < 16)
+		rt_seen[rt_count++] = (sig >= SIGRTMIN ? sig - SIGRTMIN : 100 + sig) * 100 + si->si_value.sival_int;
+}
+
+static void queue_one(int sig, int value)
+{
+	union sigval v = { .sival_int = value };
+
+	report("  sigqueue", sigqueue(getpid(), sig, v));
+}
+
+static void real_time_queues(void)
+{
+	struct rlimit two = { 2, 2 };
+	struct timespec zero = { 0, 0 };
+	sigset_t set, pend;
+	siginfo_t si;
+	int sig;
+
+	set_info_handler(SIGUSR1, on_rt, 0);
+	set_info_handler(SIGRTMIN + 1, on_rt, 0);
+	set_info_handler(SIGRTMIN + 2, on_rt, 0);
+	sigemptyset(&set);
+	sigaddset(&set, SIGUSR1);
+	sigaddset(&set, SIGRTMIN + 1);
+	sigaddset(&set, SIGRTMIN + 2);
+	CHECK(sigprocmask(SIG_BLOCK, &set, NULL) == 0);
+	queue_one(SIGRTMIN + 2, 1);
+	queue_one(SIGRTMIN + 1, 2);
+	queue_one(SIGRTMIN + 1, 3);
+	queue_one(SIGUSR1, 4);
+	queue_one(SIGUSR1, 5);
+	CHECK(sigpending(&pend) == 0);
+	printf("pending: USR1 %d, RTMIN+1 %d, RTMIN+2 %d\n", sigismember(&pend, SIGUSR1),
+	       sigismember(&pend, SIGRTMIN + 1), sigismember(&pend, SIGRTMIN + 2));
+	CHECK(sigprocmask(SIG_UNBLOCK, &set, NULL) == 0);
+	printf("delivered:");
+	for (int i = 0; i < rt_count; i++)
+		printf(" %d", rt_seen[i]);
+	printf("\n");
+	sig = SIGRTMIN + 3;
+	sigemptyset(&set);
+	sigaddset(&set, sig);
+	CHECK(sigprocmask(SIG_BLOCK, &set, NULL) == 0);
+	CHECK(setrlimit(RLIMIT_SIGPENDING, &two) == 0);
+	printf("RLIMIT_SIGPENDING 2:\n");
+	queue_one(sig, 1);
+	queue_one(sig, 2);
+	queue_one(sig, 3);
+	report("  kill", kill(getpid(), sig));
+	while (sigtimedwait(&set, &si, &zero) == sig)
+		printf("  taken: code %d value %d\n", si.si_code, si.si_code == SI_QUEUE ? si.si_value.sival_int : -1);
+}
+
+/* int3 and the trap flag: SIGTRAP as Linux sends them; an int the IDT
+ * does not open to user mode is #GP, SIGSEGV. */
+static volatile int traps;
+static volatile long trap_code, trap_no, trap_err, trap_addr_is_eip, trap_eip;
+
+static void on_trap(int sig, siginfo_t *si, void *ucv)
+{
+	ucontext_t *uc = ucv;
+
+	(void)sig;
+	if (traps++ == 0) {
+		trap_code = si->si_code;
+		trap_no = uc->uc_mcontext.gregs[REG_TRAPNO];
+		trap_err = uc->uc_mcontext.gregs[REG_ERR];
+		trap_addr_is_eip = (long)si->si_addr == uc->uc_mcontext.gregs[REG_EIP];
+		trap_eip = uc->uc_mcontext.gregs[REG_EIP];
+	}
+	if (traps >= 3)
+		uc->uc_mcontext.gregs[REG_EFL] &= ~0x100L;      /* stop stepping */
+}
+
+static void on_gp(int sig, siginfo_t *si, void *ucv)
+{
+	ucontext_t *uc = ucv;
+
+	(void)sig;
+	trap_code = si->si_code;
+	trap_no = uc->uc_mcontext.gregs[REG_TRAPNO];
+	trap_err = uc->uc_mcontext.gregs[REG_ERR];
+	trap_addr_is_eip = si->si_addr == NULL;
+	uc->uc_mcontext.gregs[REG_EIP] += 2;    /* past the int */
+}
+
+extern char after_int3[];
+
+static __attribute__((noinline)) void do_int3(void)
+{
+	__asm__ volatile("int3\n.globl after_int3\nafter_int3:" ::: "memory");
+}
+
+static void show_trap(const char *what)
+{
+	printf("%s: %d trap(s), code %ld, trapno %ld, err %#lx, %s\n", what, traps, trap_code, trap_no,
+	       trap_err, trap_addr_is_eip ? "si_addr as expected" : "si_addr differs");
+}
+
+static void traps_and_trap_flag(void)
+{
+	set_info_handler(SIGTRAP, on_trap, 0);
+	do_int3();
+	show_trap("int3");
+	printf("  the saved eip is past it: %d\n", trap_eip == (long)after_int3);
+	traps = 0;
+	__asm__ volatile("pushf\n\torl $0x100, (%%esp)\n\tpopf\n\tnop\n\tnop\n\tnop\n\tnop\n\tnop\n\tnop"
+			 ::: "memory", "cc");
+	show_trap("the trap flag");
+	traps = 0;
+	set_info_handler(SIGSEGV, on_gp, 0);
+	__asm__ volatile("int $0x10" ::: "memory");
+	show_trap("int $0x10");
+}
+
 static const struct test_case cases[] = {
 	CASE(handlers_run), CASE(what_a_handler_is_told), CASE(masks_and_order), CASE(reset_hand),
 	CASE(alternate_stack), CASE(interrupted_calls), CASE(suspend), CASE(demand_paging_in_user_space),
 	CASE(fault_codes), CASE(bus_past_the_end), CASE(registers_and_fpu), CASE(frames_and_defaults),
 	CASE(child_signals), CASE(stop_and_continue), CASE(groups_and_sessions), CASE(children_nobody_waits_for),
-	CASE(timed_waits), CASE(controlling_terminal),
+	CASE(timed_waits), CASE(controlling_terminal), CASE(real_time_queues), CASE(traps_and_trap_flag),
 };
 
 int main(int argc, char **argv)
