@@ -118,12 +118,16 @@ static bool unqueue(struct proc *p, int sig, struct ksiginfo *info)
 
 static void forget_pending(struct proc *p, uint64_t set)
 {
-	for (int sig = 1; sig <= NSIG; sig++)
-		if (p->sigpending & set & sig_bit(sig)) {
-			while (unqueue(p, sig, NULL))
-				;
-			p->sigpending &= ~sig_bit(sig);
-		}
+	uint64_t drop = p->sigpending & set;
+
+	while (drop) {                  /* only the signals pending: a fault's path */
+		int sig = __builtin_ctzll(drop) + 1;
+
+		while (unqueue(p, sig, NULL))
+			;
+		drop &= drop - 1;
+	}
+	p->sigpending &= ~set;
 }
 
 /* Wake p for a signal. Like Linux's wakeup preemption, the one who sent it

@@ -44,6 +44,8 @@
 /* The flags sigreturn may set: the arithmetic ones, DF, TF, AC and RF. */
 #define FIX_EFLAGS      0x00050dd5u
 #define EFLAGS_TF_DF_RF 0x00010500u
+/* The kernel is built -ffreestanding, so memcpy and memset are calls; the
+ * register images' fixed 10- and 6-byte pieces are better inlined. */
 
 struct sigcontext32 {
 	uint16_t gs, gsh, fs, fsh, es, esh, ds, dsh;
@@ -118,7 +120,7 @@ static uint32_t tag_word(const uint8_t *fx)
 		uint64_t sig;
 		uint32_t tag = 3;                       /* empty */
 
-		memcpy(&sig, reg, 8);
+		__builtin_memcpy(&sig, reg, 8);
 		if (h->ftw & (1u << i))
 			tag = exp == 0x7fff ? 2 : exp == 0 ? (sig ? 2 : 1) : (sig >> 63) ? 0 : 2;
 		tags |= tag << (2 * i);
@@ -144,8 +146,10 @@ static void fpstate_make(struct fpstate32 *fp)
 	const struct fxsave_head *h;
 
 	__asm__ volatile("fxsave %0" : "=m"(*(uint8_t (*)[FXSAVE_SIZE])t->fpu));
-	memset(fp, 0, sizeof(*fp));
-	memcpy(fp->fxsave, t->fpu, 464);        /* the rest is software's: left zero */
+	/* Every header field is set below; of the image, the last 48 bytes
+	 * are software's: zero. */
+	memcpy(fp->fxsave, t->fpu, 464);
+	__builtin_memset(fp->fxsave + 464, 0, FXSAVE_SIZE - 464);
 	h = (const void *)t->fpu;
 	fp->cw = h->cwd | 0xffff0000u;
 	fp->sw = h->swd | 0xffff0000u;
@@ -155,7 +159,7 @@ static void fpstate_make(struct fpstate32 *fp)
 	fp->dataoff = h->foo;
 	fp->datasel = h->fos | 0xffff0000u;
 	for (int i = 0; i < 8; i++)
-		memcpy(fp->st[i], t->fpu + 32 + 16 * i, 10);
+		__builtin_memcpy(fp->st[i], t->fpu + 32 + 16 * i, 10);
 	fp->status = h->swd;
 	fp->magic = X86_FXSR_MAGIC;
 }
@@ -178,20 +182,20 @@ static void fpstate_load(const struct fpstate32 *fp)
 	h->foo = fp->dataoff;
 	h->fos = (uint16_t)fp->datasel;
 	for (int i = 0; i < 8; i++) {
-		memcpy(t->fpu + 32 + 16 * i, fp->st[i], 10);
-		memset(t->fpu + 32 + 16 * i + 10, 0, 6);
+		__builtin_memcpy(t->fpu + 32 + 16 * i, fp->st[i], 10);
+		__builtin_memset(t->fpu + 32 + 16 * i + 10, 0, 6);
 	}
 	h->mxcsr &= mask;
 	h->mxcsr_mask = mask;
 	__asm__ volatile("fxrstor %0" : : "m"(*(uint8_t (*)[FXSAVE_SIZE])t->fpu));
 }
 
+/* Fill *sc, which the caller has zeroed (the selectors' high halves stay 0). */
 static void sigcontext_make(struct sigcontext32 *sc, const struct trapframe *tf, uint32_t fpstate,
 			    uint32_t oldmask)
 {
 	const struct arch_thread *t = &proc_current->thread;
 
-	memset(sc, 0, sizeof(*sc));
 	sc->gs = (uint16_t)tf->gs, sc->fs = (uint16_t)tf->fs;
 	sc->es = (uint16_t)tf->es, sc->ds = (uint16_t)tf->ds;
 	sc->edi = tf->edi, sc->esi = tf->esi, sc->ebp = tf->ebp, sc->esp = tf->user_esp;
@@ -223,7 +227,9 @@ int arch_signal_frame(struct trapframe *tf, int sig, uint32_t handler, uint32_t 
 	frame = ((fpstate - (uint32_t)size + 4) & ~15u) - 4;
 	if (frame > sp || !user_range_ok(frame, sp - frame))
 		return -EFAULT;
-	memset(f, 0, sizeof(*f));
+	/* A plain frame's fpstate_unused is not written, as on Linux: the
+	 * state is at sc.fpstate. */
+	memset(f, 0, rt ? size : offsetof(struct sigframe32, fpstate_unused));
 	fpstate_make(&fp);
 	if (rt) {
 		f->rt.pretcode = (flags & SA_RESTORER) ? restorer : frame + offsetof(struct rt_sigframe32, retcode);
@@ -242,7 +248,12 @@ int arch_signal_frame(struct trapframe *tf, int sig, uint32_t handler, uint32_t 
 		f->plain.extramask = (uint32_t)(mask >> 32);
 		memcpy(f->plain.retcode, retcode, sizeof(retcode));
 	}
-	if (copyout(fpstate, &fp, sizeof(fp)) || copyout(frame, f, size))
+	if (copyout(fpstate, &fp, sizeof(fp)))
+		return -EFAULT;
+	if (rt ? copyout(frame, f, size) :
+		 copyout(frame, f, offsetof(struct sigframe32, fpstate_unused)) ||
+		 copyout(frame + offsetof(struct sigframe32, extramask), &f->plain.extramask,
+			 size - offsetof(struct sigframe32, extramask)))
 		return -EFAULT;
 	/* The handler starts with a clean FPU, as Linux's fpu__clear_user_states. */
 	arch_thread_fpu_reset(&proc_current->thread);
