@@ -246,10 +246,11 @@ KTEST(idt_gates)
 	sidt(&p);
 	KT_ASSERT_EQ(p.limit, NUM_VECTORS * 8 - 1);
 	idt = (const uint8_t *)(uintptr_t)p.base;
-	/* Byte 5 of a gate: P | DPL | type. Exceptions and IRQs are ring 0;
-	 * the double fault is a task gate to its own TSS (doublefault.c). */
+	/* Byte 5 of a gate: P | DPL | type. Exceptions and IRQs are ring 0
+	 * but int3's and into's (user code may raise them); the double fault
+	 * is a task gate to its own TSS (doublefault.c). */
 	for (int v = 0; v < IRQ_BASE + NUM_IRQS; v++)
-		KT_ASSERT_EQ(idt[v * 8 + 5], GATE_P | GATE_DPL(0) |
+		KT_ASSERT_EQ(idt[v * 8 + 5], GATE_P | GATE_DPL(v == T_BP || v == T_OF ? 3 : 0) |
 			     (v == T_DF ? GATE_TYPE_TASK : GATE_TYPE_INT32));
 	KT_ASSERT_EQ(idt[T_DF * 8 + 2] | idt[T_DF * 8 + 3] << 8, DF_TSS_SEL);
 	KT_ASSERT_EQ(idt[T_SYSCALL * 8 + 5], GATE_P | GATE_DPL(3) | GATE_TYPE_INT32);
