@@ -18,20 +18,27 @@ done
 sudo=""
 [ "$(id -u)" -eq 0 ] || sudo="sudo"
 
+# Fetch Debian's i386 package $1 and unpack it into $2, nothing installed
+# (the package lists are updated first if they do not know it).
+fetch_i386_deb() {
+	echo "deps: fetching Debian's $1:i386 into $2"
+	dpkg --print-foreign-architectures | grep -qx i386 || $sudo dpkg --add-architecture i386
+	apt-cache policy "$1:i386" 2>/dev/null | grep -q "Candidate: [0-9]" ||
+		$sudo apt-get update -qq || echo "deps: apt-get update reported errors; trying the download anyway"
+	tmp=$(mktemp -d)
+	(cd "$tmp" && apt-get download -qq "$1:i386" 2>/dev/null)
+	mkdir -p "$2"
+	dpkg-deb -x "$tmp"/"$1"_*_i386.deb "$2"
+	rm -rf "$tmp"
+}
+
 # The user programs are also built against musl, from Debian's musl-dev:i386.
 # Installing that package would pull in the i686 cross compiler, which
 # Debian declares in conflict with gcc-multilib; so the package is fetched
 # and unpacked under build/, and gcc -m32 uses it through a specs file.
 musl_setup() {
 	[ -f "$MUSL_ROOT/musl-gcc.specs" ] && return 0
-	echo "deps: fetching Debian's musl-dev:i386 into $MUSL_ROOT"
-	dpkg --print-foreign-architectures | grep -qx i386 || $sudo dpkg --add-architecture i386
-	$sudo apt-get update -qq || echo "deps: apt-get update reported errors; trying the download anyway"
-	tmp=$(mktemp -d)
-	(cd "$tmp" && apt-get download -qq musl-dev:i386 2>/dev/null)
-	mkdir -p "$MUSL_ROOT"
-	dpkg-deb -x "$tmp"/musl-dev_*_i386.deb "$MUSL_ROOT"
-	rm -rf "$tmp"
+	fetch_i386_deb musl-dev "$MUSL_ROOT"
 	root=$(cd "$MUSL_ROOT" && pwd)
 	# Debian's specs, with its paths moved under $root, the static
 	# start files, and -m elf_i386 (its link spec replaces gcc's).
@@ -45,15 +52,7 @@ musl_setup() {
 # carries it as /bin/busybox (the job-control session of make test).
 busybox_setup() {
 	[ -x "$BUSYBOX_ROOT/bin/busybox" ] && return 0
-	echo "deps: fetching Debian's busybox-static:i386 into $BUSYBOX_ROOT"
-	dpkg --print-foreign-architectures | grep -qx i386 || $sudo dpkg --add-architecture i386
-	apt-cache policy busybox-static:i386 2>/dev/null | grep -q "Candidate: [0-9]" ||
-		$sudo apt-get update -qq || echo "deps: apt-get update reported errors; trying the download anyway"
-	tmp=$(mktemp -d)
-	(cd "$tmp" && apt-get download -qq busybox-static:i386 2>/dev/null)
-	mkdir -p "$BUSYBOX_ROOT"
-	dpkg-deb -x "$tmp"/busybox-static_*_i386.deb "$BUSYBOX_ROOT"
-	rm -rf "$tmp"
+	fetch_i386_deb busybox-static "$BUSYBOX_ROOT"
 }
 
 if [ -z "$missing" ]; then
