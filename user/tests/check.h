@@ -82,6 +82,31 @@ static inline int signal_of(void (*fn)(void))
 	return WIFSIGNALED(status) ? WTERMSIG(status) : 0;
 }
 
+/* What a background job meets: fn in a child of a process group of its
+ * own, and whether it exited or was stopped (then killed). */
+static inline void show_job(const char *what, void (*fn)(void))
+{
+	pid_t pid;
+	int status;
+
+	fflush(stdout);
+	pid = fork();
+	CHECK(pid >= 0);
+	if (pid == 0) {
+		CHECK(setpgid(0, 0) == 0);      /* both, so that it is done before fn */
+		fn();
+		_exit(0);
+	}
+	setpgid(pid, pid);
+	CHECK(waitpid(pid, &status, WUNTRACED) == pid);
+	if (WIFSTOPPED(status)) {
+		printf("%s: stopped by %d\n", what, WSTOPSIG(status));
+		CHECK(kill(pid, SIGKILL) == 0 && waitpid(pid, &status, 0) == pid);
+	} else {
+		printf("%s: exit %d\n", what, WIFEXITED(status) ? WEXITSTATUS(status) : -WTERMSIG(status));
+	}
+}
+
 struct test_case {
 	const char *name;
 	void (*fn)(void);

@@ -772,30 +772,6 @@ static void steal_terminal(void)
 	_exit(ioctl(0, TIOCSCTTY, 0) == -1 && errno == EPERM ? 7 : 8);
 }
 
-/* What a background job meets: the status of the child doing fn. */
-static void show_job(const char *what, void (*fn)(void))
-{
-	pid_t pid;
-	int status;
-
-	fflush(stdout);
-	pid = fork();
-	CHECK(pid >= 0);
-	if (pid == 0) {
-		CHECK(setpgid(0, 0) == 0);      /* both, so that it is done before fn */
-		fn();
-		_exit(0);
-	}
-	setpgid(pid, pid);
-	CHECK(waitpid(pid, &status, WUNTRACED) == pid);
-	if (WIFSTOPPED(status)) {
-		printf("%s: stopped by %d\n", what, WSTOPSIG(status));
-		CHECK(kill(pid, SIGKILL) == 0 && waitpid(pid, &status, 0) == pid);
-	} else {
-		printf("%s: exit %d\n", what, WIFEXITED(status) ? WEXITSTATUS(status) : -WTERMSIG(status));
-	}
-}
-
 /* The console as a controlling terminal: a session leader takes it with
  * TIOCSCTTY; its background jobs are stopped for reading it (SIGTTIN)
  * and for taking the foreground (SIGTTOU, unless ignored); no other

@@ -401,65 +401,43 @@ static void background_winsize(void)
 	CHECK(ioctl(0, TIOCGWINSZ, &ws) == 0);
 }
 
-static void in_background(const char *what, void (*fn)(void))
-{
-	int status;
-	pid_t pid;
-
-	fflush(stdout);
-	pid = fork();
-	CHECK(pid >= 0);
-	if (pid == 0) {
-		CHECK(setpgid(0, 0) == 0);
-		fn();
-		_exit(0);
-	}
-	CHECK(waitpid(pid, &status, WUNTRACED) == pid);
-	if (WIFSTOPPED(status)) {
-		printf("%s: stopped by %d\n", what, WSTOPSIG(status));
-		CHECK(kill(pid, SIGKILL) == 0 && waitpid(pid, &status, 0) == pid);
-	} else {
-		printf("%s: exit %d\n", what, WIFEXITED(status) ? WEXITSTATUS(status) : -WTERMSIG(status));
-	}
-}
-
 static void background_jobs_in_session(void)
 {
 	struct termios t = saved;
 
 	tty_fd = open("/dev/tty", O_RDWR);
 	CHECK(tty_fd >= 0);
-	in_background("tcsetattr", background_tcsetattr);
-	in_background("tcflush", background_tcflush);
-	in_background("TIOCGWINSZ", background_winsize);
-	in_background("a write to /dev/tty", background_write_tty);
+	show_job("tcsetattr", background_tcsetattr);
+	show_job("tcflush", background_tcflush);
+	show_job("TIOCGWINSZ", background_winsize);
+	show_job("a write to /dev/tty", background_write_tty);
 	t.c_lflag |= TOSTOP;
 	CHECK(tcsetattr(0, TCSANOW, &t) == 0);
-	in_background("TOSTOP: a write to /dev/tty", background_write_tty);
-	in_background("TOSTOP: a write to /dev/console", background_write_console);
+	show_job("TOSTOP: a write to /dev/tty", background_write_tty);
+	show_job("TOSTOP: a write to /dev/console", background_write_console);
 	signal(SIGTTOU, SIG_IGN);
-	in_background("TOSTOP, SIGTTOU ignored: a write to /dev/tty", background_write_tty);
+	show_job("TOSTOP, SIGTTOU ignored: a write to /dev/tty", background_write_tty);
 	signal(SIGTTOU, SIG_DFL);
 	restore();
 }
 
 /* Run fn as the leader of a new session whose terminal the console is. */
+static void (*session_fn)(void);
+
+static void session_leader(void)
+{
+	CHECK(setsid() == getpid());
+	CHECK(ioctl(0, TIOCSCTTY, 0) == 0);
+	session_fn();
+	fflush(stdout);
+}
+
 static void in_session(void (*fn)(void))
 {
 	int status;
-	pid_t pid;
 
-	fflush(stdout);
-	pid = fork();
-	CHECK(pid >= 0);
-	if (pid == 0) {
-		CHECK(setsid() == getpid());
-		CHECK(ioctl(0, TIOCSCTTY, 0) == 0);
-		fn();
-		fflush(stdout);
-		_exit(0);
-	}
-	CHECK(waitpid(pid, &status, 0) == pid);
+	session_fn = fn;
+	status = status_of(session_leader);
 	CHECK(WIFEXITED(status) && WEXITSTATUS(status) == 0);
 }
 
