@@ -209,16 +209,21 @@ static void set_line_end(size_t i, bool end)
 		line_end[i / 8] &= (uint8_t)~(1u << (i % 8));
 }
 
-/* Add c at the end of the queue. When a line being edited fills it, the
- * new character takes the last one's place, so that a newline can always
- * end the line (Linux's n_tty_receive_buf_common). */
+/* Whether the queue can take no character: it is full, and not with a
+ * line being edited (whose last character a new one replaces, so that a
+ * newline can always end the line: Linux's n_tty_receive_buf_common). */
+static bool queue_refuses(void)
+{
+	return queued == TTY_BUF_SIZE && (!L(ICANON) || canon_end == queued);
+}
+
+/* Add c at the end of the queue (see queue_refuses). */
 static void put_queue(uint8_t c, bool end)
 {
-	if (queued == TTY_BUF_SIZE) {
-		if (!L(ICANON) || canon_end == queued)
-			return;
+	if (queue_refuses())
+		return;
+	if (queued == TTY_BUF_SIZE)
 		queued--;
-	}
 	queue[queued] = c;
 	set_line_end(queued, end);
 	queued++;
@@ -291,12 +296,14 @@ static void erase_echo(uint8_t c, size_t at, bool kill)
 	} else if (c == '\t') {
 		erase_tab_echo(at);
 	} else {
-		if (k_iscntrl(c) && L(ECHOCTL))
-			for (const char *s = "\b \b"; *s; s++)
-				output_char((uint8_t)*s);
-		if (!k_iscntrl(c) || L(ECHOCTL))
-			for (const char *s = "\b \b"; *s; s++)
-				output_char((uint8_t)*s);
+		/* One column back and blank, twice for a ^X. */
+		int columns = k_iscntrl(c) ? (L(ECHOCTL) ? 2 : 0) : 1;
+
+		while (columns--) {
+			output_char('\b');
+			output_char(' ');
+			output_char('\b');
+		}
 	}
 }
 
@@ -366,7 +373,7 @@ static void reprint(uint8_t c)
 /* An ordinary character: echoed, and queued. */
 static void receive_plain(uint8_t c)
 {
-	if (queued == TTY_BUF_SIZE && (!L(ICANON) || canon_end == queued))
+	if (queue_refuses())
 		return;                 /* no room: Linux leaves it unread */
 	if (L(ECHO)) {
 		finish_erasing();

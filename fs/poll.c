@@ -89,9 +89,17 @@ static int poll_sleep(struct poll_table *pt, uint64_t deadline)
 	return r == -EINTR ? -EINTR : 0;
 }
 
+/* What poll scans: the pollfds copied in. */
+struct pollfds {
+	struct pollfd *fds;
+	size_t n;
+};
+
 /* One scan of the pollfds: how many have revents. */
-static long scan_pollfds(struct pollfd *fds, size_t n, struct poll_table *pt)
+static long scan_pollfds(void *ctx, struct poll_table *pt)
 {
+	struct pollfd *fds = ((struct pollfds *)ctx)->fds;
+	size_t n = ((struct pollfds *)ctx)->n;
 	long ready = 0;
 
 	for (size_t i = 0; i < n; i++) {
@@ -114,8 +122,10 @@ static long scan_pollfds(struct pollfd *fds, size_t n, struct poll_table *pt)
 	return ready;
 }
 
-/* Linux's do_poll: scan until something is ready, the deadline, or a signal. */
-static long do_poll(struct pollfd *fds, size_t n, uint64_t deadline)
+/* The loop of the figure above, for poll and select alike (Linux's do_poll
+ * and do_select): scan(ctx, pt) is the count ready (or -errno), naming
+ * the channels in pt. */
+static long wait_ready(long (*scan)(void *ctx, struct poll_table *pt), void *ctx, uint64_t deadline)
 {
 	struct poll_table pt;
 
@@ -124,7 +134,7 @@ static long do_poll(struct pollfd *fds, size_t n, uint64_t deadline)
 
 		pt.n = 0;
 		pt.overflow = false;
-		if ((ready = scan_pollfds(fds, n, &pt)))
+		if ((ready = scan(ctx, &pt)))
 			return ready;
 		if (signal_pending(proc_current))
 			return -ERESTARTNOHAND;         /* even with no time: Linux's order */
@@ -150,7 +160,7 @@ static long poll_user(vaddr_t ufds, uint32_t nfds, uint64_t deadline)
 		r = -EFAULT;
 		goto out;
 	}
-	r = do_poll(fds, nfds, deadline);
+	r = wait_ready(scan_pollfds, &(struct pollfds){ fds, nfds }, deadline);
 	for (size_t i = 0; i < nfds; i++)
 		if (copyout(ufds + i * sizeof(*fds) + 6, &fds[i].revents, sizeof(fds[i].revents))) {
 			r = -EFAULT;
@@ -163,20 +173,6 @@ out:
 
 /* ---- timeouts ---- */
 
-/* The deadline of a timeout of sec and nsec from now. */
-static uint64_t deadline_after(uint64_t sec, uint64_t nsec)
-{
-	return timer_ticks() + timer_ticks_for(sec, nsec);
-}
-
-/* What is left until deadline, in nanoseconds (0 once it has passed). */
-static uint64_t ns_left(uint64_t deadline)
-{
-	uint64_t now = timer_ticks();
-
-	return deadline > now ? (deadline - now) * (NSEC_PER_SEC / TIMER_HZ) : 0;
-}
-
 /* A timespec timeout at u (NULL: none), of either size: its deadline. */
 static int timespec_deadline(vaddr_t u, bool time64, uint64_t *deadline)
 {
@@ -188,7 +184,7 @@ static int timespec_deadline(vaddr_t u, bool time64, uint64_t *deadline)
 		return 0;
 	if ((err = timespec_in(u, time64, &sec, &nsec)))
 		return err;
-	*deadline = deadline_after(sec, nsec);
+	*deadline = timer_deadline(sec, nsec);
 	return 0;
 }
 
@@ -198,29 +194,16 @@ static int timespec_deadline(vaddr_t u, bool time64, uint64_t *deadline)
  * restarted with a stale timeout. */
 static long timespec_left(vaddr_t u, bool time64, uint64_t deadline, long r)
 {
-	uint64_t ns = ns_left(deadline);
-	int err;
-
 	if (!u || deadline == NEVER)
 		return r;
-	if (time64) {
-		struct timespec64 ts = { (int64_t)(ns / NSEC_PER_SEC), (int32_t)(ns % NSEC_PER_SEC), 0 };
-
-		err = copyout(u, &ts, sizeof(ts));
-	} else {
-		struct timespec32 ts = { (int32_t)(ns / NSEC_PER_SEC), (int32_t)(ns % NSEC_PER_SEC) };
-
-		err = copyout(u, &ts, sizeof(ts));
-	}
-	return err && r == -ERESTARTNOHAND ? -EINTR : r;
+	return timespec_out(u, time64, timer_ns_left(deadline)) && r == -ERESTARTNOHAND ? -EINTR : r;
 }
 
 /* ---- the temporary signal mask of ppoll and pselect6 ---- */
 
-/* Block *mask while waiting (NULL: keep the mask), as rt_sigsuspend does. */
+/* Block the mask at umask while waiting (NULL: keep the mask). */
 static int mask_in(vaddr_t umask, uint32_t size, bool *set)
 {
-	struct proc *p = proc_current;
 	uint64_t mask;
 
 	*set = false;
@@ -230,24 +213,15 @@ static int mask_in(vaddr_t umask, uint32_t size, bool *set)
 		return -EINVAL;
 	if (copyin(&mask, umask, sizeof(mask)))
 		return -EFAULT;
-	p->saved_sigmask = p->sigmask;
-	p->sigmask = mask & ~SIG_UNBLOCKABLE;
+	signal_wait_mask(mask);
 	*set = true;
 	return 0;
 }
 
-/* After the wait: an interrupted call keeps the temporary mask until the
- * handler is set up (restore_sigmask); any other puts the old one back. */
 static void mask_out(bool set, long result)
 {
-	struct proc *p = proc_current;
-
-	if (!set)
-		return;
-	if (result == -ERESTARTNOHAND)
-		p->restore_sigmask = true;
-	else
-		p->sigmask = p->saved_sigmask;
+	if (set)
+		signal_wait_mask_end(result == -ERESTARTNOHAND);
 }
 
 /* ---- poll and ppoll ---- */
@@ -258,7 +232,7 @@ SYSCALL(poll)
 
 	if (ms < 0)
 		return poll_user(a0, a1, NEVER);
-	return poll_user(a0, a1, deadline_after((uint32_t)ms / 1000, (uint64_t)((uint32_t)ms % 1000) * 1000000));
+	return poll_user(a0, a1, timer_deadline((uint32_t)ms / 1000, (uint64_t)((uint32_t)ms % 1000) * 1000000));
 }
 
 static long do_ppoll(uint32_t ufds, uint32_t nfds, uint32_t uts, uint32_t umask, uint32_t size, bool time64)
@@ -294,6 +268,12 @@ struct fd_sets {
 	uint32_t in[FDSET_WORDS], out[FDSET_WORDS], ex[FDSET_WORDS];
 };
 
+/* What select scans: the sets asked, the sets ready, the fds below n. */
+struct select_scan {
+	struct fd_sets asked, ready;
+	int n;
+};
+
 static bool fd_isset(const uint32_t *set, int fd)
 {
 	return set[fd / 32] & (1u << (fd % 32));
@@ -318,14 +298,17 @@ static int sets_in(struct fd_sets *s, int n, vaddr_t in, vaddr_t out, vaddr_t ex
 	return 0;
 }
 
-/* One scan: the ready bits into res, their count; -EBADF for a set fd
- * that is not open. */
-static long scan_sets(const struct fd_sets *s, struct fd_sets *res, int n, struct poll_table *pt)
+/* One scan: the ready bits, their count; -EBADF for a set fd that is not
+ * open. */
+static long scan_sets(void *ctx, struct poll_table *pt)
 {
+	struct select_scan *sc = ctx;
+	const struct fd_sets *s = &sc->asked;
+	struct fd_sets *res = &sc->ready;
 	long ready = 0;
 
 	memset(res, 0, sizeof(*res));
-	for (int fd = 0; fd < n; fd++) {
+	for (int fd = 0; fd < sc->n; fd++) {
 		bool in = fd_isset(s->in, fd), out = fd_isset(s->out, fd), ex = fd_isset(s->ex, fd);
 		struct file *f;
 		uint32_t mask, bit = 1u << (fd % 32);
@@ -354,45 +337,32 @@ static long scan_sets(const struct fd_sets *s, struct fd_sets *res, int n, struc
 /* Linux's core_sys_select: the sets in, the wait, the ready sets out. */
 static long do_select(int n, vaddr_t in, vaddr_t out, vaddr_t ex, uint64_t deadline)
 {
-	struct fd_sets *s, *res;
-	struct poll_table pt;
+	/* Linux looks no further than its descriptor table, which starts
+	 * with room for 32 and grows to 256 once a higher one is used: so
+	 * select(1000, ...) with a bad bit at 40 may never see it. */
+	int table = proc_current->fd_top <= 32 ? 32 : FD_MAX;
+	struct select_scan *sc;
+	struct fd_sets *res;
 	size_t bytes;
 	long r;
 
 	if (n < 0)
 		return -EINVAL;
-	/* Linux looks no further than its descriptor table, which starts
-	 * with room for 32 and grows to 256 once a higher one is used: so
-	 * select(1000, ...) with a bad bit at 40 may never see it. */
-	if (n > (proc_current->fd_top <= 32 ? 32 : FD_MAX))
-		n = proc_current->fd_top <= 32 ? 32 : FD_MAX;
+	if (n > table)
+		n = table;
 	bytes = (size_t)(n + 31) / 32 * 4;
-	if (!(s = kmalloc(2 * sizeof(*s))))
+	if (!(sc = kmalloc(sizeof(*sc))))
 		return -ENOMEM;
-	res = s + 1;
-	if ((r = sets_in(s, n, in, out, ex)))
+	sc->n = n;
+	res = &sc->ready;
+	if ((r = sets_in(&sc->asked, n, in, out, ex)))
 		goto out;
-	for (;;) {
-		pt.n = 0;
-		pt.overflow = false;
-		if ((r = scan_sets(s, res, n, &pt)))
-			break;
-		if (signal_pending(proc_current)) {
-			r = -ERESTARTNOHAND;
-			break;
-		}
-		if (deadline != NEVER && timer_ticks() >= deadline)
-			break;
-		if (poll_sleep(&pt, deadline)) {
-			r = -ERESTARTNOHAND;
-			break;
-		}
-	}
+	r = wait_ready(scan_sets, sc, deadline);
 	if (r >= 0 && ((in && copyout(in, res->in, bytes)) || (out && copyout(out, res->out, bytes)) ||
 		       (ex && copyout(ex, res->ex, bytes))))
 		r = -EFAULT;
 out:
-	kfree(s);
+	kfree(sc);
 	return r;
 }
 
@@ -410,11 +380,11 @@ static long select_timeval(int n, vaddr_t in, vaddr_t out, vaddr_t ex, vaddr_t u
 			return -EINVAL;
 		/* Linux takes microseconds past a second too: they carry. */
 		ns = (uint64_t)tv.tv_usec * NSEC_PER_USEC;
-		deadline = deadline_after((uint64_t)tv.tv_sec + ns / NSEC_PER_SEC, ns % NSEC_PER_SEC);
+		deadline = timer_deadline((uint64_t)tv.tv_sec + ns / NSEC_PER_SEC, ns % NSEC_PER_SEC);
 	}
 	r = do_select(n, in, out, ex, deadline);
 	if (utv) {
-		ns = ns_left(deadline);
+		ns = timer_ns_left(deadline);
 		tv.tv_sec = (int32_t)(ns / NSEC_PER_SEC);
 		tv.tv_usec = (int32_t)(ns % NSEC_PER_SEC / NSEC_PER_USEC);
 		if (copyout(utv, &tv, sizeof(tv)) && r == -ERESTARTNOHAND)

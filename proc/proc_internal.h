@@ -45,6 +45,8 @@ void proc_notify_stop(struct proc *p, int code, int value);
  * *sec and *nsec, -EFAULT, or -EINVAL if it is negative or its nanoseconds
  * are not below a second (Linux's timespec64_valid). */
 int timespec_in(vaddr_t u, bool time64, uint64_t *sec, uint64_t *nsec);
+/* ns written at user u as a timespec of 64 bits or 32: 0 or -EFAULT. */
+int timespec_out(vaddr_t u, bool time64, uint64_t ns);
 
 /* execve with argument strings in the kernel (pid 1) or in user memory. */
 int exec_kernel(struct proc *p, const char *path, char *const argv[], char *const envp[]);

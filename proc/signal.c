@@ -66,7 +66,6 @@ static bool sig_ignored(const struct proc *p, int sig)
 	return handler == SIG_IGN || (handler == SIG_DFL && sig_default(sig) == DFL_IGNORE);
 }
 
-/* Drop what of set is pending for p. */
 /*
  * The siginfos of pending signals, as Linux's sigqueue: a standard signal
  * is pending once, with at most one; a real-time signal (SIGRTMIN and up)
@@ -116,6 +115,7 @@ static bool unqueue(struct proc *p, int sig, struct ksiginfo *info)
 	return true;
 }
 
+/* Drop what of set is pending for p. */
 static void forget_pending(struct proc *p, uint64_t set)
 {
 	uint64_t drop = p->sigpending & set;
@@ -506,18 +506,33 @@ SYSCALL(pause)
 
 /* rt_sigsuspend(mask, size): wait with mask in place; the old mask comes
  * back when the handler returns (it is what the frame saves). */
+void signal_wait_mask(uint64_t mask)
+{
+	proc_current->saved_sigmask = proc_current->sigmask;
+	proc_current->sigmask = mask & ~SIG_UNBLOCKABLE;
+}
+
+void signal_wait_mask_end(bool interrupted)
+{
+	if (interrupted)
+		proc_current->restore_sigmask = true;
+	else
+		proc_current->sigmask = proc_current->saved_sigmask;
+}
+
 SYSCALL(rt_sigsuspend)
 {
 	uint64_t mask;
+	long r;
 
 	if (a1 != sizeof(mask))
 		return -EINVAL;
 	if (copyin(&mask, a0, sizeof(mask)))
 		return -EFAULT;
-	proc_current->saved_sigmask = proc_current->sigmask;
-	proc_current->restore_sigmask = true;
-	proc_current->sigmask = mask & ~SIG_UNBLOCKABLE;
-	return wait_for_signal();
+	signal_wait_mask(mask);
+	r = wait_for_signal();
+	signal_wait_mask_end(true);     /* it always is */
+	return r;
 }
 
 /*
@@ -549,7 +564,10 @@ static long sigtimedwait(uint64_t set, vaddr_t uinfo, bool poll, uint64_t deadli
 			r = -EINTR;
 			goto out;
 		}
-		sleep_on(deadline ? (const void *)&timer_wait_channel : (const void *)p);
+		if (deadline)
+			(void)sleep_on_timeout(p, deadline);   /* the loop looks at why */
+		else
+			sleep_on(p);
 		p->sigmask = saved;
 	}
 	dequeue(p, sig, &info);
@@ -573,7 +591,7 @@ static long do_sigtimedwait(vaddr_t uset, vaddr_t uinfo, vaddr_t utimeout, uint3
 		return sigtimedwait(set, uinfo, false, 0);
 	if ((err = timespec_in(utimeout, time64, &sec, &nsec)))
 		return err;
-	return sigtimedwait(set, uinfo, sec == 0 && nsec == 0, timer_ticks() + timer_ticks_for(sec, nsec));
+	return sigtimedwait(set, uinfo, sec == 0 && nsec == 0, timer_deadline(sec, nsec));
 }
 
 SYSCALL(rt_sigtimedwait) { return do_sigtimedwait(a0, a1, a2, a3, false); }

@@ -259,41 +259,29 @@ static int clock_now(uint32_t id, uint64_t *ns)
 	return 0;
 }
 
-SYSCALL(clock_gettime)
+int timespec_out(vaddr_t u, bool time64, uint64_t ns)
 {
-	uint64_t ns;
-	struct timespec32 ts;
-	int err = clock_now(a0, &ns);
+	struct timespec64 t64 = { (int64_t)(ns / NSEC_PER_SEC), (int32_t)(ns % NSEC_PER_SEC), 0 };
+	struct timespec32 t32 = { (int32_t)(ns / NSEC_PER_SEC), (int32_t)(ns % NSEC_PER_SEC) };
 
-	if (err)
-		return err;
-	ts.tv_sec = (int32_t)(ns / NSEC_PER_SEC);
-	ts.tv_nsec = (int32_t)(ns % NSEC_PER_SEC);
-	return copyout(a1, &ts, sizeof(ts));
+	return time64 ? copyout(u, &t64, sizeof(t64)) : copyout(u, &t32, sizeof(t32));
 }
 
-SYSCALL(clock_gettime64)
+static long clock_gettime(uint32_t clock, vaddr_t uts, bool time64)
 {
 	uint64_t ns;
-	struct timespec64 ts = { 0 };
-	int err = clock_now(a0, &ns);
+	int err = clock_now(clock, &ns);
 
-	if (err)
-		return err;
-	ts.tv_sec = (int64_t)(ns / NSEC_PER_SEC);
-	ts.tv_nsec = (int32_t)(ns % NSEC_PER_SEC);
-	return copyout(a1, &ts, sizeof(ts));
+	return err ? err : timespec_out(uts, time64, ns);
 }
+
+SYSCALL(clock_gettime) { return clock_gettime(a0, a1, false); }
+SYSCALL(clock_gettime64) { return clock_gettime(a0, a1, true); }
 
 /* The clocks' resolution, one tick, in the layout of the call (time64 or not). */
 static long put_resolution(vaddr_t uts, bool time64)
 {
-	struct timespec32 ts32 = { 0, (int32_t)NSEC_PER_TICK };
-	struct timespec64 ts64 = { 0, (int32_t)NSEC_PER_TICK, 0 };
-
-	if (!uts)
-		return 0;
-	return time64 ? copyout(uts, &ts64, sizeof(ts64)) : copyout(uts, &ts32, sizeof(ts32));
+	return uts ? timespec_out(uts, time64, NSEC_PER_TICK) : 0;
 }
 
 SYSCALL(clock_getres) { uint64_t ns; return clock_now(a0, &ns) ?: put_resolution(a1, false); }
@@ -338,14 +326,8 @@ static long sleep_until(uint64_t deadline, vaddr_t rmtp, bool time64)
 		/* Its own channel: only the deadline or a signal wakes it. */
 		if (sleep_on_timeout(r, deadline) != -EINTR)
 			continue;
-		if (rmtp) {
-			uint64_t now = timer_ticks(), ns = deadline > now ? (deadline - now) * NSEC_PER_TICK : 0;
-			struct timespec64 t64 = { (int64_t)(ns / NSEC_PER_SEC), (int32_t)(ns % NSEC_PER_SEC), 0 };
-			struct timespec32 t32 = { (int32_t)(ns / NSEC_PER_SEC), (int32_t)(ns % NSEC_PER_SEC) };
-
-			if (time64 ? copyout(rmtp, &t64, sizeof(t64)) : copyout(rmtp, &t32, sizeof(t32)))
-				return -EFAULT;
-		}
+		if (rmtp && timespec_out(rmtp, time64, timer_ns_left(deadline)))
+			return -EFAULT;
 		*r = (struct restart_block){ sleep_on_block, deadline, rmtp, time64 };
 		return -ERESTART_RESTARTBLOCK;
 	}
@@ -396,7 +378,7 @@ SYSCALL(nanosleep)
 	uint64_t sec, nsec;
 	long err = timespec_in(a0, false, &sec, &nsec);
 
-	return err ? err : sleep_until(timer_ticks() + timer_ticks_for(sec, nsec), a1, false);
+	return err ? err : sleep_until(timer_deadline(sec, nsec), a1, false);
 }
 
 /* clock_nanosleep of either timespec size: relative, or to an absolute
@@ -418,7 +400,7 @@ static long clock_nanosleep(uint32_t clock, uint32_t flags, vaddr_t uts, vaddr_t
 		ns -= now;
 		rmtp = 0;
 	}
-	return sleep_until(timer_ticks() + timer_ticks_for(ns / NSEC_PER_SEC, ns % NSEC_PER_SEC), rmtp, time64);
+	return sleep_until(timer_deadline(ns / NSEC_PER_SEC, ns % NSEC_PER_SEC), rmtp, time64);
 }
 
 SYSCALL(clock_nanosleep)

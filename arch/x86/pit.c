@@ -13,14 +13,12 @@
 #define PIT_CMD_CH0_LOHI_RATE 0x34 /* channel 0, lobyte/hibyte, mode 2, binary */
 
 static volatile uint64_t ticks;
-int timer_wait_channel;
 
 static void pit_irq(struct trapframe *tf)
 {
 	(void)tf;
 	ticks++;
 	sched_tick(ticks);
-	wakeup(&timer_wait_channel);
 }
 
 uint64_t timer_ticks(void)

@@ -44,8 +44,6 @@
 /* The flags sigreturn may set: the arithmetic ones, DF, TF, AC and RF. */
 #define FIX_EFLAGS      0x00050dd5u
 #define EFLAGS_TF_DF_RF 0x00010500u
-/* The kernel is built -ffreestanding, so memcpy and memset are calls; the
- * register images' fixed 10- and 6-byte pieces are better inlined. */
 
 struct sigcontext32 {
 	uint16_t gs, gsh, fs, fsh, es, esh, ds, dsh;
@@ -106,6 +104,10 @@ struct fxsave_head {
 	uint16_t fos, reserved3;
 	uint32_t mxcsr, mxcsr_mask;
 };
+
+/* The kernel is built -ffreestanding, so memcpy and memset are calls: the
+ * register images' fixed 8-, 10- and 6-byte pieces below are copied with
+ * __builtin_memcpy and __builtin_memset, which the compiler inlines. */
 
 /* The full tag word (2 bits a register) from fxsave's abridged one, by
  * the contents of each register (Linux's twd_fxsr_to_i387). */

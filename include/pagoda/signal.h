@@ -126,6 +126,12 @@ struct trapframe;
  * -EAGAIN: a real-time signal not from kill (sigqueue, tkill, the
  * kernel's with a siginfo) past RLIMIT_SIGPENDING. */
 int signal_post(struct proc *p, int sig, const struct ksiginfo *info);
+/* A wait with its own mask (rt_sigsuspend, ppoll, pselect6): block mask
+ * until it ends, the old mask saved. At the end, an interrupted wait
+ * keeps it until the handler is set up (restore_sigmask, which puts the
+ * old one back); any other puts the old one back at once. */
+void signal_wait_mask(uint64_t mask);
+void signal_wait_mask_end(bool interrupted);
 /* A fault of the current process, as Linux's force_sig_fault: a blocked
  * or ignored sig is unblocked and given its default action first. */
 void signal_force(int sig, int code, uint32_t addr);
