@@ -640,6 +640,7 @@ static long do_sigreturn(bool rt)
 	int err;
 
 	p->tf->trapno = TRAPNO_NO_CALL; /* eax is the interrupted code's, no call's result */
+	p->restart.fn = NULL;           /* a restart_syscall after a handler is -EINTR, as Linux's */
 	err = arch_sigreturn(p->tf, rt, &mask, &stack);
 	if (err) {
 		signal_force(err == -EINVAL ? SIGILL : SIGSEGV, err == -EINVAL ? ILL_BADSTK : SI_KERNEL, 0);

@@ -306,10 +306,24 @@ static void op_misc(struct wk *w)
 	case 5:
 		ts[0] = 0, ts[1] = chance(w, 80) ? 1000000 : PICK(w, ((const uint32_t[]){ 0, 999999999,
 						1000000000, 0xffffffff }));
-		CALL(w, SYS_nanosleep, chance(w, 80) ? (uint32_t)ts : ptr_arg(w, 8),
-		     chance(w, 50) ? 0 : ptr_arg(w, 8));
+		if (chance(w, 50)) {
+			CALL(w, SYS_nanosleep, chance(w, 80) ? (uint32_t)ts : ptr_arg(w, 8),
+			     chance(w, 50) ? 0 : ptr_arg(w, 8));
+		} else {        /* clock_nanosleep: relative, or TIMER_ABSTIME at a time long past */
+			uint32_t flags = chance(w, 70) ? 0 : chance(w, 80) ? 1 : (uint32_t)splitmix(&w->rng);
+
+			if (flags & 1)
+				ts[0] = 0;      /* 1970: already gone on either clock */
+			CALL(w, SYS_clock_nanosleep, rnd(w, 14) - 1, flags, chance(w, 80) ? (uint32_t)ts : ptr_arg(w, 8),
+			     chance(w, 50) ? 0 : ptr_arg(w, 8));
+		}
 		break;
-	case 6: CALL(w, SYS_sysinfo, buf); break;
+	case 6:
+		if (chance(w, 90))
+			CALL(w, SYS_sysinfo, buf);
+		else if ((r = CALL(w, SYS_restart_syscall)) != -EINTR)  /* nothing to go on with */
+			wrong(w, "restart_syscall with nothing to restart is not EINTR", r);
+		break;
 	case 7: CALL(w, SYS_prlimit64, chance(w, 70) ? 0 : w->pid, rnd(w, 18), 0,
 		     chance(w, 30) ? 0 : buf); break;
 	case 8: CALL(w, SYS_ugetrlimit, rnd(w, 18), buf); break;
