@@ -7,7 +7,6 @@
 #include <pagoda/panic.h>
 #include <pagoda/vm.h>
 
-size_t arch_copy_user(void *dst, const void *src, size_t n);
 size_t arch_clear_user(void *dst, size_t n);
 long arch_copy_str_user(char *dst, const char *src, size_t max);
 long arch_strnlen_user(const char *src, size_t max);
@@ -20,18 +19,11 @@ void uaccess_window_switch(struct uaccess_window *w)
 }
 
 /* Whether [va, va + n) lies in the running thread's open window. */
-static bool in_window(vaddr_t va, size_t n)
+bool uaccess_in_window(vaddr_t va, size_t n)
 {
 	const struct uaccess_window *w = window;
 
 	return w && w->len && va >= w->base && va - w->base <= w->len && n <= w->len - (va - w->base);
-}
-
-bool user_range_ok(vaddr_t va, size_t n)
-{
-	if (va <= VM_USER_END && n <= VM_USER_END - va)
-		return true;
-	return in_window(va, n);
 }
 
 vaddr_t uaccess_window_open(void *buf, size_t n)
@@ -48,20 +40,6 @@ vaddr_t uaccess_window_open(void *buf, size_t n)
 void uaccess_window_close(void)
 {
 	window->len = 0;
-}
-
-int copyin(void *dst, vaddr_t src, size_t n)
-{
-	if (!user_range_ok(src, n))
-		return -EFAULT;
-	return arch_copy_user(dst, (const void *)src, n) ? -EFAULT : 0;
-}
-
-int copyout(vaddr_t dst, const void *src, size_t n)
-{
-	if (!user_range_ok(dst, n))
-		return -EFAULT;
-	return arch_copy_user((void *)dst, src, n) ? -EFAULT : 0;
 }
 
 size_t copyout_partial(vaddr_t dst, const void *src, size_t n)

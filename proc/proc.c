@@ -343,7 +343,7 @@ int proc_wait(int pid, uint32_t options, struct wait_result *r)
 	}
 }
 
-void proc_return_to_user(struct trapframe *tf)
+void proc_return_work(struct trapframe *tf)
 {
 	if (proc_current->killed)
 		proc_exit(proc_current->killed & 0x7f);

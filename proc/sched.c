@@ -78,8 +78,10 @@ void schedule(void)
 
 void sched_yield(void)
 {
-	if (!rq_head)
+	if (!rq_head) {         /* no one else wants the CPU: a new slice */
+		proc_current->slice = TIME_SLICE_TICKS;
 		return;
+	}
 	sched_make_runnable(proc_current);
 	schedule();
 }

@@ -432,27 +432,30 @@ void signal_deliver(struct trapframe *tf)
 
 /* rt_sigaction(sig, act, oact, sigsetsize): SIGKILL's and SIGSTOP's
  * cannot change; setting SIG_IGN (or a default of ignoring) drops what is
- * pending of it, as Linux does. */
+ * pending of it. In Linux's order: act is read before sig is checked, and
+ * the new action stays even when oact cannot be written (-EFAULT). */
 SYSCALL(rt_sigaction)
 {
 	int sig = (int)a0;
-	struct ksigaction act, *cur;
+	struct ksigaction act, old, *cur;
 
-	if (a3 != sizeof(uint64_t) || sig < 1 || sig > NSIG)
-		return -EINVAL;
-	cur = &proc_current->sigactions[sig - 1];
-	if (a1 && (sig == SIGKILL || sig == SIGSTOP))
+	if (a3 != sizeof(uint64_t))
 		return -EINVAL;
 	if (a1 && copyin(&act, a1, sizeof(act)))
 		return -EFAULT;
-	if (a2 && copyout(a2, cur, sizeof(*cur)))
-		return -EFAULT;
+	if (sig < 1 || sig > NSIG || (a1 && (sig == SIGKILL || sig == SIGSTOP)))
+		return -EINVAL;
+	cur = &proc_current->sigactions[sig - 1];
+	if (a2)
+		old = *cur;
 	if (a1) {
 		act.mask &= ~SIG_UNBLOCKABLE;
 		*cur = act;
 		if (act.handler == SIG_IGN || (act.handler == SIG_DFL && sig_default(sig) == DFL_IGNORE))
 			forget_pending(proc_current, sig_bit(sig));
 	}
+	if (a2 && copyout(a2, &old, sizeof(old)))
+		return -EFAULT;
 	return 0;
 }
 

@@ -41,23 +41,29 @@ uint64_t syscall_unknown_count(void)
 	return unknown_calls;
 }
 
-void syscall_dispatch(struct trapframe *tf)
+/* int 0x80's own way in, from syscall_common in trap_entry.S (every other
+ * trap goes through trap_dispatch): the call, then the way back to user
+ * mode. From the kernel (its self-tests) there is no process to make a
+ * call: -ENOSYS. All in one function, as the commonest trap of all. */
+void syscall_trap(struct trapframe *tf)
 {
 	uint32_t nr = tf->eax;
 	syscall_fn fn = nr < SYSCALL_NR_MAX ? syscall_table[nr] : NULL;
 
-	if (!proc_current) {            /* int 0x80 from the kernel's own tests */
+	trap_count_one(T_SYSCALL);
+	if (!trap_from_user(tf)) {
 		tf->eax = (uint32_t)-ENOSYS;
 		return;
 	}
-	if (!fn) {
+	if (fn) {
+		proc_current->syscall_nr = nr;
+		tf->eax = (uint32_t)fn(tf->ebx, tf->ecx, tf->edx, tf->esi, tf->edi, tf->ebp);
+	} else {
 		unknown_calls++;
 		pr_debug("%s[%d]: unknown system call %u\n", proc_current->name, proc_current->pid, nr);
 		tf->eax = (uint32_t)-ENOSYS;
-		return;
 	}
-	proc_current->syscall_nr = nr;
-	tf->eax = (uint32_t)fn(tf->ebx, tf->ecx, tf->edx, tf->esi, tf->edi, tf->ebp);
+	proc_return_to_user(tf);
 }
 
 /* ---- identity: everyone is root ---- */

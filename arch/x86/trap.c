@@ -223,8 +223,7 @@ void trap_dispatch(struct trapframe *tf)
 		exception_dispatch(tf);
 	else if (tf->trapno < IRQ_BASE + NUM_IRQS)
 		irq_dispatch(tf);
-	else if (tf->trapno == T_SYSCALL)
-		syscall_dispatch(tf);
 	if (trap_from_user(tf))
 		proc_return_to_user(tf);
 }
+

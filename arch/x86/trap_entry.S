@@ -2,7 +2,11 @@
  * Interrupt and exception entry. Each vector has a stub that makes the stack
  * look the same for all (an error code, real or zero, then the vector
  * number) and jumps to trap_common, which saves the rest of the registers
- * as a struct trapframe (<arch/trap.h>) and calls trap_dispatch(tf).
+ * as a struct trapframe (<arch/trap.h>) and calls trap_dispatch(tf). The
+ * system-call gate's stub falls into syscall_common instead, which saves
+ * the same frame, calls syscall_trap(tf) and falls into trap_return: the
+ * commonest trap of all takes no jumps and none of trap_dispatch's
+ * questions about what the vector is.
  *
  * The data segment registers are the user's to choose: a program may load
  * %fs or %gs with a thread-local-storage selector and then empty that slot
@@ -21,6 +25,23 @@
 #include <arch/segment.h>
 #include <arch/trap.h>
 
+/* Save the registers as a struct trapframe and load the kernel's data
+ * segments; the C ABI expects DF clear. */
+.macro SAVE_TRAPFRAME
+	pushl %ds
+	pushl %es
+	pushl %fs
+	pushl %gs
+	pushal
+	movl $KERNEL_DS, %eax
+	movl %eax, %ds
+	movl %eax, %es
+	xorl %eax, %eax
+	movl %eax, %fs
+	movl %eax, %gs
+	cld
+.endm
+
 /* Emit the stub for vector \n and record its address in trap_vector_stubs. */
 .macro TRAP_STUB n
 	.section .text
@@ -32,7 +53,9 @@ trap_stub_\n:
 	pushl $0                /* nor do these exceptions */
 	.endif
 	pushl $\n
+	.if \n != T_SYSCALL    /* which falls into syscall_common, just below */
 	jmp trap_common
+	.endif
 	.section .rodata
 	.long trap_stub_\n
 .endm
@@ -47,25 +70,14 @@ trap_vector_stubs:
 	TRAP_STUB %vec
 	.set vec, vec + 1
 	.endr
-	TRAP_STUB %T_SYSCALL
+	TRAP_STUB %T_SYSCALL    /* the last stub: syscall_common follows it */
 	.noaltmacro
 
 	.section .text
-trap_common:
-	pushl %ds
-	pushl %es
-	pushl %fs
-	pushl %gs
-	pushal
-	movl $KERNEL_DS, %eax
-	movl %eax, %ds
-	movl %eax, %es
-	xorl %eax, %eax
-	movl %eax, %fs
-	movl %eax, %gs
-	cld                     /* the C ABI expects DF clear */
+syscall_common:
+	SAVE_TRAPFRAME
 	pushl %esp              /* struct trapframe *tf */
-	call trap_dispatch
+	call syscall_trap
 	addl $4, %esp
 
 	.globl trap_return
@@ -91,3 +103,10 @@ trap_return:
 	jmp 3b
 8:	movl $0, (%esp)
 	jmp 4b
+
+trap_common:
+	SAVE_TRAPFRAME
+	pushl %esp
+	call trap_dispatch
+	addl $4, %esp
+	jmp trap_return

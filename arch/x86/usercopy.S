@@ -17,7 +17,9 @@
  * quarter of the steps), then the last bytes. A fault that the policy
  * cannot resolve in the words goes back to bytes from where the words
  * stopped, so that the count left is exact to the byte (a read into a
- * buffer that runs into a hole returns all it could copy). */
+ * buffer that runs into a hole returns all it could copy). Most copies
+ * are whole words: with no tail (ZF from the andl; rep movs keeps the
+ * flags) the byte step is skipped. */
 	.globl arch_copy_user
 arch_copy_user:
 	pushl %esi
@@ -29,6 +31,7 @@ arch_copy_user:
 	shrl $2, %ecx
 	andl $3, %edx
 1:	rep movsl
+	jz 3f
 	movl %edx, %ecx
 2:	rep movsb
 3:	movl %ecx, %eax

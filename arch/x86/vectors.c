@@ -7,7 +7,7 @@
 #include <arch/trap.h>
 #include <arch/cpu.h>
 
-static uint64_t vector_counts[NUM_VECTORS];
+uint64_t trap_vector_counts[NUM_VECTORS];
 static trap_handler_t exception_handlers[NUM_EXCEPTIONS];
 static irq_handler_t irq_handlers[NUM_IRQS];
 
@@ -79,7 +79,7 @@ void irq_set_handler(int irq, irq_handler_t handler)
 uint64_t trap_count(int vector)
 {
 	uint32_t flags = irq_save();
-	uint64_t n = vector_counts[vector];
+	uint64_t n = trap_vector_counts[vector];
 
 	irq_restore(flags);
 	return n;
@@ -95,7 +95,3 @@ irq_handler_t irq_handler(int irq)
 	return irq_handlers[irq];
 }
 
-void trap_count_one(int vector)
-{
-	vector_counts[vector]++;
-}

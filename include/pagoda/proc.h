@@ -165,8 +165,18 @@ void __noreturn proc_exit(int wait_status);
 /* Mark p to end with signal sig at its next return to user mode. */
 void proc_kill(struct proc *p, int sig);
 
-/* The way back to user mode: die if killed, yield if the slice is over. */
-void proc_return_to_user(struct trapframe *tf);
+/* The way back to user mode: die if killed, yield if the slice is over,
+ * take the signals due. Inline is the test that there is nothing to do,
+ * which is what nearly every return finds; proc_return_work does it. */
+void proc_return_work(struct trapframe *tf);
+
+static inline void proc_return_to_user(struct trapframe *tf)
+{
+	const struct proc *p = proc_current;
+
+	if (p->killed || p->slice <= 0 || signal_work(p, tf))
+		proc_return_work(tf);
+}
 
 /* A fault the process cannot survive (the caller has logged it as Linux
  * does): end it with sig at its return to user mode, whatever it asked
@@ -174,8 +184,8 @@ void proc_return_to_user(struct trapframe *tf);
 void proc_fatal_signal(int sig);
 
 
-/* System calls (proc/syscall.c). */
-void syscall_dispatch(struct trapframe *tf);
+/* System calls (proc/syscall.c): int 0x80's handler. */
+void syscall_trap(struct trapframe *tf);
 uint64_t syscall_unknown_count(void);
 
 #endif /* PAGODA_PROC_H */

@@ -13,13 +13,41 @@
 #ifndef PAGODA_UACCESS_H
 #define PAGODA_UACCESS_H
 
+#include <pagoda/errno.h>
 #include <pagoda/types.h>
+#include <pagoda/vm.h>
 
-/* Copy n bytes from user src to kernel dst: 0 or -EFAULT. */
-int copyin(void *dst, vaddr_t src, size_t n);
+/* Whether [va, va + n) lies wholly in user space (no wrap-around):
+ * Linux's access_ok. A buffer that runs into the kernel's half is -EFAULT
+ * before anything is copied, even where a partial copy is allowed.
+ * (Or in the thread's open window: see struct uaccess_window below.) */
+bool uaccess_in_window(vaddr_t va, size_t n);
+
+static inline bool user_range_ok(vaddr_t va, size_t n)
+{
+	return (va <= VM_USER_END && n <= VM_USER_END - va) || uaccess_in_window(va, n);
+}
+
+/* The copy itself, which a fault on a user page may cut short
+ * (arch/x86/usercopy.S): the bytes not copied. Only the calls below use it. */
+size_t arch_copy_user(void *dst, const void *src, size_t n);
+
+/* Copy n bytes from user src to kernel dst: 0 or -EFAULT. Inline: most
+ * system calls copy a few words each way, and a call costs as much. */
+static inline int copyin(void *dst, vaddr_t src, size_t n)
+{
+	if (!user_range_ok(src, n))
+		return -EFAULT;
+	return arch_copy_user(dst, (const void *)src, n) ? -EFAULT : 0;
+}
 
 /* Copy n bytes from kernel src to user dst: 0 or -EFAULT. */
-int copyout(vaddr_t dst, const void *src, size_t n);
+static inline int copyout(vaddr_t dst, const void *src, size_t n)
+{
+	if (!user_range_ok(dst, n))
+		return -EFAULT;
+	return arch_copy_user((void *)dst, src, n) ? -EFAULT : 0;
+}
 
 /* Copy what can be copied of n bytes to user dst, in order, stopping at
  * the first page that cannot be written: the bytes copied (n if all; 0 if
@@ -47,11 +75,6 @@ int copyinstr(char *dst, vaddr_t src, size_t size, size_t *len);
 
 /* The same, measuring only: *len is the string's length; nothing is copied. */
 int strlen_user(vaddr_t src, size_t size, size_t *len);
-
-/* Whether [va, va + n) lies wholly in user space (no wrap-around):
- * Linux's access_ok. A buffer that runs into the kernel's half is -EFAULT
- * before anything is copied, even where a partial copy is allowed. */
-bool user_range_ok(vaddr_t va, size_t n);
 
 /*
  * A kernel buffer that the current thread's copyin and copyout take for

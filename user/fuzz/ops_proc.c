@@ -579,3 +579,74 @@ static void op_signal_misc(struct wk *w)
 	}
 	check_sentinels(w);
 }
+
+/* rt_sigsuspend and pause, woken as they must be: SIGURG gets a handler of
+ * this program's own. Either SIGURG is sent while blocked and a suspend
+ * with a mask that lets it in returns -EINTR (a bad mask or size fails
+ * first, and SIG_IGN then drops the pending signal), or a child sends
+ * SIGURG over and over until pause returns -EINTR, and is killed. Either
+ * way the handler has run. */
+static volatile int urg_caught;
+
+static void on_urg(int sig)
+{
+	(void)sig;
+	urg_caught++;
+}
+
+static void __attribute__((noreturn)) urg_sender(int parent)
+{
+	while (SC0(SYS_getppid) == parent) {
+		SC2(SYS_kill, parent, SIGURG);
+		SC0(SYS_sched_yield);
+	}
+	for (;;)
+		SC1(SYS_exit, 0);
+}
+
+static void op_suspend(struct wk *w)
+{
+	static const uint32_t flags[] = { 0, 0x10000000 /* SA_RESTART */, 0x40000000 /* SA_NODEFER */,
+					  4 /* SA_SIGINFO */ };
+	static const uint32_t bad[] = { 8, UNMAPPED_VA, 0xc0000000u, 0xfffffffcu };
+	uint32_t *act = (uint32_t *)(scratch + 1600), *ign = act + 5, *set = act + 10, *mask = act + 12;
+	const uint32_t urg = 1u << (SIGURG - 1), self = (uint32_t)SC0(SYS_getpid);
+	long r, want, st;
+
+	act[0] = (uint32_t)on_urg, act[1] = PICK(w, flags), act[2] = act[3] = act[4] = 0;
+	ign[0] = 1 /* SIG_IGN */, ign[1] = ign[2] = ign[3] = ign[4] = 0;
+	set[0] = urg, set[1] = 0;
+	if (CALL(w, SYS_rt_sigaction, SIGURG, (uint32_t)act, 0, 8))
+		wrong(w, "rt_sigaction of a handler failed", -1);
+	sig_sent(w, SIGURG);
+	if (w->in_kid || kid_index(w, 0) < 0 || chance(w, 60)) {
+		CALL(w, SYS_rt_sigprocmask, SIG_BLOCK, (uint32_t)set, (uint32_t)mask, 8);
+		mask[0] &= ~urg;        /* what was blocked, but SIGURG */
+		urg_caught = 0;
+		CALL(w, SYS_kill, self, SIGURG);
+		switch (rnd(w, 4)) {
+		case 0: want = -EFAULT, r = CALL(w, SYS_rt_sigsuspend, PICK(w, bad), 8); break;
+		case 1: want = -EINVAL, r = CALL(w, SYS_rt_sigsuspend, (uint32_t)mask, chance(w, 50) ? 4 : 16); break;
+		default: want = -EINTR, r = CALL(w, SYS_rt_sigsuspend, (uint32_t)mask, 8); break;
+		}
+		if (r != want)
+			wrong(w, "rt_sigsuspend with SIGURG pending: not the result Linux gives", r);
+		if (r == -EINTR && urg_caught < 1)
+			wrong(w, "rt_sigsuspend returned EINTR without running the handler", urg_caught);
+		if (r != -EINTR)        /* still pending and blocked: SIG_IGN drops it */
+			CALL(w, SYS_rt_sigaction, SIGURG, (uint32_t)ign, 0, 8);
+		CALL(w, SYS_rt_sigprocmask, SIG_UNBLOCK, (uint32_t)set, 0, 8);
+		return;
+	}
+	CALL(w, SYS_rt_sigprocmask, SIG_UNBLOCK, (uint32_t)set, 0, 8);
+	r = CALL(w, SYS_fork, 0);
+	if (r == 0)
+		urg_sender((int)self);
+	if (r < 0)
+		return;
+	urg_caught = 0;
+	if ((st = CALL(w, SYS_pause)) != -EINTR || !urg_caught)
+		wrong(w, "pause did not end with EINTR after a handler", st);
+	SC2(SYS_kill, r, SIGKILL);
+	SC4(SYS_wait4, r, (long)&st, 0, 0);
+}

@@ -105,7 +105,12 @@ void irq_set_handler(int irq, irq_handler_t handler);
 /* How often each vector has been taken since boot; counting one more
  * (the dispatcher, with interrupts masked). */
 uint64_t trap_count(int vector);
-void trap_count_one(int vector);
+extern uint64_t trap_vector_counts[NUM_VECTORS];        /* vectors.c */
+
+static inline void trap_count_one(int vector)
+{
+	trap_vector_counts[vector]++;
+}
 
 /* The handler registered for an exception vector or an IRQ, or NULL. */
 trap_handler_t trap_handler(int vector);
