@@ -16,9 +16,11 @@
  *     +--deadline passed--> 0
  *     +--sleep on the channels, the deadline--> scan
  *
- * A restarted poll(2) starts its timeout again (Linux restarts it with the
- * time that was left); select, pselect6 and ppoll write the time left
- * back first, so their restart goes on with it, as Linux's does.
+ * A restarted call goes on to the same deadline, as Linux's: poll(2) with
+ * a timeout is -ERESTART_RESTARTBLOCK, so that after a stop and continue
+ * restart_syscall polls on to the deadline it had (after a handler it is
+ * -EINTR, as -ERESTARTNOHAND would be); select, pselect6 and ppoll write
+ * the time left back first, so their restart goes on with it.
  */
 #include "../proc/proc_internal.h"
 #include <pagoda/errno.h>
@@ -226,13 +228,33 @@ static void mask_out(bool set, long result)
 
 /* ---- poll and ppoll ---- */
 
+static long poll_restart(struct restart_block *r);
+
+/* poll to a deadline; interrupted, with one, it leaves its restart (Linux's
+ * do_restart_poll) in the restart block. */
+static long poll_until(vaddr_t ufds, uint32_t nfds, uint64_t deadline)
+{
+	long r = poll_user(ufds, nfds, deadline);
+
+	if (r != -ERESTARTNOHAND || deadline == NEVER)
+		return r;
+	proc_current->restart = (struct restart_block){ .fn = poll_restart, .deadline = deadline,
+							.uaddr = ufds, .count = nfds };
+	return -ERESTART_RESTARTBLOCK;
+}
+
+static long poll_restart(struct restart_block *r)
+{
+	return poll_until(r->uaddr, r->count, r->deadline);
+}
+
 SYSCALL(poll)
 {
 	int32_t ms = (int32_t)a2;
 
 	if (ms < 0)
 		return poll_user(a0, a1, NEVER);
-	return poll_user(a0, a1, timer_deadline((uint32_t)ms / 1000, (uint64_t)((uint32_t)ms % 1000) * 1000000));
+	return poll_until(a0, a1, timer_deadline((uint32_t)ms / 1000, (uint64_t)((uint32_t)ms % 1000) * 1000000));
 }
 
 static long do_ppoll(uint32_t ufds, uint32_t nfds, uint32_t uts, uint32_t umask, uint32_t size, bool time64)

@@ -334,7 +334,8 @@ static long sleep_until(uint64_t deadline, vaddr_t rmtp, bool time64)
 			continue;
 		if (rmtp && timespec_out(rmtp, time64, timer_ns_left(deadline)))
 			return -EFAULT;
-		*r = (struct restart_block){ sleep_on_block, deadline, rmtp, time64 };
+		*r = (struct restart_block){ .fn = sleep_on_block, .deadline = deadline, .uaddr = rmtp,
+					     .time64 = time64 };
 		return -ERESTART_RESTARTBLOCK;
 	}
 	return 0;
@@ -342,7 +343,7 @@ static long sleep_until(uint64_t deadline, vaddr_t rmtp, bool time64)
 
 static long sleep_on_block(struct restart_block *r)
 {
-	return sleep_until(r->deadline, r->rmtp, r->time64);
+	return sleep_until(r->deadline, r->uaddr, r->time64);
 }
 
 /* restart_syscall: go on with the call a stop interrupted; made by the

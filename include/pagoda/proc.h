@@ -97,11 +97,13 @@ struct proc {
 	struct kstack altstack;         /* sigaltstack; ss_size 0: none */
 	uint32_t syscall_nr;            /* the call being made: a restart makes it again */
 	/* What restart_syscall goes on with after -ERESTART_RESTARTBLOCK (a
-	 * sleep stopped and continued): Linux's restart_block. */
+	 * sleep or a poll stopped and continued): Linux's restart_block. */
 	struct restart_block {
 		long (*fn)(struct restart_block *r);
-		uint64_t deadline;      /* the sleep's end, in ticks */
-		vaddr_t rmtp;           /* where the time left goes on EINTR (0: nowhere) */
+		uint64_t deadline;      /* the wait's end, in ticks */
+		vaddr_t uaddr;          /* a sleep's rmtp, where the time left goes
+					 * (0: nowhere); poll's pollfds */
+		uint32_t count;         /* poll's nfds */
 		bool time64;
 	} restart;
 	uint64_t rlimits[RLIM_NLIMITS][2];      /* soft, hard */

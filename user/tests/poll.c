@@ -2,8 +2,9 @@
  * Waiting on files: poll, ppoll, select and pselect, against Linux. What
  * each kind of file reports (pipes in each state, FIFOs, the console,
  * regular files, devices, directories, /proc), the error paths, waking
- * when another process writes, timeouts, and a signal during the wait
- * (EINTR, even with SA_RESTART, and ppoll's mask put back).
+ * when another process writes, timeouts, a signal during the wait
+ * (EINTR, even with SA_RESTART, and ppoll's mask put back), and a stop
+ * and continue (the wait goes on to the deadline it had).
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -15,6 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <sys/mman.h>
 #include <sys/select.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
@@ -360,9 +362,48 @@ static void signals(void)
 	       errno, caught);
 }
 
+static double now_ms(void)
+{
+	struct timespec t;
+
+	CHECK(clock_gettime(CLOCK_MONOTONIC, &t) == 0);
+	return t.tv_sec * 1000.0 + t.tv_nsec / 1e6;
+}
+
+/* poll(2), 1 s, stopped at 0.1 s and continued at 1.3 s, after its
+ * deadline: Linux restarts it (restart_syscall) to the deadline it had,
+ * so it returns 0 at once, not 1 s later. The margin is half a second. */
+static void stopped_past_the_deadline(void)
+{
+	volatile double *continued = mmap(NULL, PAGE, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	struct timespec ts = { 0, 100 * 1000 * 1000 };
+	int fds[2], status;
+	pid_t pid;
+
+	CHECK(continued != MAP_FAILED && pipe(fds) == 0);
+	fflush(stdout);
+	if ((pid = fork()) == 0) {
+		struct pollfd p = { fds[0], POLLIN, 0 };
+		int r = poll(&p, 1, 1000);
+		double late = now_ms() - *continued;
+
+		printf("poll stopped past its deadline: %d; back within half a second of SIGCONT: %s\n", r,
+		       late < 500 ? "yes" : "no");
+		_exit(0);
+	}
+	nanosleep(&ts, NULL);
+	CHECK(kill(pid, SIGSTOP) == 0);
+	CHECK(waitpid(pid, &status, WUNTRACED) == pid && WIFSTOPPED(status));
+	ts.tv_sec = 1, ts.tv_nsec = 200 * 1000 * 1000;
+	nanosleep(&ts, NULL);
+	*continued = now_ms();
+	CHECK(kill(pid, SIGCONT) == 0);
+	CHECK(waitpid(pid, &status, 0) == pid && WIFEXITED(status));
+}
+
 static const struct test_case cases[] = {
 	CASE(errors), CASE(pipes), CASE(fifos), CASE(other_files), CASE(console),
-	CASE(wakeups), CASE(timeouts), CASE(signals),
+	CASE(wakeups), CASE(timeouts), CASE(signals), CASE(stopped_past_the_deadline),
 };
 
 int main(int argc, char **argv)
