@@ -198,7 +198,7 @@ static bool notify_parent(struct proc *p, int wait_status)
 
 	if (act->handler != SIG_IGN) {
 		if (wait_status & 0x7f)
-			sigchld(p, CLD_KILLED, wait_status & 0x7f);
+			sigchld(p, wait_status & WCOREFLAG ? CLD_DUMPED : CLD_KILLED, wait_status & 0x7f);
 		else
 			sigchld(p, CLD_EXITED, (wait_status >> 8) & 0xff);
 	}
@@ -284,7 +284,7 @@ static bool wait_ready(struct proc *c, uint32_t options, struct wait_result *r)
 		return false;
 	if (c->state == PROC_ZOMBIE && (options & WEXITED)) {
 		r->status = st;
-		r->code = (st & 0x7f) ? CLD_KILLED : CLD_EXITED;
+		r->code = (st & 0x7f) ? (st & WCOREFLAG ? CLD_DUMPED : CLD_KILLED) : CLD_EXITED;
 		r->value = (st & 0x7f) ? (st & 0x7f) : (st >> 8) & 0xff;
 		r->minflt = c->min_flt + c->cmin_flt;
 		return true;

@@ -408,7 +408,8 @@ void signal_deliver(struct trapframe *tf)
 				stop_self(sig);
 			if (sig_default(sig) == DFL_IGNORE || sig_default(sig) == DFL_STOP)
 				continue;
-			proc_exit(sig);
+			/* the core flag: a core file was written (coredump.c) */
+			proc_exit(sig_default(sig) == DFL_CORE && core_dump(sig, tf) ? sig | WCOREFLAG : sig);
 		}
 		if (run_handler(tf, sig, act, &info)) {
 			/* Linux's force_sigsegv: the process cannot take its

@@ -212,6 +212,15 @@ static void sigcontext_make(struct sigcontext32 *sc, const struct trapframe *tf,
 	sc->oldmask = oldmask;
 }
 
+void arch_elf_gregs(const struct trapframe *tf, uint32_t orig_eax, uint32_t g[ELF_NGREG])
+{
+	g[0] = tf->ebx, g[1] = tf->ecx, g[2] = tf->edx, g[3] = tf->esi, g[4] = tf->edi;
+	g[5] = tf->ebp, g[6] = tf->eax;
+	g[7] = tf->ds & 0xffff, g[8] = tf->es & 0xffff, g[9] = tf->fs & 0xffff, g[10] = tf->gs & 0xffff;
+	g[11] = orig_eax, g[12] = tf->eip, g[13] = tf->cs & 0xffff, g[14] = tf->eflags;
+	g[15] = tf->user_esp, g[16] = tf->user_ss & 0xffff;
+}
+
 int arch_signal_frame(struct trapframe *tf, int sig, uint32_t handler, uint32_t flags, uint32_t restorer,
 		      const struct ksiginfo *info, uint64_t mask, const struct kstack *stack, uint32_t sp)
 {

@@ -13,10 +13,12 @@
 #define ELFDATA2LSB     1
 #define EV_CURRENT      1
 #define ET_EXEC         2
+#define ET_CORE         4
 #define EM_386          3
 
 #define PT_LOAD         1
 #define PT_INTERP       3
+#define PT_NOTE         4
 #define PT_PHDR         6
 
 #define PF_X            0x1
@@ -33,6 +35,14 @@ typedef struct {
 typedef struct {
 	uint32_t p_type, p_offset, p_vaddr, p_paddr, p_filesz, p_memsz, p_flags, p_align;
 } Elf32_Phdr;
+
+/* A note's header, then its name and its description, each padded to 4. */
+typedef struct {
+	uint32_t n_namesz, n_descsz, n_type;
+} Elf32_Nhdr;
+
+#define NT_PRSTATUS     1       /* struct elf_prstatus: the signal, pids, registers */
+#define NT_PRPSINFO     3       /* struct elf_prpsinfo: state and name */
 
 #define ELF_MAX_PHDRS   128     /* Linux reads at most one page of them */
 #define ELF_INTERP_MAX  4096    /* PATH_MAX */

@@ -78,6 +78,9 @@
 #define CLD_STOPPED     5
 #define CLD_CONTINUED   6
 
+/* In a wait status killed by a signal: a core file was written. */
+#define WCOREFLAG       0x80
+
 /* Linux i386's siginfo_t: 128 bytes, the fields after si_code by kind. */
 struct ksiginfo {
 	int32_t si_signo, si_errno, si_code;
@@ -165,5 +168,15 @@ void signal_deliver(struct trapframe *tf);
 int arch_signal_frame(struct trapframe *tf, int sig, uint32_t handler, uint32_t flags, uint32_t restorer,
 		      const struct ksiginfo *info, uint64_t mask, const struct kstack *stack, uint32_t sp);
 int arch_sigreturn(struct trapframe *tf, bool rt, uint64_t *mask, struct kstack *stack);
+
+/* The user registers of tf in the order of a core file's NT_PRSTATUS
+ * (Linux i386's user_regs_struct), orig_eax given (-1: not in a call). */
+#define ELF_NGREG       17
+void arch_elf_gregs(const struct trapframe *tf, uint32_t orig_eax, uint32_t gregs[ELF_NGREG]);
+
+/* Write a core file for the current process, dying of sig with the user
+ * registers in tf (proc/coredump.c): whether one was written whole, which
+ * the wait status tells with its core flag. */
+bool core_dump(int sig, const struct trapframe *tf);
 
 #endif /* PAGODA_SIGNAL_H */

@@ -13,6 +13,7 @@
 #include <stdint.h>
 #include <sys/mman.h>
 #include <sys/resource.h>
+#include <sys/stat.h>
 #include <sys/ioctl.h>
 #include <sys/syscall.h>
 #include <termios.h>
@@ -959,12 +960,99 @@ static void traps_and_trap_flag(void)
 	show_trap("int $0x10");
 }
 
+/* A word the core file must hold, at its address in a PT_LOAD. */
+static volatile uint32_t core_marker = 0x41444750;
+
+static volatile int *volatile null_page = (int *)8;
+
+static void segv_now(void)
+{
+	core_marker = 0x41444750;
+	*null_page = 1;
+}
+
+/* What the core file in the working directory says, from its ELF header,
+ * its NT_PRSTATUS note and the PT_LOAD that holds core_marker; removed. */
+static void show_core(pid_t pid)
+{
+	static unsigned char buf[1 << 20];
+	int fd = open("core", O_RDONLY);
+	ssize_t n;
+	uint32_t phoff, i, found = 0;
+	uint16_t phnum;
+
+	if (fd < 0) {
+		printf("  no core file (errno %d)\n", errno);
+		return;
+	}
+	n = read(fd, buf, sizeof(buf));
+	close(fd);
+	CHECK(unlink("core") == 0);
+	CHECK(n >= 52);
+	memcpy(&phoff, buf + 28, 4);
+	memcpy(&phnum, buf + 44, 2);
+	printf("  core file: ELF %d, type %d, machine %d, %s program headers\n",
+	       memcmp(buf, "\177ELF", 4) == 0, buf[16], buf[18], phnum > 1 ? "several" : "too few");
+	for (i = 0; i < phnum && phoff + (i + 1) * 32 <= (uint32_t)n; i++) {
+		uint32_t *ph = (uint32_t *)(buf + phoff + i * 32);
+
+		if (ph[0] == 4 /* PT_NOTE */ && ph[1] + 12 <= (uint32_t)n) {
+			uint32_t *nh = (uint32_t *)(buf + ph[1]), off = ph[1] + 12 + ((nh[0] + 3) & ~3u);
+
+			if (nh[2] == 1 /* NT_PRSTATUS */ && off + 28 <= (uint32_t)n)
+				printf("  first note: NT_PRSTATUS \"%s\", signal %d, pid is the child's %d\n",
+				       (char *)(nh + 3), *(int16_t *)(buf + off + 12),
+				       *(int32_t *)(buf + off + 24) == pid);
+		}
+		if (ph[0] == 1 /* PT_LOAD */ && ph[2] <= (uint32_t)&core_marker &&
+		    (uint32_t)&core_marker + 4 <= ph[2] + ph[4] && ph[1] + ph[4] <= (uint32_t)n)
+			found = *(uint32_t *)(buf + ph[1] + ((uint32_t)&core_marker - ph[2]));
+	}
+	printf("  the marker in the PT_LOAD that covers it: %s\n", found == 0x41444750 ? "yes" : "no");
+}
+
+/* A "core" default action: with RLIMIT_CORE 0 (the default) nothing is
+ * written and the status has no core flag; with room, a core file in the
+ * working directory, the flag in the status and CLD_DUMPED. */
+static void core_dumps(void)
+{
+	struct rlimit rl;
+	siginfo_t si;
+	int status;
+	pid_t pid;
+
+	CHECK(getrlimit(RLIMIT_CORE, &rl) == 0);
+	printf("RLIMIT_CORE at first: %ld\n", (long)rl.rlim_cur);
+	CHECK(mkdir("/tmp/coredir", 0755) == 0 && chdir("/tmp/coredir") == 0);
+	status = status_of(segv_now);
+	printf("limit 0: signal %d, core flag %d\n", WTERMSIG(status), WCOREDUMP(status) != 0);
+	show_core(0);
+	rl.rlim_cur = 1;
+	CHECK(setrlimit(RLIMIT_CORE, &rl) == 0);
+	status = status_of(segv_now);
+	printf("limit 1 byte: signal %d, core flag %d\n", WTERMSIG(status), WCOREDUMP(status) != 0);
+	show_core(0);
+	rl.rlim_cur = RLIM_INFINITY;
+	CHECK(setrlimit(RLIMIT_CORE, &rl) == 0);
+	fflush(stdout);
+	if ((pid = fork()) == 0) {
+		segv_now();
+		_exit(0);
+	}
+	CHECK(waitid(P_PID, pid, &si, WEXITED | WNOWAIT) == 0);
+	printf("unlimited: si_code %d (CLD_DUMPED %d), si_status %d\n", si.si_code, CLD_DUMPED, si.si_status);
+	CHECK(waitpid(pid, &status, 0) == pid);
+	printf("  signal %d, core flag %d\n", WTERMSIG(status), WCOREDUMP(status) != 0);
+	show_core(pid);
+	CHECK(chdir("/") == 0 && rmdir("/tmp/coredir") == 0);
+}
+
 static const struct test_case cases[] = {
 	CASE(handlers_run), CASE(sigaction_errors), CASE(what_a_handler_is_told), CASE(masks_and_order), CASE(reset_hand),
 	CASE(alternate_stack), CASE(interrupted_calls), CASE(suspend), CASE(demand_paging_in_user_space),
 	CASE(fault_codes), CASE(bus_past_the_end), CASE(registers_and_fpu), CASE(frames_and_defaults),
 	CASE(child_signals), CASE(stop_and_continue), CASE(groups_and_sessions), CASE(children_nobody_waits_for),
-	CASE(timed_waits), CASE(controlling_terminal), CASE(real_time_queues), CASE(traps_and_trap_flag),
+	CASE(timed_waits), CASE(controlling_terminal), CASE(real_time_queues), CASE(traps_and_trap_flag), CASE(core_dumps),
 };
 
 int main(int argc, char **argv)
