@@ -608,7 +608,8 @@ static void op_suspend(struct wk *w)
 {
 	static const uint32_t flags[] = { 0, 0x10000000 /* SA_RESTART */, 0x40000000 /* SA_NODEFER */,
 					  4 /* SA_SIGINFO */ };
-	static const uint32_t bad[] = { 8, UNMAPPED_VA, 0xc0000000u, 0xfffffffcu };
+	/* Never mapped by anyone (mmap's hints may take UNMAPPED_VA), or running into the kernel. */
+	static const uint32_t bad[] = { 8, 0xbffffffcu, 0xc0000000u, 0xfffffffcu };
 	uint32_t *act = (uint32_t *)(scratch + 1600), *ign = act + 5, *set = act + 10, *mask = act + 12;
 	const uint32_t urg = 1u << (SIGURG - 1), self = (uint32_t)SC0(SYS_getpid);
 	long r, want, st;
