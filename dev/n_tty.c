@@ -571,12 +571,12 @@ static long read_line(vaddr_t buf, size_t n, bool nonblock)
 static long read_raw(vaddr_t buf, size_t n, bool nonblock)
 {
 	size_t got = 0, min = CC(VMIN);
-	uint64_t wait = (uint64_t)CC(VTIME) * TIMER_HZ / 10, deadline = 0;
+	uint64_t wait = (uint64_t)CC(VTIME) * 100000000ull, deadline = 0;       /* tenths of a second */
 	uint64_t inter = min ? wait : 0;
 
 	if (!min) {
 		min = 1;
-		deadline = wait ? timer_ticks() + wait : 0;
+		deadline = wait ? timer_deadline(0, wait) : 0;
 		if (!wait && !queued)
 			return 0;
 	}
@@ -590,7 +590,7 @@ static long read_raw(vaddr_t buf, size_t n, bool nonblock)
 			consume(k);
 			got += k;
 			if (inter)
-				deadline = timer_ticks() + inter;
+				deadline = timer_deadline(0, inter);
 		}
 		if (got >= min || got == n)
 			break;

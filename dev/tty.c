@@ -123,7 +123,7 @@ struct k_termios2 {
 #define CBAUDEX         0x1000
 #define BOTHER          0x1000  /* CBAUDEX with no rate: c_ospeed says */
 #define CIBAUD_SHIFT    16      /* the input rate's code, 0: the output's */
-#define BREAK_TICKS     (TIMER_HZ / 4)  /* TCSBRK 0: a break of 250 ms */
+#define BREAK_NS        250000000ull    /* TCSBRK 0: a break of 250 ms */
 #define N_TTY           0
 
 static struct k_winsize winsize;        /* a serial line has no size: 0 x 0 */
@@ -356,8 +356,8 @@ static int set_winsize(vaddr_t arg)
  * (TCSBRKP: of arg tenths of a second). */
 static int send_break(uint32_t cmd, uint32_t arg)
 {
-	uint64_t ticks = cmd == TCSBRKP && arg ? (uint64_t)arg * TIMER_HZ / 10 : BREAK_TICKS;
-	uint64_t deadline = timer_ticks() + ticks;
+	uint64_t ns = cmd == TCSBRKP && arg ? (uint64_t)arg * 100000000ull : BREAK_NS;
+	uint64_t deadline = timer_deadline(0, ns);
 	int err = tty_check_job(SIGTTOU), r = 0;
 
 	if (err)

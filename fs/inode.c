@@ -56,10 +56,10 @@ void inode_put(struct inode *inode)
 
 void vfs_now(struct timespec64 *t)
 {
-	uint64_t ticks = timer_ticks();
+	uint64_t ns = clock_realtime_ns();
 
-	t->tv_sec = (int64_t)(rtc_boot_seconds() + ticks / TIMER_HZ);
-	t->tv_nsec = (int32_t)((ticks % TIMER_HZ) * (NSEC_PER_SEC / TIMER_HZ));
+	t->tv_sec = (int64_t)(ns / NSEC_PER_SEC);
+	t->tv_nsec = (int32_t)(ns % NSEC_PER_SEC);
 	t->pad = 0;
 }
 

@@ -140,7 +140,7 @@ static long wait_ready(long (*scan)(void *ctx, struct poll_table *pt), void *ctx
 			return ready;
 		if (signal_pending(proc_current))
 			return -ERESTARTNOHAND;         /* even with no time: Linux's order */
-		if (deadline != NEVER && timer_ticks() >= deadline)
+		if (deadline != NEVER && timer_passed(deadline))
 			return 0;
 		if (poll_sleep(&pt, deadline))
 			return -ERESTARTNOHAND;

@@ -158,6 +158,7 @@ void kmain(uint32_t magic, uint32_t mbi_pa)
 
 	pic_init();
 	pit_init(TIMER_HZ);
+	clock_init();
 	tty_init();
 	cpu_enable_interrupts();
 	crash_if_requested(boot_info.args);

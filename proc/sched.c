@@ -48,11 +48,16 @@ static void switch_to(struct proc *next)
 	struct arch_thread *prev_t = proc_current ? &proc_current->thread : &idle_thread;
 	struct arch_thread *next_t = next ? &next->thread : &idle_thread;
 
+	uint64_t now = clock_mono_ns();
+
+	if (proc_current)
+		proc_current->cpu_ns += now - proc_current->run_since;
 	proc_current = next;
 	uaccess_window_switch(next ? &next->uwindow : NULL);
 	if (next) {
 		next->state = PROC_RUNNING;
 		next->slice = TIME_SLICE_TICKS;
+		next->run_since = now;
 		vmspace_activate(next->vs);
 	} else {
 		vmspace_activate(NULL);
@@ -115,7 +120,7 @@ int sleep_on_timeout(const void *chan, uint64_t deadline)
 {
 	struct proc *p = proc_current;
 
-	if (timer_ticks() >= deadline)
+	if (timer_passed(deadline))
 		return -ETIMEDOUT;
 	p->wake_at = deadline;
 	if (deadline < next_wake_at)
@@ -124,7 +129,7 @@ int sleep_on_timeout(const void *chan, uint64_t deadline)
 	p->wake_at = 0;
 	if (signal_pending(p))
 		return -EINTR;
-	return timer_ticks() >= deadline ? -ETIMEDOUT : 0;
+	return timer_passed(deadline) ? -ETIMEDOUT : 0;
 }
 
 /* Wake the sleepers whose deadline has come, and find the next one. */
@@ -141,14 +146,37 @@ static void wake_expired(uint64_t now)
 	}
 }
 
-/* Called by the timer interrupt at tick now: use up the running process's
- * slice, and wake the sleepers whose time has come. */
-void sched_tick(uint64_t now)
+/* Called by the timer interrupt at each tick: sample where the running
+ * process is, use up its slice, and wake the sleepers whose deadline has
+ * come. */
+void sched_tick(bool from_user)
 {
+	uint64_t now = clock_mono_ns();
+
+	if (proc_current) {
+		if (from_user)
+			proc_current->user_ticks++;
+		else
+			proc_current->system_ticks++;
+	}
 	if (proc_current && proc_current->slice > 0)
 		proc_current->slice--;
 	if (now >= next_wake_at)
 		wake_expired(now);
+}
+
+uint64_t proc_cpu_ns(const struct proc *p)
+{
+	return p->cpu_ns + (p == proc_current ? clock_mono_ns() - p->run_since : 0);
+}
+
+/* The total split as the samples fall; with none yet, all of it is the
+ * system's (exec and the first page faults come before any user code). */
+uint64_t proc_cpu_user_ns(const struct proc *p)
+{
+	uint64_t total = proc_cpu_ns(p), ticks = (uint64_t)p->user_ticks + p->system_ticks;
+
+	return ticks ? total / ticks * p->user_ticks + total % ticks * p->user_ticks / ticks : 0;
 }
 
 void __noreturn sched_run(void)

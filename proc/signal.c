@@ -559,7 +559,7 @@ static long sigtimedwait(uint64_t set, vaddr_t uinfo, bool poll, uint64_t deadli
 	for (;;) {
 		if ((sig = next_signal(p->sigpending & set)) != 0)
 			break;
-		if (poll || (deadline && timer_ticks() >= deadline)) {
+		if (poll || (deadline && timer_passed(deadline))) {
 			r = -EAGAIN;
 			goto out;
 		}

@@ -3,14 +3,13 @@
  * the arguments in ebx, ecx, edx, esi, edi and ebp; the result, or -errno,
  * comes back in eax, and every other register is preserved (the trap
  * frame restores them). This file holds the table, and the calls too
- * small to have a home elsewhere: identity, time, limits, system facts.
+ * small to have a home elsewhere: identity, limits, system facts.
  */
 #include "proc_internal.h"
 #include <pagoda/errno.h>
 #include <pagoda/log.h>
 #include <pagoda/halt.h>
 #include <pagoda/timer.h>
-#include <pagoda/rtc.h>
 #include <pagoda/heap.h>
 #include <pagoda/kmalloc.h>
 #include <pagoda/page_alloc.h>
@@ -129,7 +128,7 @@ SYSCALL(sysinfo)
 	for (struct proc *p = proc_all; p; p = p->all_next)
 		procs++;
 	memset(&si, 0, sizeof(si));
-	si.uptime = (int32_t)(timer_ticks() / TIMER_HZ);
+	si.uptime = (int32_t)(clock_mono_ns() / NSEC_PER_SEC);
 	/* Empty slabs go back first, so that freeram is exact: a test can
 	 * check that memory returns to where it started. */
 	kmalloc_reclaim();
@@ -245,179 +244,6 @@ SYSCALL(ugetrlimit)
 		lim[i] = v > 0xffffffffull ? 0xffffffffu : (uint32_t)v;
 	}
 	return copyout(a1, lim, sizeof(lim));
-}
-
-/* ---- time ---- */
-
-#define CLOCK_REALTIME  0
-#define CLOCK_MONOTONIC 1
-#define NSEC_PER_TICK   (NSEC_PER_SEC / TIMER_HZ)
-
-/* Nanoseconds on clock id since its epoch. */
-static int clock_now(uint32_t id, uint64_t *ns)
-{
-	uint64_t mono = timer_ticks() * NSEC_PER_TICK;
-
-	if (id > 11)
-		return -EINVAL;
-	*ns = (id == CLOCK_REALTIME || id == 8 /* REALTIME_ALARM */ || id == 11 /* TAI */)
-	      ? rtc_boot_seconds() * NSEC_PER_SEC + mono : mono;
-	return 0;
-}
-
-int timespec_out(vaddr_t u, bool time64, uint64_t ns)
-{
-	struct timespec64 t64 = { (int64_t)(ns / NSEC_PER_SEC), (int32_t)(ns % NSEC_PER_SEC), 0 };
-	struct timespec32 t32 = { (int32_t)(ns / NSEC_PER_SEC), (int32_t)(ns % NSEC_PER_SEC) };
-
-	return time64 ? copyout(u, &t64, sizeof(t64)) : copyout(u, &t32, sizeof(t32));
-}
-
-static long clock_gettime(uint32_t clock, vaddr_t uts, bool time64)
-{
-	uint64_t ns;
-	int err = clock_now(clock, &ns);
-
-	return err ? err : timespec_out(uts, time64, ns);
-}
-
-SYSCALL(clock_gettime) { return clock_gettime(a0, a1, false); }
-SYSCALL(clock_gettime64) { return clock_gettime(a0, a1, true); }
-
-/* The clocks' resolution, one tick, in the layout of the call (time64 or not). */
-static long put_resolution(vaddr_t uts, bool time64)
-{
-	return uts ? timespec_out(uts, time64, NSEC_PER_TICK) : 0;
-}
-
-SYSCALL(clock_getres) { uint64_t ns; return clock_now(a0, &ns) ?: put_resolution(a1, false); }
-SYSCALL(clock_getres_time64) { uint64_t ns; return clock_now(a0, &ns) ?: put_resolution(a1, true); }
-
-SYSCALL(gettimeofday)
-{
-	uint64_t ns;
-	struct timeval32 tv;
-
-	clock_now(CLOCK_REALTIME, &ns);
-	tv.tv_sec = (int32_t)(ns / NSEC_PER_SEC);
-	tv.tv_usec = (int32_t)(ns % NSEC_PER_SEC / NSEC_PER_USEC);
-	if (a0 && copyout(a0, &tv, sizeof(tv)))
-		return -EFAULT;
-	return 0;
-}
-
-SYSCALL(time)
-{
-	uint64_t ns;
-	uint32_t t;
-
-	clock_now(CLOCK_REALTIME, &ns);
-	t = (uint32_t)(ns / NSEC_PER_SEC);
-	if (a0 && copyout(a0, &t, sizeof(t)))
-		return -EFAULT;
-	return (long)t;
-}
-
-static long sleep_on_block(struct restart_block *r);
-
-/* Sleep until the tick deadline. A signal first: the time left is written
- * to rmtp (if any), and the call is -ERESTART_RESTARTBLOCK, so that a
- * handler makes it -EINTR and a stop and continue make restart_syscall
- * sleep on to the same deadline (Linux's hrtimer_nanosleep). */
-static long sleep_until(uint64_t deadline, vaddr_t rmtp, bool time64)
-{
-	struct restart_block *r = &proc_current->restart;
-
-	while (timer_ticks() < deadline) {
-		/* Its own channel: only the deadline or a signal wakes it. */
-		if (sleep_on_timeout(r, deadline) != -EINTR)
-			continue;
-		if (rmtp && timespec_out(rmtp, time64, timer_ns_left(deadline)))
-			return -EFAULT;
-		*r = (struct restart_block){ .fn = sleep_on_block, .deadline = deadline, .uaddr = rmtp,
-					     .time64 = time64 };
-		return -ERESTART_RESTARTBLOCK;
-	}
-	return 0;
-}
-
-static long sleep_on_block(struct restart_block *r)
-{
-	return sleep_until(r->deadline, r->uaddr, r->time64);
-}
-
-/* restart_syscall: go on with the call a stop interrupted; made by the
- * kernel's restart, never meant for programs (-EINTR with nothing to do). */
-SYSCALL(restart_syscall)
-{
-	struct restart_block *r = &proc_current->restart;
-	long (*fn)(struct restart_block *) = r->fn;
-
-	r->fn = NULL;
-	return fn ? fn(r) : -EINTR;
-}
-
-int timespec_in(vaddr_t u, bool time64, uint64_t *sec, uint64_t *nsec)
-{
-	int64_t s, ns;
-
-	if (time64) {
-		struct timespec64 ts;
-
-		if (copyin(&ts, u, sizeof(ts)))
-			return -EFAULT;
-		s = ts.tv_sec, ns = ts.tv_nsec;
-	} else {
-		struct timespec32 ts;
-
-		if (copyin(&ts, u, sizeof(ts)))
-			return -EFAULT;
-		s = ts.tv_sec, ns = ts.tv_nsec;
-	}
-	if (s < 0 || ns < 0 || ns >= (int64_t)NSEC_PER_SEC)
-		return -EINVAL;
-	*sec = (uint64_t)s, *nsec = (uint64_t)ns;
-	return 0;
-}
-
-SYSCALL(nanosleep)
-{
-	uint64_t sec, nsec;
-	long err = timespec_in(a0, false, &sec, &nsec);
-
-	return err ? err : sleep_until(timer_deadline(sec, nsec), a1, false);
-}
-
-/* clock_nanosleep of either timespec size: relative, or to an absolute
- * time of the clock (TIMER_ABSTIME). */
-static long clock_nanosleep(uint32_t clock, uint32_t flags, vaddr_t uts, vaddr_t rmtp, bool time64)
-{
-	uint64_t sec, nsec, now, ns;
-	long err;
-
-	if (clock != CLOCK_MONOTONIC && clock != CLOCK_REALTIME)
-		return -EINVAL;
-	if ((err = timespec_in(uts, time64, &sec, &nsec)))
-		return err;
-	ns = sec * NSEC_PER_SEC + nsec;
-	if (flags & 1) {                /* TIMER_ABSTIME: no time left to write */
-		clock_now(clock, &now);
-		if (ns <= now)
-			return 0;
-		ns -= now;
-		rmtp = 0;
-	}
-	return sleep_until(timer_deadline(ns / NSEC_PER_SEC, ns % NSEC_PER_SEC), rmtp, time64);
-}
-
-SYSCALL(clock_nanosleep)
-{
-	return clock_nanosleep(a0, a1, a2, a3, false);
-}
-
-SYSCALL(clock_nanosleep_time64)
-{
-	return clock_nanosleep(a0, a1, a2, a3, true);
 }
 
 /* ---- the calls that are another under an older name ---- */

@@ -50,6 +50,7 @@
 #define __NR_dup2                     63
 #define __NR_getppid                  64
 #define __NR_gettimeofday             78
+#define __NR_settimeofday             79
 #define __NR_symlink                  83
 #define __NR_readlink                 85
 #define __NR_reboot                   88
@@ -116,6 +117,7 @@
 #define __NR_get_thread_area          244
 #define __NR_exit_group               252
 #define __NR_set_tid_address          258
+#define __NR_clock_settime            264
 #define __NR_clock_gettime            265
 #define __NR_clock_getres             266
 #define __NR_statfs64                 268
@@ -146,6 +148,7 @@
 #define __NR_statx                    383
 #define __NR_rseq                     386
 #define __NR_clock_gettime64          403
+#define __NR_clock_settime64          404
 #define __NR_clock_getres_time64      406
 #define __NR_clock_nanosleep_time64   407
 #define __NR_rt_sigtimedwait_time64   421

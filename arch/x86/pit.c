@@ -16,9 +16,9 @@ static volatile uint64_t ticks;
 
 static void pit_irq(struct trapframe *tf)
 {
-	(void)tf;
 	ticks++;
-	sched_tick(ticks);
+	clock_tick();
+	sched_tick(trap_from_user(tf));
 }
 
 uint64_t timer_ticks(void)

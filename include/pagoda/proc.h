@@ -74,13 +74,18 @@ struct proc {
 	struct trapframe *tf;           /* the user registers, on the kernel stack */
 
 	const void *wchan;              /* what a sleeping process waits for */
-	uint64_t wake_at;               /* and the tick it wakes at anyway (0: none) */
+	uint64_t wake_at;               /* and when it wakes anyway, on clock_mono_ns (0: never) */
 	const struct poll_table *polling;       /* poll: every channel that wakes it */
 	int slice;                      /* ticks left of its time slice */
 	int killed;                     /* a signal that will end it, or 0 */
 	int exit_status;                /* as wait4 reports it */
 	uint64_t min_flt;               /* minor faults of address spaces left behind */
 	uint64_t cmin_flt;              /* and of the children reaped */
+	/* CPU time: exact in total (the clock read at each switch, run_since
+	 * the last switch to it), split into user and system time by the
+	 * tick's samples of where it was, as Linux's cputime_adjust does. */
+	uint64_t cpu_ns, run_since;
+	uint32_t user_ticks, system_ticks;
 	vaddr_t clear_child_tid;        /* set_tid_address */
 
 	struct path cwd;                /* the working directory */
@@ -142,7 +147,11 @@ void __noreturn sched_run(void);
 void sched_make_runnable(struct proc *p);
 void schedule(void);
 void sched_yield(void);
-void sched_tick(uint64_t now);
+void sched_tick(bool from_user);
+
+/* p's CPU time so far, all of it and the user part (proc/sched.c). */
+uint64_t proc_cpu_ns(const struct proc *p);
+uint64_t proc_cpu_user_ns(const struct proc *p);
 
 /* Sleep until wakeup(chan), or a signal: the interruptible kind returns
  * -EINTR if a signal is what woke it (today only a fatal one does), else 0.

@@ -1,7 +1,13 @@
-/* The kernel's clock: the periodic timer interrupt (arch/x86/pit.c). */
+/*
+ * The kernel's tick, the periodic timer interrupt (arch/x86/pit.c), and
+ * the deadlines waits are given: times on clock_mono_ns() (<pagoda/clock.h>),
+ * so that a wait never ends early however the tick falls; a sleeper is
+ * woken at the first tick at or after its deadline.
+ */
 #ifndef PAGODA_TIMER_H
 #define PAGODA_TIMER_H
 
+#include <pagoda/clock.h>
 #include <pagoda/types.h>
 
 #define TIMER_HZ        100
@@ -9,26 +15,28 @@
 /* Ticks since the timer started. */
 uint64_t timer_ticks(void);
 
-/* The ticks that sec seconds and nsec nanoseconds last, rounded up. */
-static inline uint64_t timer_ticks_for(uint64_t sec, uint64_t nsec)
-{
-	const uint64_t per_tick = 1000000000ull / TIMER_HZ;
-
-	return sec * TIMER_HZ + (nsec + per_tick - 1) / per_tick;
-}
-
-/* The tick by which sec and nsec from now have passed. */
+/* The deadline sec seconds and nsec nanoseconds from now (one far enough
+ * off never comes: it stops short of UINT64_MAX, which means none). */
 static inline uint64_t timer_deadline(uint64_t sec, uint64_t nsec)
 {
-	return timer_ticks() + timer_ticks_for(sec, nsec);
+	uint64_t now = clock_mono_ns(), far = (UINT64_MAX - 1 - now) / 1000000000ull;
+
+	if (sec >= far)
+		return UINT64_MAX - 1;
+	return now + sec * 1000000000ull + nsec;
 }
 
-/* The nanoseconds left until the tick deadline: 0 once it has come. */
+static inline bool timer_passed(uint64_t deadline)
+{
+	return clock_mono_ns() >= deadline;
+}
+
+/* The nanoseconds left until the deadline: 0 once it has come. */
 static inline uint64_t timer_ns_left(uint64_t deadline)
 {
-	uint64_t now = timer_ticks();
+	uint64_t now = clock_mono_ns();
 
-	return deadline > now ? (deadline - now) * (1000000000ull / TIMER_HZ) : 0;
+	return deadline > now ? deadline - now : 0;
 }
 
 #endif /* PAGODA_TIMER_H */

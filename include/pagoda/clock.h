@@ -1,0 +1,31 @@
+/*
+ * The kernel's clocks (kern/clock.c): monotonic nanoseconds since boot,
+ * from the TSC calibrated at boot (arch/x86/tsc.c), and the wall clock,
+ * that plus an offset which starts at the CMOS clock's time and which
+ * clock_settime and settimeofday move. Where the TSC cannot be measured
+ * the tick counts instead, at 10 ms.
+ */
+#ifndef PAGODA_CLOCK_H
+#define PAGODA_CLOCK_H
+
+#include <pagoda/types.h>
+
+void clock_init(void);
+
+/* Nanoseconds since clock_init; never goes back. */
+uint64_t clock_mono_ns(void);
+
+/* The timer interrupt's tick: the clock where there is no TSC. */
+void clock_tick(void);
+
+/* Nanoseconds since 1970 (UTC), and setting it. */
+uint64_t clock_realtime_ns(void);
+void clock_set_realtime(uint64_t ns);
+
+/* The TSC's rate in kHz as measured at boot (0: none measured). */
+uint32_t clock_tsc_khz(void);
+
+/* The machine's part: the TSC's rate in kHz, or 0 if it cannot be measured. */
+uint32_t tsc_calibrate_khz(void);
+
+#endif /* PAGODA_CLOCK_H */

@@ -1,0 +1,227 @@
+/*
+ * The clocks, against Linux: which ids exist and what each call says of
+ * each (results and error numbers, in Linux's order of checks), setting
+ * the wall clock (clock_settime, settimeofday and its time zone, seen by
+ * time, gettimeofday and a file's times, while MONOTONIC goes on),
+ * nanosecond resolution, and CPU time (the process's, and a child's
+ * through clock_getcpuclockid). Nothing printed depends on how fast the
+ * machine is; the few bounds on elapsed time are wide.
+ */
+#define _GNU_SOURCE
+#include <fcntl.h>
+#include <stdint.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/time.h>
+#include <time.h>
+#include "check.h"
+
+struct ts32 { int32_t sec, nsec; };
+
+/* The 32-bit time calls by number (musl names them *_time32). */
+#define NR_gettimeofday         78
+#define NR_settimeofday         79
+#define NR_clock_settime        264
+#define NR_clock_gettime        265
+#define NR_clock_getres         266
+#define NR_clock_nanosleep      267
+
+static long raw(long nr, long a, long b, long c, long d)
+{
+	return syscall(nr, a, b, c, d);
+}
+
+static void show(const char *what, long r)
+{
+	if (r < 0)
+		printf("%s: -1 errno %d\n", what, errno);
+	else
+		printf("%s: %ld\n", what, r);
+}
+
+static uint64_t ns_of(clockid_t id)
+{
+	struct timespec t;
+
+	CHECK(clock_gettime(id, &t) == 0);
+	return (uint64_t)t.tv_sec * 1000000000ull + (uint64_t)t.tv_nsec;
+}
+
+/* Every id from -1 to 12: whether it reads, its resolution, whether one
+ * may sleep on it, and whether it can be set (to what it says now). */
+static void ids(void)
+{
+	char what[64];
+
+	for (int id = -1; id <= 12; id++) {
+		struct ts32 t = { 0, 0 }, res = { 0, 0 }, zero = { 0, 0 };
+		long r;
+
+		snprintf(what, sizeof(what), "clock %d: gettime", id);
+		show(what, raw(NR_clock_gettime, id, (long)&t, 0, 0));
+		snprintf(what, sizeof(what), "clock %d: getres", id);
+		r = raw(NR_clock_getres, id, (long)&res, 0, 0);
+		show(what, r);
+		if (r == 0)
+			printf("  resolution %s\n", res.sec == 0 && res.nsec == 1 ? "1 ns" :
+			       res.sec == 0 && res.nsec >= 1000000 ? "a tick" : "other");
+		snprintf(what, sizeof(what), "clock %d: getres(NULL)", id);
+		show(what, raw(NR_clock_getres, id, 0, 0, 0));
+		snprintf(what, sizeof(what), "clock %d: nanosleep 0", id);
+		show(what, raw(NR_clock_nanosleep, id, 0, (long)&zero, 0));
+		snprintf(what, sizeof(what), "clock %d: settime, a bad pointer", id);
+		show(what, raw(NR_clock_settime, id, 8, 0, 0));
+		if (id != CLOCK_REALTIME) {
+			snprintf(what, sizeof(what), "clock %d: settime", id);
+			show(what, raw(NR_clock_settime, id, (long)&t, 0, 0));
+		}
+	}
+}
+
+static void errors(void)
+{
+	struct ts32 bad_ns = { 1, 1000000000 }, neg = { -1, 0 }, ok = { 0, 1 };
+	struct timeval tv;
+	struct { int minuteswest, dsttime; } tz = { 901, 0 };
+
+	show("clock_gettime, a bad pointer", raw(NR_clock_gettime, CLOCK_MONOTONIC, 8, 0, 0));
+	show("clock_getres, a bad pointer", raw(NR_clock_getres, CLOCK_MONOTONIC, 8, 0, 0));
+	show("clock_settime, nanoseconds of a second", raw(NR_clock_settime, CLOCK_REALTIME, (long)&bad_ns, 0, 0));
+	show("clock_settime, before 1970", raw(NR_clock_settime, CLOCK_REALTIME, (long)&neg, 0, 0));
+	show("clock_settime, before the machine booted", raw(NR_clock_settime, CLOCK_REALTIME, (long)&ok, 0, 0));
+	show("clock_settime of the process's CPU clock, bad ns",
+	     raw(NR_clock_settime, CLOCK_PROCESS_CPUTIME_ID, (long)&bad_ns, 0, 0));
+	show("clock_nanosleep, a bad pointer", raw(NR_clock_nanosleep, CLOCK_MONOTONIC, 0, 8, 0));
+	show("clock_nanosleep, nanoseconds of a second",
+	     raw(NR_clock_nanosleep, CLOCK_MONOTONIC, 0, (long)&bad_ns, 0));
+	show("clock_nanosleep, absolute, in the past", raw(NR_clock_nanosleep, CLOCK_MONOTONIC, 1, (long)&ok, 0));
+	show("gettimeofday, a bad tz", raw(NR_gettimeofday, (long)&tv, 8, 0, 0));
+	show("settimeofday, a bad tv", raw(NR_settimeofday, 8, 0, 0, 0));
+	tv = (struct timeval){ 2000000000, 1000000 };
+	show("settimeofday, a million microseconds", raw(NR_settimeofday, (long)&tv, 0, 0, 0));
+	tv = (struct timeval){ 2000000000, -1 };
+	show("settimeofday, negative microseconds", raw(NR_settimeofday, (long)&tv, 0, 0, 0));
+	tv = (struct timeval){ 2000000000, 0 };
+	show("settimeofday, a good tv, a bad tz", raw(NR_settimeofday, (long)&tv, 8, 0, 0));
+	show("settimeofday, a zone 15 h 1 min west", raw(NR_settimeofday, 0, (long)&tz, 0, 0));
+	tz.minuteswest = -901;
+	show("settimeofday, a zone 15 h 1 min east", raw(NR_settimeofday, 0, (long)&tz, 0, 0));
+	show("settimeofday(NULL, NULL)", raw(NR_settimeofday, 0, 0, 0, 0));
+}
+
+/* The wall clock set, read back every way; MONOTONIC does not jump. */
+static void setting(void)
+{
+	struct timeval tv = { 2000000000, 250000 };
+	struct { int minuteswest, dsttime; } tz = { 60, 0 }, got = { 0, 0 };
+	struct timespec ts = { 2100000000, 0 };
+	uint64_t mono = ns_of(CLOCK_MONOTONIC);
+	struct stat st;
+	time_t now;
+	int fd;
+
+	CHECK(raw(NR_settimeofday, (long)&tv, (long)&tz, 0, 0) == 0);
+	CHECK(raw(NR_gettimeofday, (long)&tv, (long)&got, 0, 0) == 0);
+	printf("settimeofday: gettimeofday within 2 s: %s, the zone back: %d west, dst %d\n",
+	       tv.tv_sec >= 2000000000 && tv.tv_sec < 2000000002 ? "yes" : "no", got.minuteswest, got.dsttime);
+	now = time(NULL);
+	printf("time() agrees: %s\n", now >= 2000000000 && now < 2000000002 ? "yes" : "no");
+	printf("CLOCK_REALTIME_COARSE agrees: %s\n",
+	       ns_of(CLOCK_REALTIME_COARSE) / 1000000000ull - 2000000000ull < 2 ? "yes" : "no");
+	printf("CLOCK_TAI agrees: %s\n", ns_of(CLOCK_TAI) / 1000000000ull - 2000000000ull < 2 ? "yes" : "no");
+	CHECK((fd = open("/tmp/clocks-file", O_CREAT | O_WRONLY | O_TRUNC, 0644)) >= 0);
+	CHECK(fstat(fd, &st) == 0 && close(fd) == 0 && unlink("/tmp/clocks-file") == 0);
+	printf("a new file's mtime is the new time: %s\n",
+	       st.st_mtime >= 2000000000 && st.st_mtime < 2000000002 ? "yes" : "no");
+	CHECK(clock_settime(CLOCK_REALTIME, &ts) == 0);
+	printf("clock_settime: CLOCK_REALTIME within 2 s: %s\n",
+	       ns_of(CLOCK_REALTIME) / 1000000000ull - 2100000000ull < 2 ? "yes" : "no");
+	printf("CLOCK_MONOTONIC went on by less than 2 s: %s\n",
+	       ns_of(CLOCK_MONOTONIC) - mono < 2000000000ull ? "yes" : "no");
+	tz.minuteswest = 0;
+	CHECK(raw(NR_settimeofday, 0, (long)&tz, 0, 0) == 0);
+}
+
+/* Consecutive reads of MONOTONIC, MONOTONIC_RAW and BOOTTIME: never back,
+ * and not all on a millisecond (the clock is finer than the tick). */
+static void resolution(void)
+{
+	static const clockid_t clocks[] = { CLOCK_MONOTONIC, CLOCK_MONOTONIC_RAW, CLOCK_BOOTTIME,
+					    CLOCK_REALTIME };
+
+	for (unsigned c = 0; c < sizeof(clocks) / sizeof(clocks[0]); c++) {
+		uint64_t prev = ns_of(clocks[c]), now;
+		int back = 0, fine = 0;
+
+		for (int i = 0; i < 200; i++) {
+			now = ns_of(clocks[c]);
+			back += now < prev;
+			fine += now % 1000000 != 0;
+			prev = now;
+		}
+		printf("clock %d: went back %d times; finer than a millisecond: %s\n", clocks[c], back,
+		       fine > 100 ? "yes" : "no");
+	}
+}
+
+static uint64_t busy_ms(unsigned ms)
+{
+	uint64_t end = ns_of(CLOCK_MONOTONIC) + ms * 1000000ull;
+	volatile uint64_t spins = 0;
+
+	while (ns_of(CLOCK_MONOTONIC) < end)
+		spins++;
+	return spins;
+}
+
+/* CPU time: a busy loop uses it, a sleep does not; a child's clock reads
+ * while it lives and not once it is reaped. */
+static void cpu_time(void)
+{
+	struct timespec t = { 0, 100 * 1000 * 1000 };
+	uint64_t c0 = ns_of(CLOCK_PROCESS_CPUTIME_ID), w0 = ns_of(CLOCK_MONOTONIC), c1, w1;
+	clockid_t child;
+	pid_t pid;
+	int fds[2], status;
+	char c;
+
+	busy_ms(200);
+	c1 = ns_of(CLOCK_PROCESS_CPUTIME_ID), w1 = ns_of(CLOCK_MONOTONIC);
+	/* (the reads of the two clocks are not at one instant: a millisecond's slack) */
+	printf("200 ms busy: CPU time at least half of it: %s, no more than the time passed: %s\n",
+	       c1 - c0 >= (w1 - w0) / 2 ? "yes" : "no", c1 - c0 <= w1 - w0 + 1000000 ? "yes" : "no");
+	printf("the thread's CPU clock agrees: %s\n",
+	       ns_of(CLOCK_THREAD_CPUTIME_ID) >= c1 ? "yes" : "no");
+	c0 = ns_of(CLOCK_PROCESS_CPUTIME_ID);
+	nanosleep(&t, NULL);
+	printf("100 ms asleep: less than 20 ms of CPU: %s\n",
+	       ns_of(CLOCK_PROCESS_CPUTIME_ID) - c0 < 20000000 ? "yes" : "no");
+	CHECK(clock_getcpuclockid(0, &child) == 0);
+	printf("clock_getcpuclockid(0) reads: %s\n", ns_of(child) >= c0 ? "yes" : "no");
+	CHECK(pipe(fds) == 0);
+	fflush(stdout);
+	if ((pid = fork()) == 0) {
+		busy_ms(50);
+		CHECK(write(fds[1], "x", 1) == 1);
+		pause();
+		_exit(0);
+	}
+	CHECK(read(fds[0], &c, 1) == 1);
+	CHECK(clock_getcpuclockid(pid, &child) == 0);
+	printf("a child's CPU clock, after its 50 ms of work: more than 25 ms: %s\n",
+	       ns_of(child) > 25000000 ? "yes" : "no");
+	CHECK(kill(pid, SIGKILL) == 0 && waitpid(pid, &status, 0) == pid);
+	show("  and once it is reaped, clock_gettime",
+	     raw(NR_clock_gettime, child, (long)&t, 0, 0));
+	show("a CPU clock of kind 3", raw(NR_clock_gettime, -5 /* ~0 << 3 | 3 */, (long)&t, 0, 0));
+}
+
+static const struct test_case cases[] = {
+	CASE(ids), CASE(errors), CASE(setting), CASE(resolution), CASE(cpu_time),
+};
+
+int main(int argc, char **argv)
+{
+	setvbuf(stdout, NULL, _IOLBF, 0);
+	return RUN_CASES(cases);
+}
