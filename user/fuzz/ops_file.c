@@ -295,6 +295,8 @@ static void op_misc(struct wk *w)
 					SYS_getgid32, SYS_getegid32, SYS_getuid, SYS_sched_yield };
 	static const uint32_t prctls[] = { 15, 16, 3, 4, 2, 36, 37, 23, 9, 10, 0, 60, 99, 0x7fffffff };
 	uint32_t buf = ptr_arg(w, 64), *ts = (uint32_t *)(scratch + 200);
+
+	ts[2] = rnd(w, 2000) - 1000, ts[3] = rnd(w, 2);         /* a struct timezone */
 	long r;
 
 	switch (rnd(w, 16)) {
@@ -302,7 +304,23 @@ static void op_misc(struct wk *w)
 	case 1: CALL(w, SYS_uname, buf); break;
 	case 2: CALL(w, SYS_time, chance(w, 30) ? 0 : buf); break;
 	case 3: CALL(w, SYS_gettimeofday, buf, chance(w, 70) ? 0 : ptr_arg(w, 8)); break;
-	case 4: CALL(w, chance(w, 70) ? SYS_clock_gettime : SYS_clock_getres, rnd(w, 14) - 1, buf); break;
+	case 4: {
+		/* the clocks by id, with CPU clocks of pids (~pid << 3 | kind) */
+		uint32_t id = chance(w, 80) ? rnd(w, 14) - 1 : (~rnd(w, 3000) << 3) | rnd(w, 8);
+
+		if (chance(w, 85)) {
+			CALL(w, chance(w, 70) ? SYS_clock_gettime : SYS_clock_getres, id, buf);
+		} else {        /* set: to now plus a little, or garbage; or the zone */
+			ts[0] = (uint32_t)CALL(w, SYS_time, 0) + rnd(w, 5);
+			ts[1] = chance(w, 80) ? rnd(w, 1000000) : (uint32_t)splitmix(&w->rng);
+			if (chance(w, 50))
+				CALL(w, SYS_clock_settime, id, chance(w, 80) ? (uint32_t)ts : ptr_arg(w, 8));
+			else
+				CALL(w, SYS_settimeofday, chance(w, 30) ? 0 : chance(w, 80) ? (uint32_t)ts : ptr_arg(w, 8),
+				     chance(w, 50) ? 0 : chance(w, 80) ? (uint32_t)(ts + 2) : ptr_arg(w, 8));
+		}
+		break;
+	}
 	case 5:
 		ts[0] = 0, ts[1] = chance(w, 80) ? 1000000 : PICK(w, ((const uint32_t[]){ 0, 999999999,
 						1000000000, 0xffffffff }));
