@@ -161,6 +161,7 @@ void sched_tick(bool from_user)
 	}
 	if (proc_current && proc_current->slice > 0)
 		proc_current->slice--;
+	itimer_tick();
 	if (now >= next_wake_at)
 		wake_expired(now);
 }

@@ -30,7 +30,10 @@
 #define __NR_getpgid                  132
 #define __NR_getsid                   147
 #define __NR_waitid                   284
+#define __NR_alarm                    27
 #define __NR_pause                    29
+#define __NR_setitimer                104
+#define __NR_getitimer                105
 #define __NR_access                   33
 #define __NR_sync                     36
 #define __NR_kill                     37

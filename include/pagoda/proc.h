@@ -33,6 +33,8 @@ enum {
 	RLIM_NLIMITS
 };
 
+#define NR_ITIMERS      3       /* ITIMER_REAL, ITIMER_VIRTUAL, ITIMER_PROF */
+
 enum proc_state { PROC_RUNNABLE, PROC_RUNNING, PROC_SLEEPING, PROC_STOPPED, PROC_ZOMBIE };
 
 /* A recorded rt_sigaction (Linux i386's struct k_sigaction). */
@@ -86,6 +88,11 @@ struct proc {
 	 * tick's samples of where it was, as Linux's cputime_adjust does. */
 	uint64_t cpu_ns, run_since;
 	uint32_t user_ticks, system_ticks;
+	/* alarm and setitimer's timers (proc/itimer.c): REAL, VIRTUAL, PROF */
+	struct itimer {
+		uint64_t value;         /* when it fires, on its clock (0: disarmed) */
+		uint64_t interval;      /* ns to rearm with (0: once) */
+	} itimer[NR_ITIMERS];
 	vaddr_t clear_child_tid;        /* set_tid_address */
 
 	struct path cwd;                /* the working directory */
@@ -148,6 +155,9 @@ void sched_make_runnable(struct proc *p);
 void schedule(void);
 void sched_yield(void);
 void sched_tick(bool from_user);
+
+/* The tick's look at the interval timers (proc/itimer.c). */
+void itimer_tick(void);
 
 /* p's CPU time so far, all of it and the user part (proc/sched.c). */
 uint64_t proc_cpu_ns(const struct proc *p);

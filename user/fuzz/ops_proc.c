@@ -561,7 +561,26 @@ static void op_signal_misc(struct wk *w)
 	buf[0] = chance(w, 50) ? (uint32_t)scratch + 4096 : (uint32_t)splitmix(&w->rng);
 	buf[1] = chance(w, 70) ? rnd(w, 3) : (uint32_t)splitmix(&w->rng);
 	buf[2] = chance(w, 70) ? 2048 + rnd(w, 8192) : rnd(w, 4096);
-	switch (rnd(w, 8)) {
+	switch (rnd(w, 9)) {
+	case 7: {       /* interval timers that never fire in a run: none, or an hour off */
+		uint32_t *it = buf + 4;
+		long r;
+
+		it[0] = rnd(w, 5), it[1] = chance(w, 90) ? rnd(w, 1000000) : (uint32_t)splitmix(&w->rng);
+		it[2] = chance(w, 30) ? 0 : 3600 + rnd(w, 3600);
+		it[3] = chance(w, 10) ? 1000000 : it[2] ? rnd(w, 1000000) : 0;  /* invalid, or not soon */
+		if (chance(w, 40)) {
+			CALL(w, SYS_getitimer, rnd(w, 4), chance(w, 80) ? (uint32_t)(it + 4) : ptr_arg(w, 16));
+		} else if (chance(w, 60)) {
+			CALL(w, SYS_setitimer, rnd(w, 4), chance(w, 80) ? (uint32_t)it : chance(w, 50) ? 0 : ptr_arg(w, 16),
+			     chance(w, 50) ? 0 : ptr_arg(w, 16));
+		} else {
+			CALL(w, SYS_alarm, 7200);
+			if ((r = CALL(w, SYS_alarm, chance(w, 50) ? 0 : 3600 + rnd(w, 3600))) < 7199 || r > 7200)
+				wrong(w, "alarm did not return the seconds left of the one just set", r);
+		}
+		break;
+	}
 	case 0: CALL(w, SYS_sigaltstack, chance(w, 70) ? (uint32_t)buf : ptr_arg(w, 12), chance(w, 50) ? 0 : ptr_arg(w, 12)); break;
 	case 1: CALL(w, SYS_rt_sigpending, ptr_arg(w, 8), chance(w, 80) ? 8 : rnd(w, 16)); break;
 	case 2:

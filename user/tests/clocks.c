@@ -9,6 +9,7 @@
  */
 #define _GNU_SOURCE
 #include <fcntl.h>
+#include <stdbool.h>
 #include <stdint.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
@@ -216,8 +217,97 @@ static void cpu_time(void)
 	show("a CPU clock of kind 3", raw(NR_clock_gettime, -5 /* ~0 << 3 | 3 */, (long)&t, 0, 0));
 }
 
+static volatile int fired[65], fired_code;
+
+static void on_timer(int sig, siginfo_t *si, void *uc)
+{
+	(void)uc;
+	fired[sig]++;
+	fired_code = si->si_code;
+}
+
+static void show_itimer(const char *what, int which)
+{
+	struct itimerval v;
+
+	CHECK(getitimer(which, &v) == 0);
+	printf("%s: %ld s left (rounded up), interval %ld s %ld us\n", what,
+	       (long)v.it_value.tv_sec + (v.it_value.tv_usec > 0), (long)v.it_interval.tv_sec,
+	       (long)v.it_interval.tv_usec);
+}
+
+/* Wait up to 5 s of wall time, busy or not, for sig. */
+static void wait_for(int sig, bool busy)
+{
+	uint64_t end = ns_of(CLOCK_MONOTONIC) + 5000000000ull;
+	struct timespec t = { 0, 5 * 1000 * 1000 };
+
+	while (!fired[sig] && ns_of(CLOCK_MONOTONIC) < end)
+		if (!busy)
+			nanosleep(&t, NULL);
+}
+
+/* alarm, setitimer and getitimer: errors, the time left, each timer's
+ * signal (SI_KERNEL), rearming, and a child that starts with none. */
+static void interval_timers(void)
+{
+	struct sigaction sa = { .sa_sigaction = on_timer, .sa_flags = SA_SIGINFO };
+	struct itimerval v = { { 0, 0 }, { 0, 1000000 } }, old;
+	pid_t pid;
+	int status;
+
+	show("getitimer 3", getitimer(3, &old));
+	show("getitimer, a bad pointer", syscall(SYS_getitimer, ITIMER_REAL, 8));
+	show("setitimer 3", setitimer(3, &v, NULL));
+	show("setitimer, a million microseconds", setitimer(ITIMER_REAL, &v, NULL));
+	show("setitimer, a bad new value", syscall(SYS_setitimer, ITIMER_REAL, 8, 0));
+	show("setitimer, NULL: disarms", syscall(SYS_setitimer, ITIMER_REAL, 0, &old));
+	v = (struct itimerval){ { 0, 0 }, { 100, 0 } };
+	show("setitimer, a bad old value", syscall(SYS_setitimer, ITIMER_REAL, &v, 8));
+	show_itimer("  set anyway", ITIMER_REAL);
+	show("alarm(0), the one setitimer set", alarm(0));
+	show("alarm(5)", alarm(5));
+	show("alarm(3), the old one's seconds", alarm(3));
+	show_itimer("ITIMER_REAL after alarm(3)", ITIMER_REAL);
+	show("alarm(0)", alarm(0));
+	show_itimer("ITIMER_REAL after alarm(0)", ITIMER_REAL);
+	v = (struct itimerval){ { 1, 0 }, { 2, 0 } };
+	CHECK(setitimer(ITIMER_REAL, &v, NULL) == 0);
+	show_itimer("ITIMER_REAL set to 2 s, every 1 s", ITIMER_REAL);
+	fflush(stdout);
+	if ((pid = fork()) == 0) {
+		show_itimer("  in a forked child", ITIMER_REAL);
+		_exit(0);
+	}
+	CHECK(waitpid(pid, &status, 0) == pid);
+	CHECK(sigaction(SIGALRM, &sa, NULL) == 0 && sigaction(SIGVTALRM, &sa, NULL) == 0 &&
+	      sigaction(SIGPROF, &sa, NULL) == 0);
+	v = (struct itimerval){ { 0, 20000 }, { 0, 30000 } };
+	CHECK(setitimer(ITIMER_REAL, &v, NULL) == 0);
+	wait_for(SIGALRM, false);
+	printf("SIGALRM: %s, si_code %#x\n", fired[SIGALRM] ? "came" : "never came", fired_code);
+	fired[SIGALRM] = 0;
+	wait_for(SIGALRM, false);
+	printf("and again, every 20 ms: %s\n", fired[SIGALRM] ? "yes" : "no");
+	CHECK(setitimer(ITIMER_REAL, &(struct itimerval){ { 0, 0 }, { 0, 0 } }, NULL) == 0);
+	v = (struct itimerval){ { 0, 0 }, { 0, 30000 } };
+	CHECK(setitimer(ITIMER_VIRTUAL, &v, NULL) == 0);
+	wait_for(SIGVTALRM, true);
+	printf("SIGVTALRM after 30 ms of user time: %s, si_code %#x\n",
+	       fired[SIGVTALRM] ? "came" : "never came", fired_code);
+	show_itimer("  ITIMER_VIRTUAL after", ITIMER_VIRTUAL);
+	CHECK(setitimer(ITIMER_PROF, &v, NULL) == 0);
+	wait_for(SIGPROF, true);
+	printf("SIGPROF after 30 ms of CPU time: %s, si_code %#x\n",
+	       fired[SIGPROF] ? "came" : "never came", fired_code);
+	v = (struct itimerval){ { 0, 0 }, { 1000, 0 } };
+	CHECK(setitimer(ITIMER_PROF, &v, NULL) == 0);
+	nanosleep(&(struct timespec){ 0, 200 * 1000 * 1000 }, NULL);
+	show_itimer("ITIMER_PROF after 200 ms asleep: it barely moves", ITIMER_PROF);
+}
+
 static const struct test_case cases[] = {
-	CASE(ids), CASE(errors), CASE(setting), CASE(resolution), CASE(cpu_time),
+	CASE(ids), CASE(errors), CASE(setting), CASE(resolution), CASE(cpu_time), CASE(interval_timers),
 };
 
 int main(int argc, char **argv)
