@@ -15,7 +15,7 @@
 #include <pagoda/file.h>
 #include <pagoda/vfs.h>
 #include <pagoda/panic.h>
-#include <pagoda/timer.h>
+#include <pagoda/time.h>
 #include <pagoda/kmalloc.h>
 #include <pagoda/random.h>
 #include <pagoda/string.h>
@@ -244,7 +244,7 @@ static int build_stack(const struct exec_args *a, const char *execfn,
 		*w++ = (uint32_t)(strings + off);
 	*w++ = 0;                       /* the end of envp */
 	const uint32_t aux[NAUX][2] = {
-		{ AT_HWCAP, arch_hwcap() }, { AT_PAGESZ, PAGE_SIZE }, { AT_CLKTCK, TIMER_HZ },
+		{ AT_HWCAP, arch_hwcap() }, { AT_PAGESZ, PAGE_SIZE }, { AT_CLKTCK, USER_HZ },
 		{ AT_PHDR, info->phdr_vaddr }, { AT_PHENT, sizeof(Elf32_Phdr) },
 		{ AT_PHNUM, info->phnum }, { AT_BASE, 0 }, { AT_FLAGS, 0 },
 		{ AT_ENTRY, info->entry }, { AT_UID, 0 }, { AT_EUID, 0 }, { AT_GID, 0 },

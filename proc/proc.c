@@ -326,7 +326,12 @@ int proc_wait(int pid, uint32_t options, struct wait_result *r)
 			if (!wait_ready(c, options, r))
 				continue;
 			if (c->state == PROC_ZOMBIE && !(options & WNOWAIT)) {
+				uint64_t user = proc_cpu_user_ns(c);
+
 				self->cmin_flt += r->minflt;
+				/* its times and its own children's: times()'s cutime */
+				self->cutime_ns += user + c->cutime_ns;
+				self->cstime_ns += proc_cpu_ns(c) - user + c->cstime_ns;
 				remove_child(self, c);
 				proc_free(c);
 			}

@@ -1,6 +1,7 @@
 /*
  * Time's system calls: the clocks (clock_gettime, clock_getres,
- * clock_settime, gettimeofday, settimeofday, time), the sleeps
+ * clock_settime, gettimeofday, settimeofday, time), CPU times (times),
+ * the sleeps
  * (nanosleep, clock_nanosleep, and restart_syscall, which goes on with
  * one a stop interrupted), and the timespecs they exchange.
  *
@@ -236,6 +237,28 @@ SYSCALL(time)
 	if (a0 && copyout(a0, &t, sizeof(t)))
 		return -EFAULT;
 	return (long)t;
+}
+
+/* ---- CPU time ---- */
+
+static int32_t clock_t_of(uint64_t ns)
+{
+	return (int32_t)(ns / (NSEC_PER_SEC / USER_HZ));
+}
+
+/* times(buf): the process's user and system time, and its waited-for
+ * children's, in 1/100 s; returns the time since boot in the same unit
+ * (only differences of it mean anything, as on Linux). */
+SYSCALL(times)
+{
+	const struct proc *p = proc_current;
+	uint64_t user = proc_cpu_user_ns(p);
+	int32_t tms[4] = { clock_t_of(user), clock_t_of(proc_cpu_ns(p) - user), clock_t_of(p->cutime_ns),
+			   clock_t_of(p->cstime_ns) };
+
+	if (a0 && copyout(a0, tms, sizeof(tms)))
+		return -EFAULT;
+	return clock_t_of(clock_mono_ns());
 }
 
 /* ---- sleeping ---- */

@@ -32,6 +32,7 @@
 #define __NR_waitid                   284
 #define __NR_alarm                    27
 #define __NR_pause                    29
+#define __NR_times                    43
 #define __NR_setitimer                104
 #define __NR_getitimer                105
 #define __NR_access                   33

@@ -88,6 +88,7 @@ struct proc {
 	 * tick's samples of where it was, as Linux's cputime_adjust does. */
 	uint64_t cpu_ns, run_since;
 	uint32_t user_ticks, system_ticks;
+	uint64_t cutime_ns, cstime_ns;  /* of the children waited for, and theirs */
 	/* alarm and setitimer's timers (proc/itimer.c): REAL, VIRTUAL, PROF */
 	struct itimer {
 		uint64_t value;         /* when it fires, on its clock (0: disarmed) */

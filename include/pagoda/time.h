@@ -9,6 +9,7 @@
 
 #define NSEC_PER_SEC    1000000000ull
 #define NSEC_PER_USEC   1000u
+#define USER_HZ         100     /* clock_t's unit, AT_CLKTCK: Linux's, whatever its HZ */
 
 /* The 64-bit timespec of the *_time64 calls and statx (16 bytes). */
 struct timespec64 {

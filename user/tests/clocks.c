@@ -14,6 +14,7 @@
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/time.h>
+#include <sys/times.h>
 #include <time.h>
 #include "check.h"
 
@@ -306,8 +307,42 @@ static void interval_timers(void)
 	show_itimer("ITIMER_PROF after 200 ms asleep: it barely moves", ITIMER_PROF);
 }
 
+/* times(): the process's own time after 200 ms of work, a child's only
+ * once it is waited for, and the return value counting 1/100 s. */
+static void process_times(void)
+{
+	struct tms t0, t1;
+	clock_t r0, r1;
+	pid_t pid;
+	int status;
+
+	show("times, a bad pointer", syscall(SYS_times, 8));
+	CHECK(sysconf(_SC_CLK_TCK) == 100);
+	r0 = times(&t0);
+	busy_ms(200);
+	r1 = times(&t1);
+	printf("200 ms busy: user and system time at least 10/100 s: %s; the return went on 15 to 100: %s\n",
+	       (t1.tms_utime + t1.tms_stime) - (t0.tms_utime + t0.tms_stime) >= 10 ? "yes" : "no",
+	       r1 - r0 >= 15 && r1 - r0 <= 100 ? "yes" : "no");
+	printf("no children's time yet: %s\n", t1.tms_cutime + t1.tms_cstime == 0 ? "yes" : "no");
+	fflush(stdout);
+	if ((pid = fork()) == 0) {
+		busy_ms(200);
+		_exit(0);
+	}
+	CHECK(waitid(P_PID, pid, &(siginfo_t){ 0 }, WEXITED | WNOWAIT) == 0);
+	times(&t1);
+	printf("a child dead, not yet waited for: still none: %s\n",
+	       t1.tms_cutime + t1.tms_cstime == 0 ? "yes" : "no");
+	CHECK(waitpid(pid, &status, 0) == pid);
+	times(&t1);
+	printf("waited for: its 200 ms counted, at least 10/100 s: %s\n",
+	       t1.tms_cutime + t1.tms_cstime >= 10 ? "yes" : "no");
+}
+
 static const struct test_case cases[] = {
 	CASE(ids), CASE(errors), CASE(setting), CASE(resolution), CASE(cpu_time), CASE(interval_timers),
+	CASE(process_times),
 };
 
 int main(int argc, char **argv)
