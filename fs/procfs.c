@@ -5,13 +5,14 @@
  * the kernel knows. The text is made once, at open, and read from that
  * snapshot, as Linux's seq_file does for small files.
  *
- *   /proc/{meminfo,buddyinfo,slabinfo,vmstat,mounts}   the system's
+ *   /proc/{meminfo,buddyinfo,slabinfo,vmstat,mounts,uptime,loadavg}   the system's
  *   /proc/self                 a link to the caller's /proc/PID
  *   /proc/PID/{maps,smaps,smaps_rollup,status}         the process's (procfs_pid.c)
  *   /proc/PID/exe, cwd         links to its program and working directory
  *   /proc/PID/fd/N             a link to what descriptor N is open on
  */
 #include "procfs.h"
+#include <pagoda/clock.h>
 #include <pagoda/errno.h>
 #include <pagoda/file.h>
 #include <pagoda/heap.h>
@@ -21,6 +22,7 @@
 #include <pagoda/printf.h>
 #include <pagoda/slab.h>
 #include <pagoda/string.h>
+#include <pagoda/time.h>
 #include <pagoda/vm.h>
 #include <pagoda/vmalloc.h>
 
@@ -177,12 +179,36 @@ static void mounts(struct proc_text *t)
 	kfree(buf);
 }
 
+/* /proc/uptime: seconds since boot, and seconds idle, to 1/100 s. */
+static void uptime(struct proc_text *t)
+{
+	uint64_t up = clock_mono_ns(), idle = sched_idle_ns();
+
+	emit(t, "%llu.%02u %llu.%02u\n", (unsigned long long)(up / NSEC_PER_SEC),
+	     (unsigned)(up % NSEC_PER_SEC / (NSEC_PER_SEC / 100)), (unsigned long long)(idle / NSEC_PER_SEC),
+	     (unsigned)(idle % NSEC_PER_SEC / (NSEC_PER_SEC / 100)));
+}
+
+/* /proc/loadavg: the three load averages to 1/100, the processes running
+ * or runnable and all of them, and the last pid given out, as Linux's. */
+static void loadavg(struct proc_text *t)
+{
+	uint32_t avg[3], running, all = 0;
+
+	sched_loadavg(avg, &running);
+	for (const struct proc *p = proc_all; p; p = p->all_next)
+		all++;
+	for (int i = 0; i < 3; i++)
+		emit(t, "%u.%02u ", avg[i] >> 11, ((avg[i] & 2047) * 100) >> 11);
+	emit(t, "%u/%u %d\n", running, all, proc_last_pid());
+}
+
 static const struct {
 	const char *name;
 	void (*fill)(struct proc_text *t);
 } proc_files[] = {
 	{ "meminfo", meminfo }, { "buddyinfo", buddyinfo }, { "slabinfo", slabinfo },
-	{ "vmstat", vmstat }, { "mounts", mounts },
+	{ "vmstat", vmstat }, { "mounts", mounts }, { "uptime", uptime }, { "loadavg", loadavg },
 };
 
 static const char *const pid_files[] = { "maps", "smaps", "smaps_rollup", "status" };

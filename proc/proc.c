@@ -360,6 +360,11 @@ void proc_return_work(struct trapframe *tf)
 		signal_deliver(tf);
 }
 
+int proc_last_pid(void)
+{
+	return next_pid - 1;
+}
+
 struct proc *proc_init(void)
 {
 	return init_proc;

@@ -12,12 +12,15 @@
 #include <pagoda/proc.h>
 #include <pagoda/errno.h>
 #include <pagoda/file.h>
+#include <pagoda/string.h>
+#include <pagoda/time.h>
 #include <pagoda/timer.h>
 #include <arch/cpu.h>
 
 struct proc *proc_current;              /* NULL while idle */
 static struct arch_thread idle_thread;  /* the boot stack */
 static struct proc *rq_head, *rq_tail;
+static uint64_t idle_ns, idle_since;    /* the idle loop's time, for /proc/uptime */
 
 void sched_make_runnable(struct proc *p)
 {
@@ -52,6 +55,10 @@ static void switch_to(struct proc *next)
 
 	if (proc_current)
 		proc_current->cpu_ns += now - proc_current->run_since;
+	else
+		idle_ns += now - idle_since;
+	if (!next)
+		idle_since = now;
 	proc_current = next;
 	uaccess_window_switch(next ? &next->uwindow : NULL);
 	if (next) {
@@ -146,6 +153,48 @@ static void wake_expired(uint64_t now)
 	}
 }
 
+uint64_t sched_idle_ns(void)
+{
+	return idle_ns + (proc_current ? 0 : clock_mono_ns() - idle_since);
+}
+
+/*
+ * The load average, as Linux's calc_global_load: every 5 s, each of the
+ * three decays toward the number of processes running or runnable, in
+ * fixed point with 11 bits of fraction, by e^(-5/60), e^(-5/300) and
+ * e^(-5/900).
+ */
+#define FSHIFT          11
+#define FIXED_1         (1u << FSHIFT)
+#define LOAD_FREQ_NS    (5 * NSEC_PER_SEC + NSEC_PER_SEC / TIMER_HZ)
+static const uint32_t load_exp[3] = { 1884, 2014, 2037 };
+static uint32_t avenrun[3];
+static uint64_t next_load_at = LOAD_FREQ_NS;
+
+static void calc_load(uint64_t now)
+{
+	uint32_t active = 0;
+
+	next_load_at = now + LOAD_FREQ_NS;
+	for (const struct proc *p = proc_all; p; p = p->all_next)
+		active += p->state == PROC_RUNNING || p->state == PROC_RUNNABLE;
+	for (int i = 0; i < 3; i++) {
+		uint64_t load = (uint64_t)avenrun[i] * load_exp[i] + (uint64_t)active * FIXED_1 * (FIXED_1 - load_exp[i]);
+
+		if (active * FIXED_1 >= avenrun[i])
+			load += FIXED_1 - 1;    /* Linux rounds up while the load grows */
+		avenrun[i] = (uint32_t)(load >> FSHIFT);
+	}
+}
+
+void sched_loadavg(uint32_t avg[3], uint32_t *running)
+{
+	*running = 0;
+	for (const struct proc *p = proc_all; p; p = p->all_next)
+		*running += p->state == PROC_RUNNING || p->state == PROC_RUNNABLE;
+	memcpy(avg, avenrun, sizeof(avenrun));
+}
+
 /* Called by the timer interrupt at each tick: sample where the running
  * process is, use up its slice, and wake the sleepers whose deadline has
  * come. */
@@ -162,6 +211,8 @@ void sched_tick(bool from_user)
 	if (proc_current && proc_current->slice > 0)
 		proc_current->slice--;
 	itimer_tick();
+	if (now >= next_load_at)
+		calc_load(now);
 	if (now >= next_wake_at)
 		wake_expired(now);
 }

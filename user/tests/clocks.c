@@ -340,9 +340,52 @@ static void process_times(void)
 	       t1.tms_cutime + t1.tms_cstime >= 10 ? "yes" : "no");
 }
 
+static void read_text(const char *path, char *buf, size_t size)
+{
+	int fd = open(path, O_RDONLY);
+	ssize_t n;
+
+	CHECK(fd >= 0);
+	n = read(fd, buf, size - 1);
+	CHECK(n > 0 && close(fd) == 0);
+	buf[n] = '\0';
+}
+
+/* /proc/uptime and /proc/loadavg: their formats, and what their numbers
+ * must be (the uptime grows with a sleep, idle time is not more than it,
+ * the reader itself is running, the last pid is at least a new child's). */
+static void proc_files(void)
+{
+	char buf[256], tail;
+	unsigned long s0, c0, i0, ic0, s1, c1, i1, ic1;
+	unsigned l[6], running, all, last;
+	struct timespec t = { 0, 300 * 1000 * 1000 };
+	pid_t pid;
+
+	read_text("/proc/uptime", buf, sizeof(buf));
+	printf("/proc/uptime: two numbers to 1/100: %s\n",
+	       sscanf(buf, "%lu.%2lu %lu.%2lu%c", &s0, &c0, &i0, &ic0, &tail) == 5 && tail == '\n' ? "yes" : "no");
+	nanosleep(&t, NULL);
+	read_text("/proc/uptime", buf, sizeof(buf));
+	CHECK(sscanf(buf, "%lu.%2lu %lu.%2lu", &s1, &c1, &i1, &ic1) == 4);
+	printf("  after 300 ms asleep, 0.3 to 2 s more: %s; idle no more than up: %s\n",
+	       (s1 * 100 + c1) - (s0 * 100 + c0) >= 30 && (s1 * 100 + c1) - (s0 * 100 + c0) <= 200 ? "yes" : "no",
+	       i1 * 100 + ic1 <= s1 * 100 + c1 ? "yes" : "no");
+	fflush(stdout);
+	if ((pid = fork()) == 0)
+		_exit(0);
+	CHECK(waitpid(pid, NULL, 0) == pid);
+	read_text("/proc/loadavg", buf, sizeof(buf));
+	printf("/proc/loadavg: three loads, running/all, the last pid: %s\n",
+	       sscanf(buf, "%u.%2u %u.%2u %u.%2u %u/%u %u%c", &l[0], &l[1], &l[2], &l[3], &l[4], &l[5], &running,
+		      &all, &last, &tail) == 10 && tail == '\n' ? "yes" : "no");
+	printf("  running at least this reader: %s; all at least running: %s; the last pid at least the child's: %s\n",
+	       running >= 1 ? "yes" : "no", all >= running ? "yes" : "no", last >= (unsigned)pid ? "yes" : "no");
+}
+
 static const struct test_case cases[] = {
 	CASE(ids), CASE(errors), CASE(setting), CASE(resolution), CASE(cpu_time), CASE(interval_timers),
-	CASE(process_times),
+	CASE(process_times), CASE(proc_files),
 };
 
 int main(int argc, char **argv)
