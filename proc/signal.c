@@ -542,7 +542,7 @@ SYSCALL(rt_sigsuspend)
 /*
  * rt_sigtimedwait: take a signal of set (blocked, as a rule) off the
  * pending set without running its action, waiting up to the deadline
- * (in ticks; 0: for ever) for one: its number, with its siginfo at
+ * (on clock_mono_ns; 0: for ever) for one: its number, with its siginfo at
  * uinfo. While it waits the set is unblocked, so that posting one wakes
  * it (Linux does the same). -EAGAIN at the deadline, -EINTR if another
  * signal comes that must be delivered.

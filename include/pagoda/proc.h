@@ -113,7 +113,7 @@ struct proc {
 	 * sleep or a poll stopped and continued): Linux's restart_block. */
 	struct restart_block {
 		long (*fn)(struct restart_block *r);
-		uint64_t deadline;      /* the wait's end, in ticks */
+		uint64_t deadline;      /* the wait's end, on clock_mono_ns */
 		vaddr_t uaddr;          /* a sleep's rmtp, where the time left goes
 					 * (0: nowhere); poll's pollfds */
 		uint32_t count;         /* poll's nfds */
