@@ -571,7 +571,7 @@ static long read_line(vaddr_t buf, size_t n, bool nonblock)
 static long read_raw(vaddr_t buf, size_t n, bool nonblock)
 {
 	size_t got = 0, min = CC(VMIN);
-	uint64_t wait = (uint64_t)CC(VTIME) * 100000000ull, deadline = 0;       /* tenths of a second */
+	uint64_t wait = (uint64_t)CC(VTIME) * NSEC_PER_DECISEC, deadline = 0;
 	uint64_t inter = min ? wait : 0;
 
 	if (!min) {

@@ -356,7 +356,7 @@ static int set_winsize(vaddr_t arg)
  * (TCSBRKP: of arg tenths of a second). */
 static int send_break(uint32_t cmd, uint32_t arg)
 {
-	uint64_t ns = cmd == TCSBRKP && arg ? (uint64_t)arg * 100000000ull : BREAK_NS;
+	uint64_t ns = cmd == TCSBRKP && arg ? (uint64_t)arg * NSEC_PER_DECISEC : BREAK_NS;
 	uint64_t deadline = timer_deadline(0, ns);
 	int err = tty_check_job(SIGTTOU), r = 0;
 

@@ -406,9 +406,7 @@ static long select_timeval(int n, vaddr_t in, vaddr_t out, vaddr_t ex, vaddr_t u
 	}
 	r = do_select(n, in, out, ex, deadline);
 	if (utv) {
-		ns = timer_ns_left(deadline);
-		tv.tv_sec = (int32_t)(ns / NSEC_PER_SEC);
-		tv.tv_usec = (int32_t)(ns % NSEC_PER_SEC / NSEC_PER_USEC);
+		tv = timeval_from_ns(timer_ns_left(deadline));
 		if (copyout(utv, &tv, sizeof(tv)) && r == -ERESTARTNOHAND)
 			r = -EINTR;     /* as timespec_left */
 	}

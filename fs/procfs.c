@@ -193,11 +193,9 @@ static void uptime(struct proc_text *t)
  * or runnable and all of them, and the last pid given out, as Linux's. */
 static void loadavg(struct proc_text *t)
 {
-	uint32_t avg[3], running, all = 0;
+	uint32_t avg[3], running, all;
 
-	sched_loadavg(avg, &running);
-	for (const struct proc *p = proc_all; p; p = p->all_next)
-		all++;
+	sched_loadavg(avg, &running, &all);
 	for (int i = 0; i < 3; i++)
 		emit(t, "%u.%02u ", avg[i] >> 11, ((avg[i] & 2047) * 100) >> 11);
 	emit(t, "%u/%u %d\n", running, all, proc_last_pid());

@@ -14,21 +14,23 @@
 
 #define SHIFT   22
 
-static uint32_t tsc_khz, mult;
+static uint32_t mult;
 static uint64_t tsc_base;
 static volatile uint64_t tick_ns;       /* with no TSC: the ticks' time */
 static int64_t realtime_offset;         /* realtime = mono + this */
 
 void clock_init(void)
 {
-	tsc_khz = tsc_calibrate_khz();
-	if (tsc_khz)
+	uint32_t tsc_khz = tsc_calibrate_khz();
+
+	if (tsc_khz) {
 		mult = (uint32_t)((1000000ull << SHIFT) / tsc_khz);
-	else
+		pr_info("clock: TSC at %u.%03u MHz\n", tsc_khz / 1000, tsc_khz % 1000);
+	} else {
 		pr_warn("clock: the TSC's rate cannot be measured; time moves by 10 ms ticks\n");
+	}
 	tsc_base = rdtsc();
 	realtime_offset = (int64_t)(rtc_boot_seconds() * NSEC_PER_SEC);
-	pr_info("clock: TSC at %u.%03u MHz\n", tsc_khz / 1000, tsc_khz % 1000);
 }
 
 uint64_t clock_mono_ns(void)
@@ -60,9 +62,4 @@ uint64_t clock_realtime_ns(void)
 void clock_set_realtime(uint64_t ns)
 {
 	realtime_offset = (int64_t)ns - (int64_t)clock_mono_ns();
-}
-
-uint32_t clock_tsc_khz(void)
-{
-	return tsc_khz;
 }

@@ -72,11 +72,6 @@ void itimer_tick(void)
 	}
 }
 
-static struct timeval32 timeval_of(uint64_t ns)
-{
-	return (struct timeval32){ (int32_t)(ns / NSEC_PER_SEC), (int32_t)(ns % NSEC_PER_SEC / NSEC_PER_USEC) };
-}
-
 /* Timer which as getitimer reports it: the time left (an armed timer
  * whose time has come but which has not fired yet says 1 us, as Linux's),
  * and the interval. */
@@ -89,7 +84,7 @@ static struct itimerval32 itimer_get(const struct proc *p, int which)
 		left = t->value > now ? t->value - now : NSEC_PER_USEC;
 	if (left && left < NSEC_PER_USEC)
 		left = NSEC_PER_USEC;
-	return (struct itimerval32){ timeval_of(t->interval), timeval_of(left) };
+	return (struct itimerval32){ timeval_from_ns(t->interval), timeval_from_ns(left) };
 }
 
 /* Arm (or, with a zero value, disarm) timer which of the caller. A CPU

@@ -171,13 +171,20 @@ static const uint32_t load_exp[3] = { 1884, 2014, 2037 };
 static uint32_t avenrun[3];
 static uint64_t next_load_at = LOAD_FREQ_NS;
 
+/* The processes running or runnable, and all of them. */
+static void count_procs(uint32_t *active, uint32_t *all)
+{
+	*active = *all = 0;
+	for (const struct proc *p = proc_all; p; p = p->all_next, ++*all)
+		*active += p->state == PROC_RUNNING || p->state == PROC_RUNNABLE;
+}
+
 static void calc_load(uint64_t now)
 {
-	uint32_t active = 0;
+	uint32_t active, all;
 
 	next_load_at = now + LOAD_FREQ_NS;
-	for (const struct proc *p = proc_all; p; p = p->all_next)
-		active += p->state == PROC_RUNNING || p->state == PROC_RUNNABLE;
+	count_procs(&active, &all);
 	for (int i = 0; i < 3; i++) {
 		uint64_t load = (uint64_t)avenrun[i] * load_exp[i] + (uint64_t)active * FIXED_1 * (FIXED_1 - load_exp[i]);
 
@@ -187,11 +194,9 @@ static void calc_load(uint64_t now)
 	}
 }
 
-void sched_loadavg(uint32_t avg[3], uint32_t *running)
+void sched_loadavg(uint32_t avg[3], uint32_t *running, uint32_t *all)
 {
-	*running = 0;
-	for (const struct proc *p = proc_all; p; p = p->all_next)
-		*running += p->state == PROC_RUNNING || p->state == PROC_RUNNABLE;
+	count_procs(running, all);
 	memcpy(avg, avenrun, sizeof(avenrun));
 }
 

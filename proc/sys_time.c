@@ -195,8 +195,7 @@ SYSCALL(clock_settime64) { return clock_settime(a0, a1, true); }
 
 SYSCALL(gettimeofday)
 {
-	uint64_t ns = clock_realtime_ns();
-	struct timeval32 tv = { (int32_t)(ns / NSEC_PER_SEC), (int32_t)(ns % NSEC_PER_SEC / NSEC_PER_USEC) };
+	struct timeval32 tv = timeval_from_ns(clock_realtime_ns());
 
 	if (a0 && copyout(a0, &tv, sizeof(tv)))
 		return -EFAULT;

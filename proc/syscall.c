@@ -123,10 +123,9 @@ struct sysinfo {
 SYSCALL(sysinfo)
 {
 	struct sysinfo si;
-	int procs = 0;
+	uint32_t avg[3], running, procs;
 
-	for (struct proc *p = proc_all; p; p = p->all_next)
-		procs++;
+	sched_loadavg(avg, &running, &procs);
 	memset(&si, 0, sizeof(si));
 	si.uptime = (int32_t)(clock_mono_ns() / NSEC_PER_SEC);
 	/* Empty slabs go back first, so that freeram is exact: a test can

@@ -226,4 +226,3 @@ void trap_dispatch(struct trapframe *tf)
 	if (trap_from_user(tf))
 		proc_return_to_user(tf);
 }
-

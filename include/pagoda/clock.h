@@ -22,9 +22,6 @@ void clock_tick(void);
 uint64_t clock_realtime_ns(void);
 void clock_set_realtime(uint64_t ns);
 
-/* The TSC's rate in kHz as measured at boot (0: none measured). */
-uint32_t clock_tsc_khz(void);
-
 /* The machine's part: the TSC's rate in kHz, or 0 if it cannot be measured. */
 uint32_t tsc_calibrate_khz(void);
 

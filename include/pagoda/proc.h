@@ -161,10 +161,10 @@ void sched_tick(bool from_user);
 void itimer_tick(void);
 
 /* The idle loop's time since boot; the load average (1, 5 and 15
- * minutes, fixed point with 11 bits of fraction) and the processes
- * running or runnable now (proc/sched.c). */
+ * minutes, fixed point with 11 bits of fraction), the processes running
+ * or runnable now and all of them (proc/sched.c). */
 uint64_t sched_idle_ns(void);
-void sched_loadavg(uint32_t avg[3], uint32_t *running);
+void sched_loadavg(uint32_t avg[3], uint32_t *running, uint32_t *all);
 int proc_last_pid(void);        /* the pid given out last */
 
 /* p's CPU time so far, all of it and the user part (proc/sched.c). */

@@ -9,6 +9,7 @@
 
 #define NSEC_PER_SEC    1000000000ull
 #define NSEC_PER_USEC   1000u
+#define NSEC_PER_DECISEC 100000000ull   /* VTIME's and TCSBRKP's unit */
 #define USER_HZ         100     /* clock_t's unit, AT_CLKTCK: Linux's, whatever its HZ */
 
 /* The 64-bit timespec of the *_time64 calls and statx (16 bytes). */
@@ -28,5 +29,11 @@ struct timeval32 {
 	int32_t tv_sec;
 	int32_t tv_usec;
 };
+
+/* ns as a timeval: whole microseconds, the rest dropped. */
+static inline struct timeval32 timeval_from_ns(uint64_t ns)
+{
+	return (struct timeval32){ (int32_t)(ns / NSEC_PER_SEC), (int32_t)(ns % NSEC_PER_SEC / NSEC_PER_USEC) };
+}
 
 #endif /* PAGODA_TIME_H */

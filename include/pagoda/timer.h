@@ -8,6 +8,7 @@
 #define PAGODA_TIMER_H
 
 #include <pagoda/clock.h>
+#include <pagoda/time.h>
 #include <pagoda/types.h>
 
 #define TIMER_HZ        100
@@ -19,11 +20,11 @@ uint64_t timer_ticks(void);
  * off never comes: it stops short of UINT64_MAX, which means none). */
 static inline uint64_t timer_deadline(uint64_t sec, uint64_t nsec)
 {
-	uint64_t now = clock_mono_ns(), far = (UINT64_MAX - 1 - now) / 1000000000ull;
+	uint64_t now = clock_mono_ns(), far = (UINT64_MAX - 1 - now) / NSEC_PER_SEC;
 
 	if (sec >= far)
 		return UINT64_MAX - 1;
-	return now + sec * 1000000000ull + nsec;
+	return now + sec * NSEC_PER_SEC + nsec;
 }
 
 static inline bool timer_passed(uint64_t deadline)
