@@ -128,6 +128,8 @@ SYSCALL(sysinfo)
 	sched_loadavg(avg, &running, &procs);
 	memset(&si, 0, sizeof(si));
 	si.uptime = (int32_t)(clock_mono_ns() / NSEC_PER_SEC);
+	for (int i = 0; i < 3; i++)
+		si.loads[i] = avg[i] << (16 - 11);      /* SI_LOAD_SHIFT, from 11 bits of fraction */
 	/* Empty slabs go back first, so that freeram is exact: a test can
 	 * check that memory returns to where it started. */
 	kmalloc_reclaim();

@@ -13,6 +13,7 @@
 #include <stdint.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
+#include <sys/sysinfo.h>
 #include <sys/time.h>
 #include <sys/times.h>
 #include <time.h>
@@ -353,13 +354,16 @@ static void read_text(const char *path, char *buf, size_t size)
 
 /* /proc/uptime and /proc/loadavg: their formats, and what their numbers
  * must be (the uptime grows with a sleep, idle time is not more than it,
- * the reader itself is running, the last pid is at least a new child's). */
+ * the reader itself is running, the last pid is at least a new child's,
+ * sysinfo's loads are the same). */
 static void proc_files(void)
 {
 	char buf[256], tail;
 	unsigned long s0, c0, i0, ic0, s1, c1, i1, ic1;
 	unsigned l[6], running, all, last;
 	struct timespec t = { 0, 300 * 1000 * 1000 };
+	struct sysinfo si[2];
+	int agree = 0;
 	pid_t pid;
 
 	read_text("/proc/uptime", buf, sizeof(buf));
@@ -375,12 +379,20 @@ static void proc_files(void)
 	if ((pid = fork()) == 0)
 		_exit(0);
 	CHECK(waitpid(pid, NULL, 0) == pid);
+	CHECK(sysinfo(&si[0]) == 0);
 	read_text("/proc/loadavg", buf, sizeof(buf));
+	CHECK(sysinfo(&si[1]) == 0);     /* the loads move every 5 s: one of the two agrees */
 	printf("/proc/loadavg: three loads, running/all, the last pid: %s\n",
 	       sscanf(buf, "%u.%2u %u.%2u %u.%2u %u/%u %u%c", &l[0], &l[1], &l[2], &l[3], &l[4], &l[5], &running,
 		      &all, &last, &tail) == 10 && tail == '\n' ? "yes" : "no");
 	printf("  running at least this reader: %s; all at least running: %s; the last pid at least the child's: %s\n",
 	       running >= 1 ? "yes" : "no", all >= running ? "yes" : "no", last >= (unsigned)pid ? "yes" : "no");
+	for (int i = 0; i < 2; i++) {
+		unsigned long avg = si[i].loads[0] >> 5;        /* 16 bits of fraction to 11 */
+
+		agree += avg >> 11 == l[0] && ((avg & 2047) * 100) >> 11 == l[1];
+	}
+	printf("sysinfo's 1-minute load is /proc/loadavg's: %s\n", agree ? "yes" : "no");
 }
 
 static const struct test_case cases[] = {
