@@ -55,6 +55,12 @@
 /* struct timezone: what settimeofday keeps and gettimeofday gives back. */
 static struct { int32_t minuteswest, dsttime; } sys_tz;
 
+/* The pid a negative clock id names (0: the caller). */
+static int32_t cpuclock_pid(int32_t id)
+{
+	return ~(id >> 3);
+}
+
 /* The CPU time of the process behind clock id (negative: a pid and a
  * kind; 2 and 3: the caller's own), by kind: 0 or -EINVAL. */
 static int cpu_clock(int32_t id, uint64_t *ns)
@@ -63,7 +69,7 @@ static int cpu_clock(int32_t id, uint64_t *ns)
 	uint32_t kind = CPUCLOCK_SCHED;
 
 	if (id < 0) {
-		int32_t pid = ~(id >> 3);
+		int32_t pid = cpuclock_pid(id);
 
 		kind = (uint32_t)id & CPUCLOCK_KIND_MASK;
 		if (kind == CPUCLOCK_KIND_MASK || (pid && !(p = proc_find(pid))))
@@ -319,7 +325,7 @@ static long cpu_sleep(int32_t id, uint32_t flags, uint64_t sec, uint64_t nsec, u
 {
 	uint64_t target = sec >= UINT64_MAX / NSEC_PER_SEC / 2 ? UINT64_MAX / 2 : sec * NSEC_PER_SEC + nsec;
 
-	if (id < 0 && (id & CPUCLOCK_PERTHREAD) && (~(id >> 3) == 0 || ~(id >> 3) == proc_current->pid))
+	if (id < 0 && (id & CPUCLOCK_PERTHREAD) && (cpuclock_pid(id) == 0 || cpuclock_pid(id) == proc_current->pid))
 		return -EINVAL;
 	if (!(flags & TIMER_ABSTIME))
 		target += now;
