@@ -431,57 +431,153 @@ void signal_deliver(struct trapframe *tf)
 
 /* ---- the system calls ---- */
 
-/* rt_sigaction(sig, act, oact, sigsetsize): SIGKILL's and SIGSTOP's
- * cannot change; setting SIG_IGN (or a default of ignoring) drops what is
- * pending of it. In Linux's order: act is read before sig is checked, and
- * the new action stays even when oact cannot be written (-EFAULT). */
+/* Linux's do_sigaction: sig's action into *old (if old), then act (if
+ * act) in its place: SIGKILL's and SIGSTOP's cannot change; setting
+ * SIG_IGN (or a default of ignoring) drops what is pending of it. 0 or
+ * -EINVAL. */
+static int do_sigaction(int sig, const struct ksigaction *act, struct ksigaction *old)
+{
+	struct ksigaction *cur;
+
+	if (sig < 1 || sig > NSIG || (act && (sig == SIGKILL || sig == SIGSTOP)))
+		return -EINVAL;
+	cur = &proc_current->sigactions[sig - 1];
+	if (old)
+		*old = *cur;
+	if (act) {
+		*cur = *act;
+		cur->mask &= ~SIG_UNBLOCKABLE;
+		if (act->handler == SIG_IGN || (act->handler == SIG_DFL && sig_default(sig) == DFL_IGNORE))
+			forget_pending(proc_current, sig_bit(sig));
+	}
+	return 0;
+}
+
+/* rt_sigaction(sig, act, oact, sigsetsize), in Linux's order: act is read
+ * before sig is checked, and the new action stays even when oact cannot
+ * be written (-EFAULT). */
 SYSCALL(rt_sigaction)
 {
-	int sig = (int)a0;
-	struct ksigaction act, old, *cur;
+	struct ksigaction act, old;
+	int err;
 
 	if (a3 != sizeof(uint64_t))
 		return -EINVAL;
 	if (a1 && copyin(&act, a1, sizeof(act)))
 		return -EFAULT;
-	if (sig < 1 || sig > NSIG || (a1 && (sig == SIGKILL || sig == SIGSTOP)))
-		return -EINVAL;
-	cur = &proc_current->sigactions[sig - 1];
-	if (a2)
-		old = *cur;
-	if (a1) {
-		act.mask &= ~SIG_UNBLOCKABLE;
-		*cur = act;
-		if (act.handler == SIG_IGN || (act.handler == SIG_DFL && sig_default(sig) == DFL_IGNORE))
-			forget_pending(proc_current, sig_bit(sig));
-	}
+	if ((err = do_sigaction((int)a0, a1 ? &act : NULL, a2 ? &old : NULL)))
+		return err;
 	if (a2 && copyout(a2, &old, sizeof(old)))
 		return -EFAULT;
+	return 0;
+}
+
+/*
+ * The calls of before real-time signals, which i386 keeps (old libcs,
+ * dietlibc and klibc, still make them): their sets are the first 32
+ * signals only. sigaction's struct orders its fields otherwise.
+ */
+struct old_sigaction {
+	uint32_t handler, mask, flags, restorer;
+};
+
+SYSCALL(sigaction)
+{
+	struct old_sigaction oa;
+	struct ksigaction act, old;
+	int err;
+
+	if (a1) {
+		if (copyin(&oa, a1, sizeof(oa)))
+			return -EFAULT;
+		act = (struct ksigaction){ .handler = oa.handler, .flags = oa.flags, .restorer = oa.restorer,
+					   .mask = oa.mask };
+	}
+	if ((err = do_sigaction((int)a0, a1 ? &act : NULL, a2 ? &old : NULL)))
+		return err;
+	oa = (struct old_sigaction){ old.handler, (uint32_t)old.mask, old.flags, old.restorer };
+	if (a2 && copyout(a2, &oa, sizeof(oa)))
+		return -EFAULT;
+	return 0;
+}
+
+/* signal(sig, handler): the old handler, or -errno; the new one runs once
+ * and does not block its signal (SA_RESETHAND | SA_NODEFER), as Linux's. */
+SYSCALL(signal)
+{
+	struct ksigaction act = { .handler = a1, .flags = SA_RESETHAND | SA_NODEFER }, old;
+	int err = do_sigaction((int)a0, &act, &old);
+
+	return err ? err : (long)old.handler;
+}
+
+/* Change the mask by set as how says (SIG_BLOCK, SIG_UNBLOCK, or
+ * SIG_SETMASK of the signals in which): 0 or -EINVAL. */
+static int change_mask(uint32_t how, uint64_t set, uint64_t which)
+{
+	uint64_t *m = &proc_current->sigmask;
+
+	if (how == 0)
+		*m |= set;
+	else if (how == 1)
+		*m &= ~set;
+	else if (how == 2)
+		*m = (*m & ~which) | (set & which);
+	else
+		return -EINVAL;
+	*m &= ~SIG_UNBLOCKABLE;
 	return 0;
 }
 
 SYSCALL(rt_sigprocmask)
 {
 	uint64_t set, old = proc_current->sigmask;
+	int err;
 
 	if (a3 != sizeof(uint64_t))
 		return -EINVAL;
 	if (a1) {
 		if (copyin(&set, a1, sizeof(set)))
 			return -EFAULT;
-		if (a0 == 0)            /* SIG_BLOCK */
-			proc_current->sigmask |= set;
-		else if (a0 == 1)       /* SIG_UNBLOCK */
-			proc_current->sigmask &= ~set;
-		else if (a0 == 2)       /* SIG_SETMASK */
-			proc_current->sigmask = set;
-		else
-			return -EINVAL;
-		proc_current->sigmask &= ~SIG_UNBLOCKABLE;
+		if ((err = change_mask(a0, set, ~0ull)))
+			return err;
 	}
 	if (a2 && copyout(a2, &old, sizeof(old)))
 		return -EFAULT;
 	return 0;
+}
+
+/* sigprocmask(how, set, oset) of the first 32 signals: SIG_SETMASK
+ * leaves the others as they are, as Linux's. */
+SYSCALL(sigprocmask)
+{
+	uint32_t set, old = (uint32_t)proc_current->sigmask;
+	int err;
+
+	if (a1) {
+		if (copyin(&set, a1, sizeof(set)))
+			return -EFAULT;
+		if ((err = change_mask(a0, set, 0xffffffffu)))
+			return err;
+	}
+	if (a2 && copyout(a2, &old, sizeof(old)))
+		return -EFAULT;
+	return 0;
+}
+
+/* sgetmask and ssetmask: the first 32 signals' mask; ssetmask sets the
+ * whole mask to its argument (the rest cleared), as Linux's. */
+SYSCALL(sgetmask)
+{
+	return (long)(uint32_t)proc_current->sigmask;
+}
+
+SYSCALL(ssetmask)
+{
+	uint32_t old = (uint32_t)proc_current->sigmask;
+
+	proc_current->sigmask = a0 & ~SIG_UNBLOCKABLE;
+	return (long)old;
 }
 
 /* rt_sigpending: what is pending and blocked (the rest is on its way). */
@@ -492,6 +588,12 @@ SYSCALL(rt_sigpending)
 	if (a1 > sizeof(set))
 		return -EINVAL;
 	return copyout(a0, &set, a1) ? -EFAULT : 0;
+}
+
+/* sigpending: the first 32 signals of rt_sigpending's set. */
+SYSCALL(sigpending)
+{
+	return sys_rt_sigpending(a0, sizeof(uint32_t), 0, 0, 0, 0);
 }
 
 /* Sleep until a signal comes that is not ignored: -ERESTARTNOHAND, which
@@ -524,19 +626,33 @@ void signal_wait_mask_end(bool interrupted)
 		proc_current->sigmask = proc_current->saved_sigmask;
 }
 
+/* Wait for a signal with mask in place of the mask: sigsuspend. */
+static long suspend(uint64_t mask)
+{
+	long r;
+
+	signal_wait_mask(mask);
+	r = wait_for_signal();
+	signal_wait_mask_end(true);     /* it always is */
+	return r;
+}
+
 SYSCALL(rt_sigsuspend)
 {
 	uint64_t mask;
-	long r;
 
 	if (a1 != sizeof(mask))
 		return -EINVAL;
 	if (copyin(&mask, a0, sizeof(mask)))
 		return -EFAULT;
-	signal_wait_mask(mask);
-	r = wait_for_signal();
-	signal_wait_mask_end(true);     /* it always is */
-	return r;
+	return suspend(mask);
+}
+
+/* sigsuspend(_, _, mask): i386's takes the first 32 signals' mask itself,
+ * the rest unblocked while it waits. */
+SYSCALL(sigsuspend)
+{
+	return suspend(a2);
 }
 
 /*

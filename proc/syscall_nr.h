@@ -33,6 +33,13 @@
 #define __NR_alarm                    27
 #define __NR_pause                    29
 #define __NR_times                    43
+#define __NR_signal                   48
+#define __NR_sigaction                67
+#define __NR_sgetmask                 68
+#define __NR_ssetmask                 69
+#define __NR_sigsuspend               72
+#define __NR_sigpending               73
+#define __NR_sigprocmask              126
 #define __NR_setitimer                104
 #define __NR_getitimer                105
 #define __NR_access                   33

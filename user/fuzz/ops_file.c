@@ -383,8 +383,17 @@ static void op_sigaction(struct wk *w)
 	act[3] = (uint32_t)splitmix(&w->rng), act[4] = (uint32_t)splitmix(&w->rng);
 	/* A new action from that structure only: one read from random bytes
 	 * would be a handler. A bad pointer still checks EFAULT. */
-	CALL(w, SYS_rt_sigaction, rnd(w, 70), chance(w, 80) ? (uint32_t)act : chance(w, 50) ? 0xc0000000u : 8u,
-	     chance(w, 50) ? 0 : ptr_arg(w, 20), chance(w, 90) ? 8 : rnd(w, 20));
+	if (chance(w, 75)) {
+		CALL(w, SYS_rt_sigaction, rnd(w, 70), chance(w, 80) ? (uint32_t)act : chance(w, 50) ? 0xc0000000u : 8u,
+		     chance(w, 50) ? 0 : ptr_arg(w, 20), chance(w, 90) ? 8 : rnd(w, 20));
+	} else {        /* the old sigaction (handler, mask, flags, restorer), or signal() */
+		act[1] = act[3], act[2] = (uint32_t)splitmix(&w->rng) & ~0x04000000u, act[3] = 0;
+		if (chance(w, 80))
+			CALL(w, 67 /* sigaction */, rnd(w, 70), chance(w, 80) ? (uint32_t)act : chance(w, 50) ? 0xc0000000u : 8u,
+			     chance(w, 50) ? 0 : ptr_arg(w, 16));
+		else
+			CALL(w, 48 /* signal */, rnd(w, 70), act[0]);
+	}
 	check_sentinels(w);
 }
 

@@ -561,7 +561,22 @@ static void op_signal_misc(struct wk *w)
 	buf[0] = chance(w, 50) ? (uint32_t)scratch + 4096 : (uint32_t)splitmix(&w->rng);
 	buf[1] = chance(w, 70) ? rnd(w, 3) : (uint32_t)splitmix(&w->rng);
 	buf[2] = chance(w, 70) ? 2048 + rnd(w, 8192) : rnd(w, 4096);
-	switch (rnd(w, 9)) {
+	switch (rnd(w, 10)) {
+	case 8: {       /* the old 32-bit mask calls; ssetmask only when it clears nothing above */
+		uint32_t *m = buf + 12;
+
+		SC4(SYS_rt_sigprocmask, 0, 0, (long)m, 8);
+		if (chance(w, 40))
+			CALL(w, 126 /* sigprocmask */, rnd(w, 4), chance(w, 80) ? (uint32_t)(m + 2) : ptr_arg(w, 4),
+			     chance(w, 50) ? 0 : ptr_arg(w, 4));
+		else if (chance(w, 40))
+			CALL(w, 73 /* sigpending */, chance(w, 80) ? (uint32_t)(m + 2) : ptr_arg(w, 4));
+		else if (m[1] == 0 && chance(w, 50))
+			CALL(w, 69 /* ssetmask */, m[0] | (uint32_t)splitmix(&w->rng));
+		else
+			CALL(w, 68 /* sgetmask */);
+		break;
+	}
 	case 7: {       /* interval timers that never fire in a run: none, or an hour off */
 		uint32_t *it = buf + 4;
 		long r;
@@ -644,9 +659,15 @@ static void op_suspend(struct wk *w)
 		mask[0] &= ~urg;        /* what was blocked, but SIGURG */
 		urg_caught = 0;
 		CALL(w, SYS_kill, self, SIGURG);
-		switch (rnd(w, 4)) {
+		switch (rnd(w, 5)) {
 		case 0: want = -EFAULT, r = CALL(w, SYS_rt_sigsuspend, PICK(w, bad), 8); break;
 		case 1: want = -EINVAL, r = CALL(w, SYS_rt_sigsuspend, (uint32_t)mask, chance(w, 50) ? 4 : 16); break;
+		case 2:         /* the old one unblocks all above 32: only when none is blocked */
+			if (!mask[1]) {
+				want = -EINTR, r = CALL(w, 72 /* sigsuspend */, 0, 0, mask[0]);
+				break;
+			}
+			/* fall through */
 		default: want = -EINTR, r = CALL(w, SYS_rt_sigsuspend, (uint32_t)mask, 8); break;
 		}
 		if (r != want)

@@ -960,6 +960,88 @@ static void traps_and_trap_flag(void)
 	show_trap("int $0x10");
 }
 
+/* i386's calls of before real-time signals, by number (glibc and musl
+ * never make them; older libcs do). */
+#define NR_signal       48
+#define NR_sigaction    67
+#define NR_sgetmask     68
+#define NR_ssetmask     69
+#define NR_sigsuspend   72
+#define NR_sigpending   73
+#define NR_sigprocmask  126
+
+struct old_sigaction {
+	void (*handler)(int);
+	unsigned long mask, flags;
+	void (*restorer)(void);
+};
+
+static volatile int usr2_blocked_inside = -1;
+
+static void on_usr2_look(int sig)
+{
+	sigset_t now;
+
+	got[sig]++;
+	sigprocmask(SIG_SETMASK, NULL, &now);
+	usr2_blocked_inside = sigismember(&now, SIGUSR2);
+}
+
+static uint64_t mask64(void)
+{
+	uint64_t m = 0;
+
+	CHECK(syscall(SYS_rt_sigprocmask, SIG_BLOCK, NULL, &m, 8) == 0);
+	return m;
+}
+
+/* The old calls against Linux: their 32-bit sets, signal()'s one-shot
+ * handler that does not block itself, and their error paths. */
+static void old_calls(void)
+{
+	struct old_sigaction oa = { on_signal, 1ul << (SIGUSR2 - 1), 0, NULL }, back;
+	unsigned long set = 1ul << (SIGUSR1 - 1), pend = 0;
+	uint64_t rt = 1ull << (SIGRTMIN + 2 - 1);
+
+	CHECK_ERR(syscall(NR_sigaction, SIGKILL, &oa, NULL), EINVAL);
+	CHECK_ERR(syscall(NR_sigaction, SIGUSR1, 8, NULL), EFAULT);
+	CHECK_ERR(syscall(NR_sigaction, 0, NULL, &back), EINVAL);
+	CHECK(syscall(NR_sigaction, SIGUSR1, &oa, NULL) == 0);
+	CHECK(syscall(NR_sigaction, SIGUSR1, NULL, &back) == 0);
+	printf("sigaction: the handler back %d, its mask %#lx, flags %#lx\n", back.handler == on_signal,
+	       back.mask, back.flags);
+	CHECK(kill(getpid(), SIGUSR1) == 0);
+	printf("  SIGUSR1 handled: %d\n", got[SIGUSR1]);
+	printf("signal(SIGUSR2): the old handler is SIG_DFL: %d\n",
+	       syscall(NR_signal, SIGUSR2, on_usr2_look) == (long)SIG_DFL);
+	printf("  again: the old one is ours: %d\n", syscall(NR_signal, SIGUSR2, on_usr2_look) == (long)on_usr2_look);
+	CHECK(kill(getpid(), SIGUSR2) == 0);
+	CHECK(syscall(NR_sigaction, SIGUSR2, NULL, &back) == 0);
+	printf("  handled %d time(s), not blocked inside: %d, then SIG_DFL again: %d\n", got[SIGUSR2],
+	       usr2_blocked_inside == 0, back.handler == SIG_DFL);
+	CHECK_ERR(syscall(NR_signal, SIGKILL, SIG_IGN), EINVAL);
+	CHECK_ERR(syscall(NR_signal, 65, SIG_IGN), EINVAL);
+	CHECK(syscall(SYS_rt_sigprocmask, SIG_BLOCK, &rt, NULL, 8) == 0);
+	CHECK(syscall(NR_sigprocmask, SIG_BLOCK, &set, NULL) == 0);
+	printf("sigprocmask(SIG_BLOCK, SIGUSR1): in the 64-bit mask: %d\n", (mask64() & set) != 0);
+	CHECK(syscall(NR_sigprocmask, SIG_SETMASK, &(unsigned long){ 0 }, &pend) == 0);
+	printf("  SIG_SETMASK 0: the old set was %#lx; SIGRTMIN+2 still blocked: %d\n", pend,
+	       (mask64() & rt) != 0);
+	CHECK_ERR(syscall(NR_sigprocmask, 3, &set, NULL), EINVAL);
+	CHECK_ERR(syscall(NR_sigprocmask, SIG_BLOCK, 8, NULL), EFAULT);
+	CHECK_ERR(syscall(NR_sigprocmask, SIG_BLOCK, NULL, 8), EFAULT);
+	CHECK(syscall(NR_ssetmask, set | (1ul << (SIGKILL - 1))) == 0);
+	printf("ssetmask(SIGUSR1 and SIGKILL): sgetmask says %#lx; SIGRTMIN+2 unblocked: %d\n",
+	       (unsigned long)syscall(NR_sgetmask), (mask64() & rt) == 0);
+	CHECK(kill(getpid(), SIGUSR1) == 0);
+	CHECK(syscall(NR_sigpending, &pend) == 0);
+	printf("sigpending: SIGUSR1 pending while blocked: %d\n", (pend & set) != 0);
+	CHECK_ERR(syscall(NR_sigpending, 8), EFAULT);
+	CHECK_ERR(syscall(NR_sigsuspend, 0, 0, 0), EINTR);
+	printf("sigsuspend with an empty mask: EINTR, SIGUSR1 handled: %d; the mask back: %#lx\n", got[SIGUSR1],
+	       (unsigned long)syscall(NR_sgetmask));
+}
+
 /* A word the core file must hold, at its address in a PT_LOAD. */
 static volatile uint32_t core_marker = 0x41444750;
 
@@ -1048,7 +1130,7 @@ static void core_dumps(void)
 }
 
 static const struct test_case cases[] = {
-	CASE(handlers_run), CASE(sigaction_errors), CASE(what_a_handler_is_told), CASE(masks_and_order), CASE(reset_hand),
+	CASE(handlers_run), CASE(sigaction_errors), CASE(old_calls), CASE(what_a_handler_is_told), CASE(masks_and_order), CASE(reset_hand),
 	CASE(alternate_stack), CASE(interrupted_calls), CASE(suspend), CASE(demand_paging_in_user_space),
 	CASE(fault_codes), CASE(bus_past_the_end), CASE(registers_and_fpu), CASE(frames_and_defaults),
 	CASE(child_signals), CASE(stop_and_continue), CASE(groups_and_sessions), CASE(children_nobody_waits_for),
