@@ -48,10 +48,15 @@ uint64_t clock_mono_ns(void)
 	return (((d >> 32) * mult) << (32 - SHIFT)) + (((d & 0xffffffffu) * mult) >> SHIFT);
 }
 
+bool clock_has_tsc(void)
+{
+	return mult != 0;
+}
+
 void clock_tick(void)
 {
 	if (!mult)
-		tick_ns += NSEC_PER_SEC / TIMER_HZ;
+		tick_ns += NSEC_PER_TICK;
 }
 
 uint64_t clock_realtime_ns(void)

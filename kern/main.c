@@ -157,8 +157,9 @@ void kmain(uint32_t magic, uint32_t mbi_pa)
 	vfs_init();
 
 	pic_init();
-	pit_init(TIMER_HZ);
 	clock_init();
+	timer_init();
+	sched_tick_start();     /* the self-tests count ticks before sched_run */
 	tty_init();
 	cpu_enable_interrupts();
 	crash_if_requested(boot_info.args);

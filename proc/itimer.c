@@ -8,10 +8,12 @@
  *
  * each a value (when it next fires: a monotonic time for REAL, a reading
  * of the CPU clock for the others; 0: disarmed) and an interval to rearm
- * with (0: once). The tick checks them (itimer_tick): REAL timers of any
- * process, but only when the earliest of them is due (next_real), the CPU
- * timers of the running process. A timer fires with SI_KERNEL, as
- * Linux's. fork's child has none armed; exec keeps them.
+ * with (0: once). REAL is a kernel timer (<pagoda/timer.h>) that fires
+ * at its value; the CPU timers are looked at by the tick (itimer_tick),
+ * those of the running process, as Linux samples them. A timer fires
+ * with SI_KERNEL, as Linux's; a periodic one is moved on by whole
+ * intervals past now, so it keeps its phase. fork's child has none armed;
+ * exec keeps them.
  */
 #include "proc_internal.h"
 #include <pagoda/errno.h>
@@ -29,7 +31,6 @@ struct itimerval32 {
 };
 
 static const int itimer_signal[NR_ITIMERS] = { SIGALRM, SIGVTALRM, SIGPROF };
-static uint64_t next_real = UINT64_MAX; /* no REAL timer fires before this */
 
 /* Where timer which of p stands now: its clock's reading. */
 static uint64_t itimer_clock(const struct proc *p, int which)
@@ -39,37 +40,45 @@ static uint64_t itimer_clock(const struct proc *p, int which)
 	return which == ITIMER_VIRTUAL ? proc_cpu_user_ns(p) : proc_cpu_ns(p);
 }
 
-/* Fire p's timer which if it is due: the signal, and rearm or disarm. */
-static void itimer_check(struct proc *p, int which)
+/* Fire p's timer which if it is due: the signal, and the next value
+ * (0: disarmed). Says whether it fired. */
+static bool itimer_check(struct proc *p, int which)
 {
 	struct itimer *t = &p->itimer[which];
 	uint64_t now;
 
 	if (!t->value || (now = itimer_clock(p, which)) < t->value)
-		return;
-	t->value = t->interval ? now + t->interval : 0;
+		return false;
+	if (t->interval)
+		t->value += ((now - t->value) / t->interval + 1) * t->interval;
+	else
+		t->value = 0;
 	signal_post(p, itimer_signal[which], NULL);
+	return true;
+}
+
+static void itimer_real_fire(struct ktimer *kt, bool from_user)
+{
+	struct proc *p = container_of(kt, struct proc, real_timer);
+
+	(void)from_user;
+	if (itimer_check(p, ITIMER_REAL) && p->itimer[ITIMER_REAL].value)
+		ktimer_arm(kt, p->itimer[ITIMER_REAL].value, itimer_real_fire);
 }
 
 void itimer_tick(void)
 {
 	struct proc *p = proc_current;
-	uint64_t now = clock_mono_ns();
 
 	if (p && p->state != PROC_ZOMBIE) {
 		itimer_check(p, ITIMER_VIRTUAL);
 		itimer_check(p, ITIMER_PROF);
 	}
-	if (now < next_real)
-		return;
-	next_real = UINT64_MAX;
-	for (p = proc_all; p; p = p->all_next) {
-		if (p->state == PROC_ZOMBIE)
-			continue;
-		itimer_check(p, ITIMER_REAL);
-		if (p->itimer[ITIMER_REAL].value && p->itimer[ITIMER_REAL].value < next_real)
-			next_real = p->itimer[ITIMER_REAL].value;
-	}
+}
+
+void itimer_exit(struct proc *p)
+{
+	ktimer_cancel(&p->real_timer);
 }
 
 /* Timer which as getitimer reports it: the time left (an armed timer
@@ -96,11 +105,15 @@ static void itimer_set(int which, uint64_t value, uint64_t interval)
 	struct itimer *t = &p->itimer[which];
 
 	if (value && which != ITIMER_REAL)
-		value += NSEC_PER_SEC / TIMER_HZ;
+		value += NSEC_PER_TICK;
 	t->interval = interval;
 	t->value = value ? itimer_clock(p, which) + value : 0;
-	if (which == ITIMER_REAL && t->value && t->value < next_real)
-		next_real = t->value;
+	if (which != ITIMER_REAL)
+		return;
+	if (t->value)
+		ktimer_arm(&p->real_timer, t->value, itimer_real_fire);
+	else
+		ktimer_cancel(&p->real_timer);
 }
 
 static uint64_t ns_of_timeval(const struct timeval32 *tv)

@@ -55,6 +55,8 @@ void proc_free(struct proc *p)
 	for (pp = &proc_all; *pp != p; pp = &(*pp)->all_next)
 		;
 	*pp = p->all_next;
+	if (ktimer_armed(&p->sleep_timer) || ktimer_armed(&p->real_timer))
+		panic("proc_free: process %d still has a timer armed", p->pid);
 	arch_thread_fini(&p->thread);
 	kfree(p);
 }
@@ -250,6 +252,7 @@ void __noreturn proc_exit(int wait_status)
 	p->vs = NULL;
 	reparent_children(p);
 	signal_forget(p);
+	itimer_exit(p);
 	p->exit_status = wait_status;
 	p->autoreap = notify_parent(p, wait_status);
 	p->state = PROC_ZOMBIE;

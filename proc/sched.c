@@ -1,7 +1,10 @@
 /*
  * The scheduler: round robin over one run queue, a time slice of
  * TIME_SLICE_TICKS timer ticks, and an idle loop on the boot stack that
- * halts until an interrupt when nothing can run.
+ * halts until an interrupt when nothing can run. The tick is a timer
+ * (<pagoda/timer.h>) that runs only while something does: the idle loop
+ * stops it, so an idle CPU sleeps until the next deadline, and the first
+ * switch to a process starts it again.
  *
  * A process is preempted only on its way back to user mode (the timer
  * marks the slice used up; proc_return_to_user yields), never in the
@@ -21,6 +24,8 @@ struct proc *proc_current;              /* NULL while idle */
 static struct arch_thread idle_thread;  /* the boot stack */
 static struct proc *rq_head, *rq_tail;
 static uint64_t idle_ns, idle_since;    /* the idle loop's time, for /proc/uptime */
+static struct ktimer tick_timer;
+static volatile uint64_t ticks;
 
 void sched_make_runnable(struct proc *p)
 {
@@ -62,6 +67,8 @@ static void switch_to(struct proc *next)
 	proc_current = next;
 	uaccess_window_switch(next ? &next->uwindow : NULL);
 	if (next) {
+		if (!ktimer_armed(&tick_timer))
+			sched_tick_start();
 		next->state = PROC_RUNNING;
 		next->slice = TIME_SLICE_TICKS;
 		next->run_since = now;
@@ -120,8 +127,15 @@ void wakeup(const void *chan)
 			sched_make_runnable(p);
 }
 
-/* The earliest wake_at of a sleeper, or later: no tick before it scans. */
-static uint64_t next_wake_at = UINT64_MAX;
+/* A sleeper's deadline has come: it runs again (unless woken already). */
+static void sleep_timeout(struct ktimer *t, bool from_user)
+{
+	struct proc *p = container_of(t, struct proc, sleep_timer);
+
+	(void)from_user;
+	if (p->state == PROC_SLEEPING)
+		sched_make_runnable(p);
+}
 
 int sleep_on_timeout(const void *chan, uint64_t deadline)
 {
@@ -129,28 +143,12 @@ int sleep_on_timeout(const void *chan, uint64_t deadline)
 
 	if (timer_passed(deadline))
 		return -ETIMEDOUT;
-	p->wake_at = deadline;
-	if (deadline < next_wake_at)
-		next_wake_at = deadline;
+	ktimer_arm(&p->sleep_timer, deadline, sleep_timeout);
 	sleep_on(chan);
-	p->wake_at = 0;
+	ktimer_cancel(&p->sleep_timer);
 	if (signal_pending(p))
 		return -EINTR;
 	return timer_passed(deadline) ? -ETIMEDOUT : 0;
-}
-
-/* Wake the sleepers whose deadline has come, and find the next one. */
-static void wake_expired(uint64_t now)
-{
-	next_wake_at = UINT64_MAX;
-	for (struct proc *p = proc_all; p; p = p->all_next) {
-		if (p->state != PROC_SLEEPING || !p->wake_at)
-			continue;
-		if (p->wake_at <= now)
-			sched_make_runnable(p);
-		else if (p->wake_at < next_wake_at)
-			next_wake_at = p->wake_at;
-	}
 }
 
 uint64_t sched_idle_ns(void)
@@ -166,7 +164,8 @@ uint64_t sched_idle_ns(void)
  */
 #define FSHIFT          11
 #define FIXED_1         (1u << FSHIFT)
-#define LOAD_FREQ_NS    (5 * NSEC_PER_SEC + NSEC_PER_SEC / TIMER_HZ)
+#define LOAD_FREQ_NS    (5 * NSEC_PER_SEC + NSEC_PER_TICK)
+#define LOAD_MISSED_MAX 2048    /* 10,000 s idle: every average is 0 by then */
 static const uint32_t load_exp[3] = { 1884, 2014, 2037 };
 static uint32_t avenrun[3];
 static uint64_t next_load_at = LOAD_FREQ_NS;
@@ -179,12 +178,9 @@ static void count_procs(uint32_t *active, uint32_t *all)
 		*active += p->state == PROC_RUNNING || p->state == PROC_RUNNABLE;
 }
 
-static void calc_load(uint64_t now)
+/* One 5 s step of the three averages toward active. */
+static void fold_load(uint32_t active)
 {
-	uint32_t active, all;
-
-	next_load_at = now + LOAD_FREQ_NS;
-	count_procs(&active, &all);
 	for (int i = 0; i < 3; i++) {
 		uint64_t load = (uint64_t)avenrun[i] * load_exp[i] + (uint64_t)active * FIXED_1 * (FIXED_1 - load_exp[i]);
 
@@ -194,19 +190,38 @@ static void calc_load(uint64_t now)
 	}
 }
 
+/* The steps due by now. Those missed while the tick was stopped were
+ * idle ones, with nothing running: they fold 0 (Linux's calc_global_nohz). */
+static void calc_load(uint64_t now)
+{
+	uint32_t active, all;
+	uint64_t missed;
+
+	if (now < next_load_at)
+		return;
+	missed = (now - next_load_at) / LOAD_FREQ_NS;
+	next_load_at += (missed + 1) * LOAD_FREQ_NS;
+	for (uint64_t i = 0; i < missed && i < LOAD_MISSED_MAX; i++)
+		fold_load(0);
+	count_procs(&active, &all);
+	fold_load(active);
+}
+
 void sched_loadavg(uint32_t avg[3], uint32_t *running, uint32_t *all)
 {
+	calc_load(clock_mono_ns());
 	count_procs(running, all);
 	memcpy(avg, avenrun, sizeof(avenrun));
 }
 
-/* Called by the timer interrupt at each tick: sample where the running
- * process is, use up its slice, and wake the sleepers whose deadline has
- * come. */
-void sched_tick(bool from_user)
+/* The tick, every NSEC_PER_TICK while the CPU is not idle: sample where
+ * the running process is, use up its slice, and the load average. */
+static void sched_tick(struct ktimer *t, bool from_user)
 {
-	uint64_t now = clock_mono_ns();
+	uint64_t now = clock_mono_ns(), next = t->when + NSEC_PER_TICK;
 
+	ticks++;
+	ktimer_arm(t, next > now ? next : now + NSEC_PER_TICK, sched_tick);
 	if (proc_current) {
 		if (from_user)
 			proc_current->user_ticks++;
@@ -216,10 +231,21 @@ void sched_tick(bool from_user)
 	if (proc_current && proc_current->slice > 0)
 		proc_current->slice--;
 	itimer_tick();
-	if (now >= next_load_at)
-		calc_load(now);
-	if (now >= next_wake_at)
-		wake_expired(now);
+	calc_load(now);
+}
+
+void sched_tick_start(void)
+{
+	ktimer_arm(&tick_timer, clock_mono_ns() + NSEC_PER_TICK, sched_tick);
+}
+
+uint64_t timer_ticks(void)
+{
+	uint32_t flags = irq_save();    /* a 64-bit read is two loads */
+	uint64_t t = ticks;
+
+	irq_restore(flags);
+	return t;
 }
 
 uint64_t proc_cpu_ns(const struct proc *p)
@@ -241,9 +267,11 @@ void __noreturn sched_run(void)
 	arch_thread_init_idle(&idle_thread);
 	for (;;) {
 		cpu_disable_interrupts();
-		if (rq_head)
+		if (rq_head) {
 			switch_to(rq_pop());
-		else
+		} else {
+			ktimer_cancel(&tick_timer);     /* no tick while idle */
 			cpu_wait_for_interrupt();
+		}
 	}
 }

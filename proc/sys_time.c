@@ -45,7 +45,6 @@
 #define CLOCK_BOOTTIME_ALARM    9
 #define CLOCK_TAI               11
 #define TIMER_ABSTIME           1
-#define NSEC_PER_TICK           (NSEC_PER_SEC / TIMER_HZ)
 #define CPUCLOCK_PROF           0       /* a CPU clock's kinds: user and system time, */
 #define CPUCLOCK_VIRT           1       /* user time only, */
 #define CPUCLOCK_SCHED          2       /* the time run */

@@ -75,6 +75,7 @@ class Boot:
     initrd: pathlib.Path | None = None
     cdrom: pathlib.Path | None = None
     fw_cfg: str | None = None   # QEMU adds it to the command line (kern/main.c)
+    icount: bool = False        # virtual time by instructions, exact (user/tests/timing.c)
 
 
 def qemu_command(boot):
@@ -90,6 +91,8 @@ def qemu_command(boot):
         cmd += ["-fw_cfg", f"name=opt/pagoda/cmdline,string={boot.fw_cfg}"]
     if boot.append:
         cmd += ["-append", boot.append]
+    if boot.icount:
+        cmd += ["-icount", "shift=0,align=off,sleep=off"]
     return cmd
 
 
@@ -525,14 +528,22 @@ def layer_user(q):
 
 def queue_user_extras(q):
     """Exact memory accounting over 1000 fork/exec/exit rounds, copy-on-write
-    counts (the vmstat exit line), and Linux's log line for a segfault."""
+    counts (the vmstat exit line), Linux's log line for a segfault, and how
+    exactly waits end, under -icount (user/tests/timing.c), with each libc."""
+    timing = [q.boot(dataclasses.replace(user_boot(f"user-timing.{libc}",
+                                                   f"quiet -- /bin/timing{suffix}"), icount=True))
+              for libc, suffix in (("glibc", ""), ("musl", ".musl"))]
     return (q.boot(user_boot("user-forkloop-exact", "quiet -- /bin/forkloop exact")),
             q.boot(user_boot("user-fork-vmstat", "quiet vmstat -- /bin/fork_iso")),
-            q.boot(user_boot("user-segv-log", "-- /bin/segv")))
+            q.boot(user_boot("user-segv-log", "-- /bin/segv")), timing)
 
 
-def check_user_extras(forkloop, vmstat, segv):
+def check_user_extras(forkloop, vmstat, segv, timing):
     """The checks of queue_user_extras' boots, one case each."""
+    for libc, job in zip(("glibc", "musl"), timing):
+        run = job.result()
+        for case in ("sleeps", "timeouts", "timers", "periodic"):
+            yield expect_lines(f"user: timing.{libc} {case} (-icount)", run, f"{case}: ok")
     yield expect_lines("user: 1000 fork/exec/exit rounds leave free memory as it was",
                        forkloop.result(), "free memory back to its start: yes")
     # The child wrote 8 pages of 128 it shares with its parent: it copies

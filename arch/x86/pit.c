@@ -1,43 +1,59 @@
 /*
- * The 8253/8254 programmable interval timer, channel 0 on IRQ 0: the
- * kernel's clock, TIMER_HZ (100) ticks a second.
+ * The 8253/8254 programmable interval timer's channel 0, on IRQ 0: the
+ * kernel's clock event device (see <pagoda/timer.h>). Where the TSC keeps
+ * time, the channel counts once, in mode 0, for each deadline the timer
+ * queue sets, and interrupts at the end: 1,193,182 counts a second, at
+ * most 65,535 (54.9 ms) at a time. Without a TSC it is a rate generator
+ * (mode 2) at TIMER_HZ, and each interrupt moves the clock by a tick.
  */
 #include <pagoda/timer.h>
-#include <pagoda/proc.h>
 #include <arch/cpu.h>
+#include <arch/pit.h>
 #include <arch/trap.h>
 
-#define PIT_CH0         0x40
-#define PIT_CMD         0x43
-#define PIT_INPUT_HZ    1193182 /* the PIT's oscillator */
-#define PIT_CMD_CH0_LOHI_RATE 0x34 /* channel 0, lobyte/hibyte, mode 2, binary */
+#define PIT_MAX_COUNT   0xFFFF
 
-static volatile uint64_t ticks;
+static void (*timer_handler)(bool from_user);
+static bool periodic;
 
 static void pit_irq(struct trapframe *tf)
 {
-	ticks++;
-	clock_tick();
-	sched_tick(trap_from_user(tf));
+	if (periodic)
+		clock_tick();
+	timer_handler(trap_from_user(tf));
 }
 
-uint64_t timer_ticks(void)
+/* Load count into channel 0 in mode op. Writing the command byte stops the
+ * count and sets the output low, so a count is never left half written. */
+static void pit_load(uint8_t op, uint32_t count)
 {
-	uint32_t flags = irq_save();    /* a 64-bit read is two loads */
-	uint64_t t = ticks;
-
-	irq_restore(flags);
-	return t;
+	outb(PIT_CMD, op);
+	outb(PIT_CH0, count & 0xFF);
+	outb(PIT_CH0, (count >> 8) & 0xFF);
 }
 
-/* Start channel 0 at hz interrupts a second and unmask IRQ 0. */
-void pit_init(unsigned hz)
+/* Counts are rounded up: the interrupt must never come early. */
+uint64_t clockevent_program(uint64_t ns)
 {
-	uint32_t divisor = (PIT_INPUT_HZ + hz / 2) / hz;
+	uint64_t count = PIT_MAX_COUNT;
 
-	outb(PIT_CMD, PIT_CMD_CH0_LOHI_RATE);
-	outb(PIT_CH0, divisor & 0xFF);
-	outb(PIT_CH0, (divisor >> 8) & 0xFF);
+	if (ns < NSEC_PER_SEC)
+		count = (ns * PIT_INPUT_HZ + NSEC_PER_SEC - 1) / NSEC_PER_SEC;
+	if (count > PIT_MAX_COUNT)
+		count = PIT_MAX_COUNT;
+	if (count == 0)
+		count = 1;
+	pit_load(PIT_CMD_CH0_LOHI_MODE0, (uint32_t)count);
+	return count * NSEC_PER_SEC / PIT_INPUT_HZ;
+}
+
+bool clockevent_init(void (*handler)(bool from_user))
+{
+	timer_handler = handler;
+	periodic = !clock_has_tsc();
+	if (periodic)
+		pit_load(PIT_CMD_CH0_LOHI_MODE2, (PIT_INPUT_HZ + TIMER_HZ / 2) / TIMER_HZ);
 	irq_set_handler(IRQ_TIMER, pit_irq);
 	pic_unmask(IRQ_TIMER);
+	return !periodic;
 }

@@ -8,11 +8,8 @@
  */
 #include <pagoda/clock.h>
 #include <arch/cpu.h>
+#include <arch/pit.h>
 
-#define PIT_CH2                 0x42
-#define PIT_CMD                 0x43
-#define PIT_INPUT_HZ            1193182
-#define PIT_CMD_CH2_LOHI_MODE0  0xB0    /* channel 2, lobyte/hibyte, mode 0, binary */
 #define SPEAKER_PORT            0x61
 #define SPEAKER_GATE2           0x01    /* channel 2 counts while high */
 #define SPEAKER_DATA            0x02    /* its output to the speaker: off */

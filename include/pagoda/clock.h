@@ -15,7 +15,9 @@ void clock_init(void);
 /* Nanoseconds since clock_init; never goes back. */
 uint64_t clock_mono_ns(void);
 
-/* The timer interrupt's tick: the clock where there is no TSC. */
+/* Whether the TSC keeps time; if not, the timer's 10 ms ticks move the
+ * clock (clock_tick), and nothing is finer than a tick. */
+bool clock_has_tsc(void);
 void clock_tick(void);
 
 /* Nanoseconds since 1970 (UTC), and setting it. */

@@ -13,6 +13,7 @@
 
 #include <pagoda/errno.h>
 #include <pagoda/signal.h>
+#include <pagoda/timer.h>
 #include <pagoda/types.h>
 #include <pagoda/uaccess.h>
 #include <pagoda/vfs.h>
@@ -76,7 +77,7 @@ struct proc {
 	struct trapframe *tf;           /* the user registers, on the kernel stack */
 
 	const void *wchan;              /* what a sleeping process waits for */
-	uint64_t wake_at;               /* and when it wakes anyway, on clock_mono_ns (0: never) */
+	struct ktimer sleep_timer;      /* and when it wakes anyway (sleep_on_timeout) */
 	const struct poll_table *polling;       /* poll: every channel that wakes it */
 	int slice;                      /* ticks left of its time slice */
 	int killed;                     /* a signal that will end it, or 0 */
@@ -94,6 +95,7 @@ struct proc {
 		uint64_t value;         /* when it fires, on its clock (0: disarmed) */
 		uint64_t interval;      /* ns to rearm with (0: once) */
 	} itimer[NR_ITIMERS];
+	struct ktimer real_timer;       /* ITIMER_REAL's, armed at its value */
 	vaddr_t clear_child_tid;        /* set_tid_address */
 
 	struct path cwd;                /* the working directory */
@@ -155,10 +157,14 @@ void __noreturn sched_run(void);
 void sched_make_runnable(struct proc *p);
 void schedule(void);
 void sched_yield(void);
-void sched_tick(bool from_user);
+/* Start the scheduler's tick (at boot; the idle loop stops it, a switch
+ * to a process starts it again). */
+void sched_tick_start(void);
 
-/* The tick's look at the interval timers (proc/itimer.c). */
+/* The tick's look at the CPU-time interval timers, and the end of a
+ * process's ITIMER_REAL (proc/itimer.c). */
 void itimer_tick(void);
+void itimer_exit(struct proc *p);
 
 /* The idle loop's time since boot; the load average (1, 5 and 15
  * minutes, fixed point with 11 bits of fraction), the processes running

@@ -142,7 +142,6 @@ void pic_init(void);
 void pic_unmask(int irq);
 bool pic_is_spurious(int irq);
 void pic_eoi(int irq);
-void pit_init(unsigned hz);
 #endif
 
 #endif /* ARCH_TRAP_H */
