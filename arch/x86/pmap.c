@@ -10,7 +10,9 @@
  * frame (struct page priv[0]): when it drops to zero the table is freed.
  * Its refcount counts the pmaps whose directory points at it (pmap_fork).
  * priv[1] holds the span of entries that have been in use (span_add), so
- * that copying or freeing a table visits those, not all 1024.
+ * that copying or freeing a table visits those, not all 1024. The pmap's
+ * resident count is the sum of the present counts of the tables it
+ * points to, kept as they change (resident_add), not summed when asked.
  *
  * Shared page tables: a user directory entry is writable while its table is
  * this pmap's alone, and read-only from the fork that shared it until the
@@ -305,6 +307,7 @@ static void pt_release(struct pmap *pmap, uint32_t pdx)
 
 	pmap->pd[pdx] = 0;
 	pmap->npts--;
+	pmap->resident -= (uint32_t)ptp->priv[0];
 	table_mark(pmap, pdx, false);
 	if (--ptp->refcount > 0)
 		return;
@@ -344,6 +347,23 @@ static int pte_lookup_or_create(struct pmap *pmap, vaddr_t va, uint32_t **ptep)
 	return 0;
 }
 
+static void resident_add(struct pmap *pmap, uint32_t n)
+{
+	pmap->resident += n;
+	if (pmap->resident > pmap->resident_peak)
+		pmap->resident_peak = pmap->resident;
+}
+
+uint32_t pmap_resident(const struct pmap *pmap)
+{
+	return pmap->resident;
+}
+
+uint32_t pmap_resident_peak(const struct pmap *pmap)
+{
+	return pmap->resident_peak;
+}
+
 /* Free the page table behind pd[pdx] if it maps nothing any more. */
 static void pt_free_if_empty(struct pmap *pmap, uint32_t pdx)
 {
@@ -373,6 +393,7 @@ int pmap_enter(struct pmap *pmap, vaddr_t va, paddr_t pa, vm_prot_t prot, unsign
 
 		ptp->priv[0]++;
 		span_add(ptp, PTX(va));
+		resident_add(pmap, 1);
 		return 0;
 	}
 	if (old != *pte && tlb_may_cache(pmap, old)) {
@@ -412,6 +433,7 @@ unsigned pmap_enter_empty(struct pmap *pmap, vaddr_t va, unsigned n, const paddr
 		span_add(ptp, PTX(va) + i);
 		done++;
 	}
+	resident_add(pmap, done);
 	return done;
 }
 
@@ -446,6 +468,7 @@ static void pt_update(struct pmap *pmap, struct tlb_batch *b, uint64_t va, uint6
 			continue;
 		if (op == PT_REMOVE) {
 			ptp->priv[0]--;
+			pmap->resident--;
 			pte_release(pmap, old);
 		}
 		tlb_note(pmap, b, (vaddr_t)va, old);
@@ -518,6 +541,7 @@ void pmap_fork(struct pmap *dst, struct pmap *src)
 		pmap_stats.pt_shared++;
 	}
 	memcpy(dst->tables, src->tables, sizeof(dst->tables));
+	dst->resident = dst->resident_peak = src->resident;
 	if (changed && src->active)     /* it may cache writable entries */
 		tlb_flush_all(src);
 }

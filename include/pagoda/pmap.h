@@ -117,6 +117,12 @@ unsigned pmap_enter_empty(struct pmap *pmap, vaddr_t va, unsigned n, const paddr
  * or -ENOMEM, as pmap_remove. */
 int pmap_protect(struct pmap *pmap, vaddr_t sva, vaddr_t eva, vm_prot_t prot);
 
+/* The user pages mapped (present, or kept for PROT_NONE), shared tables'
+ * counted in each pmap that sees them; and the most there have been since
+ * pmap_init or pmap_fork (Linux's rss and hiwater_rss, for getrusage). */
+uint32_t pmap_resident(const struct pmap *pmap);
+uint32_t pmap_resident_peak(const struct pmap *pmap);
+
 /*
  * Fork: make the empty pmap dst share every user page table of src, both
  * read-only at the directory level from now on (src's TLB is flushed if it

@@ -102,6 +102,15 @@ static bool check_all(struct ktest_ctx *t, const struct pmap *p, int line)
 	return check_next(t, p, line);
 }
 
+static uint32_t model_resident(void)
+{
+	uint32_t n = 0;
+
+	for (uint32_t i = 0; i < TEST_PAGES; i++)
+		n += model[i].mapped;
+	return n;
+}
+
 /* Page tables needed = directory entries with at least one mapped page. */
 static uint32_t model_tables(void)
 {
@@ -134,6 +143,8 @@ KTEST(pmap_random_operations_match_mmu)
 	struct pmap kernel, p;
 	uint64_t free_before;
 	unsigned seed = 77;
+
+	uint32_t peak = 0;
 
 	reset(&kernel);
 	free_before = pmm_free_count(&world.pmm);
@@ -168,6 +179,10 @@ KTEST(pmap_random_operations_match_mmu)
 		if (op % 50 == 0 && !check_all(t, &p, __LINE__))
 			return;
 		KT_ASSERT_EQ(pmap_page_tables(&p), model_tables());
+		KT_ASSERT_EQ(pmap_resident(&p), model_resident());
+		if (model_resident() > peak)
+			peak = model_resident();
+		KT_ASSERT_EQ(pmap_resident_peak(&p), peak);
 	}
 	if (!check_all(t, &p, __LINE__))
 		return;
@@ -275,6 +290,38 @@ KTEST(pmap_enter_empty_fills_only_empty_entries)
 	pmap_remove(&child, TEST_VA, TEST_VA + 4 * PAGE_SIZE);
 	pmap_fini(&child);
 	pmap_remove(&p, TEST_VA, TEST_VA + 4 * PAGE_SIZE);
+	pmap_fini(&p);
+}
+
+/* Resident counts through fork's shared tables: the child starts with the
+ * parent's count and peak at it; unmapping in either (a whole shared
+ * table, or part of one, which copies it) lowers only that one's count. */
+KTEST(pmap_resident_counts_shared_tables)
+{
+	struct pmap kernel, p, child;
+
+	reset(&kernel);
+	KT_ASSERT_EQ(pmap_init(&p, &env, &kernel), 0);
+	for (uint32_t i = 0; i < 8; i++)
+		KT_ASSERT_EQ(pmap_enter(&p, TEST_VA + i * PAGE_SIZE, 0x40000 + i * PAGE_SIZE, VM_PROT_RW,
+					PMAP_USER), 0);
+	KT_ASSERT_EQ(pmap_enter(&p, TEST_VA + LARGE_PAGE_SIZE, 0x80000, VM_PROT_READ, PMAP_USER), 0);
+	pmap_remove(&p, TEST_VA + 6 * PAGE_SIZE, TEST_VA + 8 * PAGE_SIZE);
+	KT_ASSERT_EQ(pmap_resident(&p), 7);
+	KT_ASSERT_EQ(pmap_resident_peak(&p), 9);
+	KT_ASSERT_EQ(pmap_init(&child, &env, &kernel), 0);
+	pmap_fork(&child, &p);
+	KT_ASSERT_EQ(pmap_resident(&child), 7);
+	KT_ASSERT_EQ(pmap_resident_peak(&child), 7);
+	pmap_remove(&child, TEST_VA, TEST_VA + 2 * PAGE_SIZE);                  /* copies the table */
+	pmap_remove(&child, TEST_VA + LARGE_PAGE_SIZE, TEST_VA + 2 * LARGE_PAGE_SIZE); /* lets go of it */
+	KT_ASSERT_EQ(pmap_resident(&child), 4);
+	KT_ASSERT_EQ(pmap_resident(&p), 7);
+	KT_ASSERT_EQ(pmap_protect(&p, TEST_VA, TEST_VA + 4 * PAGE_SIZE, VM_PROT_NONE), 0);
+	KT_ASSERT_EQ(pmap_resident(&p), 7);     /* PROT_NONE pages stay resident */
+	pmap_fini(&child);
+	pmap_remove(&p, TEST_VA, TEST_VA + 2 * LARGE_PAGE_SIZE);
+	KT_ASSERT_EQ(pmap_resident(&p), 0);
 	pmap_fini(&p);
 }
 

@@ -19,6 +19,7 @@ struct pmap {
 	bool kernel;                    /* kernel_pmap: owns the kernel half */
 	bool active;                    /* in CR3: changes need TLB invalidation */
 	uint32_t npts;                  /* page tables owned (user half) */
+	uint32_t resident, resident_peak;       /* see pmap_resident() */
 	/* Bit pdx set: pd[pdx] points to a page table (user half). fork and
 	 * exit visit only these, not all 768 entries. */
 	uint32_t tables[PMAP_TABLE_WORDS];
