@@ -16,6 +16,7 @@
 #include <pagoda/errno.h>
 #include <pagoda/file.h>
 #include <pagoda/heap.h>
+#include <pagoda/irq.h>
 #include "readdir.h"
 #include <pagoda/kmalloc.h>
 #include <pagoda/page_alloc.h>
@@ -201,12 +202,52 @@ static void loadavg(struct proc_text *t)
 	emit(t, "%u/%u %d\n", running, all, proc_last_pid());
 }
 
+/* A time in USER_HZ's units, /proc/stat's. */
+static unsigned long long user_hz_of(uint64_t ns)
+{
+	return ns / (NSEC_PER_SEC / USER_HZ);
+}
+
+/*
+ * /proc/stat, as Linux's: the CPU's time in user mode, nice (none),
+ * system, idle and the rest (none), for all CPUs and for cpu0; the
+ * interrupts in all and by line; context switches; the boot time;
+ * forks; the processes running or runnable; then softirqs (none). The
+ * busy time is exact; the tick's samples split it into user and system.
+ */
+static void cpu_stat(struct proc_text *t)
+{
+	uint64_t idle = sched_idle_ns(), busy = clock_mono_ns() - idle, user = 0, irqs = 0;
+	uint64_t samples = sched_stats.user_ticks + sched_stats.system_ticks;
+	uint32_t avg[3], running, all;
+
+	if (samples)
+		user = busy / samples * sched_stats.user_ticks + busy % samples * sched_stats.user_ticks / samples;
+	for (int cpu = -1; cpu < 1; cpu++) {
+		emit(t, cpu < 0 ? "cpu " : "cpu%d", cpu);
+		emit(t, " %llu 0 %llu %llu 0 0 0 0 0 0\n", user_hz_of(user), user_hz_of(busy - user),
+		     user_hz_of(idle));
+	}
+	for (int irq = 0; irq < irq_lines(); irq++)
+		irqs += irq_count(irq);
+	emit(t, "intr %llu", (unsigned long long)irqs);
+	for (int irq = 0; irq < irq_lines(); irq++)
+		emit(t, " %llu", (unsigned long long)irq_count(irq));
+	sched_loadavg(avg, &running, &all);
+	emit(t, "\nctxt %llu\nbtime %llu\nprocesses %llu\nprocs_running %u\nprocs_blocked 0\n",
+	     (unsigned long long)sched_stats.switches,
+	     (unsigned long long)((clock_realtime_ns() - clock_mono_ns()) / NSEC_PER_SEC),
+	     (unsigned long long)sched_stats.forks, running);
+	emit(t, "softirq 0 0 0 0 0 0 0 0 0 0 0\n");
+}
+
 static const struct {
 	const char *name;
 	void (*fill)(struct proc_text *t);
 } proc_files[] = {
 	{ "meminfo", meminfo }, { "buddyinfo", buddyinfo }, { "slabinfo", slabinfo },
 	{ "vmstat", vmstat }, { "mounts", mounts }, { "uptime", uptime }, { "loadavg", loadavg },
+	{ "stat", cpu_stat },
 };
 
 static const char *const pid_files[] = { "maps", "smaps", "smaps_rollup", "status" };

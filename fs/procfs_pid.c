@@ -201,6 +201,7 @@ static void status(struct proc_text *t, struct proc *p)
 	}
 	status_head(t, p);
 	status_kb(t, "VmSize", size);
+	status_kb(t, "VmHWM", MAX(rss, (uint64_t)pmap_resident_peak(&p->vs->pmap)));
 	status_kb(t, "VmRSS", rss);
 	status_kb(t, "RssAnon", anon);
 	status_kb(t, "RssFile", rss - anon - shmem);    /* every file is tmpfs's: shmem */

@@ -341,7 +341,7 @@ static int exec_image(struct proc *p, const char *path, struct path *file,
 	/* The point of no return: the old program is gone. */
 	p->vs = vs;
 	if (old) {
-		p->min_flt += vm_faults_resolved(&old->faults);
+		proc_leave_vmspace(p, old);
 		vmspace_free(old);
 	}
 	if (p != proc_current)

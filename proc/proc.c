@@ -133,6 +133,7 @@ int proc_fork(struct proc **childp)
 	child->brk_start = parent->brk_start;
 	child->brk = parent->brk;
 	add_child(parent, child);
+	sched_stats.forks++;
 	sched_make_runnable(child);
 	*childp = child;
 	return child->pid;
@@ -247,7 +248,7 @@ void __noreturn proc_exit(int wait_status)
 		(void)copyout(p->clear_child_tid, &zero, sizeof(zero));
 	tty_session_ends(p);
 	files_close_all(p);
-	p->min_flt += vm_faults_resolved(&p->vs->faults);
+	proc_leave_vmspace(p, p->vs);
 	vmspace_free(p->vs);
 	p->vs = NULL;
 	reparent_children(p);
@@ -282,14 +283,13 @@ static bool wait_ready(struct proc *c, uint32_t options, struct wait_result *r)
 	int st = c->exit_status;
 
 	r->pid = c->pid;
-	r->minflt = 0;
 	if (c->state == PROC_ZOMBIE && c->autoreap)
 		return false;
+	proc_rusage(c, RUSAGE_BOTH, &r->ru);    /* Linux's, whatever the event */
 	if (c->state == PROC_ZOMBIE && (options & WEXITED)) {
 		r->status = st;
 		r->code = (st & 0x7f) ? (st & WCOREFLAG ? CLD_DUMPED : CLD_KILLED) : CLD_EXITED;
 		r->value = (st & 0x7f) ? (st & 0x7f) : (st >> 8) & 0xff;
-		r->minflt = c->min_flt + c->cmin_flt;
 		return true;
 	}
 	if (c->wait_stopped && c->state == PROC_STOPPED && (options & WUNTRACED)) {
@@ -311,7 +311,7 @@ static bool wait_ready(struct proc *c, uint32_t options, struct wait_result *r)
 
 /*
  * wait4 and waitid: report a child that pid selects which has ended
- * (reaped, unless WNOWAIT: its minor faults then count as the parent's
+ * (reaped, unless WNOWAIT: its usage then counts as the parent's
  * children's, as Linux's rusage), stopped (WUNTRACED) or continued
  * (WCONTINUED), once each; sleep until one does unless WNOHANG.
  */
@@ -329,12 +329,7 @@ int proc_wait(int pid, uint32_t options, struct wait_result *r)
 			if (!wait_ready(c, options, r))
 				continue;
 			if (c->state == PROC_ZOMBIE && !(options & WNOWAIT)) {
-				uint64_t user = proc_cpu_user_ns(c);
-
-				self->cmin_flt += r->minflt;
-				/* its times and its own children's: times()'s cutime */
-				self->cutime_ns += user + c->cutime_ns;
-				self->cstime_ns += proc_cpu_ns(c) - user + c->cstime_ns;
+				proc_rusage_reaped(self, c);
 				remove_child(self, c);
 				proc_free(c);
 			}

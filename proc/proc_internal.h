@@ -26,7 +26,7 @@ struct wait_result {
 	int pid;
 	int status;                     /* as wait4 encodes it */
 	int code, value;                /* CLD_* and the code or signal: waitid's si_code, si_status */
-	uint64_t minflt;                /* its minor faults, and its reaped children's */
+	struct rusage_acct ru;          /* its usage, and its reaped children's */
 };
 #define WNOHANG         0x1
 #define WUNTRACED       0x2             /* waitid: WSTOPPED */
@@ -37,6 +37,15 @@ struct wait_result {
  * continue, as options ask (WEXITED for the end; wait4 always asks it):
  * its pid, 0 (WNOHANG and nothing yet), -ECHILD or -ERESTARTSYS. */
 int proc_wait(int pid, uint32_t options, struct wait_result *r);
+/* Resource usage (proc/rusage.c): who is RUSAGE_SELF, _CHILDREN or
+ * _BOTH; proc_leave_vmspace counts an address space's faults and peak
+ * before it goes; a reaped child's usage becomes its parent's children's;
+ * rusage_copyout writes Linux's i386 struct rusage (0 or -EFAULT). */
+void proc_rusage(const struct proc *p, int who, struct rusage_acct *ru);
+void proc_leave_vmspace(struct proc *p, struct vmspace *vs);
+void proc_rusage_reaped(struct proc *parent, const struct proc *c);
+int rusage_copyout(vaddr_t u, const struct rusage_acct *ru);
+
 /* A child stopped or continued: tell the parent (SIGCHLD unless it asks
  * SA_NOCLDSTOP, and a wake-up for a wait). */
 void proc_notify_stop(struct proc *p, int code, int value);

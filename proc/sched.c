@@ -26,6 +26,7 @@ static struct proc *rq_head, *rq_tail;
 static uint64_t idle_ns, idle_since;    /* the idle loop's time, for /proc/uptime */
 static struct ktimer tick_timer;
 static volatile uint64_t ticks;
+struct sched_stats sched_stats;
 
 void sched_make_runnable(struct proc *p)
 {
@@ -58,6 +59,15 @@ static void switch_to(struct proc *next)
 
 	uint64_t now = clock_mono_ns();
 
+	if (proc_current != next)
+		sched_stats.switches++;
+	if (proc_current && proc_current != next) {
+		/* Linux's nvcsw and nivcsw: it gave the CPU up to wait, or had it taken */
+		if (proc_current->state == PROC_RUNNING || proc_current->state == PROC_RUNNABLE)
+			proc_current->nivcsw++;
+		else
+			proc_current->nvcsw++;
+	}
 	if (proc_current)
 		proc_current->cpu_ns += now - proc_current->run_since;
 	else
@@ -224,9 +234,9 @@ static void sched_tick(struct ktimer *t, bool from_user)
 	ktimer_arm(t, next > now ? next : now + NSEC_PER_TICK, sched_tick);
 	if (proc_current) {
 		if (from_user)
-			proc_current->user_ticks++;
+			proc_current->user_ticks++, sched_stats.user_ticks++;
 		else
-			proc_current->system_ticks++;
+			proc_current->system_ticks++, sched_stats.system_ticks++;
 	}
 	if (proc_current && proc_current->slice > 0)
 		proc_current->slice--;

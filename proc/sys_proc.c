@@ -101,27 +101,9 @@ SYSCALL(exit_group)
 	proc_exit((int)(a0 & 0xff) << 8);
 }
 
-/* struct rusage on i386: two timevals, then 14 longs from ru_maxrss on.
- * Only ru_minflt is kept; the rest reads as zero. */
-struct rusage32 {
-	uint32_t utime[2], stime[2];
-	uint32_t maxrss, ixrss, idrss, isrss, minflt, majflt, nswap;
-	uint32_t inblock, oublock, msgsnd, msgrcv, nsignals, nvcsw, nivcsw;
-};
-
 #define __WNOTHREAD     0x20000000
 #define __WALL          0x40000000
 #define __WCLONE        0x80000000
-
-/* The rusage a wait gives back: the child's minor faults. */
-static int put_rusage(vaddr_t u, uint64_t minflt)
-{
-	struct rusage32 ru;
-
-	memset(&ru, 0, sizeof(ru));
-	ru.minflt = (uint32_t)minflt;
-	return u && copyout(u, &ru, sizeof(ru)) ? -EFAULT : 0;
-}
 
 SYSCALL(wait4)
 {
@@ -135,7 +117,7 @@ SYSCALL(wait4)
 	pid = proc_wait((int)a0, a2 | WEXITED, &r);
 	if (pid > 0 && a1 && copyout(a1, &r.status, sizeof(r.status)))
 		return -EFAULT;
-	if (pid > 0 && put_rusage(a3, r.minflt))
+	if (pid > 0 && a3 && rusage_copyout(a3, &r.ru))
 		return -EFAULT;
 	return pid;
 }
@@ -182,7 +164,7 @@ SYSCALL(waitid)
 	}
 	if (a2 && copyout(a2, &info, sizeof(info)))
 		return -EFAULT;
-	return put_rusage(a4, r.minflt) ? -EFAULT : 0;
+	return a4 ? rusage_copyout(a4, &r.ru) : 0;
 }
 
 SYSCALL(waitpid)

@@ -255,10 +255,15 @@ static int32_t clock_t_of(uint64_t ns)
  * (only differences of it mean anything, as on Linux). */
 SYSCALL(times)
 {
-	const struct proc *p = proc_current;
-	uint64_t user = proc_cpu_user_ns(p);
-	int32_t tms[4] = { clock_t_of(user), clock_t_of(proc_cpu_ns(p) - user), clock_t_of(p->cutime_ns),
-			   clock_t_of(p->cstime_ns) };
+	struct rusage_acct self, children;
+	int32_t tms[4];
+
+	proc_rusage(proc_current, RUSAGE_SELF, &self);
+	proc_rusage(proc_current, RUSAGE_CHILDREN, &children);
+	tms[0] = clock_t_of(self.utime_ns);
+	tms[1] = clock_t_of(self.stime_ns);
+	tms[2] = clock_t_of(children.utime_ns);
+	tms[3] = clock_t_of(children.stime_ns);
 
 	if (a0 && copyout(a0, tms, sizeof(tms)))
 		return -EFAULT;

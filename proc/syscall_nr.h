@@ -33,6 +33,7 @@
 #define __NR_alarm                    27
 #define __NR_pause                    29
 #define __NR_times                    43
+#define __NR_getrusage                77
 #define __NR_signal                   48
 #define __NR_sigaction                67
 #define __NR_sgetmask                 68

@@ -542,7 +542,7 @@ def check_user_extras(forkloop, vmstat, segv, timing):
     """The checks of queue_user_extras' boots, one case each."""
     for libc, job in zip(("glibc", "musl"), timing):
         run = job.result()
-        for case in ("sleeps", "timeouts", "timers", "periodic"):
+        for case in ("sleeps", "timeouts", "timers", "periodic", "idle"):
             yield expect_lines(f"user: timing.{libc} {case} (-icount)", run, f"{case}: ok")
     yield expect_lines("user: 1000 fork/exec/exit rounds leave free memory as it was",
                        forkloop.result(), "free memory back to its start: yes")

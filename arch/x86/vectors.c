@@ -85,6 +85,16 @@ uint64_t trap_count(int vector)
 	return n;
 }
 
+int irq_lines(void)
+{
+	return NUM_IRQS;
+}
+
+uint64_t irq_count(int irq)
+{
+	return trap_count(IRQ_BASE + irq);
+}
+
 trap_handler_t trap_handler(int vector)
 {
 	return exception_handlers[vector];

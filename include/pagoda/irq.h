@@ -22,4 +22,9 @@ static inline void irq_restore(uint32_t flags)
 #include <arch/cpu.h>
 #endif
 
+/* The interrupt lines, and how many interrupts each has brought since
+ * boot (for /proc/stat and /proc/interrupts). */
+int irq_lines(void);
+uint64_t irq_count(int irq);
+
 #endif /* PAGODA_IRQ_H */

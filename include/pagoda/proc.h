@@ -36,6 +36,19 @@ enum {
 
 #define NR_ITIMERS      3       /* ITIMER_REAL, ITIMER_VIRTUAL, ITIMER_PROF */
 
+/* What getrusage reports of a process, or of its reaped children: CPU
+ * time, faults, context switches, and the most memory resident at once. */
+struct rusage_acct {
+	uint64_t utime_ns, stime_ns;
+	uint64_t minflt, majflt;
+	uint64_t nvcsw, nivcsw;
+	uint32_t maxrss_kb;
+};
+#define RUSAGE_SELF     0
+#define RUSAGE_CHILDREN (-1)
+#define RUSAGE_THREAD   1
+#define RUSAGE_BOTH     (-2)    /* self and children: what wait4 reports */
+
 enum proc_state { PROC_RUNNABLE, PROC_RUNNING, PROC_SLEEPING, PROC_STOPPED, PROC_ZOMBIE };
 
 /* A recorded rt_sigaction (Linux i386's struct k_sigaction). */
@@ -83,13 +96,14 @@ struct proc {
 	int killed;                     /* a signal that will end it, or 0 */
 	int exit_status;                /* as wait4 reports it */
 	uint64_t min_flt;               /* minor faults of address spaces left behind */
-	uint64_t cmin_flt;              /* and of the children reaped */
+	uint32_t maxrss_kb;             /* and the most any of them had resident */
+	uint64_t nvcsw, nivcsw;         /* switches away: to wait, and preempted */
+	struct rusage_acct reaped;      /* its reaped children's, and theirs (proc/rusage.c) */
 	/* CPU time: exact in total (the clock read at each switch, run_since
 	 * the last switch to it), split into user and system time by the
 	 * tick's samples of where it was, as Linux's cputime_adjust does. */
 	uint64_t cpu_ns, run_since;
 	uint32_t user_ticks, system_ticks;
-	uint64_t cutime_ns, cstime_ns;  /* of the children waited for, and theirs */
 	/* alarm and setitimer's timers (proc/itimer.c): REAL, VIRTUAL, PROF */
 	struct itimer {
 		uint64_t value;         /* when it fires, on its clock (0: disarmed) */
@@ -170,6 +184,14 @@ void itimer_exit(struct proc *p);
  * minutes, fixed point with 11 bits of fraction), the processes running
  * or runnable now and all of them (proc/sched.c). */
 uint64_t sched_idle_ns(void);
+/* What /proc/stat counts since boot: context switches, forks, and the
+ * tick's samples of the CPU in user mode and in the kernel (idle time is
+ * sched_idle_ns's). Changed only with interrupts masked. */
+struct sched_stats {
+	uint64_t switches, forks;
+	uint64_t user_ticks, system_ticks;
+};
+extern struct sched_stats sched_stats;
 void sched_loadavg(uint32_t avg[3], uint32_t *running, uint32_t *all);
 int proc_last_pid(void);        /* the pid given out last */
 

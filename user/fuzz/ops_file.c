@@ -337,8 +337,10 @@ static void op_misc(struct wk *w)
 		}
 		break;
 	case 6:
-		if (chance(w, 90))
+		if (chance(w, 50))
 			CALL(w, SYS_sysinfo, buf);
+		else if (chance(w, 80))         /* who: SELF, CHILDREN, THREAD, or wrong */
+			CALL(w, SYS_getrusage, chance(w, 80) ? rnd(w, 3) - 1 : (uint32_t)splitmix(&w->rng), buf);
 		else if ((r = CALL(w, SYS_restart_syscall)) != -EINTR)  /* nothing to go on with */
 			wrong(w, "restart_syscall with nothing to restart is not EINTR", r);
 		break;

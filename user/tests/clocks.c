@@ -3,19 +3,22 @@
  * each (results and error numbers, in Linux's order of checks), setting
  * the wall clock (clock_settime, settimeofday and its time zone, seen by
  * time, gettimeofday and a file's times, while MONOTONIC goes on),
- * nanosecond resolution, and CPU time (the process's, and a child's
- * through clock_getcpuclockid). Nothing printed depends on how fast the
+ * nanosecond resolution, CPU time (the process's, and a child's through
+ * clock_getcpuclockid), getrusage's figures and /proc/stat's. Nothing printed depends on how fast the
  * machine is; the few bounds on elapsed time are wide.
  */
 #define _GNU_SOURCE
 #include <fcntl.h>
 #include <stdbool.h>
 #include <stdint.h>
+#include <sys/mman.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/sysinfo.h>
 #include <sys/time.h>
 #include <sys/times.h>
+#include <sys/wait.h>
 #include <time.h>
 #include "check.h"
 
@@ -352,6 +355,194 @@ static void read_text(const char *path, char *buf, size_t size)
 	buf[n] = '\0';
 }
 
+static long ms_of(struct timeval a, struct timeval b)
+{
+	return (a.tv_sec + b.tv_sec) * 1000L + (a.tv_usec + b.tv_usec) / 1000;
+}
+
+/* Fresh anonymous memory, every page of it touched. */
+static void touch_mib(unsigned mib)
+{
+	char *p = mmap(NULL, mib << 20, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+
+	CHECK(p != MAP_FAILED);
+	for (unsigned i = 0; i < (mib << 20) / PAGE; i++)
+		p[i * PAGE] = 1;
+	CHECK(munmap(p, mib << 20) == 0);
+}
+
+static void nap_ms(unsigned ms, int times)
+{
+	for (int i = 0; i < times; i++)
+		nanosleep(&(struct timespec){ 0, ms * 1000000L }, NULL);
+}
+
+/* A child that works 100 ms, sleeps 3 times, and touches 8 MiB; its own
+ * child (if grandchild) 12 MiB, reaped before it ends. */
+static pid_t busy_child(bool grandchild)
+{
+	pid_t pid;
+
+	fflush(stdout);
+	if ((pid = fork()) != 0)
+		return pid;
+	if (grandchild) {
+		pid_t g = fork();
+
+		if (g == 0) {
+			touch_mib(12);
+			_exit(0);
+		}
+		CHECK(waitpid(g, NULL, 0) == g);
+	}
+	busy_ms(100);
+	nap_ms(1, 3);
+	touch_mib(8);
+	_exit(0);
+}
+
+/*
+ * getrusage: who is checked first, then the pointer; a process's own
+ * figures move with its work (CPU time), its faults (minor faults, and
+ * maxrss, which a munmap does not lower) and its sleeps (voluntary
+ * switches); its children's only once they are reaped, their own reaped
+ * children's included (maxrss the largest of them); wait4's is the
+ * child's with its children's. Linux counts resident pages a little
+ * late (each thread's count is folded in every 64 faults), so its maxrss
+ * may fall up to 256 KiB short: the bounds are 7/8 of what was touched.
+ */
+static void resource_usage(void)
+{
+	struct rusage r0, r1, rw;
+	pid_t pid;
+
+	show("getrusage(2)", getrusage(2, &r0));
+	show("getrusage(RUSAGE_BOTH)", getrusage(-2, &r0));
+	show("getrusage(RUSAGE_SELF, a bad pointer)", syscall(SYS_getrusage, RUSAGE_SELF, 8));
+	show("getrusage(RUSAGE_CHILDREN, NULL)", syscall(SYS_getrusage, RUSAGE_CHILDREN, 0));
+	show("getrusage(7, NULL)", syscall(SYS_getrusage, 7, 0));
+	show("getrusage(RUSAGE_THREAD)", getrusage(RUSAGE_THREAD, &r0));
+	CHECK(getrusage(RUSAGE_SELF, &r0) == 0);
+	busy_ms(200);
+	touch_mib(4);
+	nap_ms(1, 5);
+	CHECK(getrusage(RUSAGE_SELF, &r1) == 0);
+	printf("200 ms busy: at least 100 ms of user and system time: %s\n",
+	       ms_of(r1.ru_utime, r1.ru_stime) - ms_of(r0.ru_utime, r0.ru_stime) >= 100 ? "yes" : "no");
+	printf("4 MiB touched: 1024 more minor faults: %s; maxrss 3.5 MiB more, not lowered by munmap: %s\n",
+	       r1.ru_minflt - r0.ru_minflt >= 1024 ? "yes" : "no",
+	       r1.ru_maxrss - r0.ru_maxrss >= 3584 ? "yes" : "no");
+	printf("5 sleeps: 5 more voluntary switches: %s; no major faults: %s\n",
+	       r1.ru_nvcsw - r0.ru_nvcsw >= 5 ? "yes" : "no", r1.ru_majflt == 0 ? "yes" : "no");
+	CHECK(getrusage(RUSAGE_THREAD, &r0) == 0);
+	printf("RUSAGE_THREAD is the process's: %s\n",
+	       r0.ru_minflt >= r1.ru_minflt && r0.ru_maxrss == r1.ru_maxrss ? "yes" : "no");
+
+	CHECK(getrusage(RUSAGE_CHILDREN, &r0) == 0);
+	printf("no children yet: all zero: %s\n",
+	       ms_of(r0.ru_utime, r0.ru_stime) == 0 && r0.ru_minflt == 0 && r0.ru_maxrss == 0 &&
+	       r0.ru_nvcsw == 0 ? "yes" : "no");
+	pid = busy_child(false);
+	CHECK(waitid(P_PID, pid, &(siginfo_t){ 0 }, WEXITED | WNOWAIT) == 0);
+	CHECK(getrusage(RUSAGE_CHILDREN, &r0) == 0);
+	printf("a child dead, not yet reaped: still zero: %s\n", r0.ru_minflt == 0 ? "yes" : "no");
+	memset(&rw, 0xff, sizeof(rw));
+	CHECK(wait4(pid, NULL, 0, &rw) == pid);
+	CHECK(getrusage(RUSAGE_CHILDREN, &r1) == 0);
+	printf("reaped: wait4's figures are the children's now: %s\n",
+	       rw.ru_minflt == r1.ru_minflt && rw.ru_maxrss == r1.ru_maxrss && rw.ru_nvcsw == r1.ru_nvcsw ?
+	       "yes" : "no");
+	printf("  its 100 ms (at least 50): %s; 2048 faults: %s; maxrss 7 MiB: %s; 3 sleeps: %s\n",
+	       ms_of(r1.ru_utime, r1.ru_stime) >= 50 ? "yes" : "no", r1.ru_minflt >= 2048 ? "yes" : "no",
+	       r1.ru_maxrss >= 7168 ? "yes" : "no", r1.ru_nvcsw >= 3 ? "yes" : "no");
+	pid = busy_child(true);
+	memset(&rw, 0xff, sizeof(rw));
+	CHECK(wait4(pid, NULL, 0, &rw) == pid);
+	CHECK(getrusage(RUSAGE_CHILDREN, &r0) == 0);
+	printf("a child that reaped its own: wait4 counts both: %s; maxrss the grandchild's 12 MiB (10.5): %s\n",
+	       rw.ru_minflt >= 3072 + 2048 ? "yes" : "no", rw.ru_maxrss >= 10752 ? "yes" : "no");
+	printf("  the children's add up: %s; their maxrss the largest: %s\n",
+	       r0.ru_minflt == r1.ru_minflt + rw.ru_minflt && r0.ru_nvcsw == r1.ru_nvcsw + rw.ru_nvcsw ? "yes" : "no",
+	       r0.ru_maxrss == rw.ru_maxrss ? "yes" : "no");
+}
+
+/* The value after "name " in /proc/stat's text. */
+static unsigned long long stat_field(const char *text, const char *name)
+{
+	char key[32];
+	const char *at;
+
+	snprintf(key, sizeof(key), "\n%s ", name);
+	at = strstr(text, key);
+	CHECK(at != NULL);
+	return strtoull(at + strlen(key), NULL, 10);
+}
+
+/* /proc/stat: Linux's lines in Linux's order; the CPU's times add up to
+ * about the uptime; switches and forks count; the boot time is now less
+ * the uptime. And /proc/self/status's VmHWM: at least VmRSS. */
+static void proc_stat(void)
+{
+	static char buf[8192];
+	unsigned long long cpu[10], cpu0[10], sum = 0, s0, s1, c0, total, by_line = 0;
+	char line[64], status[4096];
+	const char *order[] = { "cpu ", "cpu0 ", "intr ", "ctxt ", "btime ", "processes ", "procs_running ",
+				"procs_blocked ", "softirq " }, *at = buf;
+	unsigned long up, upc, hwm = 0, rss = 0;
+	bool in_order = true, same_cpu = true;
+	char *end;
+	int lines;
+	pid_t pid;
+
+	read_text("/proc/stat", buf, sizeof(buf));
+	for (size_t i = 0; i < sizeof(order) / sizeof(order[0]); i++) {
+		snprintf(line, sizeof(line), i ? "\n%s" : "%s", order[i]);
+		at = strstr(at, line);
+		in_order &= at != NULL;
+		if (!at)
+			break;
+	}
+	printf("/proc/stat: cpu, cpu0, intr, ctxt, btime, processes, procs_running, procs_blocked, softirq: %s\n",
+	       in_order ? "yes" : "no");
+	CHECK(sscanf(buf, "cpu  %llu %llu %llu %llu %llu %llu %llu %llu %llu %llu", &cpu[0], &cpu[1], &cpu[2], &cpu[3],
+		     &cpu[4], &cpu[5], &cpu[6], &cpu[7], &cpu[8], &cpu[9]) == 10);
+	CHECK(sscanf(strstr(buf, "\ncpu0 ") + 1, "cpu0 %llu %llu %llu %llu %llu %llu %llu %llu %llu %llu", &cpu0[0],
+		     &cpu0[1], &cpu0[2], &cpu0[3], &cpu0[4], &cpu0[5], &cpu0[6], &cpu0[7], &cpu0[8], &cpu0[9]) == 10);
+	for (int i = 0; i < 8; i++)
+		sum += cpu[i];
+	read_text("/proc/uptime", line, sizeof(line));
+	CHECK(sscanf(line, "%lu.%2lu", &up, &upc) == 2);
+	for (int i = 0; i < 10; i++)
+		same_cpu &= llabs((long long)(cpu[i] - cpu0[i])) <= 2;  /* read 2 ticks apart at most */
+	printf("  one CPU: cpu is cpu0: %s; its times add up to the uptime, within 1 s: %s\n",
+	       same_cpu ? "yes" : "no",
+	       sum + 100 >= up * 100 + upc && sum <= up * 100 + upc + 100 ? "yes" : "no");
+	at = strstr(buf, "\nintr ") + strlen("\nintr ");
+	total = strtoull(at, &end, 10);
+	for (lines = 0; *end == ' '; lines++)
+		by_line += strtoull(end, &end, 10);
+	printf("  interrupts: some, and no fewer than those of the lines after them: %s\n",
+	       total > 0 && lines > 0 && by_line <= total ? "yes" : "no");
+	printf("  the boot time is now less the uptime, within 2 s: %s; running at least 1: %s\n",
+	       llabs((long long)stat_field(buf, "btime") - (long long)(time(NULL) - up)) <= 2 ? "yes" : "no",
+	       stat_field(buf, "procs_running") >= 1 ? "yes" : "no");
+	s0 = stat_field(buf, "processes");
+	c0 = stat_field(buf, "ctxt");
+	fflush(stdout);
+	if ((pid = fork()) == 0)
+		_exit(0);
+	CHECK(waitpid(pid, NULL, 0) == pid);
+	nap_ms(1, 3);
+	read_text("/proc/stat", buf, sizeof(buf));
+	s1 = stat_field(buf, "processes");
+	printf("  a fork is one more process: %s; 3 sleeps are 3 more switches: %s\n", s1 - s0 >= 1 ? "yes" : "no",
+	       stat_field(buf, "ctxt") - c0 >= 3 ? "yes" : "no");
+	read_text("/proc/self/status", status, sizeof(status));
+	CHECK(sscanf(strstr(status, "VmHWM:"), "VmHWM: %lu kB", &hwm) == 1);
+	CHECK(sscanf(strstr(status, "VmRSS:"), "VmRSS: %lu kB", &rss) == 1);
+	printf("/proc/self/status: VmHWM at least VmRSS: %s\n", hwm >= rss && rss > 0 ? "yes" : "no");
+}
+
 /* /proc/uptime and /proc/loadavg: their formats, and what their numbers
  * must be (the uptime grows with a sleep, idle time is not more than it,
  * the reader itself is running, the last pid is at least a new child's,
@@ -397,7 +588,7 @@ static void proc_files(void)
 
 static const struct test_case cases[] = {
 	CASE(ids), CASE(errors), CASE(setting), CASE(resolution), CASE(cpu_time), CASE(interval_timers),
-	CASE(process_times), CASE(proc_files),
+	CASE(process_times), CASE(proc_files), CASE(resource_usage), CASE(proc_stat),
 };
 
 int main(int argc, char **argv)
