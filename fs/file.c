@@ -26,6 +26,8 @@ void file_put(struct file *f)
 	if (f->flock)
 		flock_release(f);
 	record_locks_release(f);
+	if (f->epitems)
+		eventpoll_release(f);
 	if (f->ops && f->ops->release)
 		f->ops->release(f);
 	if (f->path.d)

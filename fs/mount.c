@@ -332,6 +332,7 @@ void vfs_init(void)
 
 	dcache_init();
 	pipefs_init();
+	anon_inodefs_init();
 	tmpfs_init();
 	err = mount_new(&tmpfs_type, "rootfs", "size=0,mode=755", &root_mount);
 	if (err)

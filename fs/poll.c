@@ -203,8 +203,7 @@ static long timespec_left(vaddr_t u, bool time64, uint64_t deadline, long r)
 
 /* ---- the temporary signal mask of ppoll and pselect6 ---- */
 
-/* Block the mask at umask while waiting (NULL: keep the mask). */
-static int mask_in(vaddr_t umask, uint32_t size, bool *set)
+int poll_mask_in(vaddr_t umask, uint32_t size, bool *set)
 {
 	uint64_t mask;
 
@@ -220,10 +219,10 @@ static int mask_in(vaddr_t umask, uint32_t size, bool *set)
 	return 0;
 }
 
-static void mask_out(bool set, long result)
+void poll_mask_out(bool set, bool interrupted)
 {
 	if (set)
-		signal_wait_mask_end(result == -ERESTARTNOHAND);
+		signal_wait_mask_end(interrupted);
 }
 
 /* ---- poll and ppoll ---- */
@@ -265,10 +264,10 @@ static long do_ppoll(uint32_t ufds, uint32_t nfds, uint32_t uts, uint32_t umask,
 
 	if ((r = timespec_deadline(uts, time64, &deadline)))
 		return r;
-	if ((r = mask_in(umask, size, &masked)))
+	if ((r = poll_mask_in(umask, size, &masked)))
 		return r;
 	r = poll_user(ufds, nfds, deadline);
-	mask_out(masked, r);
+	poll_mask_out(masked, r == -ERESTARTNOHAND);
 	return timespec_left(uts, time64, deadline, r);
 }
 
@@ -441,10 +440,10 @@ static long do_pselect(uint32_t n, uint32_t in, uint32_t out, uint32_t ex, uint3
 		return r;
 	if (usig && copyin(sig, usig, sizeof(sig)))
 		return -EFAULT;
-	if ((r = mask_in(sig[0], sig[1], &masked)))
+	if ((r = poll_mask_in(sig[0], sig[1], &masked)))
 		return r;
 	r = do_select((int32_t)n, in, out, ex, deadline);
-	mask_out(masked, r);
+	poll_mask_out(masked, r == -ERESTARTNOHAND);
 	return timespec_left(uts, time64, deadline, r);
 }
 

@@ -135,6 +135,7 @@ void wakeup(const void *chan)
 		if (p->state == PROC_SLEEPING &&
 		    (p->wchan == chan || (p->polling && poll_table_wakes(p->polling, chan))))
 			sched_make_runnable(p);
+	eventpoll_wakeup(chan);
 }
 
 /* A sleeper's deadline has come: it runs again (unless woken already). */

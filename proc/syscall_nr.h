@@ -178,6 +178,14 @@
 #define __NR_poll                     168
 #define __NR_pselect6                 308
 #define __NR_ppoll                    309
+#define __NR_epoll_create             254
+#define __NR_epoll_ctl                255
+#define __NR_epoll_wait               256
+#define __NR_epoll_pwait              319
+#define __NR_epoll_create1            329
+#define __NR_epoll_pwait2             441
+#define __NR_eventfd                  323
+#define __NR_eventfd2                 328
 #define __NR_pselect6_time64          413
 #define __NR_ppoll_time64             414
 

@@ -52,6 +52,20 @@ struct poll_table {
 void poll_wait(struct poll_table *pt, const void *chan);
 /* Whether wakeup(chan) wakes a poller sleeping with pt. */
 bool poll_table_wakes(const struct poll_table *pt, const void *chan);
+/* The signal mask of ppoll, pselect6 and epoll_pwait: block the 8-byte
+ * set at umask while waiting (NULL: keep the mask; a size not 8 is
+ * -EINVAL, a bad pointer -EFAULT); and after the wait, the mask back
+ * unless a signal interrupted it (then after its handler). */
+int poll_mask_in(vaddr_t umask, uint32_t size, bool *set);
+void poll_mask_out(bool set, bool interrupted);
+/* epoll (fs/eventpoll.c): a wakeup of chan queues the items whose file
+ * named it; a file's last reference takes its items from every epoll. */
+void eventpoll_wakeup(const void *chan);
+void eventpoll_release(struct file *f);
+/* A new file with no name (eventfd, epoll): ops, flags and private on
+ * the shared anonymous inode, "anon_inode:KIND" in /proc (fs/anon_inode.c). */
+int anon_inode_file(const char *kind, const struct file_ops *ops, uint32_t flags, void *private,
+		    struct file **out);
 
 struct file_ops {
 	/* A stream (pipe, terminal, device): bytes, or -errno. With nothing
@@ -94,6 +108,8 @@ struct file {
 	char *text;                     /* /proc files: the text made at open */
 	size_t text_len;
 	uint8_t flock;                  /* the flock(2) it holds: 0, LOCK_SH or LOCK_EX */
+	void *private;                  /* its kind's own: an eventfd's count, an epoll's items */
+	struct epitem *epitems;         /* the epoll items that watch it */
 };
 
 /* lseek's and struct flock's l_whence. */

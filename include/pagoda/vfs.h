@@ -265,11 +265,13 @@ int vfs_inode_path(struct inode *inode, char *buf, size_t size);
 extern const struct fs_type tmpfs_type;
 extern const struct fs_type procfs_type;
 extern const struct fs_type pipefs_type;
+extern const struct fs_type anon_inodefs_type;
 /* memfd_create: a new file with no name, "/memfd:NAME (deleted)" as
  * /proc shows it, open for reading and writing: 0 with *out, or -errno. */
 int tmpfs_unnamed_file(const char *name, struct file **out);
 void tmpfs_init(void);          /* the kernel's own tmpfs, at boot */
 void pipefs_init(void);         /* the file system of pipes, at boot (fs/pipe.c) */
+void anon_inodefs_init(void);   /* of files with no name (fs/anon_inode.c) */
 /* Unpack the initramfs into the root, as Linux fills its rootfs
  * (fs/initramfs.c): 0, or the first error (what came before it stays). */
 int rootfs_populate(void);

@@ -214,6 +214,59 @@ static void op_termios(struct wk *w)
 	check_sentinels(w);
 }
 
+/* eventfd and epoll: new ones (made non-blocking at once), epoll_ctl with
+ * any op, descriptors and events, waits of at most 2 ms (never without
+ * a timeout), and an eventfd's count read and written. */
+static void op_epoll(struct wk *w)
+{
+	uint32_t *ev = (uint32_t *)(scratch + 2560), *ts = (uint32_t *)(scratch + 2688);
+	uint32_t *mask = (uint32_t *)(scratch + 2704);
+	uint32_t out = chance(w, 85) ? (uint32_t)ev : ptr_arg(w, 96);
+	long r;
+
+	ev[0] = chance(w, 70) ? (uint32_t)splitmix(&w->rng) & 0xc000201f : (uint32_t)splitmix(&w->rng);
+	ev[1] = (uint32_t)splitmix(&w->rng), ev[2] = rnd(w, 100);
+	ts[0] = 0, ts[1] = 0, ts[2] = rnd(w, 3) * 1000000, ts[3] = 0;   /* a 64-bit timespec */
+	mask[0] = (uint32_t)splitmix(&w->rng), mask[1] = (uint32_t)splitmix(&w->rng);
+	switch (rnd(w, 7)) {
+	case 0:
+		r = CALL(w, chance(w, 30) ? 323 /* eventfd */ : 328 /* eventfd2 */, rnd(w, 4),
+			 chance(w, 90) ? O_NONBLOCK | rnd(w, 2) | (chance(w, 30) ? O_CLOEXEC : 0) : (uint32_t)splitmix(&w->rng));
+		if (r >= 0)
+			SC3(SYS_fcntl64, r, F_SETFL, O_NONBLOCK);
+		break;
+	case 1:
+		if (chance(w, 70))
+			CALL(w, 329 /* epoll_create1 */, chance(w, 80) ? (chance(w, 30) ? O_CLOEXEC : 0) : (uint32_t)splitmix(&w->rng));
+		else
+			CALL(w, 254 /* epoll_create */, rnd(w, 3) - 1);
+		break;
+	case 2:
+	case 3:
+		CALL(w, 255 /* epoll_ctl */, fd_arg(w), rnd(w, 5), fd_arg(w), chance(w, 85) ? (uint32_t)ev : ptr_arg(w, 12));
+		break;
+	case 4:
+	case 5: {
+		uint32_t max = chance(w, 90) ? 1 + rnd(w, 8) : (uint32_t)splitmix(&w->rng);
+
+		if (chance(w, 40))
+			CALL(w, 256 /* epoll_wait */, fd_arg(w), out, max, rnd(w, 3));
+		else if (chance(w, 50))
+			CALL(w, 319 /* epoll_pwait */, fd_arg(w), out, max, rnd(w, 3),
+			     chance(w, 60) ? 0 : chance(w, 80) ? (uint32_t)mask : ptr_arg(w, 8), chance(w, 90) ? 8 : rnd(w, 16));
+		else
+			CALL(w, 441 /* epoll_pwait2 */, fd_arg(w), out, max, chance(w, 90) ? (uint32_t)ts : ptr_arg(w, 16),
+			     chance(w, 60) ? 0 : (uint32_t)mask, 8);
+		break;
+	}
+	default:        /* an eventfd's count, or whatever the descriptor is */
+		CALL(w, chance(w, 50) ? SYS_read : SYS_write, fd_arg(w), chance(w, 85) ? (uint32_t)(ev + 1) : ptr_arg(w, 8),
+		     chance(w, 85) ? 8 : rnd(w, 16));
+		break;
+	}
+	check_sentinels(w);
+}
+
 /* poll, ppoll, select, pselect6 (both time sizes) on random descriptors,
  * always with a timeout of at most 20 ms; ppoll and pselect6 with a
  * random temporary mask (its size sometimes wrong). */

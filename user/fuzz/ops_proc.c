@@ -260,8 +260,8 @@ static void op_wait4(struct wk *w)
 {
 	static const uint32_t opts[] = { WNOHANG, WNOHANG, 0, WNOHANG | WUNTRACED, __WALL | WNOHANG,
 					 WNOHANG | 0x8 /* WCONTINUED */, 0x1000000, 0xffffffff };
-	uint32_t k = rnd(w, 8), pid, st_ptr = (uint32_t)(scratch + 64);
-	int stranger = 0;
+	uint32_t k = rnd(w, 8), pid, st_ptr = (uint32_t)(scratch + 64), ru;
+	int stranger = 0, st_kept;
 	long r;
 
 	if (k < 3)
@@ -276,13 +276,18 @@ static void op_wait4(struct wk *w)
 		pid = chance(w, 50) ? 1 : 1000000 + rnd(w, 1000), stranger = 1;
 	if (chance(w, 15))
 		st_ptr = ptr_arg(w, 4);
+	ru = chance(w, 70) ? 0 : ptr_arg(w, 72);
+	/* The rusage is written after the status (on Linux too): one over it
+	 * leaves the status saying nothing. */
+	st_kept = st_ptr == (uint32_t)(scratch + 64) &&
+		  (!ru || (uint64_t)ru + 72 <= st_ptr || ru >= st_ptr + 4);
 	*(int *)(scratch + 64) = -1;
-	r = CALL(w, SYS_wait4, pid, st_ptr, PICK(w, opts), chance(w, 70) ? 0 : ptr_arg(w, 72));
+	r = CALL(w, SYS_wait4, pid, st_ptr, PICK(w, opts), ru);
 	check_sentinels(w);
 	if (r > 0 && stranger)
 		wrong(w, "wait4 of a pid that is no child of ours reaped one", r);
 	if (r > 0)
-		kid_reaped(w, (int)r, st_ptr == (uint32_t)(scratch + 64) ? *(int *)(scratch + 64) : -1);
+		kid_reaped(w, (int)r, st_kept ? *(int *)(scratch + 64) : -1);
 }
 
 /* A signal to send: mostly ones whose default is to be ignored. */
