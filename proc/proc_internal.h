@@ -56,6 +56,12 @@ void proc_notify_stop(struct proc *p, int code, int value);
 int timespec_in(vaddr_t u, bool time64, uint64_t *sec, uint64_t *nsec);
 /* ns written at user u as a timespec of 64 bits or 32: 0 or -EFAULT. */
 int timespec_out(vaddr_t u, bool time64, uint64_t ns);
+/* An itimerspec (interval, then value) of either size, in ns: copied in
+ * whole first (-EFAULT), then each checked (-EINVAL); and written out. */
+int itimerspec_in(vaddr_t u, bool time64, uint64_t *interval, uint64_t *value);
+int itimerspec_out(vaddr_t u, bool time64, uint64_t interval, uint64_t value);
+/* Nanoseconds on clock id since its epoch: 0, or -EINVAL for no such clock. */
+int clock_now(int32_t id, uint64_t *ns);
 
 /* execve with argument strings in the kernel (pid 1) or in user memory. */
 int exec_kernel(struct proc *p, const char *path, char *const argv[], char *const envp[]);

@@ -29,22 +29,11 @@
 #include "proc_internal.h"
 #include <pagoda/clock.h>
 #include <pagoda/errno.h>
+#include <pagoda/file.h>
 #include <pagoda/time.h>
 #include <pagoda/timer.h>
 #include <pagoda/uaccess.h>
 
-#define CLOCK_REALTIME          0
-#define CLOCK_MONOTONIC         1
-#define CLOCK_PROCESS_CPUTIME   2
-#define CLOCK_THREAD_CPUTIME    3
-#define CLOCK_MONOTONIC_RAW     4
-#define CLOCK_REALTIME_COARSE   5
-#define CLOCK_MONOTONIC_COARSE  6
-#define CLOCK_BOOTTIME          7
-#define CLOCK_REALTIME_ALARM    8
-#define CLOCK_BOOTTIME_ALARM    9
-#define CLOCK_TAI               11
-#define TIMER_ABSTIME           1
 #define CPUCLOCK_PROF           0       /* a CPU clock's kinds: user and system time, */
 #define CPUCLOCK_VIRT           1       /* user time only, */
 #define CPUCLOCK_SCHED          2       /* the time run */
@@ -78,8 +67,7 @@ static int cpu_clock(int32_t id, uint64_t *ns)
 	return 0;
 }
 
-/* Nanoseconds on clock id since its epoch: 0, or -EINVAL for no such clock. */
-static int clock_now(int32_t id, uint64_t *ns)
+int clock_now(int32_t id, uint64_t *ns)
 {
 	switch (id) {
 	case CLOCK_REALTIME: case CLOCK_REALTIME_ALARM: case CLOCK_TAI:
@@ -130,6 +118,45 @@ int timespec_in(vaddr_t u, bool time64, uint64_t *sec, uint64_t *nsec)
 	return 0;
 }
 
+/* A time of ns nanoseconds, saturated as Linux's ktime (which stops at
+ * 2^63 - 1 ns, some 292 years). */
+static uint64_t ns_of_timespec(uint64_t sec, uint64_t nsec)
+{
+	return sec >= (uint64_t)INT64_MAX / NSEC_PER_SEC ? (uint64_t)INT64_MAX : sec * NSEC_PER_SEC + nsec;
+}
+
+int itimerspec_in(vaddr_t u, bool time64, uint64_t *interval, uint64_t *value)
+{
+	int64_t t[4];                   /* interval sec, nsec; value sec, nsec */
+
+	if (time64) {
+		struct timespec64 ts[2];
+
+		if (copyin(ts, u, sizeof(ts)))
+			return -EFAULT;
+		t[0] = ts[0].tv_sec, t[1] = ts[0].tv_nsec, t[2] = ts[1].tv_sec, t[3] = ts[1].tv_nsec;
+	} else {
+		struct timespec32 ts[2];
+
+		if (copyin(ts, u, sizeof(ts)))
+			return -EFAULT;
+		t[0] = ts[0].tv_sec, t[1] = ts[0].tv_nsec, t[2] = ts[1].tv_sec, t[3] = ts[1].tv_nsec;
+	}
+	for (int i = 0; i < 4; i += 2)
+		if (t[i] < 0 || t[i + 1] < 0 || t[i + 1] >= (int64_t)NSEC_PER_SEC)
+			return -EINVAL;
+	*interval = ns_of_timespec((uint64_t)t[0], (uint64_t)t[1]);
+	*value = ns_of_timespec((uint64_t)t[2], (uint64_t)t[3]);
+	return 0;
+}
+
+int itimerspec_out(vaddr_t u, bool time64, uint64_t interval, uint64_t value)
+{
+	size_t size = time64 ? sizeof(struct timespec64) : sizeof(struct timespec32);
+
+	return timespec_out(u, time64, interval) || timespec_out(u + size, time64, value) ? -EFAULT : 0;
+}
+
 /* ---- reading and setting the clocks ---- */
 
 static long clock_gettime(uint32_t clock, vaddr_t uts, bool time64)
@@ -160,6 +187,16 @@ static long clock_getres(uint32_t clock, vaddr_t uts, bool time64)
 SYSCALL(clock_getres) { return clock_getres(a0, a1, false); }
 SYSCALL(clock_getres_time64) { return clock_getres(a0, a1, true); }
 
+/* What sleeps until a wall-clock time sleeps on: woken when it is set. */
+static int realtime_sleepers;
+
+/* The wall clock was set: whatever waits for a time on it looks again. */
+static void clock_was_set(void)
+{
+	wakeup(&realtime_sleepers);
+	timerfd_clock_was_set();
+}
+
 /* Set the wall clock to sec and nsec (already valid as a timespec): as
  * Linux's do_settimeofday64, not to before the machine booted. */
 static int set_realtime(uint64_t sec, uint64_t nsec)
@@ -172,6 +209,7 @@ static int set_realtime(uint64_t sec, uint64_t nsec)
 	if (ns < clock_mono_ns())
 		return -EINVAL;
 	clock_set_realtime(ns);
+	clock_was_set();
 	return 0;
 }
 
@@ -343,6 +381,23 @@ static long cpu_sleep(int32_t id, uint32_t flags, uint64_t sec, uint64_t nsec, u
 	return 0;                       /* reached, or the process is gone */
 }
 
+/* Sleep until the wall clock reads target (TIMER_ABSTIME on a wall
+ * clock): a setting of the clock wakes it to look again, as Linux's
+ * clock_was_set. A signal is -ERESTARTNOHAND, and the restart sleeps to
+ * the same time (Linux's for every absolute sleep). */
+static long realtime_sleep_until(uint64_t target)
+{
+	for (;;) {
+		uint64_t now = clock_realtime_ns(), left = target - now;
+
+		if (now >= target)
+			return 0;
+		if (sleep_on_timeout(&realtime_sleepers, timer_deadline(left / NSEC_PER_SEC, left % NSEC_PER_SEC)) ==
+		    -EINTR)
+			return -ERESTARTNOHAND;
+	}
+}
+
 /* clock_nanosleep of either timespec size: relative, or to an absolute
  * time of the clock (TIMER_ABSTIME), on the clocks the table above says. */
 static long clock_nanosleep(uint32_t clock, uint32_t flags, vaddr_t uts, vaddr_t rmtp, bool time64)
@@ -360,7 +415,9 @@ static long clock_nanosleep(uint32_t clock, uint32_t flags, vaddr_t uts, vaddr_t
 		return err;
 	if ((int32_t)clock < 0 || clock == CLOCK_PROCESS_CPUTIME)
 		return cpu_sleep((int32_t)clock, flags, sec, nsec, now, rmtp, time64);
-	if (flags & TIMER_ABSTIME) {    /* no time left to write */
+	if ((flags & TIMER_ABSTIME) && (clock == CLOCK_REALTIME || clock == CLOCK_REALTIME_ALARM || clock == CLOCK_TAI))
+		return realtime_sleep_until(ns_of_timespec(sec, nsec));
+	if (flags & TIMER_ABSTIME) {    /* on the monotonic clock: no time left to write */
 		if (sec >= UINT64_MAX / NSEC_PER_SEC)
 			sec = UINT64_MAX / NSEC_PER_SEC - 1;
 		ns = sec * NSEC_PER_SEC + nsec;

@@ -186,6 +186,11 @@
 #define __NR_epoll_pwait2             441
 #define __NR_eventfd                  323
 #define __NR_eventfd2                 328
+#define __NR_timerfd_create           322
+#define __NR_timerfd_settime          325
+#define __NR_timerfd_gettime          326
+#define __NR_timerfd_gettime64        410
+#define __NR_timerfd_settime64        411
 #define __NR_pselect6_time64          413
 #define __NR_ppoll_time64             414
 

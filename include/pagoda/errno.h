@@ -46,6 +46,7 @@
 #define EOVERFLOW       75
 #define EOPNOTSUPP      95
 #define ETIMEDOUT       110
+#define ECANCELED       125
 
 /* The kernel's own: a system call interrupted by a signal, which
  * signal_deliver turns into a restart or -EINTR as Linux does, and which

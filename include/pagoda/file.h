@@ -62,6 +62,9 @@ void poll_mask_out(bool set, bool interrupted);
  * named it; a file's last reference takes its items from every epoll. */
 void eventpoll_wakeup(const void *chan);
 void eventpoll_release(struct file *f);
+/* The wall clock was set: timerfds at a wall-clock time move with it, and
+ * those that asked TFD_TIMER_CANCEL_ON_SET are canceled (fs/timerfd.c). */
+void timerfd_clock_was_set(void);
 /* A new file with no name (eventfd, epoll): ops, flags and private on
  * the shared anonymous inode, "anon_inode:KIND" in /proc (fs/anon_inode.c). */
 int anon_inode_file(const char *kind, const struct file_ops *ops, uint32_t flags, void *private,

@@ -12,6 +12,21 @@
 #define NSEC_PER_DECISEC 100000000ull   /* VTIME's and TCSBRKP's unit */
 #define USER_HZ         100     /* clock_t's unit, AT_CLKTCK: Linux's, whatever its HZ */
 
+/* The clocks' ids (proc/sys_time.c says what each is), and the flag of
+ * a time on one that is absolute. */
+#define CLOCK_REALTIME          0
+#define CLOCK_MONOTONIC         1
+#define CLOCK_PROCESS_CPUTIME   2
+#define CLOCK_THREAD_CPUTIME    3
+#define CLOCK_MONOTONIC_RAW     4
+#define CLOCK_REALTIME_COARSE   5
+#define CLOCK_MONOTONIC_COARSE  6
+#define CLOCK_BOOTTIME          7
+#define CLOCK_REALTIME_ALARM    8
+#define CLOCK_BOOTTIME_ALARM    9
+#define CLOCK_TAI               11
+#define TIMER_ABSTIME           1
+
 /* The 64-bit timespec of the *_time64 calls and statx (16 bytes). */
 struct timespec64 {
 	int64_t tv_sec;

@@ -214,10 +214,11 @@ static void op_termios(struct wk *w)
 	check_sentinels(w);
 }
 
-/* eventfd and epoll: new ones (made non-blocking at once), epoll_ctl with
- * any op, descriptors and events, waits of at most 2 ms (never without
- * a timeout), and an eventfd's count read and written. */
-static void op_epoll(struct wk *w)
+/* eventfd, timerfd and epoll: new ones (made non-blocking at once),
+ * epoll_ctl with any op, descriptors and events, waits of at most 2 ms
+ * (never without a timeout), timers of at most 3 ms (or an hour), and an
+ * eventfd's count read and written. */
+static void op_event_files(struct wk *w)
 {
 	uint32_t *ev = (uint32_t *)(scratch + 2560), *ts = (uint32_t *)(scratch + 2688);
 	uint32_t *mask = (uint32_t *)(scratch + 2704);
@@ -228,7 +229,28 @@ static void op_epoll(struct wk *w)
 	ev[1] = (uint32_t)splitmix(&w->rng), ev[2] = rnd(w, 100);
 	ts[0] = 0, ts[1] = 0, ts[2] = rnd(w, 3) * 1000000, ts[3] = 0;   /* a 64-bit timespec */
 	mask[0] = (uint32_t)splitmix(&w->rng), mask[1] = (uint32_t)splitmix(&w->rng);
-	switch (rnd(w, 7)) {
+	switch (rnd(w, 9)) {
+	case 7:
+		r = CALL(w, 322 /* timerfd_create */, chance(w, 80) ? PICK(w, ((const uint32_t[]){ 0, 1, 7, 8, 9 })) : rnd(w, 14) - 1,
+			 chance(w, 90) ? O_NONBLOCK | (chance(w, 30) ? O_CLOEXEC : 0) : (uint32_t)splitmix(&w->rng));
+		if (r >= 0)
+			SC3(SYS_fcntl64, r, F_SETFL, O_NONBLOCK);
+		break;
+	case 8: {       /* an itimerspec: interval, value; 32-bit or 64-bit */
+		uint32_t *it = ev + 8, time64 = chance(w, 50);
+
+		memset(it, 0, 32);
+		it[time64 ? 6 : 3] = chance(w, 80) ? rnd(w, 3000001) : (uint32_t)splitmix(&w->rng);
+		it[time64 ? 2 : 1] = chance(w, 70) ? 0 : chance(w, 90) ? 1000000 + rnd(w, 1000000) : (uint32_t)splitmix(&w->rng);
+		if (chance(w, 10))
+			it[time64 ? 4 : 2] = 3600;      /* an hour off: never in a run */
+		if (chance(w, 60))
+			CALL(w, time64 ? 411 : 325 /* timerfd_settime */, fd_arg(w), chance(w, 80) ? rnd(w, 4) : (uint32_t)splitmix(&w->rng),
+			     chance(w, 90) ? (uint32_t)it : ptr_arg(w, 32), chance(w, 50) ? 0 : ptr_arg(w, 32));
+		else
+			CALL(w, time64 ? 410 : 326 /* timerfd_gettime */, fd_arg(w), chance(w, 80) ? (uint32_t)it : ptr_arg(w, 32));
+		break;
+	}
 	case 0:
 		r = CALL(w, chance(w, 30) ? 323 /* eventfd */ : 328 /* eventfd2 */, rnd(w, 4),
 			 chance(w, 90) ? O_NONBLOCK | rnd(w, 2) | (chance(w, 30) ? O_CLOEXEC : 0) : (uint32_t)splitmix(&w->rng));

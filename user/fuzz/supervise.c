@@ -24,7 +24,7 @@ static const char *sys_name(uint32_t nr)
 		{ 1, "exit" }, { 2, "fork" }, { 3, "read" }, { 4, "write" }, { 5, "open" }, { 6, "close" },
 		{ 11, "execve" }, { 13, "time" }, { 19, "lseek" }, { 20, "getpid" }, { 27, "alarm" }, { 29, "pause" }, { 33, "access" },
 		{ 37, "kill" }, { 41, "dup" }, { 43, "times" }, { 48, "signal" }, { 42, "pipe" }, { 45, "brk" }, { 54, "ioctl" },
-		{ 55, "fcntl" }, { 63, "dup2" }, { 64, "getppid" }, { 67, "sigaction" }, { 68, "sgetmask" }, { 69, "ssetmask" }, { 72, "sigsuspend" }, { 73, "sigpending" }, { 254, "epoll_create" }, { 255, "epoll_ctl" }, { 256, "epoll_wait" }, { 319, "epoll_pwait" }, { 323, "eventfd" }, { 328, "eventfd2" }, { 329, "epoll_create1" }, { 441, "epoll_pwait2" }, { 77, "getrusage" }, { 78, "gettimeofday" }, { 79, "settimeofday" },
+		{ 55, "fcntl" }, { 63, "dup2" }, { 64, "getppid" }, { 67, "sigaction" }, { 68, "sgetmask" }, { 69, "ssetmask" }, { 72, "sigsuspend" }, { 73, "sigpending" }, { 254, "epoll_create" }, { 255, "epoll_ctl" }, { 256, "epoll_wait" }, { 319, "epoll_pwait" }, { 323, "eventfd" }, { 328, "eventfd2" }, { 329, "epoll_create1" }, { 441, "epoll_pwait2" }, { 322, "timerfd_create" }, { 325, "timerfd_settime" }, { 326, "timerfd_gettime" }, { 410, "timerfd_gettime64" }, { 411, "timerfd_settime64" }, { 77, "getrusage" }, { 78, "gettimeofday" }, { 79, "settimeofday" },
 		{ 85, "readlink" }, { 88, "reboot" }, { 90, "mmap" }, { 91, "munmap" }, { 114, "wait4" },
 		{ 104, "setitimer" }, { 105, "getitimer" }, { 116, "sysinfo" }, { 120, "clone" }, { 122, "uname" }, { 125, "mprotect" }, { 126, "sigprocmask" },
 		{ 140, "_llseek" }, { 145, "readv" }, { 146, "writev" }, { 158, "sched_yield" },
