@@ -361,6 +361,7 @@ static int exec_image(struct proc *p, const char *path, struct path *file,
 	p->altstack = (struct kstack){ 0, 0, 0 };
 	p->execed = true;
 	files_exec(p);
+	posix_timers_exec(p);
 	if (p == proc_current)
 		arch_thread_reset(&p->thread);
 	arch_trapframe_exec(p->tf, info.entry, sp);

@@ -73,6 +73,7 @@ void itimer_tick(void)
 	if (p && p->state != PROC_ZOMBIE) {
 		itimer_check(p, ITIMER_VIRTUAL);
 		itimer_check(p, ITIMER_PROF);
+		posix_timer_tick(p);
 	}
 }
 

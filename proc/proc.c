@@ -254,6 +254,7 @@ void __noreturn proc_exit(int wait_status)
 	reparent_children(p);
 	signal_forget(p);
 	itimer_exit(p);
+	posix_timers_exit(p);
 	p->exit_status = wait_status;
 	p->autoreap = notify_parent(p, wait_status);
 	p->state = PROC_ZOMBIE;

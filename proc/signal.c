@@ -107,6 +107,8 @@ static bool unqueue(struct proc *p, int sig, struct ksiginfo *info)
 
 	if (!q)
 		return false;
+	if (q->info.si_code == SI_TIMER)
+		posix_timer_taken(p, &q->info);         /* rearm, and the overrun */
 	if (info)
 		*info = q->info;
 	p->sigqueue[sig - 1] = q->next;
@@ -202,6 +204,21 @@ int signal_post(struct proc *p, int sig, const struct ksiginfo *info)
 	if ((p->state == PROC_SLEEPING && signal_pending(p)) || (p->state == PROC_STOPPED && p->killed))
 		wake_for_signal(p);
 	return 0;
+}
+
+bool signal_post_timer(struct proc *p, int sig, const struct ksiginfo *info)
+{
+	if (sig == SIGKILL || sig == SIGSTOP || sig == SIGCONT) {
+		signal_post(p, sig, info);
+		return false;
+	}
+	if (p->state == PROC_ZOMBIE || sig_ignored(p, sig) ||
+	    (p == proc_init() && p->sigactions[sig - 1].handler == SIG_DFL) || !enqueue(p, sig, info, false))
+		return false;
+	p->sigpending |= sig_bit(sig);
+	if (p->state == PROC_SLEEPING && signal_pending(p))
+		wake_for_signal(p);
+	return true;
 }
 
 /* What kill(2) and the kernel's own sends say of the sender: SI_USER. */

@@ -195,6 +195,7 @@ static void clock_was_set(void)
 {
 	wakeup(&realtime_sleepers);
 	timerfd_clock_was_set();
+	posix_timers_clock_was_set();
 }
 
 /* Set the wall clock to sec and nsec (already valid as a timespec): as

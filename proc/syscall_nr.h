@@ -187,6 +187,13 @@
 #define __NR_eventfd                  323
 #define __NR_eventfd2                 328
 #define __NR_timerfd_create           322
+#define __NR_timer_create             259
+#define __NR_timer_settime            260
+#define __NR_timer_gettime            261
+#define __NR_timer_getoverrun         262
+#define __NR_timer_delete             263
+#define __NR_timer_gettime64          408
+#define __NR_timer_settime64          409
 #define __NR_timerfd_settime          325
 #define __NR_timerfd_gettime          326
 #define __NR_timerfd_gettime64        410

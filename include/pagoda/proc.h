@@ -110,6 +110,8 @@ struct proc {
 		uint64_t interval;      /* ns to rearm with (0: once) */
 	} itimer[NR_ITIMERS];
 	struct ktimer real_timer;       /* ITIMER_REAL's, armed at its value */
+	struct posix_timer *posix_timers;       /* timer_create's (proc/posix_timer.c) */
+	int next_timer_id;
 	vaddr_t clear_child_tid;        /* set_tid_address */
 
 	struct path cwd;                /* the working directory */
@@ -179,6 +181,17 @@ void sched_tick_start(void);
  * process's ITIMER_REAL (proc/itimer.c). */
 void itimer_tick(void);
 void itimer_exit(struct proc *p);
+/* POSIX timers (proc/posix_timer.c): the tick looks at the CPU timers on
+ * p's time; exec deletes p's timers, exit those and any CPU timer on p's
+ * time; a setting of the wall clock moves those at a wall-clock time;
+ * a timer's signal taken (delivered or flushed) rearms a periodic one and
+ * fills in its si_overrun. */
+void posix_timer_tick(struct proc *p);
+void posix_timers_exec(struct proc *p);
+void posix_timers_exit(struct proc *p);
+void posix_timers_clock_was_set(void);
+struct ksiginfo;
+void posix_timer_taken(struct proc *p, struct ksiginfo *info);
 
 /* The idle loop's time since boot; the load average (1, 5 and 15
  * minutes, fixed point with 11 bits of fraction), the processes running

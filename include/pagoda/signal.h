@@ -57,6 +57,7 @@
 #define SI_USER         0
 #define SI_KERNEL       0x80
 #define SI_QUEUE        (-1)
+#define SI_TIMER        (-2)
 #define SI_TKILL        (-6)
 #define ILL_ILLOPN      2
 #define ILL_BADSTK      8
@@ -100,6 +101,11 @@ struct ksiginfo {
 		struct {
 			uint32_t addr;
 		} fault;
+		struct {
+			int32_t tid;            /* the timer's id */
+			int32_t overrun;
+			uint32_t value;         /* its sigev_value */
+		} timer;
 	};
 };
 _Static_assert(sizeof(struct ksiginfo) == 128, "siginfo_t is 128 bytes on i386");
@@ -129,6 +135,11 @@ struct trapframe;
  * -EAGAIN: a real-time signal not from kill (sigqueue, tkill, the
  * kernel's with a siginfo) past RLIMIT_SIGPENDING. */
 int signal_post(struct proc *p, int sig, const struct ksiginfo *info);
+/* A POSIX timer's signal, queued even past RLIMIT_SIGPENDING and beside
+ * a standard signal already pending (Linux's send_sigqueue, whose entry
+ * is the timer's own): whether it waits to be taken (false: ignored, or
+ * sent as SIGKILL, SIGSTOP or SIGCONT are, or no memory). */
+bool signal_post_timer(struct proc *p, int sig, const struct ksiginfo *info);
 /* A wait with its own mask (rt_sigsuspend, ppoll, pselect6): block mask
  * until it ends, the old mask saved. At the end, an interrupted wait
  * keeps it until the handler is set up (restore_sigmask, which puts the

@@ -554,6 +554,51 @@ static void op_sigreturn(struct wk *w)
 		kid_reaped(w, (int)r, (int)st);
 }
 
+/* POSIX timers: made on any clock (a CPU clock of its own, or of init),
+ * with a harmless signal or none, set to fire within 3 ms (or an hour
+ * off), looked at, and deleted; the ids are small. */
+static void op_posix_timer(struct wk *w)
+{
+	uint32_t *ev = (uint32_t *)(scratch + 2816), *it = (uint32_t *)(scratch + 2880);
+	uint32_t id = rnd(w, 8), time64 = chance(w, 50);
+	static const uint32_t clocks[] = { 0, 1, 2, 3, 7, 8, 9, 11, 4, 5, 0xfffffff6 /* init's CPU clock */,
+					   0xfffffffe /* its own, as pid 0 */, 0xfffffffd, 10, 99 };
+
+	memset(ev, 0, 64);
+	ev[0] = (uint32_t)splitmix(&w->rng);
+	ev[1] = sig_arg(w, 0);
+	ev[2] = chance(w, 80) ? rnd(w, 3) : chance(w, 50) ? 4 : (uint32_t)splitmix(&w->rng);
+	ev[3] = chance(w, 80) ? (uint32_t)w->pid : (uint32_t)splitmix(&w->rng);
+	sig_sent(w, (int)ev[1]);
+	memset(it, 0, 32);
+	it[time64 ? 6 : 3] = chance(w, 80) ? rnd(w, 3000001) : (uint32_t)splitmix(&w->rng);
+	it[time64 ? 2 : 1] = chance(w, 70) ? 0 : chance(w, 90) ? 1000000 + rnd(w, 1000000) : (uint32_t)splitmix(&w->rng);
+	if (chance(w, 10))
+		it[time64 ? 4 : 2] = 3600;
+	switch (rnd(w, 6)) {
+	case 0:
+	case 1:
+		CALL(w, 259 /* timer_create */, PICK(w, clocks), chance(w, 85) ? (uint32_t)ev : chance(w, 50) ? 0 : ptr_arg(w, 64),
+		     chance(w, 90) ? (uint32_t)(it + 12) : ptr_arg(w, 4));
+		break;
+	case 2:
+	case 3:
+		CALL(w, time64 ? 409 : 260 /* timer_settime */, id, chance(w, 80) ? rnd(w, 2) : (uint32_t)splitmix(&w->rng),
+		     chance(w, 90) ? (uint32_t)it : chance(w, 50) ? 0 : ptr_arg(w, 32), chance(w, 50) ? 0 : ptr_arg(w, 32));
+		break;
+	case 4:
+		if (chance(w, 50))
+			CALL(w, time64 ? 408 : 261 /* timer_gettime */, id, chance(w, 85) ? (uint32_t)it : ptr_arg(w, 32));
+		else
+			CALL(w, 262 /* timer_getoverrun */, id);
+		break;
+	default:
+		CALL(w, 263 /* timer_delete */, id);
+		break;
+	}
+	check_sentinels(w);
+}
+
 /* The signal calls that cannot block: sigaltstack, rt_sigpending,
  * rt_sigtimedwait that only polls (a zero timeout, or a bad one),
  * waitid that neither waits nor reaps (WNOHANG, WNOWAIT), and the

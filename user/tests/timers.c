@@ -1,11 +1,13 @@
 /*
- * timerfd, against Linux: the error paths in Linux's order; one-shot
+ * timerfd and POSIX timers, against Linux: the error paths in Linux's order; one-shot
  * and periodic timers (the count of expiries a read gives, the time
  * gettime says is left), absolute times on the monotonic clock and on
  * the wall clock (which a setting of the clock moves, or cancels with
  * TFD_TIMER_CANCEL_ON_SET), TFD_IOC_SET_TICKS, poll and epoll, and a
  * read a signal interrupts; and clock_nanosleep to a wall-clock time,
- * which a setting of the clock ends. Counts of expiries are checked against the
+ * which a setting of the clock ends. POSIX timers: the error paths, the
+ * ids, the signal's siginfo, overruns while the signal waits, SIGEV_NONE,
+ * an ignored signal, CPU-time and wall-clock timers. Counts of expiries are checked against the
  * time measured around them, so nothing depends on the machine's speed.
  */
 #define _GNU_SOURCE
@@ -152,14 +154,15 @@ static void one_shot_and_periodic(void)
 	CHECK(arm(fd, 0, 10 * MS, 20 * MS) == 0);
 	nanosleep(&(struct timespec){ 0, 75 * MS }, NULL);
 	CHECK(timerfd_gettime(fd, &v) == 0);
+	/* (0 is due but not yet fired: Linux's interrupt may come late) */
 	printf("periodic, 20 ms then every 10: gettime's interval %lld, value within it: %s\n",
-	       (long long)ns_of(v.it_interval), ns_of(v.it_value) > 0 && ns_of(v.it_value) <= 10 * MS ? "yes" : "no");
+	       (long long)ns_of(v.it_interval), ns_of(v.it_value) >= 0 && ns_of(v.it_value) <= 10 * MS ? "yes" : "no");
 	read_count("  after 75 ms", fd, t0, 10 * MS, 20 * MS);
 	show("  read again at once", read(fd, &n, 8));
 	v = its(0, 0);
 	CHECK(timerfd_settime(fd, 0, &v, &old) == 0);
 	printf("  disarmed: the old interval %lld, value within it: %s\n", (long long)ns_of(old.it_interval),
-	       ns_of(old.it_value) > 0 && ns_of(old.it_value) <= 10 * MS ? "yes" : "no");
+	       ns_of(old.it_value) >= 0 && ns_of(old.it_value) <= 10 * MS ? "yes" : "no");
 	nanosleep(&(struct timespec){ 0, 30 * MS }, NULL);
 	show("  nothing after", read(fd, &n, 8));
 	CHECK(arm(fd, 0, 0, 10000 * MS) == 0);
@@ -301,9 +304,263 @@ static void waiting(void)
 	printf("  handled %d\n", handled);
 }
 
+/* ---- POSIX timers, by their system calls (the C libraries' timer_t
+ * and SIGEV_THREAD differ; the kernel's calls do not) ---- */
+
+struct sev {                    /* struct sigevent on i386: 64 bytes */
+	int value, signo, notify, tid, pad[12];
+};
+
+/* The 32-bit itimerspec of calls 260 and 261 (musl's own has 64-bit times). */
+struct its32 {
+	int32_t isec, insec, vsec, vnsec;
+};
+#define NR_timer_settime 260
+#define NR_timer_gettime 261
+
+static struct its32 its32_of(int64_t interval, int64_t value)
+{
+	return (struct its32){ (int32_t)(interval / 1000000000), (int32_t)(interval % 1000000000),
+			       (int32_t)(value / 1000000000), (int32_t)(value % 1000000000) };
+}
+
+static int64_t value_of(const struct its32 *v)
+{
+	return v->vsec * 1000000000LL + v->vnsec;
+}
+
+static int64_t interval_of(const struct its32 *v)
+{
+	return v->isec * 1000000000LL + v->insec;
+}
+
+static long t_create(int clock, const struct sev *ev, int *id)
+{
+	return syscall(SYS_timer_create, clock, ev, id);
+}
+
+static long t_set(int id, int flags, int64_t interval, int64_t value, struct its32 *old)
+{
+	struct its32 v = its32_of(interval, value);
+
+	return syscall(NR_timer_settime, id, flags, &v, old);
+}
+
+static struct its32 t_get(int id)
+{
+	struct its32 v;
+
+	CHECK(syscall(NR_timer_gettime, id, &v) == 0);
+	return v;
+}
+
+static void t_show(const char *what, int id)
+{
+	struct its32 v = t_get(id);
+
+	printf("%s: interval %lld, value %lld\n", what, (long long)interval_of(&v), (long long)value_of(&v));
+}
+
+static void timer_errors(void)
+{
+	struct sev ev = { 7, SIGUSR1, SIGEV_SIGNAL, 0, { 0 } };
+	struct its32 v = its32_of(0, 0);
+	clockid_t init_clock;
+	int id = -1, ids[8];
+
+	show("create, clock 99", t_create(99, &ev, &id));
+	show("create, clock 10", t_create(10, &ev, &id));
+	show("create, CLOCK_MONOTONIC_RAW", t_create(CLOCK_MONOTONIC_RAW, &ev, &id));
+	show("create, CLOCK_REALTIME_COARSE", t_create(CLOCK_REALTIME_COARSE, &ev, &id));
+	show("create, a bad sigevent", syscall(SYS_timer_create, CLOCK_MONOTONIC, 8, &id));
+	show("create, a bad sigevent, clock 99", syscall(SYS_timer_create, 99, 8, &id));
+	show("create", t_create(CLOCK_MONOTONIC, &ev, &ids[0]));
+	ev.notify = 3;
+	show("create, sigev_notify 3", t_create(CLOCK_MONOTONIC, &ev, &id));
+	ev.notify = SIGEV_SIGNAL, ev.signo = 0;
+	show("create, signal 0", t_create(CLOCK_MONOTONIC, &ev, &id));
+	ev.signo = 65;
+	show("create, signal 65", t_create(CLOCK_MONOTONIC, &ev, &id));
+	ev.notify = SIGEV_NONE;
+	show("create, SIGEV_NONE, signal 65", t_create(CLOCK_MONOTONIC, &ev, &ids[1]));
+	ev = (struct sev){ 0, SIGUSR1, SIGEV_SIGNAL | 4 /* SIGEV_THREAD_ID */, getpid(), { 0 } };
+	show("create, SIGEV_THREAD_ID of itself", t_create(CLOCK_REALTIME, &ev, &ids[2]));
+	ev.tid = 1;
+	show("create, SIGEV_THREAD_ID of init", t_create(CLOCK_REALTIME, &ev, &id));
+	ev.notify = 2;                  /* SIGEV_THREAD: the C library's; a signal to the kernel */
+	show("create, SIGEV_THREAD", t_create(CLOCK_REALTIME, &ev, &ids[3]));
+	show("create, a bad id pointer", syscall(SYS_timer_create, CLOCK_MONOTONIC, NULL, 8));
+	show("create, no sigevent", t_create(CLOCK_BOOTTIME, NULL, &ids[4]));
+	CHECK(clock_getcpuclockid(1, &init_clock) == 0);
+	show("create, init's CPU clock", t_create(init_clock, NULL, &ids[5]));
+	show("create, init's thread CPU clock", t_create((int)((~1u << 3) | 5), NULL, &id));
+	show("create, a CPU clock of kind 3", t_create(-5, NULL, &id));
+	show("create, CLOCK_PROCESS_CPUTIME_ID", t_create(CLOCK_PROCESS_CPUTIME_ID, NULL, &ids[6]));
+	show("create, CLOCK_THREAD_CPUTIME_ID", t_create(CLOCK_THREAD_CPUTIME_ID, NULL, &ids[7]));
+	printf("the ids (failures use them up): %d %d %d %d %d %d %d %d\n", ids[0], ids[1], ids[2], ids[3], ids[4],
+	       ids[5], ids[6], ids[7]);
+	show("settime, NULL", syscall(NR_timer_settime, ids[0], 0, NULL, NULL));
+	show("settime, NULL, no such timer", syscall(NR_timer_settime, 99, 0, NULL, NULL));
+	show("settime, no such timer", syscall(NR_timer_settime, 99, 0, &v, NULL));
+	show("settime, a bad pointer", syscall(NR_timer_settime, ids[0], 0, 8, NULL));
+	show("settime, a bad pointer, no such timer", syscall(NR_timer_settime, 99, 0, 8, NULL));
+	v.vnsec = 1000000000;
+	show("settime, nanoseconds 10^9", syscall(NR_timer_settime, ids[0], 0, &v, NULL));
+	show("settime, 10 s, flags 0xfe", t_set(ids[0], 0xfe, 0, 10000 * MS, NULL));
+	v = its32_of(0, 20000 * MS);
+	show("settime 20 s, a bad old pointer", syscall(NR_timer_settime, ids[0], 0, &v, 8));
+	v = t_get(ids[0]);
+	printf("  set anyway: %s\n", v.vsec >= 19 ? "yes" : "no");
+	show("gettime, no such timer", syscall(NR_timer_gettime, 99, &v));
+	show("gettime, a bad pointer", syscall(NR_timer_gettime, ids[0], 8));
+	show("getoverrun", syscall(SYS_timer_getoverrun, ids[0]));
+	show("getoverrun, no such timer", syscall(SYS_timer_getoverrun, 99));
+	show("delete", syscall(SYS_timer_delete, ids[0]));
+	show("delete again", syscall(SYS_timer_delete, ids[0]));
+	show("gettime of it", syscall(NR_timer_gettime, ids[0], &v));
+	show("create once more: the next id", t_create(CLOCK_MONOTONIC, NULL, &id));
+	printf("  %d\n", id);
+	fflush(stdout);
+	if (fork() == 0) {
+		show("a child: gettime of its parent's", syscall(NR_timer_gettime, ids[1], &v));
+		show("a child: create", t_create(CLOCK_MONOTONIC, NULL, &id));
+		printf("  its id %d\n", id);
+		fflush(stdout);
+		_exit(0);
+	}
+	CHECK(wait(NULL) > 0);
+}
+
+static volatile int got_signo, got_code, got_tid, got_overrun, got_value, got_count;
+
+static void on_timer(int sig, siginfo_t *si, void *uc)
+{
+	(void)uc;
+	got_signo = sig, got_code = si->si_code, got_tid = si->si_timerid, got_overrun = si->si_overrun;
+	got_value = si->si_value.sival_int, got_count++;
+}
+
+static void wait_for_count(int n, int ms)
+{
+	for (int i = 0; i < ms && got_count < n; i++)
+		nanosleep(&(struct timespec){ 0, MS }, NULL);
+}
+
+/* The signal of a timer: its siginfo; a periodic one blocked for a while
+ * has one signal queued, whose si_overrun counts the rest; SIGEV_NONE's
+ * never come; ignored, a periodic timer goes on. */
+static void timer_signals(void)
+{
+	struct sigaction sa = { .sa_sigaction = on_timer, .sa_flags = SA_SIGINFO };
+	struct sev ev = { 1234, SIGUSR1, SIGEV_SIGNAL, 0, { 0 } };
+	struct its32 old;
+	sigset_t set;
+	siginfo_t si;
+	int id, pid_id, none, t0_ok;
+	int64_t t0, t1, due;
+
+	CHECK(sigaction(SIGUSR1, &sa, NULL) == 0 && sigaction(SIGRTMIN, &sa, NULL) == 0);
+	CHECK(t_create(CLOCK_REALTIME, &ev, &id) == 0);
+	CHECK(t_set(id, 0, 0, 30 * MS, NULL) == 0);
+	wait_for_count(1, 2000);
+	printf("a one-shot of 30 ms: signal %d, code %d, timer %s, overrun %d, value %d\n", got_signo, got_code,
+	       got_tid == id ? "its own" : "another", got_overrun, got_value);
+	t_show("  then", id);
+	sigemptyset(&set);
+	sigaddset(&set, SIGRTMIN);
+	CHECK(sigprocmask(SIG_BLOCK, &set, NULL) == 0);
+	ev = (struct sev){ 99, SIGRTMIN, SIGEV_SIGNAL, 0, { 0 } };
+	CHECK(t_create(CLOCK_MONOTONIC, &ev, &pid_id) == 0);
+	t0 = now_ns(CLOCK_MONOTONIC);
+	CHECK(t_set(pid_id, 0, 10 * MS, 10 * MS, NULL) == 0);
+	nanosleep(&(struct timespec){ 0, 75 * MS }, NULL);
+	old = t_get(pid_id);
+	printf("periodic 10 ms, blocked 75 ms: gettime's value within the interval: %s\n",
+	       value_of(&old) > 0 && value_of(&old) <= 10 * MS ? "yes" : "no");
+	CHECK(sigwaitinfo(&set, &si) == SIGRTMIN);
+	t1 = now_ns(CLOCK_MONOTONIC);
+	due = (t1 - t0) / (10 * MS);    /* expiries by now; all but one are overruns */
+	printf("  one signal: code %d, value %d; its overrun the expiries the time allows less one: %s\n",
+	       si.si_code, si.si_value.sival_int, si.si_overrun >= due - 2 && si.si_overrun <= due ? "yes" : "no");
+	printf("  getoverrun agrees: %s\n", syscall(SYS_timer_getoverrun, pid_id) == si.si_overrun ? "yes" : "no");
+	show("  no second one queued", sigtimedwait(&set, &si, &(struct timespec){ 0, 0 }));
+	nanosleep(&(struct timespec){ 0, 25 * MS }, NULL);
+	CHECK(sigwaitinfo(&set, &si) == SIGRTMIN);
+	printf("  rearmed when taken: another came; overrun 0 to 2: %s\n",
+	       si.si_overrun >= 0 && si.si_overrun <= 2 ? "yes" : "no");
+	CHECK(syscall(SYS_timer_delete, pid_id) == 0);
+	ev = (struct sev){ 0, 0, SIGEV_NONE, 0, { 0 } };
+	CHECK(t_create(CLOCK_MONOTONIC, &ev, &none) == 0);
+	CHECK(t_set(none, 0, 0, 30 * MS, NULL) == 0);
+	old = t_get(none);
+	t0_ok = value_of(&old) > 0 && value_of(&old) <= 30 * MS;
+	nanosleep(&(struct timespec){ 0, 50 * MS }, NULL);
+	printf("SIGEV_NONE: counts down: %s; no signal: %s\n", t0_ok ? "yes" : "no", got_count == 1 ? "yes" : "no");
+	t_show("  past its time", none);
+	CHECK(t_set(none, 0, 20 * MS, 20 * MS, &old) == 0);
+	nanosleep(&(struct timespec){ 0, 50 * MS }, NULL);
+	old = t_get(none);
+	printf("  periodic: the value within the interval: %s\n",
+	       value_of(&old) > 0 && value_of(&old) <= 20 * MS ? "yes" : "no");
+	signal(SIGUSR2, SIG_IGN);
+	ev = (struct sev){ 0, SIGUSR2, SIGEV_SIGNAL, 0, { 0 } };
+	CHECK(t_create(CLOCK_MONOTONIC, &ev, &id) == 0);
+	CHECK(t_set(id, 0, 10 * MS, 10 * MS, NULL) == 0);
+	nanosleep(&(struct timespec){ 0, 55 * MS }, NULL);
+	old = t_get(id);
+	printf("ignored, periodic: goes on, the value within the interval: %s\n",
+	       value_of(&old) > 0 && value_of(&old) <= 10 * MS ? "yes" : "no");
+	CHECK(t_set(id, 0, 0, 5000 * MS, &old) == 0);
+	printf("  settime's old value: the interval %lld\n", (long long)interval_of(&old));
+}
+
+/* A timer's signal outlives it; a CPU-time timer fires after CPU time;
+ * a wall-clock timer moves with a setting of the clock. */
+static void timer_kinds(void)
+{
+	struct sigaction sa = { .sa_sigaction = on_timer, .sa_flags = SA_SIGINFO };
+	struct sev ev = { 5, SIGUSR1, SIGEV_SIGNAL, 0, { 0 } };
+	struct timespec wall;
+	sigset_t set;
+	int id, n;
+	int64_t c0;
+
+	CHECK(sigaction(SIGUSR1, &sa, NULL) == 0);
+	sigemptyset(&set);
+	sigaddset(&set, SIGUSR1);
+	CHECK(sigprocmask(SIG_BLOCK, &set, NULL) == 0);
+	CHECK(t_create(CLOCK_MONOTONIC, &ev, &id) == 0);
+	CHECK(t_set(id, 0, 0, 10 * MS, NULL) == 0);
+	nanosleep(&(struct timespec){ 0, 30 * MS }, NULL);
+	CHECK(syscall(SYS_timer_delete, id) == 0);
+	CHECK(sigprocmask(SIG_UNBLOCK, &set, NULL) == 0);
+	printf("deleted with its signal queued: the signal still comes: %s, value %d\n",
+	       got_count == 1 ? "yes" : "no", got_value);
+	ev.value = 6;
+	CHECK(t_create(CLOCK_PROCESS_CPUTIME_ID, &ev, &id) == 0);
+	c0 = now_ns(CLOCK_PROCESS_CPUTIME_ID);
+	CHECK(t_set(id, 0, 0, 50 * MS, NULL) == 0);
+	for (n = 0; got_count < 2 && n < 100000000; n++)
+		;
+	printf("CPU time, 50 ms: the signal came, value %d, after 50 ms of CPU at least: %s\n", got_value,
+	       now_ns(CLOCK_PROCESS_CPUTIME_ID) - c0 >= 50 * MS ? "yes" : "no");
+	ev.value = 7;
+	CHECK(t_create(CLOCK_REALTIME, &ev, &id) == 0);
+	CHECK(t_set(id, TIMER_ABSTIME, 0, now_ns(CLOCK_REALTIME) + 10000 * MS, NULL) == 0);
+	CHECK(clock_gettime(CLOCK_REALTIME, &wall) == 0);
+	wall.tv_sec += 20;
+	CHECK(clock_settime(CLOCK_REALTIME, &wall) == 0);
+	wait_for_count(3, 2000);
+	printf("absolute, 10 s on the wall clock, the clock set 20 s on: it fires: %s, value %d\n",
+	       got_count == 3 ? "yes" : "no", got_value);
+	CHECK(clock_gettime(CLOCK_REALTIME, &wall) == 0);
+	wall.tv_sec -= 20;
+	CHECK(clock_settime(CLOCK_REALTIME, &wall) == 0);
+}
+
 static const struct test_case cases[] = {
 	CASE(timerfd_errors), CASE(one_shot_and_periodic), CASE(time64_calls), CASE(wall_clock), CASE(abs_sleep_clock_set),
-	CASE(waiting),
+	CASE(waiting), CASE(timer_errors), CASE(timer_signals), CASE(timer_kinds),
 };
 
 int main(int argc, char **argv)
