@@ -21,6 +21,8 @@
 #define F_OFD_GETLK     36      /* fcntl64: struct flock64; fcntl: struct flock */
 #define F_OFD_SETLK     37
 #define F_OFD_SETLKW    38
+#define F_SETPIPE_SZ    1031    /* F_LINUX_SPECIFIC_BASE + 7 */
+#define F_GETPIPE_SZ    1032
 #define F_DUPFD_CLOEXEC 1030
 #define FD_CLOEXEC      1
 #define O_ASYNC         020000
@@ -168,6 +170,10 @@ static long do_fcntl(int fdn, uint32_t cmd, uint32_t arg, bool is64)
 	case F_OFD_SETLK:
 	case F_OFD_SETLKW:
 		return fcntl_lock(f, cmd, arg, is64);
+	case F_SETPIPE_SZ:
+		return pipe_set_size(f, arg);
+	case F_GETPIPE_SZ:
+		return pipe_get_size(f);
 	default:
 		return -EINVAL;
 	}
@@ -183,7 +189,7 @@ static long do_pipe(vaddr_t fds, uint32_t flags)
 	int fd[2];
 	long err;
 
-	if (flags & ~(uint32_t)(O_CLOEXEC | O_NONBLOCK))
+	if (flags & ~(uint32_t)(O_CLOEXEC | O_NONBLOCK | O_DIRECT))
 		return -EINVAL;
 	err = pipe_create(&rd, &wr);
 	if (err)
@@ -201,7 +207,7 @@ static long do_pipe(vaddr_t fds, uint32_t flags)
 		goto put;
 	}
 	rd->flags |= flags & O_NONBLOCK;
-	wr->flags |= flags & O_NONBLOCK;
+	wr->flags |= flags & (O_NONBLOCK | O_DIRECT);   /* packets are the writer's */
 	fd_install_at(p, fd[0], rd, flags & O_CLOEXEC);
 	fd_install_at(p, fd[1], wr, flags & O_CLOEXEC);
 	return 0;

@@ -188,6 +188,10 @@ bool file_is_pipe(const struct file *f);
 /* Wait until the pipe f writes to has room, as a splice into it does
  * first: the free bytes, or -EPIPE (with SIGPIPE), -EAGAIN, -EINTR. */
 long pipe_wait_room(struct file *f);
+/* fcntl's F_SETPIPE_SZ (the new size, or -EBADF for a file that is no
+ * pipe, -EINVAL, -EBUSY, -ENOMEM) and F_GETPIPE_SZ. */
+long pipe_set_size(struct file *f, uint32_t size);
+long pipe_get_size(struct file *f);
 
 /* The descriptor table of a process. */
 int fd_install(struct proc *p, struct file *f, int min_fd, bool cloexec); /* fd or -EMFILE */

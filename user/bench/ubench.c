@@ -446,6 +446,53 @@ static void bench_file_faults(void)
 	unlink("/tmp/ub-map");
 }
 
+/* LMbench's bw_pipe: a child writes 8 MiB into a pipe chunk bytes at a
+ * time, the parent reads it as much at a time; per KiB moved. */
+static void pipe_with(const char *name, size_t chunk)
+{
+	const size_t total = 8u << 20;
+	char *buf = map_anon(chunk);
+	uint64_t t0, sum = 0;
+	int fds[2], status;
+
+	touch(buf, chunk);
+	for (int round = -1; round < 2; round++) {
+		pid_t pid;
+
+		if (pipe(fds))
+			die("ubench: pipe");
+		t0 = rdtsc();
+		if ((pid = fork()) == 0) {
+			close(fds[0]);
+			for (size_t done = 0; done < total; done += chunk)
+				if (write(fds[1], buf, chunk) != (ssize_t)chunk)
+					_exit(1);
+			_exit(0);
+		}
+		close(fds[1]);
+		for (size_t done = 0; done < total;) {
+			ssize_t n = read(fds[0], buf, chunk);
+
+			if (n <= 0)
+				die("ubench: read from the pipe");
+			done += (size_t)n;
+		}
+		if (waitpid(pid, &status, 0) != pid || status != 0)
+			die("ubench: the pipe's writer");
+		if (round >= 0)
+			sum += rdtsc() - t0;
+		close(fds[0]);
+	}
+	munmap(buf, chunk);
+	record(name, sum, 2 * (total / 1024));
+}
+
+static void bench_pipe(void)
+{
+	pipe_with("pipe bandwidth, per KiB (bw_pipe: 64 KiB writes)", 64 * 1024);
+	pipe_with("pipe bandwidth, per KiB (4 KiB writes)", 4096);
+}
+
 static volatile int caught;
 static char *prot_page;
 
@@ -536,6 +583,7 @@ static const struct {
 	{ "write", bench_write },
 	{ "filefault", bench_file_faults },
 	{ "signals", bench_signals },
+	{ "pipe", bench_pipe },
 };
 #define NBENCHES (int)(sizeof(benches) / sizeof(benches[0]))
 

@@ -85,7 +85,8 @@ static void op_pipe(struct wk *w)
 	long r;
 
 	if (chance(w, 20)) {
-		r = CALL(w, SYS_pipe2, ptr_arg(w, 8), O_NONBLOCK | (chance(w, 30) ? O_CLOEXEC : 0));
+		r = CALL(w, SYS_pipe2, ptr_arg(w, 8),
+			 O_NONBLOCK | (chance(w, 30) ? O_CLOEXEC : 0) | (chance(w, 30) ? 040000 /* O_DIRECT */ : 0));
 	} else {
 		r = CALL(w, chance(w, 50) ? SYS_pipe : SYS_pipe2, (uint32_t)fds, 0);
 		if (r == 0) {
@@ -117,8 +118,10 @@ static void op_fcntl(struct wk *w)
 	uint32_t cmd = PICK(w, cmds), arg = rnd(w, 64);
 
 	if (cmd == F_SETFL)
-		arg = O_NONBLOCK | (chance(w, 50) ? O_APPEND : 0);
-	if (cmd == F_GETLK || cmd == F_SETLK || cmd >= 12) {
+		arg = O_NONBLOCK | (chance(w, 50) ? O_APPEND : 0) | (chance(w, 20) ? 040000 /* O_DIRECT */ : 0);
+	if (cmd == 1031)                /* F_SETPIPE_SZ: up to 256 KiB, or anything */
+		arg = chance(w, 80) ? rnd(w, 262145) : (uint32_t)splitmix(&w->rng);
+	if (cmd == F_GETLK || cmd == F_SETLK || (cmd >= 12 && cmd < 1030)) {
 		uint32_t *fl = (uint32_t *)(scratch + 1024);
 		bool wide = cmd >= 12;
 
