@@ -48,6 +48,31 @@ $(BUILD)/k/%.o: %.S
 	@mkdir -p $(dir $@)
 	$(CC) $(KASFLAGS) -c $< -o $@
 
+# The vDSO (arch/x86/vdso/): a shared object of its own, linked at 0 with
+# no relocations, that the kernel carries (arch/x86/vdso_image.S) and maps
+# into every process; its symbols' offsets become a header the kernel uses.
+VDSO_CFLAGS := -m32 -march=i686 -std=gnu11 -O2 -fPIC -ffreestanding -fno-stack-protector \
+	-fno-asynchronous-unwind-tables -fno-jump-tables -mno-sse -mno-mmx -mno-80387 \
+	-Wall -Wextra -Werror -Iinclude -MMD -MP
+$(BUILD)/vdso/%.o: arch/x86/vdso/%.c
+	@mkdir -p $(dir $@)
+	$(CC) $(VDSO_CFLAGS) -c $< -o $@
+$(BUILD)/vdso/%.o: arch/x86/vdso/%.S
+	@mkdir -p $(dir $@)
+	$(CC) -m32 -MMD -MP -c $< -o $@
+$(BUILD)/vdso/vdso.so: $(BUILD)/vdso/vclock.o $(BUILD)/vdso/vsyscall.o arch/x86/vdso/vdso.lds
+	$(CC) -m32 -nostdlib -shared -Wl,-T,arch/x86/vdso/vdso.lds -Wl,-soname=linux-gate.so.1 \
+		-Wl,--hash-style=both -Wl,--build-id=none -Wl,-z,max-page-size=4096 -Wl,-Bsymbolic \
+		$(BUILD)/vdso/vclock.o $(BUILD)/vdso/vsyscall.o -o $@
+	@if readelf -r $@ | grep -q "R_386"; then echo "vdso: it has relocations"; exit 1; fi
+	@if nm $@ | grep -q " U "; then echo "vdso: it calls what it does not have"; exit 1; fi
+$(BUILD)/vdso/vdso-syms.h: $(BUILD)/vdso/vdso.so
+	nm $< | awk '$$3 ~ /^__kernel_/ { printf "#define VDSO_SYM%s 0x%s\n", $$3, $$1 }' > $@
+$(BUILD)/k/arch/x86/vdso_image.o: $(BUILD)/vdso/vdso.so
+$(BUILD)/k/arch/x86/vdso.o: $(BUILD)/vdso/vdso-syms.h
+$(BUILD)/k/arch/x86/vdso.o: KCFLAGS += -I$(BUILD)/vdso
+$(BUILD)/k/arch/x86/vdso_image.o: KASFLAGS += -DVDSO_SO=\"$(BUILD)/vdso/vdso.so\"
+
 $(BUILD)/kernel.ld: arch/x86/kernel.ld.S
 	@mkdir -p $(dir $@)
 	$(CC) -E -P -x c -D__ASSEMBLER__ -Iinclude -Iarch/x86/include -MMD -MP -MT $@ $< -o $@

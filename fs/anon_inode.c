@@ -9,6 +9,7 @@
 #include <pagoda/kmalloc.h>
 #include <pagoda/panic.h>
 #include <pagoda/printf.h>
+#include <pagoda/proc.h>
 #include <pagoda/string.h>
 #include <pagoda/vfs.h>
 
@@ -33,19 +34,8 @@ static int anon_dname(const struct dentry *d, char *buf, size_t size)
 
 static int anon_mount_fs(const char *options, struct inode **root)
 {
-	struct superblock *sb = kzalloc(sizeof(*sb));
-
 	(void)options;
-	if (!sb)
-		return -ENOMEM;
-	sb->type = &anon_inodefs_type;
-	sb->next_ino = 1;
-	*root = inode_new(sb, S_IFDIR | 0700);
-	if (!*root) {
-		kfree(sb);
-		return -ENOMEM;
-	}
-	return 0;
+	return pseudo_fs_root(&anon_inodefs_type, root);
 }
 
 const struct fs_type anon_inodefs_type = {
@@ -80,4 +70,17 @@ int anon_inode_file(const char *kind, const struct file_ops *ops, uint32_t flags
 	f->private = private;
 	*out = f;
 	return 0;
+}
+
+int anon_inode_fd(const char *kind, const struct file_ops *ops, uint32_t flags, void *private, bool cloexec)
+{
+	struct file *f;
+	int fd = fd_lowest_free(proc_current, 0), err;
+
+	if (fd < 0)
+		return fd;
+	if ((err = anon_inode_file(kind, ops, flags, private, &f)))
+		return err;
+	fd_install_at(proc_current, fd, f, cloexec);    /* nothing can fail after the file is made */
+	return fd;
 }

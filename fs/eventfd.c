@@ -112,8 +112,7 @@ static const struct file_ops eventfd_ops = {
 SYSCALL(eventfd2)
 {
 	struct eventfd *e;
-	struct file *f;
-	int err, fd;
+	int fd;
 
 	if (a1 & ~(uint32_t)EFD_FLAGS)
 		return -EINVAL;
@@ -121,12 +120,8 @@ SYSCALL(eventfd2)
 		return -ENOMEM;
 	e->count = a0;
 	e->semaphore = a1 & EFD_SEMAPHORE;
-	if ((err = anon_inode_file("[eventfd]", &eventfd_ops, O_RDWR | (a1 & O_NONBLOCK), e, &f))) {
+	if ((fd = anon_inode_fd("[eventfd]", &eventfd_ops, O_RDWR | (a1 & O_NONBLOCK), e, a1 & O_CLOEXEC)) < 0)
 		kfree(e);
-		return err;
-	}
-	if ((fd = fd_install(proc_current, f, 0, a1 & O_CLOEXEC)) < 0)
-		file_put(f);
 	return fd;
 }
 

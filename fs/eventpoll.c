@@ -257,20 +257,15 @@ static const struct file_ops eventpoll_ops = {
 static long epoll_create(uint32_t flags)
 {
 	struct eventpoll *ep;
-	struct file *f;
-	int err, fd;
+	int fd;
 
 	if (flags & ~(uint32_t)O_CLOEXEC)
 		return -EINVAL;
 	if (!(ep = kzalloc(sizeof(*ep))))
 		return -ENOMEM;
 	ep->ready_tail = &ep->ready;
-	if ((err = anon_inode_file("[eventpoll]", &eventpoll_ops, O_RDWR, ep, &f))) {
+	if ((fd = anon_inode_fd("[eventpoll]", &eventpoll_ops, O_RDWR, ep, flags & O_CLOEXEC)) < 0)
 		kfree(ep);
-		return err;
-	}
-	if ((fd = fd_install(proc_current, f, 0, flags & O_CLOEXEC)) < 0)
-		file_put(f);
 	return fd;
 }
 

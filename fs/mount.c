@@ -289,6 +289,22 @@ int vfs_umount(struct path *where)
 	return umount_one(m);
 }
 
+int pseudo_fs_root(const struct fs_type *type, struct inode **root)
+{
+	struct superblock *sb = kzalloc(sizeof(*sb));
+
+	if (!sb)
+		return -ENOMEM;
+	sb->type = type;
+	sb->next_ino = 1;
+	*root = inode_new(sb, S_IFDIR | 0700);
+	if (!*root) {
+		kfree(sb);
+		return -ENOMEM;
+	}
+	return 0;
+}
+
 int vfs_path_string(const struct path *p, char *buf, size_t size)
 {
 	struct mount *m = p->mnt;

@@ -476,19 +476,8 @@ static int pipefs_dname(const struct dentry *d, char *buf, size_t size)
 
 static int pipefs_mount(const char *options, struct inode **root)
 {
-	struct superblock *sb = kzalloc(sizeof(*sb));
-
 	(void)options;
-	if (!sb)
-		return -ENOMEM;
-	sb->type = &pipefs_type;
-	sb->next_ino = 1;
-	*root = inode_new(sb, S_IFDIR | 0700);
-	if (!*root) {
-		kfree(sb);
-		return -ENOMEM;
-	}
-	return 0;
+	return pseudo_fs_root(&pipefs_type, root);
 }
 
 const struct fs_type pipefs_type = {

@@ -11,6 +11,7 @@
 #include <pagoda/vfs.h>
 #include <pagoda/vm.h>
 #include <pagoda/proc.h>
+#include <pagoda/vdso.h>
 
 /* Linux pads a maps line to this column before its name (25 + 6 * 4 - 1). */
 #define MAPS_NAME_COLUMN        48
@@ -43,6 +44,8 @@ static bool region_is_heap(const struct proc *p, const struct vm_region *r)
 /* What maps shows at a region's end: a file, [heap], [stack], or nothing. */
 static const char *region_name(const struct proc *p, const struct vm_region *r)
 {
+	if (vdso_region_name(r))
+		return vdso_region_name(r);
 	if (region_file(r))
 		return file_name(r->obj);
 	if (r->obj)                     /* shared anonymous memory, as Linux names it */

@@ -201,9 +201,8 @@ static const struct file_ops timerfd_ops = {
  * _ALARM kinds (nothing suspends: the same); TFD_NONBLOCK, TFD_CLOEXEC. */
 SYSCALL(timerfd_create)
 {
-	int clock = (int)a0, err, fd;
+	int clock = (int)a0, fd;
 	struct timerfd *tf;
-	struct file *f;
 
 	if ((a1 & ~(uint32_t)(O_CLOEXEC | O_NONBLOCK)) ||
 	    (clock != CLOCK_MONOTONIC && clock != CLOCK_REALTIME && clock != CLOCK_REALTIME_ALARM &&
@@ -212,12 +211,8 @@ SYSCALL(timerfd_create)
 	if (!(tf = kzalloc(sizeof(*tf))))
 		return -ENOMEM;
 	tf->clock = clock;
-	if ((err = anon_inode_file("[timerfd]", &timerfd_ops, O_RDWR | (a1 & O_NONBLOCK), tf, &f))) {
+	if ((fd = anon_inode_fd("[timerfd]", &timerfd_ops, O_RDWR | (a1 & O_NONBLOCK), tf, a1 & O_CLOEXEC)) < 0)
 		kfree(tf);
-		return err;
-	}
-	if ((fd = fd_install(proc_current, f, 0, a1 & O_CLOEXEC)) < 0)
-		file_put(f);
 	return fd;
 }
 

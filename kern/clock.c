@@ -10,6 +10,7 @@
 #include <pagoda/rtc.h>
 #include <pagoda/time.h>
 #include <pagoda/timer.h>
+#include <pagoda/vdso.h>
 #include <arch/cpu.h>
 
 #define SHIFT   22
@@ -46,6 +47,14 @@ uint64_t clock_mono_ns(void)
 	}
 	d = rdtsc() - tsc_base;
 	return (((d >> 32) * mult) << (32 - SHIFT)) + (((d & 0xffffffffu) * mult) >> SHIFT);
+}
+
+void clock_vdso_params(uint32_t *m, uint64_t *base, int64_t *offset)
+{
+	_Static_assert(SHIFT == VDSO_CLOCK_SHIFT, "the vDSO scales the TSC as the kernel does");
+	*m = mult;
+	*base = tsc_base;
+	*offset = realtime_offset;
 }
 
 bool clock_has_tsc(void)

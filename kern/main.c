@@ -9,6 +9,7 @@
 #include <pagoda/halt.h>
 #include <pagoda/crash.h>
 #include <pagoda/timer.h>
+#include <pagoda/vdso.h>
 #include <pagoda/rtc.h>
 #include <pagoda/ksyms.h>
 #include <pagoda/kbench.h>
@@ -158,6 +159,7 @@ void kmain(uint32_t magic, uint32_t mbi_pa)
 
 	pic_init();
 	clock_init();
+	vdso_init();
 	timer_init();
 	sched_tick_start();     /* the self-tests count ticks before sched_run */
 	tty_init();

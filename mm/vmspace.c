@@ -102,6 +102,7 @@ int vmspace_fork(struct vmspace *child, struct vmspace *parent)
 		return err;
 	child->mmap_base = parent->mmap_base;
 	child->stack_max = parent->stack_max;
+	child->vdso_base = parent->vdso_base;
 	for (struct vm_region *r = vm_region_first(parent); r; r = vm_region_next(r)) {
 		struct vm_region *c;
 
@@ -148,12 +149,18 @@ static int reserve_records(struct vmspace *vs, struct vm_region *spare[2], unsig
 
 /*
  * Region records for the cuts at start and end (at most two), allocated up
- * front so that nothing fails after the first change. 0 or -ENOMEM.
+ * front so that nothing fails after the first change. 0, -ENOMEM, or
+ * -EINVAL for a cut in a region that may not be cut.
  */
 static int reserve_cuts(struct vmspace *vs, vaddr_t start, uint64_t end, struct vm_region *spare[2])
 {
-	return reserve_records(vs, spare, needs_cut(vs, start) +
-			       (end < VM_USER_END && needs_cut(vs, (vaddr_t)end)));
+	bool at_start = needs_cut(vs, start), at_end = end < VM_USER_END && needs_cut(vs, (vaddr_t)end);
+
+	spare[0] = spare[1] = NULL;
+	if ((at_start && (vm_region_find(vs, start)->flags & VM_REGION_NOSPLIT)) ||
+	    (at_end && (vm_region_find(vs, (vaddr_t)end)->flags & VM_REGION_NOSPLIT)))
+		return -EINVAL;
+	return reserve_records(vs, spare, at_start + at_end);
 }
 
 static void release_spares(struct vmspace *vs, struct vm_region *spare[2])
@@ -351,8 +358,7 @@ int vm_map(struct vmspace *vs, vaddr_t *addr, size_t len, vm_prot_t prot, unsign
 	r->node.start = start;
 	r->node.end = (vaddr_t)end;
 	r->prot = prot;
-	r->flags = flags & (VM_REGION_SHARED | VM_REGION_GROWSDOWN | VM_REGION_NOWRITE | VM_REGION_DONTFORK |
-			    VM_REGION_WIPEONFORK);
+	r->flags = flags & VM_REGION_FLAGS;
 	r->obj = obj;
 	r->offset = offset;
 	if (obj)
@@ -398,6 +404,8 @@ int vm_move(struct vmspace *vs, vaddr_t old, size_t len, vaddr_t new)
 
 	if (!r || old_end > r->node.end)
 		return -EFAULT;
+	if ((r->flags & VM_REGION_NOSPLIT) && (old != r->node.start || old_end != r->node.end))
+		return -EINVAL;
 	offset = r->obj ? r->offset + (old - r->node.start) : 0;
 	err = reserve_records(vs, spare_old, 2);
 	if (!err)
@@ -408,8 +416,7 @@ int vm_move(struct vmspace *vs, vaddr_t old, size_t len, vaddr_t new)
 		err = pmap_unshare_edges(&vs->pmap, new, new_end);
 	if (!err)
 		err = vm_map(vs, &at, len, r->prot,
-			     VM_MAP_NOREPLACE | (r->flags & (VM_REGION_SHARED | VM_REGION_NOWRITE | VM_REGION_DONTFORK |
-							      VM_REGION_WIPEONFORK)),
+			     VM_MAP_NOREPLACE | (r->flags & VM_REGION_FLAGS & ~VM_REGION_GROWSDOWN),
 			     r->obj, offset);
 	if (err)
 		goto out;
@@ -421,6 +428,8 @@ int vm_move(struct vmspace *vs, vaddr_t old, size_t len, vaddr_t new)
 		}
 	}
 	unmap_prepared(vs, old, old_end, spare_old);
+	if (old == vs->vdso_base)
+		vs->vdso_base = new;    /* the vDSO moves whole, and the kernel follows it */
 out:
 	release_spares(vs, spare_old);
 	release_spares(vs, spare_new);

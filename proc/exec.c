@@ -19,6 +19,7 @@
 #include <pagoda/kmalloc.h>
 #include <pagoda/random.h>
 #include <pagoda/string.h>
+#include <pagoda/vdso.h>
 #include <pagoda/uaccess.h>
 #include <pagoda/page.h>
 
@@ -29,8 +30,8 @@
 enum { AT_NULL = 0, AT_PHDR = 3, AT_PHENT = 4, AT_PHNUM = 5, AT_PAGESZ = 6, AT_BASE = 7,
        AT_FLAGS = 8, AT_ENTRY = 9, AT_UID = 11, AT_EUID = 12, AT_GID = 13, AT_EGID = 14,
        AT_PLATFORM = 15, AT_HWCAP = 16, AT_CLKTCK = 17, AT_SECURE = 23, AT_RANDOM = 25,
-       AT_EXECFN = 31 };
-#define NAUX 18                 /* entries written, AT_NULL included */
+       AT_EXECFN = 31, AT_SYSINFO = 32, AT_SYSINFO_EHDR = 33 };
+#define NAUX 20                 /* entries written, AT_NULL included */
 
 /*
  * Linux's limits on the arguments (fs/exec.c): one string at most 32
@@ -244,7 +245,8 @@ static int build_stack(const struct exec_args *a, const char *execfn,
 		*w++ = (uint32_t)(strings + off);
 	*w++ = 0;                       /* the end of envp */
 	const uint32_t aux[NAUX][2] = {
-		{ AT_HWCAP, arch_hwcap() }, { AT_PAGESZ, PAGE_SIZE }, { AT_CLKTCK, USER_HZ },
+		{ AT_SYSINFO, vm_current->vdso_base + arch_vdso_image()->vsyscall },
+		{ AT_SYSINFO_EHDR, vm_current->vdso_base }, { AT_HWCAP, arch_hwcap() }, { AT_PAGESZ, PAGE_SIZE }, { AT_CLKTCK, USER_HZ },
 		{ AT_PHDR, info->phdr_vaddr }, { AT_PHENT, sizeof(Elf32_Phdr) },
 		{ AT_PHNUM, info->phnum }, { AT_BASE, 0 }, { AT_FLAGS, 0 },
 		{ AT_ENTRY, info->entry }, { AT_UID, 0 }, { AT_EUID, 0 }, { AT_GID, 0 },
@@ -325,6 +327,8 @@ static int exec_image(struct proc *p, const char *path, struct path *file,
 	if (err == 0)
 		err = vm_map(vs, &stack, stack_size, VM_PROT_RW,
 			     VM_MAP_NOREPLACE | VM_REGION_GROWSDOWN, NULL, 0);
+	if (err == 0)
+		err = vdso_map(vs);
 	if (err == 0) {
 		vmspace_activate(vs);
 		for (unsigned i = 0; i < info.phnum && err == 0; i++)

@@ -60,6 +60,8 @@ int timespec_out(vaddr_t u, bool time64, uint64_t ns);
  * whole first (-EFAULT), then each checked (-EINVAL); and written out. */
 int itimerspec_in(vaddr_t u, bool time64, uint64_t *interval, uint64_t *value);
 int itimerspec_out(vaddr_t u, bool time64, uint64_t interval, uint64_t value);
+/* settimeofday's time zone, for the vDSO's gettimeofday. */
+void timezone_get(int32_t *minuteswest, int32_t *dsttime);
 /* Nanoseconds on clock id since its epoch: 0, or -EINVAL for no such clock. */
 int clock_now(int32_t id, uint64_t *ns);
 

@@ -33,6 +33,7 @@
 #include <pagoda/time.h>
 #include <pagoda/timer.h>
 #include <pagoda/uaccess.h>
+#include <pagoda/vdso.h>
 
 #define CPUCLOCK_PROF           0       /* a CPU clock's kinds: user and system time, */
 #define CPUCLOCK_VIRT           1       /* user time only, */
@@ -190,9 +191,16 @@ SYSCALL(clock_getres_time64) { return clock_getres(a0, a1, true); }
 /* What sleeps until a wall-clock time sleeps on: woken when it is set. */
 static int realtime_sleepers;
 
+void timezone_get(int32_t *minuteswest, int32_t *dsttime)
+{
+	*minuteswest = sys_tz.minuteswest;
+	*dsttime = sys_tz.dsttime;
+}
+
 /* The wall clock was set: whatever waits for a time on it looks again. */
 static void clock_was_set(void)
 {
+	vdso_update();
 	wakeup(&realtime_sleepers);
 	timerfd_clock_was_set();
 	posix_timers_clock_was_set();
@@ -269,6 +277,7 @@ SYSCALL(settimeofday)
 		if (tz.minuteswest > 15 * 60 || tz.minuteswest < -15 * 60)
 			return -EINVAL;
 		sys_tz = tz;
+		vdso_update();
 	}
 	return a0 ? set_realtime((uint32_t)tv.tv_sec, (uint64_t)tv.tv_usec * NSEC_PER_USEC) : 0;
 }

@@ -17,7 +17,10 @@
  *   └──────────────────────────────┘ ← the handler's esp: (esp + 4) % 16 == 0
  *
  * The handler returns to pretcode: the restorer glibc and musl give
- * (SA_RESTORER), else the frame's own retcode, which calls sigreturn.
+ * (SA_RESTORER), else the vDSO's __kernel_sigreturn or
+ * __kernel_rt_sigreturn, else (no vDSO) the frame's own retcode, which
+ * calls sigreturn, as Linux chooses. The retcode is written either way,
+ * as Linux's (debuggers look for it).
  * Restoring takes from the frame only what a process may set: its
  * general registers, the arithmetic flags (Linux's FIX_EFLAGS), data
  * selectors (one that cannot be loaded becomes 0 on the way out), and
@@ -36,6 +39,8 @@
 #include <pagoda/signal.h>
 #include <pagoda/string.h>
 #include <pagoda/uaccess.h>
+#include <pagoda/vdso.h>
+#include <pagoda/vm.h>
 
 #define NR_sigreturn    119
 #define NR_rt_sigreturn 173
@@ -236,6 +241,10 @@ int arch_signal_frame(struct trapframe *tf, int sig, uint32_t handler, uint32_t 
 	struct fpstate32 fp;
 
 	frame = ((fpstate - (uint32_t)size + 4) & ~15u) - 4;
+	if (!(flags & SA_RESTORER))
+		restorer = proc_current->vs->vdso_base ?
+				   proc_current->vs->vdso_base + (rt ? arch_vdso_image()->rt_sigreturn : arch_vdso_image()->sigreturn) :
+				   frame + (rt ? offsetof(struct rt_sigframe32, retcode) : offsetof(struct sigframe32, retcode));
 	if (frame > sp || !user_range_ok(frame, sp - frame))
 		return -EFAULT;
 	/* A plain frame's fpstate_unused is not written, as on Linux: the
@@ -243,7 +252,7 @@ int arch_signal_frame(struct trapframe *tf, int sig, uint32_t handler, uint32_t 
 	memset(f, 0, rt ? size : offsetof(struct sigframe32, fpstate_unused));
 	fpstate_make(&fp);
 	if (rt) {
-		f->rt.pretcode = (flags & SA_RESTORER) ? restorer : frame + offsetof(struct rt_sigframe32, retcode);
+		f->rt.pretcode = restorer;
 		f->rt.sig = sig;
 		f->rt.pinfo = frame + offsetof(struct rt_sigframe32, info);
 		f->rt.puc = frame + offsetof(struct rt_sigframe32, uc);
@@ -253,7 +262,7 @@ int arch_signal_frame(struct trapframe *tf, int sig, uint32_t handler, uint32_t 
 		f->rt.uc.uc_sigmask = mask;
 		memcpy(f->rt.retcode, rt_retcode, sizeof(rt_retcode));
 	} else {
-		f->plain.pretcode = (flags & SA_RESTORER) ? restorer : frame + offsetof(struct sigframe32, retcode);
+		f->plain.pretcode = restorer;
 		f->plain.sig = sig;
 		sigcontext_make(&f->plain.sc, tf, fpstate, (uint32_t)mask);
 		f->plain.extramask = (uint32_t)(mask >> 32);

@@ -22,6 +22,9 @@
  * it.
  */
 #include <arch/extable.h>
+#include <arch/memlayout.h>
+#include <arch/mmu.h>
+#include <arch/tss.h>
 #include <arch/segment.h>
 #include <arch/trap.h>
 
@@ -108,5 +111,45 @@ trap_common:
 	SAVE_TRAPFRAME
 	pushl %esp
 	call trap_dispatch
+	addl $4, %esp
+	jmp trap_return
+
+/*
+ * sysenter from the vDSO's __kernel_vsyscall (arch/x86/vdso.c): the CPU
+ * loaded cs, ss and eip from the MSRs, esp with the address of the TSS's
+ * esp0, and cleared IF. Make the frame int 0x80 makes (the user's esp is
+ * in ebp; eip and IF are sysenter_trap's to fill in) and go on as a
+ * system call, back by trap_return's iret.
+ */
+	.globl sysenter_entry
+sysenter_entry:
+	/* The running process's kernel stack: read from the TSS, not by
+	 * way of esp, which points at a small stack of its own (a trap
+	 * here, a single step the user asked, lands there; vdso.c). */
+	movl kernel_tss + TSS_ESP0, %esp
+	pushl $USER_DS          /* ss */
+	pushl %ebp              /* esp */
+	pushfl
+	pushl $EFLAGS_FIXED     /* sysenter leaves NT and AC as the user had them: */
+	popfl                   /* the kernel runs with neither (an iret with NT would switch tasks) */
+	pushl $USER_CS
+	pushl $0                /* eip */
+	pushl $0                /* error code */
+	pushl $T_SYSCALL
+	SAVE_TRAPFRAME
+	/* The sixth argument, which __kernel_vsyscall left at the top of
+	 * the user stack: read as copyin would (a fault it cannot resolve
+	 * is the fix-up), only from user memory. */
+	cmpl $(USER_TOP - 4), %ebp
+	ja 2f
+1:	movl (%ebp), %eax
+	movl %eax, TF_EBP(%esp)
+	pushl %esp
+	call sysenter_trap
+	addl $4, %esp
+	jmp trap_return
+	EXTABLE_ENTRY(1b, 2f)
+2:	pushl %esp
+	call sysenter_bad_stack
 	addl $4, %esp
 	jmp trap_return

@@ -23,6 +23,9 @@ void clock_tick(void);
 /* Nanoseconds since 1970 (UTC), and setting it. */
 uint64_t clock_realtime_ns(void);
 void clock_set_realtime(uint64_t ns);
+/* What the vDSO needs to read the clocks as clock_mono_ns does
+ * (<pagoda/vdso.h>): mult 0 if there is no TSC to read. */
+void clock_vdso_params(uint32_t *mult, uint64_t *tsc_base, int64_t *realtime_offset);
 
 /* The machine's part: the TSC's rate in kHz, or 0 if it cannot be measured. */
 uint32_t tsc_calibrate_khz(void);

@@ -69,6 +69,9 @@ void timerfd_clock_was_set(void);
  * the shared anonymous inode, "anon_inode:KIND" in /proc (fs/anon_inode.c). */
 int anon_inode_file(const char *kind, const struct file_ops *ops, uint32_t flags, void *private,
 		    struct file **out);
+/* The same at a new descriptor of the caller's (the lowest free): it, or
+ * -errno (-EMFILE first) with nothing made, private still the caller's. */
+int anon_inode_fd(const char *kind, const struct file_ops *ops, uint32_t flags, void *private, bool cloexec);
 
 struct file_ops {
 	/* A stream (pipe, terminal, device): bytes, or -errno. With nothing

@@ -193,6 +193,9 @@ const struct fs_type *fs_type_find(const char *name);
 /* Mount a new instance of type on the directory at where. */
 int vfs_mount(const struct fs_type *type, const char *source, const char *options,
 	      struct path *where);
+/* The mount op of a file system of objects with no names (pipefs,
+ * anon_inodefs): a superblock of type with an empty root: 0 or -ENOMEM. */
+int pseudo_fs_root(const struct fs_type *type, struct inode **root);
 /* A mount grafted nowhere, for the kernel's own files (memfd), or NULL. */
 struct mount *vfs_kern_mount(const struct fs_type *type, const char *options);
 /* Unmount the mount whose root is where; where (a reference) is dropped. */

@@ -93,6 +93,10 @@ struct vm_object {
 					 * (Linux's VM_MAYWRITE clear) */
 #define VM_REGION_DONTFORK      0x8     /* a child gets no such region (MADV_DONTFORK) */
 #define VM_REGION_WIPEONFORK    0x10    /* a child's reads zeros again (MADV_WIPEONFORK) */
+#define VM_REGION_NOSPLIT       0x20    /* the kernel's (the vDSO's): no change to part of
+					 * it, -EINVAL (Linux's special_mapping_split) */
+#define VM_REGION_FLAGS         (VM_REGION_SHARED | VM_REGION_GROWSDOWN | VM_REGION_NOWRITE | \
+				 VM_REGION_DONTFORK | VM_REGION_WIPEONFORK | VM_REGION_NOSPLIT)
 
 struct vm_region {
 	struct range_node node;         /* [start, end), page aligned */
@@ -157,6 +161,7 @@ struct vmspace {
 	const struct vm_env *env;
 	vaddr_t mmap_base;              /* top-down placement starts below this */
 	uint32_t stack_max;             /* bytes a grows-down region may reach */
+	vaddr_t vdso_base;              /* where exec put the vDSO (proc/vdso.c); 0: none */
 	struct vm_fault_stats faults;   /* this address space's */
 };
 

@@ -337,6 +337,31 @@ KTEST(vm_protect_refuses_write_on_a_nowrite_region)
 	KT_ASSERT_EQ(vmw_finish(&w), 0);
 }
 
+/* A region that may not be cut (the vDSO's): unmapping, protecting or
+ * replacing part of it is -EINVAL and changes nothing; all of it may be,
+ * and so may what lies beside it. */
+KTEST(vm_nosplit_region)
+{
+	struct vmspace *vs = fresh();
+	vaddr_t a = 0x400000, b, c = 0x400000 + PAGE_SIZE;
+
+	KT_ASSERT_EQ(vm_map(vs, &a, 2 * PAGE_SIZE, VM_PROT_READ, VM_MAP_FIXED | VM_REGION_NOSPLIT, NULL, 0), 0);
+	b = a + 2 * PAGE_SIZE;
+	KT_ASSERT_EQ(vm_map(vs, &b, PAGE_SIZE, VM_PROT_RW, VM_MAP_FIXED, NULL, 0), 0);
+	KT_ASSERT_EQ(vm_unmap(vs, a, PAGE_SIZE), -EINVAL);
+	KT_ASSERT_EQ(vm_unmap(vs, a + PAGE_SIZE, 2 * PAGE_SIZE), -EINVAL);
+	KT_ASSERT_EQ(vm_protect(vs, a + PAGE_SIZE, PAGE_SIZE, VM_PROT_RW), -EINVAL);
+	KT_ASSERT_EQ(vm_map(vs, &c, PAGE_SIZE, VM_PROT_RW, VM_MAP_FIXED, NULL, 0), -EINVAL);
+	KT_ASSERT(vm_range_mapped(vs, a, a + 3 * PAGE_SIZE));
+	KT_ASSERT_EQ(vm_region_find(vs, a)->node.end, a + 2 * PAGE_SIZE);
+	KT_ASSERT_EQ(vm_region_find(vs, a)->prot, VM_PROT_READ);
+	KT_ASSERT_EQ(vm_protect(vs, a, 2 * PAGE_SIZE, VM_PROT_RW), 0);
+	KT_ASSERT_EQ(vm_unmap(vs, b, PAGE_SIZE), 0);
+	KT_ASSERT_EQ(vm_unmap(vs, a, 3 * PAGE_SIZE), 0);
+	KT_ASSERT(vm_region_find(vs, a) == NULL);
+	KT_ASSERT_EQ(vmw_finish(&w), 0);
+}
+
 /* mincore's residency and madvise's discard: faulted pages are in
  * memory, a shared object's page is wherever it is mapped, a hole is
  * -ENOMEM; a discarded private page reads as zero again. */

@@ -19,6 +19,7 @@
  * program's own pages coming in) are not counted.
  */
 #include <fcntl.h>
+#include <poll.h>
 #include <signal.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -28,6 +29,7 @@
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 #include <pagoda/page.h>
 
@@ -99,6 +101,78 @@ static void bench_null_syscall(void)
 	for (int i = 0; i < reps; i++)
 		syscall(SYS_getpid);
 	record("null system call (getpid)", rdtsc() - t0, reps);
+}
+
+/* The same through int 0x80 itself, not the vDSO's sysenter. */
+static void bench_int80(void)
+{
+	const int reps = 20000;
+	uint64_t t0;
+	long r;
+
+	t0 = rdtsc();
+	for (int i = 0; i < reps; i++)
+		__asm__ volatile("int $0x80" : "=a"(r) : "0"(SYS_getpid) : "memory");
+	record("null system call by int 0x80 (getpid)", rdtsc() - t0, reps);
+}
+
+/* clock_gettime(CLOCK_MONOTONIC), which glibc makes through the vDSO. */
+static void bench_clock_gettime(void)
+{
+	const int reps = 20000;
+	struct timespec t;
+	uint64_t t0;
+
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	t0 = rdtsc();
+	for (int i = 0; i < reps; i++)
+		clock_gettime(CLOCK_MONOTONIC, &t);
+	record("clock_gettime(CLOCK_MONOTONIC)", rdtsc() - t0, reps);
+}
+
+/* poll of n pipes with nothing to read, not waiting. */
+static void poll_pipes(const char *name, int n)
+{
+	struct pollfd p[64];
+	int fds[64][2];
+	const int reps = 2000;
+	uint64_t t0;
+
+	for (int i = 0; i < n; i++) {
+		if (pipe(fds[i]))
+			die("ubench: pipe");
+		p[i] = (struct pollfd){ fds[i][0], POLLIN, 0 };
+	}
+	poll(p, (nfds_t)n, 0);
+	t0 = rdtsc();
+	for (int i = 0; i < reps; i++)
+		poll(p, (nfds_t)n, 0);
+	record(name, rdtsc() - t0, reps);
+	for (int i = 0; i < n; i++)
+		close(fds[i][0]), close(fds[i][1]);
+}
+
+static void bench_poll(void)
+{
+	poll_pipes("poll of 1 pipe, nothing ready", 1);
+	poll_pipes("poll of 64 pipes, nothing ready", 64);
+}
+
+/* How far past its time a 1 ms nanosleep ends, in ns (under -icount, an
+ * instruction is a ns: the figure is exact). */
+static void bench_sleep(void)
+{
+	const int reps = 20;
+	struct timespec a, b;
+	uint64_t late = 0;
+
+	for (int i = 0; i < reps; i++) {
+		clock_gettime(CLOCK_MONOTONIC, &a);
+		nanosleep(&(struct timespec){ 0, 1000000 }, NULL);
+		clock_gettime(CLOCK_MONOTONIC, &b);
+		late += (uint64_t)((b.tv_sec - a.tv_sec) * 1000000000LL + (b.tv_nsec - a.tv_nsec) - 1000000);
+	}
+	record("1 ms nanosleep: ns late", late, reps);
 }
 
 /* memset of a resident page: what a demand-zero fault cannot go below. */
@@ -568,6 +642,10 @@ static const struct {
 	void (*run)(void);
 } benches[] = {
 	{ "getpid", bench_null_syscall },
+	{ "int80", bench_int80 },
+	{ "clock", bench_clock_gettime },
+	{ "poll", bench_poll },
+	{ "sleep", bench_sleep },
 	{ "zero", bench_zero_page },
 	{ "fault", bench_fault_and_munmap },
 	{ "brk", bench_brk },

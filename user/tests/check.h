@@ -57,6 +57,15 @@ static inline void report(const char *what, long ret)
 		printf("%s: ok\n", what);
 }
 
+/* A call's result as a number, or -1 and its errno. */
+static inline void show_ret(const char *what, long ret)
+{
+	if (ret < 0)
+		printf("%s: -1 errno %d\n", what, errno);
+	else
+		printf("%s: %ld\n", what, ret);
+}
+
 /* Run fn in a child that exits with 0 if fn returns: its wait status. */
 static inline int status_of(void (*fn)(void))
 {

@@ -37,14 +37,6 @@ static long raw(long nr, long a, long b, long c, long d)
 	return syscall(nr, a, b, c, d);
 }
 
-static void show(const char *what, long r)
-{
-	if (r < 0)
-		printf("%s: -1 errno %d\n", what, errno);
-	else
-		printf("%s: %ld\n", what, r);
-}
-
 static uint64_t ns_of(clockid_t id)
 {
 	struct timespec t;
@@ -64,22 +56,22 @@ static void ids(void)
 		long r;
 
 		snprintf(what, sizeof(what), "clock %d: gettime", id);
-		show(what, raw(NR_clock_gettime, id, (long)&t, 0, 0));
+		show_ret(what, raw(NR_clock_gettime, id, (long)&t, 0, 0));
 		snprintf(what, sizeof(what), "clock %d: getres", id);
 		r = raw(NR_clock_getres, id, (long)&res, 0, 0);
-		show(what, r);
+		show_ret(what, r);
 		if (r == 0)
 			printf("  resolution %s\n", res.sec == 0 && res.nsec == 1 ? "1 ns" :
 			       res.sec == 0 && res.nsec >= 1000000 ? "a tick" : "other");
 		snprintf(what, sizeof(what), "clock %d: getres(NULL)", id);
-		show(what, raw(NR_clock_getres, id, 0, 0, 0));
+		show_ret(what, raw(NR_clock_getres, id, 0, 0, 0));
 		snprintf(what, sizeof(what), "clock %d: nanosleep 0", id);
-		show(what, raw(NR_clock_nanosleep, id, 0, (long)&zero, 0));
+		show_ret(what, raw(NR_clock_nanosleep, id, 0, (long)&zero, 0));
 		snprintf(what, sizeof(what), "clock %d: settime, a bad pointer", id);
-		show(what, raw(NR_clock_settime, id, 8, 0, 0));
+		show_ret(what, raw(NR_clock_settime, id, 8, 0, 0));
 		if (id != CLOCK_REALTIME) {
 			snprintf(what, sizeof(what), "clock %d: settime", id);
-			show(what, raw(NR_clock_settime, id, (long)&t, 0, 0));
+			show_ret(what, raw(NR_clock_settime, id, (long)&t, 0, 0));
 		}
 	}
 }
@@ -90,29 +82,29 @@ static void errors(void)
 	struct timeval tv;
 	struct { int minuteswest, dsttime; } tz = { 901, 0 };
 
-	show("clock_gettime, a bad pointer", raw(NR_clock_gettime, CLOCK_MONOTONIC, 8, 0, 0));
-	show("clock_getres, a bad pointer", raw(NR_clock_getres, CLOCK_MONOTONIC, 8, 0, 0));
-	show("clock_settime, nanoseconds of a second", raw(NR_clock_settime, CLOCK_REALTIME, (long)&bad_ns, 0, 0));
-	show("clock_settime, before 1970", raw(NR_clock_settime, CLOCK_REALTIME, (long)&neg, 0, 0));
-	show("clock_settime, before the machine booted", raw(NR_clock_settime, CLOCK_REALTIME, (long)&ok, 0, 0));
-	show("clock_settime of the process's CPU clock, bad ns",
+	show_ret("clock_gettime, a bad pointer", raw(NR_clock_gettime, CLOCK_MONOTONIC, 8, 0, 0));
+	show_ret("clock_getres, a bad pointer", raw(NR_clock_getres, CLOCK_MONOTONIC, 8, 0, 0));
+	show_ret("clock_settime, nanoseconds of a second", raw(NR_clock_settime, CLOCK_REALTIME, (long)&bad_ns, 0, 0));
+	show_ret("clock_settime, before 1970", raw(NR_clock_settime, CLOCK_REALTIME, (long)&neg, 0, 0));
+	show_ret("clock_settime, before the machine booted", raw(NR_clock_settime, CLOCK_REALTIME, (long)&ok, 0, 0));
+	show_ret("clock_settime of the process's CPU clock, bad ns",
 	     raw(NR_clock_settime, CLOCK_PROCESS_CPUTIME_ID, (long)&bad_ns, 0, 0));
-	show("clock_nanosleep, a bad pointer", raw(NR_clock_nanosleep, CLOCK_MONOTONIC, 0, 8, 0));
-	show("clock_nanosleep, nanoseconds of a second",
+	show_ret("clock_nanosleep, a bad pointer", raw(NR_clock_nanosleep, CLOCK_MONOTONIC, 0, 8, 0));
+	show_ret("clock_nanosleep, nanoseconds of a second",
 	     raw(NR_clock_nanosleep, CLOCK_MONOTONIC, 0, (long)&bad_ns, 0));
-	show("clock_nanosleep, absolute, in the past", raw(NR_clock_nanosleep, CLOCK_MONOTONIC, 1, (long)&ok, 0));
-	show("gettimeofday, a bad tz", raw(NR_gettimeofday, (long)&tv, 8, 0, 0));
-	show("settimeofday, a bad tv", raw(NR_settimeofday, 8, 0, 0, 0));
+	show_ret("clock_nanosleep, absolute, in the past", raw(NR_clock_nanosleep, CLOCK_MONOTONIC, 1, (long)&ok, 0));
+	show_ret("gettimeofday, a bad tz", raw(NR_gettimeofday, (long)&tv, 8, 0, 0));
+	show_ret("settimeofday, a bad tv", raw(NR_settimeofday, 8, 0, 0, 0));
 	tv = (struct timeval){ 2000000000, 1000000 };
-	show("settimeofday, a million microseconds", raw(NR_settimeofday, (long)&tv, 0, 0, 0));
+	show_ret("settimeofday, a million microseconds", raw(NR_settimeofday, (long)&tv, 0, 0, 0));
 	tv = (struct timeval){ 2000000000, -1 };
-	show("settimeofday, negative microseconds", raw(NR_settimeofday, (long)&tv, 0, 0, 0));
+	show_ret("settimeofday, negative microseconds", raw(NR_settimeofday, (long)&tv, 0, 0, 0));
 	tv = (struct timeval){ 2000000000, 0 };
-	show("settimeofday, a good tv, a bad tz", raw(NR_settimeofday, (long)&tv, 8, 0, 0));
-	show("settimeofday, a zone 15 h 1 min west", raw(NR_settimeofday, 0, (long)&tz, 0, 0));
+	show_ret("settimeofday, a good tv, a bad tz", raw(NR_settimeofday, (long)&tv, 8, 0, 0));
+	show_ret("settimeofday, a zone 15 h 1 min west", raw(NR_settimeofday, 0, (long)&tz, 0, 0));
 	tz.minuteswest = -901;
-	show("settimeofday, a zone 15 h 1 min east", raw(NR_settimeofday, 0, (long)&tz, 0, 0));
-	show("settimeofday(NULL, NULL)", raw(NR_settimeofday, 0, 0, 0, 0));
+	show_ret("settimeofday, a zone 15 h 1 min east", raw(NR_settimeofday, 0, (long)&tz, 0, 0));
+	show_ret("settimeofday(NULL, NULL)", raw(NR_settimeofday, 0, 0, 0, 0));
 }
 
 /* The wall clock set, read back every way; MONOTONIC does not jump. */
@@ -217,9 +209,9 @@ static void cpu_time(void)
 	printf("a child's CPU clock, after its 50 ms of work: more than 25 ms: %s\n",
 	       ns_of(child) > 25000000 ? "yes" : "no");
 	CHECK(kill(pid, SIGKILL) == 0 && waitpid(pid, &status, 0) == pid);
-	show("  and once it is reaped, clock_gettime",
+	show_ret("  and once it is reaped, clock_gettime",
 	     raw(NR_clock_gettime, child, (long)&t, 0, 0));
-	show("a CPU clock of kind 3", raw(NR_clock_gettime, -5 /* ~0 << 3 | 3 */, (long)&t, 0, 0));
+	show_ret("a CPU clock of kind 3", raw(NR_clock_gettime, -5 /* ~0 << 3 | 3 */, (long)&t, 0, 0));
 }
 
 static volatile int fired[65], fired_code;
@@ -261,20 +253,20 @@ static void interval_timers(void)
 	pid_t pid;
 	int status;
 
-	show("getitimer 3", getitimer(3, &old));
-	show("getitimer, a bad pointer", syscall(SYS_getitimer, ITIMER_REAL, 8));
-	show("setitimer 3", setitimer(3, &v, NULL));
-	show("setitimer, a million microseconds", setitimer(ITIMER_REAL, &v, NULL));
-	show("setitimer, a bad new value", syscall(SYS_setitimer, ITIMER_REAL, 8, 0));
-	show("setitimer, NULL: disarms", syscall(SYS_setitimer, ITIMER_REAL, 0, &old));
+	show_ret("getitimer 3", getitimer(3, &old));
+	show_ret("getitimer, a bad pointer", syscall(SYS_getitimer, ITIMER_REAL, 8));
+	show_ret("setitimer 3", setitimer(3, &v, NULL));
+	show_ret("setitimer, a million microseconds", setitimer(ITIMER_REAL, &v, NULL));
+	show_ret("setitimer, a bad new value", syscall(SYS_setitimer, ITIMER_REAL, 8, 0));
+	show_ret("setitimer, NULL: disarms", syscall(SYS_setitimer, ITIMER_REAL, 0, &old));
 	v = (struct itimerval){ { 0, 0 }, { 100, 0 } };
-	show("setitimer, a bad old value", syscall(SYS_setitimer, ITIMER_REAL, &v, 8));
+	show_ret("setitimer, a bad old value", syscall(SYS_setitimer, ITIMER_REAL, &v, 8));
 	show_itimer("  set anyway", ITIMER_REAL);
-	show("alarm(0), the one setitimer set", alarm(0));
-	show("alarm(5)", alarm(5));
-	show("alarm(3), the old one's seconds", alarm(3));
+	show_ret("alarm(0), the one setitimer set", alarm(0));
+	show_ret("alarm(5)", alarm(5));
+	show_ret("alarm(3), the old one's seconds", alarm(3));
 	show_itimer("ITIMER_REAL after alarm(3)", ITIMER_REAL);
-	show("alarm(0)", alarm(0));
+	show_ret("alarm(0)", alarm(0));
 	show_itimer("ITIMER_REAL after alarm(0)", ITIMER_REAL);
 	v = (struct itimerval){ { 1, 0 }, { 2, 0 } };
 	CHECK(setitimer(ITIMER_REAL, &v, NULL) == 0);
@@ -320,7 +312,7 @@ static void process_times(void)
 	pid_t pid;
 	int status;
 
-	show("times, a bad pointer", syscall(SYS_times, 8));
+	show_ret("times, a bad pointer", syscall(SYS_times, 8));
 	CHECK(sysconf(_SC_CLK_TCK) == 100);
 	r0 = times(&t0);
 	busy_ms(200);
@@ -416,12 +408,12 @@ static void resource_usage(void)
 	struct rusage r0, r1, rw;
 	pid_t pid;
 
-	show("getrusage(2)", getrusage(2, &r0));
-	show("getrusage(RUSAGE_BOTH)", getrusage(-2, &r0));
-	show("getrusage(RUSAGE_SELF, a bad pointer)", syscall(SYS_getrusage, RUSAGE_SELF, 8));
-	show("getrusage(RUSAGE_CHILDREN, NULL)", syscall(SYS_getrusage, RUSAGE_CHILDREN, 0));
-	show("getrusage(7, NULL)", syscall(SYS_getrusage, 7, 0));
-	show("getrusage(RUSAGE_THREAD)", getrusage(RUSAGE_THREAD, &r0));
+	show_ret("getrusage(2)", getrusage(2, &r0));
+	show_ret("getrusage(RUSAGE_BOTH)", getrusage(-2, &r0));
+	show_ret("getrusage(RUSAGE_SELF, a bad pointer)", syscall(SYS_getrusage, RUSAGE_SELF, 8));
+	show_ret("getrusage(RUSAGE_CHILDREN, NULL)", syscall(SYS_getrusage, RUSAGE_CHILDREN, 0));
+	show_ret("getrusage(7, NULL)", syscall(SYS_getrusage, 7, 0));
+	show_ret("getrusage(RUSAGE_THREAD)", getrusage(RUSAGE_THREAD, &r0));
 	CHECK(getrusage(RUSAGE_SELF, &r0) == 0);
 	busy_ms(200);
 	touch_mib(4);

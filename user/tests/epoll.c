@@ -27,14 +27,6 @@
 
 #define NR_epoll_pwait2 441
 
-static void show(const char *what, long r)
-{
-	if (r < 0)
-		printf("%s: -1 errno %d\n", what, errno);
-	else
-		printf("%s: %ld\n", what, r);
-}
-
 static void show_events(const char *what, uint32_t ev)
 {
 	static const struct { uint32_t bit; const char *name; } names[] = {
@@ -59,7 +51,7 @@ static void show_wait(const char *what, int ep, int max)
 	int n = epoll_wait(ep, ev, max, 0);
 
 	if (n < 0) {
-		show(what, n);
+		show_ret(what, n);
 		return;
 	}
 	printf("%s: %d", what, n);
@@ -100,19 +92,19 @@ static void eventfd_errors(void)
 	uint32_t small = 1;
 	int fd;
 
-	show("eventfd2(0, 8)", syscall(SYS_eventfd2, 0, 8));
-	show("eventfd2(0, O_RDWR)", syscall(SYS_eventfd2, 0, O_RDWR));
+	show_ret("eventfd2(0, 8)", syscall(SYS_eventfd2, 0, 8));
+	show_ret("eventfd2(0, O_RDWR)", syscall(SYS_eventfd2, 0, O_RDWR));
 	CHECK((fd = eventfd(0, EFD_NONBLOCK)) >= 0);
-	show("read, empty, non-blocking", read(fd, &v, 8));
-	show("read of 4 bytes", read(fd, &small, 4));
-	show("read of 0 bytes", read(fd, &v, 0));
-	show("write of 4 bytes", write(fd, &small, 4));
+	show_ret("read, empty, non-blocking", read(fd, &v, 8));
+	show_ret("read of 4 bytes", read(fd, &small, 4));
+	show_ret("read of 0 bytes", read(fd, &v, 0));
+	show_ret("write of 4 bytes", write(fd, &small, 4));
 	v = UINT64_MAX;
-	show("write of 2^64 - 1", write(fd, &v, 8));
-	show("write from a bad pointer", syscall(SYS_write, fd, 8, 8));
-	show("read into a bad pointer, empty", syscall(SYS_read, fd, 8, 8));
-	show("lseek", lseek(fd, 0, SEEK_SET));
-	show("pread", pread(fd, &v, 8, 0));
+	show_ret("write of 2^64 - 1", write(fd, &v, 8));
+	show_ret("write from a bad pointer", syscall(SYS_write, fd, 8, 8));
+	show_ret("read into a bad pointer, empty", syscall(SYS_read, fd, 8, 8));
+	show_ret("lseek", lseek(fd, 0, SEEK_SET));
+	show_ret("pread", pread(fd, &v, 8, 0));
 	CHECK(close(fd) == 0);
 }
 
@@ -128,28 +120,28 @@ static void eventfd_counting(void)
 	printf("fstat: mode %#o, nlink %lu, size %lld\n", st.st_mode, (unsigned long)st.st_nlink, (long long)st.st_size);
 	link_of("its link", fd);
 	v = 7;
-	show("write 7", write(fd, &v, 8));
-	show("write 5 of 16 bytes", write(fd, big, 16));
+	show_ret("write 7", write(fd, &v, 8));
+	show_ret("write 5 of 16 bytes", write(fd, big, 16));
 	v = 0;
-	show("read", read(fd, &v, 8));
+	show_ret("read", read(fd, &v, 8));
 	printf("  the count: %llu\n", (unsigned long long)v);
-	show("read again", read(fd, &v, 8));
+	show_ret("read again", read(fd, &v, 8));
 	v = UINT64_MAX - 1;
-	show("write 2^64 - 2", write(fd, &v, 8));
+	show_ret("write 2^64 - 2", write(fd, &v, 8));
 	v = 1;
-	show("write 1 more", write(fd, &v, 8));
+	show_ret("write 1 more", write(fd, &v, 8));
 	v = 0;
-	show("write 0 more", write(fd, &v, 8));
-	show("read", read(fd, &v, 8));
+	show_ret("write 0 more", write(fd, &v, 8));
+	show_ret("read", read(fd, &v, 8));
 	printf("  the count: %#llx\n", (unsigned long long)v);
 	v = 9;
 	CHECK(write(fd, &v, 8) == 8);
-	show("read into a bad pointer", syscall(SYS_read, fd, 8, 8));
-	show("  the count went anyway: read", read(fd, &v, 8));
+	show_ret("read into a bad pointer", syscall(SYS_read, fd, 8, 8));
+	show_ret("  the count went anyway: read", read(fd, &v, 8));
 	CHECK((sem = eventfd(2, EFD_SEMAPHORE | EFD_NONBLOCK)) >= 0);
 	for (int i = 0; i < 3; i++) {
 		v = 0;
-		show("semaphore read", read(sem, &v, 8));
+		show_ret("semaphore read", read(sem, &v, 8));
 		printf("  got %llu\n", (unsigned long long)v);
 	}
 	CHECK(close(fd) == 0 && close(sem) == 0);
@@ -178,7 +170,7 @@ static void eventfd_poll_and_wait(void)
 		_exit(0);
 	}
 	v = 0;
-	show("a blocking read, a child writes 42 after 50 ms", read(fd, &v, 8));
+	show_ret("a blocking read, a child writes 42 after 50 ms", read(fd, &v, 8));
 	printf("  got %llu\n", (unsigned long long)v);
 	CHECK(waitpid(pid, NULL, 0) == pid);
 	CHECK(close(fd) == 0);
@@ -189,54 +181,54 @@ static void epoll_errors(void)
 	struct epoll_event ev = { EPOLLIN, { 0 } };
 	int ep, ep2, fds[2], file;
 
-	show("epoll_create(0)", epoll_create(0));
-	show("epoll_create(-1)", epoll_create(-1));
-	show("epoll_create1(1)", epoll_create1(1));
-	show("epoll_create1(O_NONBLOCK)", epoll_create1(O_NONBLOCK));
+	show_ret("epoll_create(0)", epoll_create(0));
+	show_ret("epoll_create(-1)", epoll_create(-1));
+	show_ret("epoll_create1(1)", epoll_create1(1));
+	show_ret("epoll_create1(O_NONBLOCK)", epoll_create1(O_NONBLOCK));
 	CHECK((ep = epoll_create1(EPOLL_CLOEXEC)) >= 0);
 	printf("EPOLL_CLOEXEC: F_GETFD %d, F_GETFL %#x\n", fcntl(ep, F_GETFD), fcntl(ep, F_GETFL));
 	link_of("its link", ep);
 	CHECK(pipe(fds) == 0);
 	CHECK((file = open("/tmp/epoll-file", O_RDWR | O_CREAT | O_TRUNC, 0600)) >= 0);
-	show("ctl, bad epfd", epoll_ctl(99, EPOLL_CTL_ADD, fds[0], &ev));
-	show("ctl, bad fd", epoll_ctl(ep, EPOLL_CTL_ADD, 99, &ev));
-	show("ctl, bad event pointer", epoll_ctl(ep, EPOLL_CTL_ADD, fds[0], (void *)8));
-	show("ctl, bad pointer, bad epfd", epoll_ctl(99, EPOLL_CTL_ADD, fds[0], (void *)8));
-	show("ctl DEL, bad pointer, not there", epoll_ctl(ep, EPOLL_CTL_DEL, fds[0], (void *)8));
-	show("ctl, a regular file", epoll_ctl(ep, EPOLL_CTL_ADD, file, &ev));
-	show("ctl, a regular file as epfd", epoll_ctl(file, EPOLL_CTL_ADD, fds[0], &ev));
-	show("ctl, a pipe as epfd", epoll_ctl(fds[1], EPOLL_CTL_ADD, fds[0], &ev));
-	show("ctl, itself", epoll_ctl(ep, EPOLL_CTL_ADD, ep, &ev));
-	show("ctl, op 0", epoll_ctl(ep, 0, fds[0], &ev));
-	show("ctl, op 4", epoll_ctl(ep, 4, fds[0], &ev));
-	show("ctl MOD, not there", epoll_ctl(ep, EPOLL_CTL_MOD, fds[0], &ev));
-	show("ctl DEL, not there", epoll_ctl(ep, EPOLL_CTL_DEL, fds[0], &ev));
-	show("ctl ADD", add(ep, fds[0], EPOLLIN, 1));
-	show("ctl ADD again", add(ep, fds[0], EPOLLIN, 1));
-	show("ctl ADD EPOLLEXCLUSIVE | EPOLLONESHOT", add(ep, fds[1], EPOLLOUT | EPOLLEXCLUSIVE | EPOLLONESHOT, 2));
-	show("ctl ADD EPOLLEXCLUSIVE", add(ep, fds[1], EPOLLOUT | EPOLLEXCLUSIVE, 2));
-	show("ctl MOD EPOLLEXCLUSIVE", mod(ep, fds[1], EPOLLOUT | EPOLLEXCLUSIVE, 2));
-	show("ctl MOD of an exclusive item", mod(ep, fds[1], EPOLLOUT, 2));
-	show("ctl DEL of it", epoll_ctl(ep, EPOLL_CTL_DEL, fds[1], NULL));
+	show_ret("ctl, bad epfd", epoll_ctl(99, EPOLL_CTL_ADD, fds[0], &ev));
+	show_ret("ctl, bad fd", epoll_ctl(ep, EPOLL_CTL_ADD, 99, &ev));
+	show_ret("ctl, bad event pointer", epoll_ctl(ep, EPOLL_CTL_ADD, fds[0], (void *)8));
+	show_ret("ctl, bad pointer, bad epfd", epoll_ctl(99, EPOLL_CTL_ADD, fds[0], (void *)8));
+	show_ret("ctl DEL, bad pointer, not there", epoll_ctl(ep, EPOLL_CTL_DEL, fds[0], (void *)8));
+	show_ret("ctl, a regular file", epoll_ctl(ep, EPOLL_CTL_ADD, file, &ev));
+	show_ret("ctl, a regular file as epfd", epoll_ctl(file, EPOLL_CTL_ADD, fds[0], &ev));
+	show_ret("ctl, a pipe as epfd", epoll_ctl(fds[1], EPOLL_CTL_ADD, fds[0], &ev));
+	show_ret("ctl, itself", epoll_ctl(ep, EPOLL_CTL_ADD, ep, &ev));
+	show_ret("ctl, op 0", epoll_ctl(ep, 0, fds[0], &ev));
+	show_ret("ctl, op 4", epoll_ctl(ep, 4, fds[0], &ev));
+	show_ret("ctl MOD, not there", epoll_ctl(ep, EPOLL_CTL_MOD, fds[0], &ev));
+	show_ret("ctl DEL, not there", epoll_ctl(ep, EPOLL_CTL_DEL, fds[0], &ev));
+	show_ret("ctl ADD", add(ep, fds[0], EPOLLIN, 1));
+	show_ret("ctl ADD again", add(ep, fds[0], EPOLLIN, 1));
+	show_ret("ctl ADD EPOLLEXCLUSIVE | EPOLLONESHOT", add(ep, fds[1], EPOLLOUT | EPOLLEXCLUSIVE | EPOLLONESHOT, 2));
+	show_ret("ctl ADD EPOLLEXCLUSIVE", add(ep, fds[1], EPOLLOUT | EPOLLEXCLUSIVE, 2));
+	show_ret("ctl MOD EPOLLEXCLUSIVE", mod(ep, fds[1], EPOLLOUT | EPOLLEXCLUSIVE, 2));
+	show_ret("ctl MOD of an exclusive item", mod(ep, fds[1], EPOLLOUT, 2));
+	show_ret("ctl DEL of it", epoll_ctl(ep, EPOLL_CTL_DEL, fds[1], NULL));
 	CHECK((ep2 = epoll_create1(0)) >= 0);
-	show("ctl ADD EPOLLEXCLUSIVE of an epoll", add(ep, ep2, EPOLLIN | EPOLLEXCLUSIVE, 3));
-	show("ctl ADD of an epoll", add(ep, ep2, EPOLLIN, 3));
-	show("ctl ADD making a loop", add(ep2, ep, EPOLLIN, 4));
-	show("wait, maxevents 0", syscall(SYS_epoll_wait, ep, &ev, 0, 0));
-	show("wait, maxevents -1", syscall(SYS_epoll_wait, ep, &ev, -1, 0));
-	show("wait, maxevents too many", syscall(SYS_epoll_wait, ep, &ev, 0x7fffffff / 12 + 1, 0));
-	show("wait, bad epfd", epoll_wait(99, &ev, 1, 0));
-	show("wait, a pipe", epoll_wait(fds[0], &ev, 1, 0));
-	show("wait, kernel memory", syscall(SYS_epoll_wait, ep, 0xc0000000, 1, 0));
-	show("wait, NULL, nothing ready", syscall(SYS_epoll_wait, ep, NULL, 1, 0));
+	show_ret("ctl ADD EPOLLEXCLUSIVE of an epoll", add(ep, ep2, EPOLLIN | EPOLLEXCLUSIVE, 3));
+	show_ret("ctl ADD of an epoll", add(ep, ep2, EPOLLIN, 3));
+	show_ret("ctl ADD making a loop", add(ep2, ep, EPOLLIN, 4));
+	show_ret("wait, maxevents 0", syscall(SYS_epoll_wait, ep, &ev, 0, 0));
+	show_ret("wait, maxevents -1", syscall(SYS_epoll_wait, ep, &ev, -1, 0));
+	show_ret("wait, maxevents too many", syscall(SYS_epoll_wait, ep, &ev, 0x7fffffff / 12 + 1, 0));
+	show_ret("wait, bad epfd", epoll_wait(99, &ev, 1, 0));
+	show_ret("wait, a pipe", epoll_wait(fds[0], &ev, 1, 0));
+	show_ret("wait, kernel memory", syscall(SYS_epoll_wait, ep, 0xc0000000, 1, 0));
+	show_ret("wait, NULL, nothing ready", syscall(SYS_epoll_wait, ep, NULL, 1, 0));
 	CHECK(write(fds[1], "x", 1) == 1);
-	show("wait, NULL, something ready", syscall(SYS_epoll_wait, ep, NULL, 1, 0));
-	show("pwait, sigset size 4, raw", syscall(SYS_epoll_pwait, ep, &ev, 1, 0, &(sigset_t){ { 0 } }, 4));
-	show("pwait, bad sigset", syscall(SYS_epoll_pwait, ep, &ev, 1, 0, 8, 8));
-	show("pwait2, bad timespec", syscall(NR_epoll_pwait2, ep, &ev, 1, 8, NULL, 8));
-	show("pwait2, nanoseconds 10^9",
+	show_ret("wait, NULL, something ready", syscall(SYS_epoll_wait, ep, NULL, 1, 0));
+	show_ret("pwait, sigset size 4, raw", syscall(SYS_epoll_pwait, ep, &ev, 1, 0, &(sigset_t){ { 0 } }, 4));
+	show_ret("pwait, bad sigset", syscall(SYS_epoll_pwait, ep, &ev, 1, 0, 8, 8));
+	show_ret("pwait2, bad timespec", syscall(NR_epoll_pwait2, ep, &ev, 1, 8, NULL, 8));
+	show_ret("pwait2, nanoseconds 10^9",
 	     syscall(NR_epoll_pwait2, ep, &ev, 1, &(struct { int64_t s; long ns; }){ 0, 1000000000 }, NULL, 8));
-	show("pwait2, zero time",
+	show_ret("pwait2, zero time",
 	     syscall(NR_epoll_pwait2, ep, &ev, 1, &(struct { int64_t s; long ns; }){ 0, 0 }, NULL, 8));
 	CHECK(unlink("/tmp/epoll-file") == 0);
 }
@@ -310,14 +302,14 @@ static void items_belong_to_files(void)
 	CHECK(close(fds[0]) == 0);
 	CHECK(write(fds[1], "x", 1) == 1);
 	show_wait("the descriptor closed, a dup open", ep, 8);
-	show("DEL by the dup", epoll_ctl(ep, EPOLL_CTL_DEL, copy, NULL));
-	show("ADD the dup", add(ep, copy, EPOLLIN, 8));
+	show_ret("DEL by the dup", epoll_ctl(ep, EPOLL_CTL_DEL, copy, NULL));
+	show_ret("ADD the dup", add(ep, copy, EPOLLIN, 8));
 	show_wait("both items", ep, 8);
 	CHECK(close(copy) == 0);
 	show_wait("the last close", ep, 8);
 	CHECK(pipe(fds) == 0);
-	show("DEL of a new file at the old number", epoll_ctl(ep, EPOLL_CTL_DEL, fds[0], NULL));
-	show("ADD of it", add(ep, fds[0], EPOLLIN, 9));
+	show_ret("DEL of a new file at the old number", epoll_ctl(ep, EPOLL_CTL_DEL, fds[0], NULL));
+	show_ret("ADD of it", add(ep, fds[0], EPOLLIN, 9));
 }
 
 /* An epoll in an epoll, and poll on an epoll. */
@@ -375,28 +367,28 @@ static void waiting(void)
 		CHECK(write(fds[1], "x", 1) == 1);
 		_exit(0);
 	}
-	show("wait forever; a child writes after 50 ms", epoll_wait(ep, &ev, 1, -1));
+	show_ret("wait forever; a child writes after 50 ms", epoll_wait(ep, &ev, 1, -1));
 	printf("  data %llu, events %#x\n", (unsigned long long)ev.data.u64, ev.events);
 	CHECK(waitpid(pid, NULL, 0) == pid);
 	CHECK(read(fds[0], &ev, 1) == 1);
 	clock_gettime(CLOCK_MONOTONIC, &t0);
-	show("wait 100 ms, nothing", epoll_wait(ep, &ev, 1, 100));
+	show_ret("wait 100 ms, nothing", epoll_wait(ep, &ev, 1, 100));
 	clock_gettime(CLOCK_MONOTONIC, &t1);
 	ms = (t1.tv_sec - t0.tv_sec) * 1000 + (t1.tv_nsec - t0.tv_nsec) / 1000000;
 	printf("  it took 100 ms to 2 s: %s\n", ms >= 100 && ms < 2000 ? "yes" : "no");
 	CHECK(sigaction(SIGALRM, &sa, NULL) == 0);
 	ualarm(50000, 0);
-	show("wait forever, an SA_RESTART alarm after 50 ms", epoll_wait(ep, &ev, 1, -1));
+	show_ret("wait forever, an SA_RESTART alarm after 50 ms", epoll_wait(ep, &ev, 1, -1));
 	printf("  the handler ran: %d\n", alarms);
 	sigemptyset(&block);
 	sigaddset(&block, SIGALRM);
 	CHECK(sigprocmask(SIG_BLOCK, &block, &old) == 0);
 	ualarm(50000, 0);
-	show("pwait with SIGALRM let in, blocked outside", epoll_pwait(ep, &ev, 1, 2000, &old));
+	show_ret("pwait with SIGALRM let in, blocked outside", epoll_pwait(ep, &ev, 1, 2000, &old));
 	printf("  the handler ran: %d; blocked again after: %s\n", alarms,
 	       sigprocmask(SIG_BLOCK, NULL, &old) == 0 && sigismember(&old, SIGALRM) ? "yes" : "no");
 	ualarm(50000, 0);
-	show("pwait with SIGALRM blocked, 200 ms", epoll_pwait(ep, &ev, 1, 200, &block));
+	show_ret("pwait with SIGALRM blocked, 200 ms", epoll_pwait(ep, &ev, 1, 200, &block));
 	printf("  the handler has not run: %d\n", alarms);
 }
 

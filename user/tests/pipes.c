@@ -22,14 +22,6 @@
 
 static char buf[1 << 16];
 
-static void show(const char *what, long r)
-{
-	if (r < 0)
-		printf("%s: -1 errno %d\n", what, errno);
-	else
-		printf("%s: %ld\n", what, r);
-}
-
 static int in_pipe(int fd)
 {
 	int n = -1;
@@ -51,25 +43,25 @@ static void sizes(void)
 	int fds[2], file;
 
 	CHECK(pipe2(fds, O_NONBLOCK) == 0);
-	show("F_GETPIPE_SZ", fcntl(fds[0], F_GETPIPE_SZ));
-	show("F_GETPIPE_SZ of the write end", fcntl(fds[1], F_GETPIPE_SZ));
-	show("F_SETPIPE_SZ 0", fcntl(fds[0], F_SETPIPE_SZ, 0));
-	show("F_SETPIPE_SZ 1", fcntl(fds[0], F_SETPIPE_SZ, 1));
-	show("F_SETPIPE_SZ 4097", fcntl(fds[0], F_SETPIPE_SZ, 4097));
-	show("F_SETPIPE_SZ 100000", fcntl(fds[1], F_SETPIPE_SZ, 100000));
-	show("  F_GETPIPE_SZ of the other end", fcntl(fds[0], F_GETPIPE_SZ));
-	show("F_SETPIPE_SZ 1 MiB", fcntl(fds[0], F_SETPIPE_SZ, 1 << 20));
-	show("F_SETPIPE_SZ 2 MiB (root may pass pipe-max-size)", fcntl(fds[0], F_SETPIPE_SZ, 2 << 20));
-	show("F_SETPIPE_SZ 2^31 + 1", fcntl(fds[0], F_SETPIPE_SZ, 0x80000001u));
-	show("F_SETPIPE_SZ -1", fcntl(fds[0], F_SETPIPE_SZ, -1));
+	show_ret("F_GETPIPE_SZ", fcntl(fds[0], F_GETPIPE_SZ));
+	show_ret("F_GETPIPE_SZ of the write end", fcntl(fds[1], F_GETPIPE_SZ));
+	show_ret("F_SETPIPE_SZ 0", fcntl(fds[0], F_SETPIPE_SZ, 0));
+	show_ret("F_SETPIPE_SZ 1", fcntl(fds[0], F_SETPIPE_SZ, 1));
+	show_ret("F_SETPIPE_SZ 4097", fcntl(fds[0], F_SETPIPE_SZ, 4097));
+	show_ret("F_SETPIPE_SZ 100000", fcntl(fds[1], F_SETPIPE_SZ, 100000));
+	show_ret("  F_GETPIPE_SZ of the other end", fcntl(fds[0], F_GETPIPE_SZ));
+	show_ret("F_SETPIPE_SZ 1 MiB", fcntl(fds[0], F_SETPIPE_SZ, 1 << 20));
+	show_ret("F_SETPIPE_SZ 2 MiB (root may pass pipe-max-size)", fcntl(fds[0], F_SETPIPE_SZ, 2 << 20));
+	show_ret("F_SETPIPE_SZ 2^31 + 1", fcntl(fds[0], F_SETPIPE_SZ, 0x80000001u));
+	show_ret("F_SETPIPE_SZ -1", fcntl(fds[0], F_SETPIPE_SZ, -1));
 	CHECK(fcntl(fds[0], F_SETPIPE_SZ, 65536) == 65536);
 	CHECK(write(fds[1], buf, 3 * 4096) == 3 * 4096);
-	show("3 pages in it: F_SETPIPE_SZ 8192", fcntl(fds[0], F_SETPIPE_SZ, 8192));
-	show("F_SETPIPE_SZ 16384", fcntl(fds[0], F_SETPIPE_SZ, 16384));
-	show("  a read of all", read(fds[0], buf, sizeof(buf)));
+	show_ret("3 pages in it: F_SETPIPE_SZ 8192", fcntl(fds[0], F_SETPIPE_SZ, 8192));
+	show_ret("F_SETPIPE_SZ 16384", fcntl(fds[0], F_SETPIPE_SZ, 16384));
+	show_ret("  a read of all", read(fds[0], buf, sizeof(buf)));
 	CHECK((file = open("/tmp/pipes-file", O_RDWR | O_CREAT | O_TRUNC, 0600)) >= 0);
-	show("F_GETPIPE_SZ of a file", fcntl(file, F_GETPIPE_SZ));
-	show("F_SETPIPE_SZ of a file", fcntl(file, F_SETPIPE_SZ, 4096));
+	show_ret("F_GETPIPE_SZ of a file", fcntl(file, F_GETPIPE_SZ));
+	show_ret("F_SETPIPE_SZ of a file", fcntl(file, F_SETPIPE_SZ, 4096));
 	CHECK(unlink("/tmp/pipes-file") == 0);
 }
 
@@ -90,16 +82,16 @@ static void capacity(void)
 
 	CHECK(pipe2(fds, O_NONBLOCK) == 0);
 	fill("writes of 1000", fds[1], 1000);
-	show("  one of 1", write(fds[1], buf, 1));
-	show("  read 1000", read(fds[0], buf, 1000));
+	show_ret("  one of 1", write(fds[1], buf, 1));
+	show_ret("  read 1000", read(fds[0], buf, 1000));
 	printf("  writable: %s\n", writable(fds[1]) ? "yes" : "no");
-	show("  one of 96 (what the last page has)", write(fds[1], buf, 96));
-	show("  one more of 1", write(fds[1], buf, 1));
-	show("  read 4000 (the first page's rest)", read(fds[0], buf, 4000));
-	show("  read 1", read(fds[0], buf, 1));
+	show_ret("  one of 96 (what the last page has)", write(fds[1], buf, 96));
+	show_ret("  one more of 1", write(fds[1], buf, 1));
+	show_ret("  read 4000 (the first page's rest)", read(fds[0], buf, 4000));
+	show_ret("  read 1", read(fds[0], buf, 1));
 	printf("  writable: %s\n", writable(fds[1]) ? "yes" : "no");
-	show("  one of 5000", write(fds[1], buf, 5000));
-	show("  one of 4096", write(fds[1], buf, 4096));
+	show_ret("  one of 5000", write(fds[1], buf, 5000));
+	show_ret("  one of 4096", write(fds[1], buf, 4096));
 	CHECK(close(fds[0]) == 0 && close(fds[1]) == 0);
 	CHECK(pipe2(fds, O_NONBLOCK) == 0);
 	fill("writes of 4096", fds[1], 4096);
@@ -112,15 +104,15 @@ static void capacity(void)
 	CHECK(close(fds[0]) == 0 && close(fds[1]) == 0);
 	CHECK(pipe2(fds, O_NONBLOCK) == 0);
 	CHECK(fcntl(fds[0], F_SETPIPE_SZ, 8192) == 8192);
-	show("8 KiB: a write of 10000", write(fds[1], buf, 10000));
-	show("  another", write(fds[1], buf, 10000));
-	show("  a read of 100", read(fds[0], buf, 100));
-	show("  a write of 1: no room in the page read from", write(fds[1], buf, 1));
-	show("  a read of 4000 empties that page", read(fds[0], buf, 4000));
-	show("  a write of 5000", write(fds[1], buf, 5000));
-	show("  FIONREAD", in_pipe(fds[0]));
-	show("a read of 0", read(fds[0], buf, 0));
-	show("a write of 0", write(fds[1], buf, 0));
+	show_ret("8 KiB: a write of 10000", write(fds[1], buf, 10000));
+	show_ret("  another", write(fds[1], buf, 10000));
+	show_ret("  a read of 100", read(fds[0], buf, 100));
+	show_ret("  a write of 1: no room in the page read from", write(fds[1], buf, 1));
+	show_ret("  a read of 4000 empties that page", read(fds[0], buf, 4000));
+	show_ret("  a write of 5000", write(fds[1], buf, 5000));
+	show_ret("  FIONREAD", in_pipe(fds[0]));
+	show_ret("a read of 0", read(fds[0], buf, 0));
+	show_ret("a write of 0", write(fds[1], buf, 0));
 }
 
 /* Two writers of 4 KiB records into one pipe: the reader never sees one
@@ -168,28 +160,28 @@ static void packets(void)
 	CHECK(pipe2(fds, O_DIRECT | O_NONBLOCK) == 0);
 	printf("O_DIRECT: F_GETFL %#x, of the write end %#x\n", fcntl(fds[0], F_GETFL), fcntl(fds[1], F_GETFL));
 	CHECK(write(fds[1], "abc", 3) == 3 && write(fds[1], "defg", 4) == 4);
-	show("a read of 100", read(fds[0], buf, 100));
-	show("another", read(fds[0], buf, 100));
+	show_ret("a read of 100", read(fds[0], buf, 100));
+	show_ret("another", read(fds[0], buf, 100));
 	CHECK(write(fds[1], "0123456789", 10) == 10);
-	show("a read of 4 of a packet of 10", read(fds[0], buf, 4));
-	show("  the rest is gone", read(fds[0], buf, 100));
-	show("a write of 5000", write(fds[1], buf, 5000));
-	show("  read", read(fds[0], buf, sizeof(buf)));
-	show("  read", read(fds[0], buf, sizeof(buf)));
+	show_ret("a read of 4 of a packet of 10", read(fds[0], buf, 4));
+	show_ret("  the rest is gone", read(fds[0], buf, 100));
+	show_ret("a write of 5000", write(fds[1], buf, 5000));
+	show_ret("  read", read(fds[0], buf, sizeof(buf)));
+	show_ret("  read", read(fds[0], buf, sizeof(buf)));
 	CHECK(write(fds[1], "ab", 2) == 2 && write(fds[1], "cd", 2) == 2);
 	CHECK(fcntl(fds[0], F_SETFL, O_NONBLOCK) == 0);
-	show("the reader's flags do not matter: a read of 100", read(fds[0], buf, 100));
+	show_ret("the reader's flags do not matter: a read of 100", read(fds[0], buf, 100));
 	CHECK(read(fds[0], buf, 100) == 2);
 	CHECK(fcntl(fds[1], F_SETFL, O_NONBLOCK) == 0);
 	CHECK(write(fds[1], "ab", 2) == 2 && write(fds[1], "cd", 2) == 2);
-	show("O_DIRECT cleared on the writer: a read of 100", read(fds[0], buf, 100));
+	show_ret("O_DIRECT cleared on the writer: a read of 100", read(fds[0], buf, 100));
 	CHECK(fcntl(fds[1], F_SETFL, O_NONBLOCK | O_DIRECT) == 0);
 	CHECK(write(fds[1], "ef", 2) == 2);
 	CHECK(fcntl(fds[1], F_SETFL, O_NONBLOCK) == 0);
 	CHECK(write(fds[1], "gh", 2) == 2);
-	show("a packet, then a stream write: not added to it", read(fds[0], buf, 100));
-	show("  then", read(fds[0], buf, 100));
-	show("pipe2 with O_DSYNC", pipe2(fds, O_DSYNC));
+	show_ret("a packet, then a stream write: not added to it", read(fds[0], buf, 100));
+	show_ret("  then", read(fds[0], buf, 100));
+	show_ret("pipe2 with O_DSYNC", pipe2(fds, O_DSYNC));
 }
 
 static void broken(void)
@@ -199,8 +191,8 @@ static void broken(void)
 	CHECK(pipe(fds) == 0);
 	CHECK(close(fds[0]) == 0);
 	signal(SIGPIPE, SIG_IGN);
-	show("a write of 0 with no reader", write(fds[1], buf, 0));
-	show("a write of 1 with no reader", write(fds[1], buf, 1));
+	show_ret("a write of 0 with no reader", write(fds[1], buf, 0));
+	show_ret("a write of 1 with no reader", write(fds[1], buf, 1));
 }
 
 static const struct test_case cases[] = {

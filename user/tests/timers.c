@@ -36,14 +36,6 @@
 #define NR_timerfd_settime64 411
 #define TFD_IOC_SET_TICKS_ _IOW('T', 0, uint64_t)
 
-static void show(const char *what, long r)
-{
-	if (r < 0)
-		printf("%s: -1 errno %d\n", what, errno);
-	else
-		printf("%s: %ld\n", what, r);
-}
-
 static int64_t now_ns(clockid_t c)
 {
 	struct timespec t;
@@ -78,42 +70,42 @@ static void timerfd_errors(void)
 	struct stat st;
 	int fd, efd;
 
-	show("create, CLOCK_PROCESS_CPUTIME_ID", timerfd_create(CLOCK_PROCESS_CPUTIME_ID, 0));
-	show("create, CLOCK_MONOTONIC_RAW", timerfd_create(CLOCK_MONOTONIC_RAW, 0));
-	show("create, CLOCK_TAI", timerfd_create(CLOCK_TAI, 0));
-	show("create, clock 99", timerfd_create(99, 0));
-	show("create, flags 4", timerfd_create(CLOCK_MONOTONIC, 4));
+	show_ret("create, CLOCK_PROCESS_CPUTIME_ID", timerfd_create(CLOCK_PROCESS_CPUTIME_ID, 0));
+	show_ret("create, CLOCK_MONOTONIC_RAW", timerfd_create(CLOCK_MONOTONIC_RAW, 0));
+	show_ret("create, CLOCK_TAI", timerfd_create(CLOCK_TAI, 0));
+	show_ret("create, clock 99", timerfd_create(99, 0));
+	show_ret("create, flags 4", timerfd_create(CLOCK_MONOTONIC, 4));
 	CHECK((fd = timerfd_create(CLOCK_MONOTONIC, TFD_NONBLOCK | TFD_CLOEXEC)) >= 0);
 	printf("F_GETFL %#x, F_GETFD %d\n", fcntl(fd, F_GETFL), fcntl(fd, F_GETFD));
 	CHECK(fstat(fd, &st) == 0);
 	printf("fstat: mode %#o\n", st.st_mode);
 	CHECK((efd = timerfd_create(CLOCK_BOOTTIME, 0)) >= 0 && close(efd) == 0);
 	CHECK((efd = eventfd(0, 0)) >= 0);
-	show("settime, bad fd", timerfd_settime(99, 0, &v, NULL));
-	show("settime, not a timerfd", timerfd_settime(efd, 0, &v, NULL));
-	show("settime, flags 4", timerfd_settime(fd, 4, &v, NULL));
-	show("settime, flags 4, bad fd", timerfd_settime(99, 4, &v, NULL));
+	show_ret("settime, bad fd", timerfd_settime(99, 0, &v, NULL));
+	show_ret("settime, not a timerfd", timerfd_settime(efd, 0, &v, NULL));
+	show_ret("settime, flags 4", timerfd_settime(fd, 4, &v, NULL));
+	show_ret("settime, flags 4, bad fd", timerfd_settime(99, 4, &v, NULL));
 	bad.it_value.tv_nsec = 1000000000;
-	show("settime, value's nanoseconds 10^9", timerfd_settime(fd, 0, &bad, NULL));
+	show_ret("settime, value's nanoseconds 10^9", timerfd_settime(fd, 0, &bad, NULL));
 	bad = its(0, 0);
 	bad.it_interval.tv_sec = -1;
-	show("settime, interval negative", timerfd_settime(fd, 0, &bad, NULL));
-	show("settime, bad new pointer", syscall(NR_timerfd_settime, fd, 0, 8, 0));
-	show("settime, bad new pointer, bad flags", syscall(NR_timerfd_settime, fd, 4, 8, 0));
+	show_ret("settime, interval negative", timerfd_settime(fd, 0, &bad, NULL));
+	show_ret("settime, bad new pointer", syscall(NR_timerfd_settime, fd, 0, 8, 0));
+	show_ret("settime, bad new pointer, bad flags", syscall(NR_timerfd_settime, fd, 4, 8, 0));
 	v = its(0, 10000 * MS);
-	show("settime 10 s, bad old pointer", syscall(NR_timerfd_settime, fd, 0, &v, 8));
+	show_ret("settime 10 s, bad old pointer", syscall(NR_timerfd_settime, fd, 0, &v, 8));
 	CHECK(timerfd_gettime(fd, &v) == 0);
 	printf("  set anyway: %s\n", v.it_value.tv_sec >= 9 ? "yes" : "no");
-	show("gettime, bad pointer", syscall(NR_timerfd_gettime, fd, 8));
-	show("gettime, bad fd", syscall(NR_timerfd_gettime, 99, &v));
-	show("gettime, not a timerfd", syscall(NR_timerfd_gettime, efd, &v));
-	show("read, 4 bytes", read(fd, &small, 4));
-	show("read, not expired", read(fd, &n, 8));
-	show("ioctl SET_TICKS 0", ioctl(fd, TFD_IOC_SET_TICKS_, &(uint64_t){ 0 }));
-	show("ioctl SET_TICKS, bad pointer", ioctl(fd, TFD_IOC_SET_TICKS_, 8));
-	show("ioctl 0x5401", ioctl(fd, 0x5401, &n));
-	show("lseek", lseek(fd, 0, SEEK_SET));
-	show("write", write(fd, &n, 8));
+	show_ret("gettime, bad pointer", syscall(NR_timerfd_gettime, fd, 8));
+	show_ret("gettime, bad fd", syscall(NR_timerfd_gettime, 99, &v));
+	show_ret("gettime, not a timerfd", syscall(NR_timerfd_gettime, efd, &v));
+	show_ret("read, 4 bytes", read(fd, &small, 4));
+	show_ret("read, not expired", read(fd, &n, 8));
+	show_ret("ioctl SET_TICKS 0", ioctl(fd, TFD_IOC_SET_TICKS_, &(uint64_t){ 0 }));
+	show_ret("ioctl SET_TICKS, bad pointer", ioctl(fd, TFD_IOC_SET_TICKS_, 8));
+	show_ret("ioctl 0x5401", ioctl(fd, 0x5401, &n));
+	show_ret("lseek", lseek(fd, 0, SEEK_SET));
+	show_ret("write", write(fd, &n, 8));
 }
 
 /* A read that waits for the expiries: how many, and whether that is the
@@ -142,14 +134,14 @@ static void one_shot_and_periodic(void)
 	printf("never set: value %lld, interval %lld\n", (long long)ns_of(v.it_value), (long long)ns_of(v.it_interval));
 	t0 = now_ns(CLOCK_MONOTONIC);
 	CHECK(arm(fd, 0, 0, 50 * MS) == 0);
-	show("a one-shot of 50 ms: the read waits", read(fd, &n, 8));
+	show_ret("a one-shot of 50 ms: the read waits", read(fd, &n, 8));
 	printf("  expiries %llu; at least 50 ms later: %s\n", (unsigned long long)n,
 	       now_ns(CLOCK_MONOTONIC) - t0 >= 50 * MS ? "yes" : "no");
 	CHECK(timerfd_gettime(fd, &v) == 0);
 	printf("  then gettime: value %lld, interval %lld\n", (long long)ns_of(v.it_value),
 	       (long long)ns_of(v.it_interval));
 	CHECK(fcntl(fd, F_SETFL, O_NONBLOCK) == 0);
-	show("  and a read", read(fd, &n, 8));
+	show_ret("  and a read", read(fd, &n, 8));
 	t0 = now_ns(CLOCK_MONOTONIC);
 	CHECK(arm(fd, 0, 10 * MS, 20 * MS) == 0);
 	nanosleep(&(struct timespec){ 0, 75 * MS }, NULL);
@@ -158,24 +150,24 @@ static void one_shot_and_periodic(void)
 	printf("periodic, 20 ms then every 10: gettime's interval %lld, value within it: %s\n",
 	       (long long)ns_of(v.it_interval), ns_of(v.it_value) >= 0 && ns_of(v.it_value) <= 10 * MS ? "yes" : "no");
 	read_count("  after 75 ms", fd, t0, 10 * MS, 20 * MS);
-	show("  read again at once", read(fd, &n, 8));
+	show_ret("  read again at once", read(fd, &n, 8));
 	v = its(0, 0);
 	CHECK(timerfd_settime(fd, 0, &v, &old) == 0);
 	printf("  disarmed: the old interval %lld, value within it: %s\n", (long long)ns_of(old.it_interval),
 	       ns_of(old.it_value) >= 0 && ns_of(old.it_value) <= 10 * MS ? "yes" : "no");
 	nanosleep(&(struct timespec){ 0, 30 * MS }, NULL);
-	show("  nothing after", read(fd, &n, 8));
+	show_ret("  nothing after", read(fd, &n, 8));
 	CHECK(arm(fd, 0, 0, 10000 * MS) == 0);
 	CHECK(arm(fd, 0, 0, 10 * MS) == 0);
 	nanosleep(&(struct timespec){ 0, 30 * MS }, NULL);
 	CHECK(arm(fd, 0, 0, 10000 * MS) == 0);
-	show("an expiry not read is forgotten by settime", read(fd, &n, 8));
+	show_ret("an expiry not read is forgotten by settime", read(fd, &n, 8));
 	CHECK(arm(fd, TFD_TIMER_ABSTIME, 0, 1) == 0);
-	show("absolute, 1 ns after boot: poll, 1 s at most", poll(&(struct pollfd){ fd, POLLIN, 0 }, 1, 1000));
-	show("  a read", read(fd, &n, 8));
+	show_ret("absolute, 1 ns after boot: poll, 1 s at most", poll(&(struct pollfd){ fd, POLLIN, 0 }, 1, 1000));
+	show_ret("  a read", read(fd, &n, 8));
 	printf("  expiries %llu\n", (unsigned long long)n);
 	CHECK(ioctl(fd, TFD_IOC_SET_TICKS_, &(uint64_t){ 5 }) == 0);
-	show("SET_TICKS 5", read(fd, &n, 8));
+	show_ret("SET_TICKS 5", read(fd, &n, 8));
 	printf("  expiries %llu\n", (unsigned long long)n);
 }
 
@@ -186,14 +178,14 @@ static void time64_calls(void)
 	int fd;
 
 	CHECK((fd = timerfd_create(CLOCK_MONOTONIC, 0)) >= 0);
-	show("settime64, 5 s", syscall(NR_timerfd_settime64, fd, 0, &v, 0));
+	show_ret("settime64, 5 s", syscall(NR_timerfd_settime64, fd, 0, &v, 0));
 	memset(&got, 0xff, sizeof(got));
-	show("gettime64", syscall(NR_timerfd_gettime64, fd, &got));
+	show_ret("gettime64", syscall(NR_timerfd_gettime64, fd, &got));
 	printf("  interval %lld.%09lld; value 4 to 5 s: %s; nanoseconds' high half: %#x\n", (long long)got.isec,
 	       (long long)got.insec, got.vsec == 4 || (got.vsec == 5 && got.vnsec == 0) ? "yes" : "no",
 	       (unsigned)((uint64_t)got.vnsec >> 32));
 	v.vnsec = 1000000000;
-	show("settime64, 10^9 ns", syscall(NR_timerfd_settime64, fd, 0, &v, 0));
+	show_ret("settime64, 10^9 ns", syscall(NR_timerfd_settime64, fd, 0, &v, 0));
 }
 
 /* On the wall clock: an absolute time moves with a setting of the clock;
@@ -207,29 +199,29 @@ static void wall_clock(void)
 
 	CHECK((fd = timerfd_create(CLOCK_REALTIME, TFD_NONBLOCK)) >= 0);
 	CHECK((cfd = timerfd_create(CLOCK_REALTIME, TFD_NONBLOCK)) >= 0);
-	show("CANCEL_ON_SET, relative", timerfd_settime(cfd, TFD_TIMER_CANCEL_ON_SET, &(struct itimerspec){ { 0, 0 }, { 100, 0 } }, NULL));
+	show_ret("CANCEL_ON_SET, relative", timerfd_settime(cfd, TFD_TIMER_CANCEL_ON_SET, &(struct itimerspec){ { 0, 0 }, { 100, 0 } }, NULL));
 	CHECK(arm(fd, TFD_TIMER_ABSTIME, 0, now_ns(CLOCK_REALTIME) + 10000 * MS) == 0);
 	CHECK(arm(cfd, TFD_TIMER_ABSTIME | TFD_TIMER_CANCEL_ON_SET, 0, now_ns(CLOCK_REALTIME) + 10000 * MS) == 0);
-	show("10 s off on the wall clock: a read", read(fd, &n, 8));
+	show_ret("10 s off on the wall clock: a read", read(fd, &n, 8));
 	CHECK(clock_gettime(CLOCK_REALTIME, &wall) == 0);
 	wall.tv_sec += 20;
 	CHECK(clock_settime(CLOCK_REALTIME, &wall) == 0);
 	p = (struct pollfd){ fd, POLLIN, 0 };
-	show("the clock set 20 s on: poll, 2 s at most", poll(&p, 1, 2000));
-	show("  a read", read(fd, &n, 8));
+	show_ret("the clock set 20 s on: poll, 2 s at most", poll(&p, 1, 2000));
+	show_ret("  a read", read(fd, &n, 8));
 	printf("  expiries %llu\n", (unsigned long long)n);
-	show("the CANCEL_ON_SET one: a read", read(cfd, &n, 8));
-	show("  again", read(cfd, &n, 8));
+	show_ret("the CANCEL_ON_SET one: a read", read(cfd, &n, 8));
+	show_ret("  again", read(cfd, &n, 8));
 	CHECK(clock_gettime(CLOCK_REALTIME, &wall) == 0);
 	wall.tv_sec -= 20;
 	CHECK(clock_settime(CLOCK_REALTIME, &wall) == 0);
-	show("the clock set back: it again", read(cfd, &n, 8));
+	show_ret("the clock set back: it again", read(cfd, &n, 8));
 	CHECK(arm(fd, TFD_TIMER_ABSTIME, 0, now_ns(CLOCK_REALTIME) + 10000 * MS) == 0);
 	CHECK(clock_gettime(CLOCK_REALTIME, &wall) == 0);
 	wall.tv_sec -= 100;
 	CHECK(clock_settime(CLOCK_REALTIME, &wall) == 0);
 	nanosleep(&(struct timespec){ 0, 50 * MS }, NULL);
-	show("set 100 s back: nothing yet", read(fd, &n, 8));
+	show_ret("set 100 s back: nothing yet", read(fd, &n, 8));
 	CHECK(clock_gettime(CLOCK_REALTIME, &wall) == 0);
 	wall.tv_sec += 100;
 	CHECK(clock_settime(CLOCK_REALTIME, &wall) == 0);
@@ -284,23 +276,23 @@ static void waiting(void)
 	ev = (struct epoll_event){ .events = EPOLLIN, .data.u64 = 77 };
 	CHECK(epoll_ctl(ep, EPOLL_CTL_ADD, fd, &ev) == 0);
 	p = (struct pollfd){ fd, POLLIN | POLLOUT, 0 };
-	show("poll, not expired", poll(&p, 1, 0));
+	show_ret("poll, not expired", poll(&p, 1, 0));
 	CHECK(arm(fd, 0, 0, 30 * MS) == 0);
-	show("epoll_wait for a 30 ms timer", epoll_wait(ep, &ev, 1, 2000));
+	show_ret("epoll_wait for a 30 ms timer", epoll_wait(ep, &ev, 1, 2000));
 	printf("  data %llu, events %#x\n", (unsigned long long)ev.data.u64, ev.events);
-	show("poll", poll(&p, 1, 0));
+	show_ret("poll", poll(&p, 1, 0));
 	printf("  revents %#x\n", p.revents);
 	CHECK(read(fd, &n, 8) == 8);
 	CHECK(sigaction(SIGALRM, &sa, NULL) == 0);
 	CHECK(arm(fd, 0, 0, 200 * MS) == 0);
 	ualarm(50 * 1000, 0);
-	show("a read, a SA_RESTART signal at 50 ms, the timer at 200", read(fd, &n, 8));
+	show_ret("a read, a SA_RESTART signal at 50 ms, the timer at 200", read(fd, &n, 8));
 	printf("  handled %d, expiries %llu\n", handled, (unsigned long long)n);
 	sa.sa_flags = 0;
 	CHECK(sigaction(SIGALRM, &sa, NULL) == 0);
 	CHECK(arm(fd, 0, 0, 200 * MS) == 0);
 	ualarm(50 * 1000, 0);
-	show("without SA_RESTART", read(fd, &n, 8));
+	show_ret("without SA_RESTART", read(fd, &n, 8));
 	printf("  handled %d\n", handled);
 }
 
@@ -368,62 +360,62 @@ static void timer_errors(void)
 	clockid_t init_clock;
 	int id = -1, ids[8];
 
-	show("create, clock 99", t_create(99, &ev, &id));
-	show("create, clock 10", t_create(10, &ev, &id));
-	show("create, CLOCK_MONOTONIC_RAW", t_create(CLOCK_MONOTONIC_RAW, &ev, &id));
-	show("create, CLOCK_REALTIME_COARSE", t_create(CLOCK_REALTIME_COARSE, &ev, &id));
-	show("create, a bad sigevent", syscall(SYS_timer_create, CLOCK_MONOTONIC, 8, &id));
-	show("create, a bad sigevent, clock 99", syscall(SYS_timer_create, 99, 8, &id));
-	show("create", t_create(CLOCK_MONOTONIC, &ev, &ids[0]));
+	show_ret("create, clock 99", t_create(99, &ev, &id));
+	show_ret("create, clock 10", t_create(10, &ev, &id));
+	show_ret("create, CLOCK_MONOTONIC_RAW", t_create(CLOCK_MONOTONIC_RAW, &ev, &id));
+	show_ret("create, CLOCK_REALTIME_COARSE", t_create(CLOCK_REALTIME_COARSE, &ev, &id));
+	show_ret("create, a bad sigevent", syscall(SYS_timer_create, CLOCK_MONOTONIC, 8, &id));
+	show_ret("create, a bad sigevent, clock 99", syscall(SYS_timer_create, 99, 8, &id));
+	show_ret("create", t_create(CLOCK_MONOTONIC, &ev, &ids[0]));
 	ev.notify = 3;
-	show("create, sigev_notify 3", t_create(CLOCK_MONOTONIC, &ev, &id));
+	show_ret("create, sigev_notify 3", t_create(CLOCK_MONOTONIC, &ev, &id));
 	ev.notify = SIGEV_SIGNAL, ev.signo = 0;
-	show("create, signal 0", t_create(CLOCK_MONOTONIC, &ev, &id));
+	show_ret("create, signal 0", t_create(CLOCK_MONOTONIC, &ev, &id));
 	ev.signo = 65;
-	show("create, signal 65", t_create(CLOCK_MONOTONIC, &ev, &id));
+	show_ret("create, signal 65", t_create(CLOCK_MONOTONIC, &ev, &id));
 	ev.notify = SIGEV_NONE;
-	show("create, SIGEV_NONE, signal 65", t_create(CLOCK_MONOTONIC, &ev, &ids[1]));
+	show_ret("create, SIGEV_NONE, signal 65", t_create(CLOCK_MONOTONIC, &ev, &ids[1]));
 	ev = (struct sev){ 0, SIGUSR1, SIGEV_SIGNAL | 4 /* SIGEV_THREAD_ID */, getpid(), { 0 } };
-	show("create, SIGEV_THREAD_ID of itself", t_create(CLOCK_REALTIME, &ev, &ids[2]));
+	show_ret("create, SIGEV_THREAD_ID of itself", t_create(CLOCK_REALTIME, &ev, &ids[2]));
 	ev.tid = 1;
-	show("create, SIGEV_THREAD_ID of init", t_create(CLOCK_REALTIME, &ev, &id));
+	show_ret("create, SIGEV_THREAD_ID of init", t_create(CLOCK_REALTIME, &ev, &id));
 	ev.notify = 2;                  /* SIGEV_THREAD: the C library's; a signal to the kernel */
-	show("create, SIGEV_THREAD", t_create(CLOCK_REALTIME, &ev, &ids[3]));
-	show("create, a bad id pointer", syscall(SYS_timer_create, CLOCK_MONOTONIC, NULL, 8));
-	show("create, no sigevent", t_create(CLOCK_BOOTTIME, NULL, &ids[4]));
+	show_ret("create, SIGEV_THREAD", t_create(CLOCK_REALTIME, &ev, &ids[3]));
+	show_ret("create, a bad id pointer", syscall(SYS_timer_create, CLOCK_MONOTONIC, NULL, 8));
+	show_ret("create, no sigevent", t_create(CLOCK_BOOTTIME, NULL, &ids[4]));
 	CHECK(clock_getcpuclockid(1, &init_clock) == 0);
-	show("create, init's CPU clock", t_create(init_clock, NULL, &ids[5]));
-	show("create, init's thread CPU clock", t_create((int)((~1u << 3) | 5), NULL, &id));
-	show("create, a CPU clock of kind 3", t_create(-5, NULL, &id));
-	show("create, CLOCK_PROCESS_CPUTIME_ID", t_create(CLOCK_PROCESS_CPUTIME_ID, NULL, &ids[6]));
-	show("create, CLOCK_THREAD_CPUTIME_ID", t_create(CLOCK_THREAD_CPUTIME_ID, NULL, &ids[7]));
+	show_ret("create, init's CPU clock", t_create(init_clock, NULL, &ids[5]));
+	show_ret("create, init's thread CPU clock", t_create((int)((~1u << 3) | 5), NULL, &id));
+	show_ret("create, a CPU clock of kind 3", t_create(-5, NULL, &id));
+	show_ret("create, CLOCK_PROCESS_CPUTIME_ID", t_create(CLOCK_PROCESS_CPUTIME_ID, NULL, &ids[6]));
+	show_ret("create, CLOCK_THREAD_CPUTIME_ID", t_create(CLOCK_THREAD_CPUTIME_ID, NULL, &ids[7]));
 	printf("the ids (failures use them up): %d %d %d %d %d %d %d %d\n", ids[0], ids[1], ids[2], ids[3], ids[4],
 	       ids[5], ids[6], ids[7]);
-	show("settime, NULL", syscall(NR_timer_settime, ids[0], 0, NULL, NULL));
-	show("settime, NULL, no such timer", syscall(NR_timer_settime, 99, 0, NULL, NULL));
-	show("settime, no such timer", syscall(NR_timer_settime, 99, 0, &v, NULL));
-	show("settime, a bad pointer", syscall(NR_timer_settime, ids[0], 0, 8, NULL));
-	show("settime, a bad pointer, no such timer", syscall(NR_timer_settime, 99, 0, 8, NULL));
+	show_ret("settime, NULL", syscall(NR_timer_settime, ids[0], 0, NULL, NULL));
+	show_ret("settime, NULL, no such timer", syscall(NR_timer_settime, 99, 0, NULL, NULL));
+	show_ret("settime, no such timer", syscall(NR_timer_settime, 99, 0, &v, NULL));
+	show_ret("settime, a bad pointer", syscall(NR_timer_settime, ids[0], 0, 8, NULL));
+	show_ret("settime, a bad pointer, no such timer", syscall(NR_timer_settime, 99, 0, 8, NULL));
 	v.vnsec = 1000000000;
-	show("settime, nanoseconds 10^9", syscall(NR_timer_settime, ids[0], 0, &v, NULL));
-	show("settime, 10 s, flags 0xfe", t_set(ids[0], 0xfe, 0, 10000 * MS, NULL));
+	show_ret("settime, nanoseconds 10^9", syscall(NR_timer_settime, ids[0], 0, &v, NULL));
+	show_ret("settime, 10 s, flags 0xfe", t_set(ids[0], 0xfe, 0, 10000 * MS, NULL));
 	v = its32_of(0, 20000 * MS);
-	show("settime 20 s, a bad old pointer", syscall(NR_timer_settime, ids[0], 0, &v, 8));
+	show_ret("settime 20 s, a bad old pointer", syscall(NR_timer_settime, ids[0], 0, &v, 8));
 	v = t_get(ids[0]);
 	printf("  set anyway: %s\n", v.vsec >= 19 ? "yes" : "no");
-	show("gettime, no such timer", syscall(NR_timer_gettime, 99, &v));
-	show("gettime, a bad pointer", syscall(NR_timer_gettime, ids[0], 8));
-	show("getoverrun", syscall(SYS_timer_getoverrun, ids[0]));
-	show("getoverrun, no such timer", syscall(SYS_timer_getoverrun, 99));
-	show("delete", syscall(SYS_timer_delete, ids[0]));
-	show("delete again", syscall(SYS_timer_delete, ids[0]));
-	show("gettime of it", syscall(NR_timer_gettime, ids[0], &v));
-	show("create once more: the next id", t_create(CLOCK_MONOTONIC, NULL, &id));
+	show_ret("gettime, no such timer", syscall(NR_timer_gettime, 99, &v));
+	show_ret("gettime, a bad pointer", syscall(NR_timer_gettime, ids[0], 8));
+	show_ret("getoverrun", syscall(SYS_timer_getoverrun, ids[0]));
+	show_ret("getoverrun, no such timer", syscall(SYS_timer_getoverrun, 99));
+	show_ret("delete", syscall(SYS_timer_delete, ids[0]));
+	show_ret("delete again", syscall(SYS_timer_delete, ids[0]));
+	show_ret("gettime of it", syscall(NR_timer_gettime, ids[0], &v));
+	show_ret("create once more: the next id", t_create(CLOCK_MONOTONIC, NULL, &id));
 	printf("  %d\n", id);
 	fflush(stdout);
 	if (fork() == 0) {
-		show("a child: gettime of its parent's", syscall(NR_timer_gettime, ids[1], &v));
-		show("a child: create", t_create(CLOCK_MONOTONIC, NULL, &id));
+		show_ret("a child: gettime of its parent's", syscall(NR_timer_gettime, ids[1], &v));
+		show_ret("a child: create", t_create(CLOCK_MONOTONIC, NULL, &id));
 		printf("  its id %d\n", id);
 		fflush(stdout);
 		_exit(0);
@@ -483,7 +475,7 @@ static void timer_signals(void)
 	printf("  one signal: code %d, value %d; its overrun the expiries the time allows less one: %s\n",
 	       si.si_code, si.si_value.sival_int, si.si_overrun >= due - 2 && si.si_overrun <= due ? "yes" : "no");
 	printf("  getoverrun agrees: %s\n", syscall(SYS_timer_getoverrun, pid_id) == si.si_overrun ? "yes" : "no");
-	show("  no second one queued", sigtimedwait(&set, &si, &(struct timespec){ 0, 0 }));
+	show_ret("  no second one queued", sigtimedwait(&set, &si, &(struct timespec){ 0, 0 }));
 	nanosleep(&(struct timespec){ 0, 25 * MS }, NULL);
 	CHECK(sigwaitinfo(&set, &si) == SIGRTMIN);
 	printf("  rearmed when taken: another came; overrun 0 to 2: %s\n",

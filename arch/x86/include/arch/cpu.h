@@ -91,7 +91,13 @@ static inline void cpuid(uint32_t leaf, uint32_t r[4])
 {
 	__asm__ volatile("cpuid" : "=a"(r[0]), "=b"(r[1]), "=c"(r[2]), "=d"(r[3]) : "a"(leaf), "c"(0));
 }
+#define CPUID1_EDX_SEP  (1u << 11)      /* SYSENTER/SYSEXIT */
 #define CPUID1_EDX_FXSR (1u << 24)      /* FXSAVE/FXRSTOR */
+
+static inline void wrmsr(uint32_t msr, uint64_t v)
+{
+	__asm__ volatile("wrmsr" : : "c"(msr), "a"((uint32_t)v), "d"((uint32_t)(v >> 32)));
+}
 #define CPUID1_EDX_SSE  (1u << 25)
 #define CPUID1_EDX_SSE2 (1u << 26)
 

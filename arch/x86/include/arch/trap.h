@@ -45,6 +45,10 @@
 #define IRQ_SPURIOUS_PRIMARY    7
 #define IRQ_SPURIOUS_SECONDARY  15
 
+/* Where the user's ebp sits in a struct trapframe (below), for the
+ * sysenter entry, which puts the sixth argument there. */
+#define TF_EBP          8
+
 /* The Linux i386 system-call gate, reachable from ring 3. */
 #define T_SYSCALL       0x80
 
@@ -67,6 +71,8 @@ struct trapframe {
 	uint32_t eip, cs, eflags;
 	uint32_t user_esp, user_ss;
 };
+
+_Static_assert(__builtin_offsetof(struct trapframe, ebp) == TF_EBP, "TF_EBP is the trapframe's ebp");
 
 /* The vector stubs, in vector order (trap_entry.S): for 0..47 and 0x80. */
 extern const uint32_t trap_vector_stubs[];

@@ -2,6 +2,9 @@
 #ifndef ARCH_TSS_H
 #define ARCH_TSS_H
 
+#define TSS_ESP0        4       /* esp0's offset, for the sysenter entry */
+
+#ifndef __ASSEMBLER__
 #include <pagoda/types.h>
 
 struct tss {
@@ -17,6 +20,7 @@ struct tss {
 } __attribute__((packed));
 
 extern struct tss kernel_tss;
+_Static_assert(__builtin_offsetof(struct tss, esp0) == TSS_ESP0, "TSS_ESP0 is esp0's offset");
 
 /* Set the kernel stack used when a trap arrives from ring 3. */
 void tss_set_kernel_stack(vaddr_t esp0);
@@ -26,5 +30,7 @@ void gdt_set_tss(int index, struct tss *tss);
 
 /* The raw 8-byte descriptor in GDT slot `index`, for inspection and tests. */
 uint64_t gdt_descriptor(int index);
+
+#endif /* __ASSEMBLER__ */
 
 #endif /* ARCH_TSS_H */
