@@ -129,6 +129,9 @@ static long scan_pollfds(void *ctx, struct poll_table *pt)
  * the channels in pt. */
 static long wait_ready(long (*scan)(void *ctx, struct poll_table *pt), void *ctx, uint64_t deadline)
 {
+	/* Not to wait at all (a zero timeout): no channels to name (Linux's
+	 * "optimise the no-wait case"). */
+	bool wait = deadline == NEVER || !timer_passed(deadline);
 	struct poll_table pt;
 
 	for (;;) {
@@ -136,11 +139,11 @@ static long wait_ready(long (*scan)(void *ctx, struct poll_table *pt), void *ctx
 
 		pt.n = 0;
 		pt.overflow = false;
-		if ((ready = scan(ctx, &pt)))
+		if ((ready = scan(ctx, wait ? &pt : NULL)))
 			return ready;
 		if (signal_pending(proc_current))
 			return -ERESTARTNOHAND;         /* even with no time: Linux's order */
-		if (deadline != NEVER && timer_passed(deadline))
+		if (!wait || (deadline != NEVER && timer_passed(deadline)))
 			return 0;
 		if (poll_sleep(&pt, deadline))
 			return -ERESTARTNOHAND;

@@ -130,6 +130,7 @@ sysenter_entry:
 	pushl $USER_DS          /* ss */
 	pushl %ebp              /* esp */
 	pushfl
+sysenter_flags_saved:
 	pushl $EFLAGS_FIXED     /* sysenter leaves NT and AC as the user had them: */
 	popfl                   /* the kernel runs with neither (an iret with NT would switch tasks) */
 	pushl $USER_CS
@@ -153,3 +154,14 @@ sysenter_entry:
 	call sysenter_bad_stack
 	addl $4, %esp
 	jmp trap_return
+
+/* The same, for a user who stepped into sysenter (vdso.c's debug trap
+ * took TF off): with TF in the flags the user gets back. */
+	.globl sysenter_entry_stepped
+sysenter_entry_stepped:
+	movl kernel_tss + TSS_ESP0, %esp
+	pushl $USER_DS
+	pushl %ebp
+	pushfl
+	orl $EFLAGS_TF, (%esp)
+	jmp sysenter_flags_saved

@@ -33,24 +33,24 @@
 #define MSR_IA32_SYSENTER_EIP   0x176
 
 extern const uint8_t vdso_image_start[], vdso_image_end[];
-void sysenter_entry(void);              /* trap_entry.S */
+void sysenter_entry(void), sysenter_entry_stepped(void);      /* trap_entry.S */
 void sysenter_trap(struct trapframe *tf);
 void sysenter_bad_stack(struct trapframe *tf);
 
 static struct vdso_image image;
 static uint32_t entry_stack[64];        /* sysenter's own, for a trap at its first instruction */
-static bool single_step;                /* the user stepped into sysenter: give TF back */
 
 /* A single step into sysenter (the user set TF) traps at sysenter_entry,
- * in ring 0 on entry_stack: clear TF and go on, and give it back to the
- * user's flags on the way out, where the step is then taken (SIGTRAP just
- * after the call, as on Linux). Any other debug trap is not this one's. */
+ * in ring 0 on entry_stack: go on without TF at sysenter_entry_stepped,
+ * which gives it back to the user's flags for the way out, where the step
+ * is then taken (SIGTRAP just after the call, as on Linux). Any other
+ * debug trap is not this one's. */
 static bool sysenter_debug(struct trapframe *tf)
 {
 	if (trap_from_user(tf) || tf->eip != (uint32_t)(uintptr_t)sysenter_entry)
 		return false;
 	tf->eflags &= ~(uint32_t)EFLAGS_TF;
-	single_step = true;
+	tf->eip = (uint32_t)(uintptr_t)sysenter_entry_stepped;
 	return true;
 }
 
@@ -90,9 +90,7 @@ const struct vdso_image *arch_vdso_image(void)
 void sysenter_trap(struct trapframe *tf)
 {
 	tf->eflags |= EFLAGS_IF;        /* sysenter cleared it; the user had it set */
-	if (single_step)
-		tf->eflags |= EFLAGS_TF, single_step = false;
-	tf->eip = proc_current->vs->vdso_base + VDSO_SYM__kernel_vsyscall_landing;
+	tf->eip = vm_current->vdso_base + VDSO_SYM__kernel_vsyscall_landing;
 	syscall_trap(tf);
 }
 
@@ -101,7 +99,7 @@ void sysenter_trap(struct trapframe *tf)
 void sysenter_bad_stack(struct trapframe *tf)
 {
 	tf->eflags |= EFLAGS_IF;
-	tf->eip = proc_current->vs->vdso_base + VDSO_SYM__kernel_vsyscall_landing;
+	tf->eip = vm_current->vdso_base + VDSO_SYM__kernel_vsyscall_landing;
 	tf->eax = (uint32_t)-EFAULT;
 	proc_return_to_user(tf);
 }
