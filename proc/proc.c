@@ -330,7 +330,7 @@ int proc_wait(int pid, uint32_t options, struct wait_result *r)
 			if (!wait_ready(c, options, r))
 				continue;
 			if (c->state == PROC_ZOMBIE && !(options & WNOWAIT)) {
-				proc_rusage_reaped(self, c);
+				proc_rusage_reaped(self, &r->ru);
 				remove_child(self, c);
 				proc_free(c);
 			}

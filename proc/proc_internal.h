@@ -39,11 +39,12 @@ struct wait_result {
 int proc_wait(int pid, uint32_t options, struct wait_result *r);
 /* Resource usage (proc/rusage.c): who is RUSAGE_SELF, _CHILDREN or
  * _BOTH; proc_leave_vmspace counts an address space's faults and peak
- * before it goes; a reaped child's usage becomes its parent's children's;
+ * before it goes; a reaped child's usage (RUSAGE_BOTH's) becomes its
+ * parent's children's;
  * rusage_copyout writes Linux's i386 struct rusage (0 or -EFAULT). */
 void proc_rusage(const struct proc *p, int who, struct rusage_acct *ru);
 void proc_leave_vmspace(struct proc *p, struct vmspace *vs);
-void proc_rusage_reaped(struct proc *parent, const struct proc *c);
+void proc_rusage_reaped(struct proc *parent, const struct rusage_acct *ru);
 int rusage_copyout(vaddr_t u, const struct rusage_acct *ru);
 
 /* A child stopped or continued: tell the parent (SIGCHLD unless it asks

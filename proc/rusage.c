@@ -53,20 +53,20 @@ void proc_rusage(const struct proc *p, int who, struct rusage_acct *ru)
 		rusage_self(p, ru);
 }
 
-/* Child c is reaped: all it used, and its children, become its parent's
- * children's (the times and counts added, maxrss the larger). */
-void proc_rusage_reaped(struct proc *parent, const struct proc *c)
+/* A child is reaped: ru, all it used with its children (RUSAGE_BOTH),
+ * becomes its parent's children's (the times and counts added, maxrss the
+ * larger). */
+void proc_rusage_reaped(struct proc *parent, const struct rusage_acct *ru)
 {
-	struct rusage_acct ru, *sum = &parent->reaped;
+	struct rusage_acct *sum = &parent->reaped;
 
-	proc_rusage(c, RUSAGE_BOTH, &ru);
-	sum->utime_ns += ru.utime_ns;
-	sum->stime_ns += ru.stime_ns;
-	sum->minflt += ru.minflt;
-	sum->majflt += ru.majflt;
-	sum->nvcsw += ru.nvcsw;
-	sum->nivcsw += ru.nivcsw;
-	sum->maxrss_kb = MAX(sum->maxrss_kb, ru.maxrss_kb);
+	sum->utime_ns += ru->utime_ns;
+	sum->stime_ns += ru->stime_ns;
+	sum->minflt += ru->minflt;
+	sum->majflt += ru->majflt;
+	sum->nvcsw += ru->nvcsw;
+	sum->nivcsw += ru->nivcsw;
+	sum->maxrss_kb = MAX(sum->maxrss_kb, ru->maxrss_kb);
 }
 
 /* struct rusage on i386: two timevals, then 14 longs from ru_maxrss on.
