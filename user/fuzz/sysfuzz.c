@@ -29,6 +29,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/auxv.h>
 #include <dirent.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
@@ -125,8 +126,11 @@ static int exec_check(char **envp)
 
 #include "supervise.c"
 
+uint32_t fz_sysinfo;
+
 int main(int argc, char **argv, char **envp)
 {
+	fz_sysinfo = (uint32_t)getauxval(AT_SYSINFO);
 	if (argc < 2 || strncmp(argv[1], "--", 2) != 0)
 		return exec_check(envp);
 	return supervise(argc, argv);

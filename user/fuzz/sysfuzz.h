@@ -89,6 +89,9 @@ struct fz_ring {
  * and the stack, so a broken %gs, %fs, %ds or %es cannot hurt them
  * before the call. */
 long fz_sc(long nr, long a, long b, long c, long d, long e, long f);
+/* The same through AT_SYSINFO's __kernel_vsyscall (fz_sysinfo; 0: none). */
+long fz_vsc(long nr, long a, long b, long c, long d, long e, long f);
+extern uint32_t fz_sysinfo;
 /* vfork; the child execve(path, argv, envp) at once and, if that fails,
  * _exit(code), all inside one asm block, since it shares the stack. */
 long fz_vfork_exec(long path, long argv, long envp, long code);

@@ -1,6 +1,7 @@
 /*
  * sysfuzz's workers: random sequences of system calls from a seed, made
- * with raw int $0x80 only (the fuzz may break %gs, which glibc needs), with
+ * by raw int $0x80, or a third of them by the vDSO's __kernel_vsyscall
+ * (sysenter), never through glibc (the fuzz may break %gs, which it needs), with
  * their own oracles checked after each call: the read-only sentinels stay
  * as they were, and the few results Linux defines exactly are right.
  * Included by sysfuzz.c; nothing here may call libc after the fork.
@@ -13,6 +14,12 @@ __asm__(".text\n"
 	"mov 20(%esp),%eax\nmov 24(%esp),%ebx\nmov 28(%esp),%ecx\nmov 32(%esp),%edx\n"
 	"mov 36(%esp),%esi\nmov 40(%esp),%edi\nmov 44(%esp),%ebp\n"
 	"int $0x80\n"
+	"pop %ebx\npop %esi\npop %edi\npop %ebp\nret\n"
+	".globl fz_vsc\n.type fz_vsc,@function\nfz_vsc:\n"
+	"push %ebp\npush %edi\npush %esi\npush %ebx\n"
+	"mov 20(%esp),%eax\nmov 24(%esp),%ebx\nmov 28(%esp),%ecx\nmov 32(%esp),%edx\n"
+	"mov 36(%esp),%esi\nmov 40(%esp),%edi\nmov 44(%esp),%ebp\n"
+	"call *fz_sysinfo\n"
 	"pop %ebx\npop %esi\npop %edi\npop %ebp\nret\n"
 	".globl fz_vfork_exec\n.type fz_vfork_exec,@function\nfz_vfork_exec:\n"
 	"push %ebp\npush %edi\npush %esi\npush %ebx\n"
@@ -149,9 +156,10 @@ static long call(struct wk *w, uint32_t nr, uint32_t a, uint32_t b, uint32_t c, 
 		 uint32_t e, uint32_t f)
 {
 	uint32_t args[6] = { a, b, c, d, e, f };
+	bool vsyscall = fz_sysinfo && chance(w, 33);
 	struct fz_entry *en = log_begin(w, nr, args);
 
-	return log_end(w, en, fz_sc(nr, a, b, c, d, e, f));
+	return log_end(w, en, vsyscall ? fz_vsc(nr, a, b, c, d, e, f) : fz_sc(nr, a, b, c, d, e, f));
 }
 #define CALL(w, nr, ...) call_n((w), (nr), (uint32_t[6]){ __VA_ARGS__ })
 static long call_n(struct wk *w, uint32_t nr, const uint32_t *a)

@@ -9,6 +9,7 @@
 #include "../bin/procfile.h"
 #include <dirent.h>
 #include <fcntl.h>
+#include <sys/auxv.h>
 #include <sys/mman.h>
 #include <arch/mmu.h>
 
@@ -134,12 +135,13 @@ static void page_tables_are_counted(void)
 }
 
 /* [heap] covers the break; [stack] holds a local; the program's text
- * is named by its path. */
+ * is named by its path; [vdso] starts at AT_SYSINFO_EHDR, [vvar] just
+ * below it. */
 static void maps_names_heap_stack_and_file(void)
 {
 	char *brk0 = sbrk(0), local = 0;
-	uint32_t s, e;
-	int heap = 0, stack = 0, file = 0;
+	uint32_t s, e, vdso = (uint32_t)getauxval(AT_SYSINFO_EHDR), vvar_end = 0;
+	int heap = 0, stack = 0, file = 0, vdso_ok = 0;
 
 	CHECK(sbrk(3 * PAGE) == brk0);
 	CHECK(read_file("/proc/self/maps", text, sizeof(text)) > 0);
@@ -151,10 +153,14 @@ static void maps_names_heap_stack_and_file(void)
 			stack += s <= (uint32_t)(uintptr_t)&local && (uint32_t)(uintptr_t)&local < e;
 		if (strstr(l, "r-xp") && strstr(l, " /bin/views"))
 			file++;
+		if (strstr(l, " [vvar]"))
+			vvar_end = e;
+		if (strstr(l, " [vdso]"))
+			vdso_ok += s == vdso && vvar_end == s;
 	}
-	if (heap != 1 || stack != 1 || file != 1)
-		printf("heap %d stack %d file %d, break %p..%p\n", heap, stack, file, brk0, sbrk(0));
-	CHECK(heap == 1 && stack == 1 && file == 1);
+	if (heap != 1 || stack != 1 || file != 1 || vdso_ok != 1)
+		printf("heap %d stack %d file %d vdso %d, break %p..%p\n", heap, stack, file, vdso_ok, brk0, sbrk(0));
+	CHECK(heap == 1 && stack == 1 && file == 1 && vdso_ok == 1);
 }
 
 /* /proc lists this process; its status names it, its parent and its
