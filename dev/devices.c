@@ -5,14 +5,14 @@
 #include <pagoda/file.h>
 #include <pagoda/vfs.h>
 
-extern const struct file_ops null_ops, zero_ops, full_ops, random_ops, console_ops, tty_ops;
+extern const struct file_ops null_ops, zero_ops, full_ops, random_ops, urandom_ops, console_ops, tty_ops;
 
 static const struct {
 	uint32_t major, minor;
 	const struct file_ops *ops;
 } devices[] = {
 	{ 1, 3, &null_ops }, { 1, 5, &zero_ops }, { 1, 7, &full_ops },
-	{ 1, 8, &random_ops }, { 1, 9, &random_ops },
+	{ 1, 8, &random_ops }, { 1, 9, &urandom_ops },
 	{ 5, 0, &tty_ops },             /* /dev/tty: the controlling terminal, the console */
 	{ 5, 1, &console_ops },         /* /dev/console */
 };

@@ -66,7 +66,20 @@ const struct file_ops zero_ops = {
 	.read = zero_read, .write = null_write, .mmap = zero_mmap, .seek_zero = true,
 };
 const struct file_ops full_ops = { .read = zero_read, .write = full_write, .seek_zero = true };
+/* /dev/random's poll, Linux's random_poll: readable once the generator
+ * is seeded, which it is from boot. */
+static uint32_t random_poll(struct file *f, struct poll_table *pt)
+{
+	(void)f, (void)pt;
+	return POLLIN | POLLRDNORM;
+}
+
 const struct file_ops random_ops = {
+	.read = random_read, .write = null_write, .poll = random_poll, .seek_zero = true,
+	.splice_read = true, .splice_write = true,
+};
+/* /dev/urandom has no poll (always ready, and epoll refuses it), as Linux's. */
+const struct file_ops urandom_ops = {
 	.read = random_read, .write = null_write, .seek_zero = true,
 	.splice_read = true, .splice_write = true,
 };

@@ -339,6 +339,29 @@ static void nested(void)
 	show_wait("inner again", inner, 8);
 }
 
+/* Which kinds of file epoll takes: those with a poll of their own. */
+static void kinds(void)
+{
+	static const char *const paths[] = { "/dev/null", "/dev/zero", "/dev/full", "/dev/random", "/dev/urandom",
+					     "/dev/tty", "/dev/console", "/proc/self/status", "/proc", "/" };
+	int ep;
+
+	CHECK((ep = epoll_create1(0)) >= 0);
+	for (size_t i = 0; i < sizeof(paths) / sizeof(paths[0]); i++) {
+		int fd = open(paths[i], O_RDONLY | O_NONBLOCK);
+		char what[64];
+
+		snprintf(what, sizeof(what), "ADD %s", paths[i]);
+		if (fd < 0) {
+			printf("%s: cannot open, errno %d\n", what, errno);
+			continue;
+		}
+		show_ret(what, add(ep, fd, EPOLLIN | EPOLLOUT, i));
+		CHECK(close(fd) == 0);
+	}
+	show_wait("after they are closed", ep, 8);
+}
+
 static volatile int alarms;
 
 static void on_alarm(int sig)
@@ -416,7 +439,7 @@ static void across_fork(void)
 static const struct test_case cases[] = {
 	CASE(eventfd_errors), CASE(eventfd_counting), CASE(eventfd_poll_and_wait), CASE(epoll_errors),
 	CASE(pipe_triggers), CASE(ready_order), CASE(items_belong_to_files), CASE(nested), CASE(waiting),
-	CASE(across_fork),
+	CASE(across_fork), CASE(kinds),
 };
 
 int main(int argc, char **argv)

@@ -160,7 +160,7 @@ static void fifos(void)
 static void other_files(void)
 {
 	static const char *const paths[] = { "/etc/lines.txt", "/dev/null", "/dev/zero", "/tmp",
-					     "/proc/self/status" };
+					     "/proc/self/status", "/dev/random", "/dev/urandom", "/dev/full" };
 	struct pollfd p[3] = { { -1, POLLIN, 0x55 }, { 200, POLLIN, 0 }, { 0, 0, 0 } };
 	int fd;
 
