@@ -71,6 +71,8 @@ $(BUILD)/vdso/vdso-syms.h: $(BUILD)/vdso/vdso.so
 $(BUILD)/k/arch/x86/vdso_image.o: $(BUILD)/vdso/vdso.so
 $(BUILD)/k/arch/x86/vdso.o: $(BUILD)/vdso/vdso-syms.h
 $(BUILD)/k/arch/x86/vdso.o: KCFLAGS += -I$(BUILD)/vdso
+$(BUILD)/k/arch/x86/trap_entry.o: $(BUILD)/vdso/vdso-syms.h
+$(BUILD)/k/arch/x86/trap_entry.o: KASFLAGS += -I$(BUILD)/vdso
 $(BUILD)/k/arch/x86/vdso_image.o: KASFLAGS += -DVDSO_SO=\"$(BUILD)/vdso/vdso.so\"
 
 $(BUILD)/kernel.ld: arch/x86/kernel.ld.S

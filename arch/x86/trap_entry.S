@@ -25,6 +25,8 @@
 #include <arch/memlayout.h>
 #include <arch/mmu.h>
 #include <arch/tss.h>
+#include <arch/vdso.h>
+#include "vdso-syms.h"
 #include <arch/segment.h>
 #include <arch/trap.h>
 
@@ -148,12 +150,55 @@ sysenter_flags_saved:
 	pushl %esp
 	call sysenter_trap
 	addl $4, %esp
-	jmp trap_return
+	/* sysexit sets only eip and esp: it ends the call when that goes
+	 * back where it came from (no handler to run, restart or exec moved
+	 * it) with flags it can leave as they are (no single step, no NT);
+	 * else iret. (cs and ss are always the user's: no call sets them.) */
+	testl $(EFLAGS_TF | EFLAGS_NT), TF_EFLAGS(%esp)
+	jnz trap_return
+	movl vm_current, %eax
+	movl VMSPACE_VDSO_BASE(%eax), %eax
+	addl $VDSO_SYM__kernel_vsyscall_landing, %eax
+	cmpl %eax, TF_EIP(%esp)
+	jne trap_return
+	jmp sysexit_return
 	EXTABLE_ENTRY(1b, 2f)
 2:	pushl %esp
 	call sysenter_bad_stack
 	addl $4, %esp
 	jmp trap_return
+
+/*
+ * Back to the vDSO's landing pad by sysexit: the frame popped as
+ * trap_return pops it, then eip into edx and esp into ecx, which
+ * __kernel_vsyscall restores from its stack, and the user's flags with
+ * IF set by the sti just before, whose shadow covers the sysexit.
+ */
+sysexit_return:
+	popal
+1:	popl %gs
+2:	popl %fs
+3:	popl %es
+4:	popl %ds
+	movl 8(%esp), %edx      /* eip (past the vector and error code) */
+	movl 20(%esp), %ecx     /* esp */
+	addl $16, %esp          /* to the flags */
+	btrl $9, (%esp)         /* IF: by the sti */
+	popfl
+	sti
+	sysexit
+	EXTABLE_ENTRY(1b, 5f)
+	EXTABLE_ENTRY(2b, 6f)
+	EXTABLE_ENTRY(3b, 7f)
+	EXTABLE_ENTRY(4b, 8f)
+5:	movl $0, (%esp)         /* a selector that cannot be reloaded: 0 */
+	jmp 1b
+6:	movl $0, (%esp)
+	jmp 2b
+7:	movl $0, (%esp)
+	jmp 3b
+8:	movl $0, (%esp)
+	jmp 4b
 
 /* The same, for a user who stepped into sysenter (vdso.c's debug trap
  * took TF off): with TF in the flags the user gets back. */

@@ -14,8 +14,9 @@
  * sysenter_trap makes it a system call back to the vDSO's landing pad
  * (sysenter_bad_stack, if the stack cannot be read, -EFAULT). A call that is
  * restarted backs eip up over the int $0x80 just before the landing pad,
- * so it is made again by int 0x80. The return is by iret, as every
- * other trap's.
+ * so it is made again by int 0x80. The return is by sysexit when the call
+ * goes back to the landing pad as it came, else by iret as every other
+ * trap's (a handler to run, a restart, exec, a single step).
  */
 #include <pagoda/errno.h>
 #include <pagoda/proc.h>
@@ -26,6 +27,7 @@
 #include <arch/segment.h>
 #include <arch/trap.h>
 #include <arch/tss.h>
+#include <arch/vdso.h>
 #include "vdso-syms.h"
 
 #define MSR_IA32_SYSENTER_CS    0x174
@@ -85,8 +87,11 @@ const struct vdso_image *arch_vdso_image(void)
 	return &image;
 }
 
+_Static_assert(__builtin_offsetof(struct vmspace, vdso_base) == VMSPACE_VDSO_BASE,
+	       "VMSPACE_VDSO_BASE is where struct vmspace keeps the vDSO's base");
+
 /* The frame sysenter_entry made, with the sixth argument in ebp: the
- * rest of it, and the call. */
+ * rest of it, and the call (sysenter_entry then picks sysexit or iret). */
 void sysenter_trap(struct trapframe *tf)
 {
 	tf->eflags |= EFLAGS_IF;        /* sysenter cleared it; the user had it set */

@@ -45,9 +45,11 @@
 #define IRQ_SPURIOUS_PRIMARY    7
 #define IRQ_SPURIOUS_SECONDARY  15
 
-/* Where the user's ebp sits in a struct trapframe (below), for the
- * sysenter entry, which puts the sixth argument there. */
+/* Where the user's ebp, eip and eflags sit in a struct trapframe
+ * (below), for the sysenter entry (the sixth argument goes in ebp). */
 #define TF_EBP          8
+#define TF_EIP          56
+#define TF_EFLAGS       64
 
 /* The Linux i386 system-call gate, reachable from ring 3. */
 #define T_SYSCALL       0x80
@@ -73,6 +75,8 @@ struct trapframe {
 };
 
 _Static_assert(__builtin_offsetof(struct trapframe, ebp) == TF_EBP, "TF_EBP is the trapframe's ebp");
+_Static_assert(__builtin_offsetof(struct trapframe, eip) == TF_EIP, "TF_EIP is the trapframe's eip");
+_Static_assert(__builtin_offsetof(struct trapframe, eflags) == TF_EFLAGS, "TF_EFLAGS is the trapframe's eflags");
 
 /* The vector stubs, in vector order (trap_entry.S): for 0..47 and 0x80. */
 extern const uint32_t trap_vector_stubs[];
