@@ -47,6 +47,32 @@
 	cld
 .endm
 
+/* Restore what SAVE_TRAPFRAME saved but the CPU's own part. A selector
+ * that cannot be reloaded (#GP or #NP: its descriptor is gone or not
+ * present) becomes the null one and the return goes on, as Linux does;
+ * the fix-ups lie out of the way, in .text.fixup. */
+.macro RESTORE_TRAPFRAME
+	popal
+.Lgs\@:	popl %gs
+.Lfs\@:	popl %fs
+.Les\@:	popl %es
+.Lds\@:	popl %ds
+	EXTABLE_ENTRY(.Lgs\@, .Lgs_fix\@)
+	EXTABLE_ENTRY(.Lfs\@, .Lfs_fix\@)
+	EXTABLE_ENTRY(.Les\@, .Les_fix\@)
+	EXTABLE_ENTRY(.Lds\@, .Lds_fix\@)
+	.pushsection .text.fixup, "ax"
+.Lgs_fix\@:	movl $0, (%esp)         /* %esp still points at its slot */
+	jmp .Lgs\@
+.Lfs_fix\@:	movl $0, (%esp)
+	jmp .Lfs\@
+.Les_fix\@:	movl $0, (%esp)
+	jmp .Les\@
+.Lds_fix\@:	movl $0, (%esp)
+	jmp .Lds\@
+	.popsection
+.endm
+
 /* Emit the stub for vector \n and record its address in trap_vector_stubs. */
 .macro TRAP_STUB n
 	.section .text
@@ -87,27 +113,9 @@ syscall_common:
 
 	.globl trap_return
 trap_return:
-	popal
-1:	popl %gs
-2:	popl %fs
-3:	popl %es
-4:	popl %ds
+	RESTORE_TRAPFRAME
 	addl $8, %esp           /* vector number and error code */
 	iret
-	EXTABLE_ENTRY(1b, 5f)
-	EXTABLE_ENTRY(2b, 6f)
-	EXTABLE_ENTRY(3b, 7f)
-	EXTABLE_ENTRY(4b, 8f)
-
-/* A selector that cannot be reloaded: %esp still points at its slot. */
-5:	movl $0, (%esp)
-	jmp 1b
-6:	movl $0, (%esp)
-	jmp 2b
-7:	movl $0, (%esp)
-	jmp 3b
-8:	movl $0, (%esp)
-	jmp 4b
 
 trap_common:
 	SAVE_TRAPFRAME
@@ -175,11 +183,7 @@ sysenter_flags_saved:
  * IF set by the sti just before, whose shadow covers the sysexit.
  */
 sysexit_return:
-	popal
-1:	popl %gs
-2:	popl %fs
-3:	popl %es
-4:	popl %ds
+	RESTORE_TRAPFRAME
 	movl 8(%esp), %edx      /* eip (past the vector and error code) */
 	movl 20(%esp), %ecx     /* esp */
 	addl $16, %esp          /* to the flags */
@@ -187,18 +191,6 @@ sysexit_return:
 	popfl
 	sti
 	sysexit
-	EXTABLE_ENTRY(1b, 5f)
-	EXTABLE_ENTRY(2b, 6f)
-	EXTABLE_ENTRY(3b, 7f)
-	EXTABLE_ENTRY(4b, 8f)
-5:	movl $0, (%esp)         /* a selector that cannot be reloaded: 0 */
-	jmp 1b
-6:	movl $0, (%esp)
-	jmp 2b
-7:	movl $0, (%esp)
-	jmp 3b
-8:	movl $0, (%esp)
-	jmp 4b
 
 /* The same, for a user who stepped into sysenter (vdso.c's debug trap
  * took TF off): with TF in the flags the user gets back. */
