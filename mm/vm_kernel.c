@@ -65,11 +65,17 @@ struct vmspace *vmspace_new(void)
 		kfree(vs);
 		vs = NULL;
 	}
+	if (vs)
+		vs->users = 1;
 	return vs;
 }
 
 void vmspace_free(struct vmspace *vs)
 {
+	if (vs->users > 1) {
+		vs->users--;
+		return;
+	}
 	if (vs == vm_current)
 		vmspace_activate(NULL);
 	vmspace_destroy(vs);

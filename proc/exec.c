@@ -348,6 +348,7 @@ static int exec_image(struct proc *p, const char *path, struct path *file,
 		proc_leave_vmspace(p, old);
 		vmspace_free(old);
 	}
+	vfork_release(p);               /* a vfork parent goes on now */
 	if (p != proc_current)
 		vmspace_activate(was_active);
 	p->brk_start = p->brk = info.brk;

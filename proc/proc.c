@@ -101,21 +101,28 @@ int proc_start_init(const char *path, char *const argv[], char *const envp[])
 
 /*
  * fork: a copy of the caller whose address space shares every private page
- * copy-on-write, whose files are the same open files, and which returns 0
- * from the same system call. Returns the child's pid, or -ENOMEM.
+ * copy-on-write (or, share_vm, is the caller's own: CLONE_VM), whose files
+ * are the same open files, and which returns 0 from the same system call.
+ * Returns the child's pid, or -ENOMEM.
  */
-int proc_fork(struct proc **childp)
+int proc_fork(struct proc **childp, bool share_vm)
 {
 	struct proc *parent = proc_current, *child = proc_alloc();
 	int err = -ENOMEM;
 
 	if (!child)
 		return -ENOMEM;
-	child->vs = kzalloc(sizeof(*child->vs));
-	if (!child->vs)
-		goto fail_free;
-	if (vmspace_fork(child->vs, parent->vs) != 0)
-		goto fail_vs;
+	if (share_vm) {
+		child->vs = parent->vs;
+		parent->vs->users++;
+	} else {
+		child->vs = kzalloc(sizeof(*child->vs));
+		if (!child->vs)
+			goto fail_free;
+		if (vmspace_fork(child->vs, parent->vs) != 0)
+			goto fail_vs;
+		child->vs->users = 1;
+	}
 	files_fork(child, parent);
 	*child->tf = *parent->tf;
 	child->tf->eax = 0;
@@ -146,6 +153,29 @@ fail_free:
 	return err;
 }
 
+void vfork_wait(struct proc *child)
+{
+	struct proc *self = proc_current;
+
+	self->vfork_done = false;
+	child->vfork_parent = self;
+	/* Only a fatal signal ends the wait (Linux's killable wait). */
+	while (!self->vfork_done && !self->killed)
+		sleep_on(&self->vfork_done);
+	child->vfork_parent = self->vfork_done ? NULL : child->vfork_parent;
+}
+
+void vfork_release(struct proc *p)
+{
+	struct proc *parent = p->vfork_parent;
+
+	if (!parent)
+		return;
+	p->vfork_parent = NULL;
+	parent->vfork_done = true;
+	wakeup(&parent->vfork_done);
+}
+
 /* Give p's children to init, which reaps them; wake it for the zombies. */
 static void reparent_children(struct proc *p)
 {
@@ -155,6 +185,8 @@ static void reparent_children(struct proc *p)
 		struct proc *c = p->children;
 
 		p->children = c->sibling;
+		if (c->vfork_parent == p)
+			c->vfork_parent = NULL;         /* no one waits any more */
 		add_child(init_proc, c);
 		zombies |= c->state == PROC_ZOMBIE;
 	}
@@ -248,6 +280,7 @@ void __noreturn proc_exit(int wait_status)
 		(void)copyout(p->clear_child_tid, &zero, sizeof(zero));
 	tty_session_ends(p);
 	files_close_all(p);
+	vfork_release(p);
 	proc_leave_vmspace(p, p->vs);
 	vmspace_free(p->vs);
 	p->vs = NULL;

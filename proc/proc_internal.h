@@ -20,7 +20,11 @@ void proc_reap_dead(void);              /* free the ended that nobody waits for 
 void signal_forget(struct proc *p);     /* its pending signals go (exit) */
 void proc_free(struct proc *p);
 void rlimits_default(struct proc *p);
-int proc_fork(struct proc **childp);
+int proc_fork(struct proc **childp, bool share_vm);
+/* vfork (CLONE_VFORK): the parent sleeps until its child has exec'd or
+ * ended (vfork_wait); the child lets it go on (vfork_release). */
+void vfork_wait(struct proc *child);
+void vfork_release(struct proc *p);
 /* What a wait reports of a child. */
 struct wait_result {
 	int pid;

@@ -22,6 +22,8 @@
 
 void proc_leave_vmspace(struct proc *p, struct vmspace *vs)
 {
+	if (vs->users > 1)
+		return;                 /* another's too (CLONE_VM): its counts stay there */
 	p->min_flt += vm_faults_resolved(&vs->faults);
 	p->maxrss_kb = MAX(p->maxrss_kb, (uint32_t)(pmap_resident_peak(&vs->pmap) * PAGE_KB));
 }

@@ -20,13 +20,17 @@ SYSCALL(fork)
 {
 	struct proc *child;
 
-	return proc_fork(&child);
+	return proc_fork(&child, false);
 }
 
-/* vfork: a fork (the parent does not wait; the copy-on-write fork is cheap). */
+SYSCALL(clone);
+
+/* vfork: the child runs in the parent's own address space, on its stack,
+ * while the parent sleeps until the child execs or ends (CLONE_VM |
+ * CLONE_VFORK), as Linux's. */
 SYSCALL(vfork)
 {
-	return sys_fork(0, 0, 0, 0, 0, 0);
+	return sys_clone(CLONE_VM | CLONE_VFORK | SIGCHLD, 0, 0, 0, 0, 0);
 }
 
 /*
@@ -45,10 +49,11 @@ SYSCALL(clone)
 	struct proc *child;
 	int pid, err;
 
-	if (flags & (CLONE_VM | CLONE_THREAD))
-		return (flags & CLONE_VFORK) ? sys_fork(0, 0, 0, 0, 0, 0) : -ENOSYS;
+	/* A shared address space without a vfork's wait is a thread: not yet. */
+	if ((flags & CLONE_THREAD) || ((flags & CLONE_VM) && !(flags & CLONE_VFORK)))
+		return -ENOSYS;
 	if ((flags & ~(uint32_t)CSIGNAL) & ~(uint32_t)(CLONE_SETTLS | CLONE_PARENT_SETTID |
-			CLONE_CHILD_CLEARTID | CLONE_CHILD_SETTID | CLONE_VFORK))
+			CLONE_CHILD_CLEARTID | CLONE_CHILD_SETTID | CLONE_VFORK | CLONE_VM))
 		return -EINVAL;
 	if (flags & CLONE_SETTLS) {
 		if (copyin(&u, tls, sizeof(u)))
@@ -58,7 +63,7 @@ SYSCALL(clone)
 		if (err)
 			return err;
 	}
-	pid = proc_fork(&child);
+	pid = proc_fork(&child, flags & CLONE_VM);
 	if (pid < 0)
 		return pid;
 	if (stack)
@@ -75,6 +80,8 @@ SYSCALL(clone)
 		(void)copyout(ctid, &pid, sizeof(pid));
 		vmspace_activate(proc_current->vs);
 	}
+	if (flags & CLONE_VFORK)
+		vfork_wait(child);
 	return pid;
 }
 

@@ -113,6 +113,8 @@ struct proc {
 	struct posix_timer *posix_timers;       /* timer_create's (proc/posix_timer.c) */
 	int next_timer_id;
 	vaddr_t clear_child_tid;        /* set_tid_address */
+	struct proc *vfork_parent;      /* sleeping in vfork until this one execs or ends */
+	bool vfork_done;                /* a vfork parent's: its child let it go */
 
 	struct path cwd;                /* the working directory */
 	uint32_t umask;

@@ -162,6 +162,7 @@ struct vmspace {
 	vaddr_t mmap_base;              /* top-down placement starts below this */
 	uint32_t stack_max;             /* bytes a grows-down region may reach */
 	vaddr_t vdso_base;              /* where exec put the vDSO (proc/vdso.c); 0: none */
+	unsigned users;                 /* processes on it (clone's CLONE_VM): vmspace_free's */
 	struct vm_fault_stats faults;   /* this address space's */
 };
 
@@ -351,6 +352,7 @@ void vmspace_activate(struct vmspace *vs);
 
 /* An empty address space from the kernel's heap, or NULL; and its end
  * (switching to the kernel's pmap first if it is the active one). */
+/* A new address space with one user; one user fewer (the last frees it). */
 struct vmspace *vmspace_new(void);
 void vmspace_free(struct vmspace *vs);
 

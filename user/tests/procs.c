@@ -3,6 +3,7 @@
 #define _GNU_SOURCE
 #include "check.h"
 #include <sched.h>
+#include <spawn.h>
 #include <stdint.h>
 #include <sys/mman.h>
 #include <sys/resource.h>
@@ -242,10 +243,45 @@ static void ids(void)
 	CHECK(waitpid(pid, &status, 0) == pid && status == 0);
 }
 
+static volatile int shared_word;
+
+/* vfork's child runs in its parent's memory while the parent waits;
+ * posix_spawn and system (clone with CLONE_VM | CLONE_VFORK in both C
+ * libraries) start programs, and report one that is not there. */
+static void spawn_and_vfork(void)
+{
+	char *ok[] = { "sh", "-c", "exit 7", NULL }, *missing[] = { "nothing", NULL };
+	extern char **environ;
+	int status, r;
+	pid_t pid;
+
+	fflush(stdout);
+	shared_word = 1;
+	if ((pid = vfork()) == 0) {
+		shared_word = 2;        /* the parent's own memory */
+		_exit(5);
+	}
+	printf("vfork: the child's write is the parent's: %s\n", shared_word == 2 ? "yes" : "no");
+	CHECK(waitpid(pid, &status, 0) == pid);
+	printf("  and its exit status %d\n", WEXITSTATUS(status));
+	r = posix_spawn(&pid, "/bin/sh", NULL, NULL, ok, environ);
+	CHECK(r == 0 && waitpid(pid, &status, 0) == pid);       /* (its output first, whoever runs first) */
+	printf("posix_spawn of sh -c 'exit 7': %d, its exit status %d\n", r, WEXITSTATUS(status));
+	r = posix_spawn(&pid, "/bin/nothing", NULL, NULL, missing, environ);
+	printf("posix_spawn of a program not there: %d\n", r);
+	if (r == 0) {                   /* a C library may report it by the exit status */
+		CHECK(waitpid(pid, &status, 0) == pid);
+		printf("  its exit status %d\n", WEXITSTATUS(status));
+	}
+	fflush(stdout);
+	status = system("exit 3");
+	printf("system(\"exit 3\"): exit status %d\n", WEXITSTATUS(status));
+}
+
 static const struct test_case cases[] = {
 	CASE(fork_chain), CASE(fork_fan_out), CASE(fork_large), CASE(wait_statuses), CASE(wait_nohang),
 	CASE(wait_echild), CASE(wait_specific), CASE(wait4_rusage), CASE(clone_settid),
-	CASE(clone_settls), CASE(ids),
+	CASE(clone_settls), CASE(ids), CASE(spawn_and_vfork),
 };
 
 int main(int argc, char **argv)
