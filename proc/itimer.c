@@ -12,8 +12,10 @@
  * at its value; the CPU timers are looked at by the tick (itimer_tick),
  * those of the running process, as Linux samples them. A timer fires
  * with SI_KERNEL, as Linux's; a periodic one is moved on by whole
- * intervals past now, so it keeps its phase. fork's child has none armed;
- * exec keeps them.
+ * intervals past now, so it keeps its phase: a CPU timer at once, REAL
+ * only when its SIGALRM is taken (Linux's dequeue_signal), so that a
+ * short interval with the signal blocked or ignored cannot keep the CPU
+ * in the timer interrupt. fork's child has none armed; exec keeps them.
  */
 #include "proc_internal.h"
 #include <pagoda/errno.h>
@@ -57,13 +59,31 @@ static bool itimer_check(struct proc *p, int which)
 	return true;
 }
 
+/* ITIMER_REAL's time has come: SIGALRM, and a periodic one waits to be
+ * rearmed until the signal is taken (its value stays, for the phase). */
 static void itimer_real_fire(struct ktimer *kt, bool from_user)
 {
 	struct proc *p = container_of(kt, struct proc, real_timer);
+	struct itimer *t = &p->itimer[ITIMER_REAL];
 
 	(void)from_user;
-	if (itimer_check(p, ITIMER_REAL) && p->itimer[ITIMER_REAL].value)
-		ktimer_arm(kt, p->itimer[ITIMER_REAL].value, itimer_real_fire);
+	if (!t->value)
+		return;
+	if (!t->interval)
+		t->value = 0;
+	signal_post(p, SIGALRM, NULL);
+}
+
+void itimer_real_taken(struct proc *p)
+{
+	struct itimer *t = &p->itimer[ITIMER_REAL];
+	uint64_t now = clock_mono_ns();
+
+	if (!t->interval || !t->value || ktimer_armed(&p->real_timer))
+		return;
+	if (now >= t->value)
+		t->value += ((now - t->value) / t->interval + 1) * t->interval;
+	ktimer_arm(&p->real_timer, t->value, itimer_real_fire);
 }
 
 void itimer_tick(void)
@@ -83,14 +103,15 @@ void itimer_exit(struct proc *p)
 }
 
 /* Timer which as getitimer reports it: the time left (an armed timer
- * whose time has come but which has not fired yet says 1 us, as Linux's),
- * and the interval. */
+ * whose time has come but which has not fired yet says 1 us, as Linux's;
+ * a REAL one that fired and waits for its signal to be taken, 0), and the
+ * interval. */
 static struct itimerval32 itimer_get(const struct proc *p, int which)
 {
 	const struct itimer *t = &p->itimer[which];
 	uint64_t now = itimer_clock(p, which), left = 0;
 
-	if (t->value)
+	if (t->value && (which != ITIMER_REAL || ktimer_armed(&p->real_timer)))
 		left = t->value > now ? t->value - now : NSEC_PER_USEC;
 	if (left && left < NSEC_PER_USEC)
 		left = NSEC_PER_USEC;

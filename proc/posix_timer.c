@@ -152,7 +152,10 @@ static void timer_fire(struct posix_timer *t)
 		t->active = false;
 		return;
 	}
-	timer_forward(t, timer_now(t));
+	/* ...but no oftener than the tick, to look again for a handler:
+	 * Linux's rule, which keeps a nanosecond's interval from holding
+	 * the CPU in the timer interrupt. */
+	timer_forward(t, timer_now(t) + (t->interval < NSEC_PER_TICK ? NSEC_PER_TICK : 0));
 	timer_start(t);
 }
 

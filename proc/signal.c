@@ -282,9 +282,12 @@ static int next_signal(uint64_t set)
 	return set ? __builtin_ctzll(set) + 1 : 0;
 }
 
-/* Take sig off p's pending set: its siginfo into *info. */
+/* Take sig off p's pending set: its siginfo into *info. A SIGALRM
+ * taken rearms a periodic ITIMER_REAL (Linux's dequeue_signal). */
 static void dequeue(struct proc *p, int sig, struct ksiginfo *info)
 {
+	if (sig == SIGALRM)
+		itimer_real_taken(p);
 	if (!unqueue(p, sig, info)) {
 		memset(info, 0, sizeof(*info));
 		info->si_signo = sig;

@@ -183,6 +183,7 @@ void sched_tick_start(void);
  * process's ITIMER_REAL (proc/itimer.c). */
 void itimer_tick(void);
 void itimer_exit(struct proc *p);
+void itimer_real_taken(struct proc *p);         /* SIGALRM dequeued: rearm ITIMER_REAL */
 /* POSIX timers (proc/posix_timer.c): the tick looks at the CPU timers on
  * p's time; exec deletes p's timers, exit those and any CPU timer on p's
  * time; a setting of the wall clock moves those at a wall-clock time;

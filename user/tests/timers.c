@@ -23,6 +23,7 @@
 #include <sys/ioctl.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
+#include <sys/time.h>
 #include <sys/timerfd.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -550,9 +551,51 @@ static void timer_kinds(void)
 	CHECK(clock_settime(CLOCK_REALTIME, &wall) == 0);
 }
 
+static volatile int alrms;
+
+static void on_alrm(int sig)
+{
+	(void)sig;
+	alrms++;
+}
+
+/* Timers of the shortest intervals whose signals wait (blocked) or go
+ * nowhere (ignored) cannot hold the CPU: a 100 ms sleep beside them ends
+ * in time; a blocked ITIMER_REAL waits for its signal to be taken before
+ * it goes on (getitimer says 0 meanwhile), as Linux's. */
+static void short_intervals(void)
+{
+	struct sev ev = { 0, SIGURG, SIGEV_SIGNAL, 0, { 0 } };
+	struct itimerval it = { { 0, 1 }, { 0, 1 } }, got;
+	sigset_t alrm;
+	int64_t t0;
+	int id;
+
+	CHECK(t_create(CLOCK_MONOTONIC, &ev, &id) == 0);        /* SIGURG: ignored by default */
+	CHECK(t_set(id, 0, 1, 1, NULL) == 0);
+	signal(SIGALRM, on_alrm);
+	sigemptyset(&alrm);
+	sigaddset(&alrm, SIGALRM);
+	CHECK(sigprocmask(SIG_BLOCK, &alrm, NULL) == 0);
+	CHECK(setitimer(ITIMER_REAL, &it, NULL) == 0);
+	t0 = now_ns(CLOCK_MONOTONIC);
+	nanosleep(&(struct timespec){ 0, 100 * MS }, NULL);
+	printf("a 1 ns POSIX timer ignored, a 1 us ITIMER_REAL blocked: a 100 ms sleep ends within 2 s: %s\n",
+	       now_ns(CLOCK_MONOTONIC) - t0 < 2000 * MS ? "yes" : "no");
+	CHECK(getitimer(ITIMER_REAL, &got) == 0);
+	printf("  ITIMER_REAL waiting for its signal: value %ld.%06ld, interval %ld.%06ld\n", (long)got.it_value.tv_sec,
+	       (long)got.it_value.tv_usec, (long)got.it_interval.tv_sec, (long)got.it_interval.tv_usec);
+	CHECK(sigprocmask(SIG_UNBLOCK, &alrm, NULL) == 0);
+	it = (struct itimerval){ { 0, 0 }, { 0, 0 } };
+	CHECK(setitimer(ITIMER_REAL, &it, NULL) == 0);
+	printf("  unblocked: the handler ran: %s\n", alrms > 0 ? "yes" : "no");
+	CHECK(syscall(SYS_timer_delete, id) == 0);
+}
+
 static const struct test_case cases[] = {
 	CASE(timerfd_errors), CASE(one_shot_and_periodic), CASE(time64_calls), CASE(wall_clock), CASE(abs_sleep_clock_set),
 	CASE(waiting), CASE(timer_errors), CASE(timer_signals), CASE(timer_kinds),
+	CASE(short_intervals),
 };
 
 int main(int argc, char **argv)
