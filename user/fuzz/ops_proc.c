@@ -39,7 +39,7 @@ static int kid_end_ok(const struct fz_slot *s, enum kid_kind kind, int st)
 {
 	int sig = st & 0x7f, code = (st >> 8) & 0xff;
 
-	if (kind == KID_SIGRETURN)
+	if (kind == KID_SIGRETURN || kind == KID_SYSENTER)
 		return sig != 0x7f;                     /* it went wherever the frame said */
 	if (kind == KID_SIGRETURN_CLI)               /* cli must fault: IOPL is never given */
 		return sig == SIGSEGV || sig == SIGTRAP || sig == SIGILL || sig == SIGBUS || sig == SIGKILL ||
@@ -104,6 +104,7 @@ static void reap_kids(struct wk *w, int kill_first)
 }
 
 static void __attribute__((noreturn)) kid_main(struct wk *w, enum kid_kind kind);
+static void __attribute__((noreturn)) kid_sysenter(struct wk *w);
 
 /* After a fork-like call: the child goes its own way, the parent records it. */
 static void forked(struct wk *w, long r, enum kid_kind kind)
@@ -529,6 +530,8 @@ static void __attribute__((noreturn)) kid_main(struct wk *w, enum kid_kind kind)
 		kid_exec(w, kind);
 	if (kind == KID_SIGRETURN || kind == KID_SIGRETURN_CLI)
 		kid_sigreturn(w, kind);
+	if (kind == KID_SYSENTER)
+		kid_sysenter(w);
 	if (kind == KID_FUZZ)
 		for (uint32_t n = 3 + rnd(w, 20); n > 0; n--)
 			one_call(w);
@@ -536,6 +539,41 @@ static void __attribute__((noreturn)) kid_main(struct wk *w, enum kid_kind kind)
 		SC3(SYS_write, w->pipe_w, (long)"q", 1);
 	for (;;)
 		SC1(SYS_exit_group, 0);
+}
+
+/* A sysenter of the child's own, as __kernel_vsyscall would make it or
+ * not: a stack at ebp that the landing pad can pop (saved ebp, edx, ecx,
+ * then a return to an exit) or any ebp; a harmless call or any number;
+ * NT or AC set or not. The kernel must come back (or the child fault). */
+__asm__(".text\n.globl fz_exit_zero\nfz_exit_zero:\nmov $1,%eax\nxor %ebx,%ebx\nint $0x80\n");
+void fz_exit_zero(void);
+
+static void __attribute__((noreturn)) kid_sysenter(struct wk *w)
+{
+	static const uint32_t calls[] = { 20 /* getpid */, 64 /* getppid */, 13 /* time */, 224 /* gettid */ };
+	uint32_t *frame = (uint32_t *)(scratch + 3072), ebp, eax, flags;
+
+	frame[0] = (uint32_t)splitmix(&w->rng);         /* the sixth argument, then ebp */
+	frame[1] = (uint32_t)splitmix(&w->rng), frame[2] = (uint32_t)splitmix(&w->rng);
+	frame[3] = (uint32_t)fz_exit_zero;
+	ebp = chance(w, 60) ? (uint32_t)frame : ptr_arg(w, 16);
+	eax = chance(w, 80) ? PICK(w, calls) : rnd(w, 500);
+	flags = (chance(w, 20) ? 0x4000u /* NT */ : 0) | (chance(w, 10) ? 0x40000u /* AC */ : 0);
+	__asm__ volatile("pushfl\n\torl %2, (%%esp)\n\tpopfl\n\tmovl %1, %%ebp\n\txorl %%ebx, %%ebx\n\tsysenter"
+			 : : "a"(eax), "r"(ebp), "r"(flags) : "memory");
+	for (;;)
+		SC1(SYS_exit_group, 0);
+}
+
+/* sysenter from a child of its own (kid_sysenter). */
+static void op_sysenter(struct wk *w)
+{
+	long r;
+
+	if (w->in_kid || kid_index(w, 0) < 0)
+		return;
+	r = CALL(w, SYS_fork, 0);
+	forked(w, r, KID_SYSENTER);
 }
 
 /* sigreturn and rt_sigreturn of garbage frames, and of frames that ask

@@ -59,7 +59,7 @@ static const struct op {
 	{ op_segments, 1 }, { op_sigaction, 1 }, { op_open, 3 }, { op_rw, 4 }, { op_seek, 1 },
 	{ op_iov, 2 }, { op_pipe, 1 }, { op_dup, 1 }, { op_fcntl, 1 }, { op_close, 2 },
 	{ op_stat, 3 }, { op_ioctl, 1 }, { op_termios, 1 }, { op_poll, 1 }, { op_event_files, 3 }, { op_posix_timer, 2 }, { op_futex, 1 }, { op_misc, 4 }, { op_random, 2 },
-	{ op_names, 4 }, { op_fdata, 4 }, { op_mount, 1 }, { op_sigreturn, 1 },
+	{ op_names, 4 }, { op_fdata, 4 }, { op_mount, 1 }, { op_sigreturn, 1 }, { op_sysenter, 1 },
 	{ op_signal_misc, 2 }, { op_suspend, 1 },
 };
 

@@ -62,7 +62,8 @@ struct fz_entry {
 /* Kinds of a worker's child, which decide how it may end. */
 enum kid_kind { KID_NONE, KID_QUICK, KID_EXEC_GOOD, KID_EXEC_BAD, KID_FUZZ,
 		KID_SIGRETURN,          /* sigreturn of garbage: may end any way */
-		KID_SIGRETURN_CLI };    /* of a frame asking for IOPL: must die */
+		KID_SIGRETURN_CLI,      /* of a frame asking for IOPL: must die */
+		KID_SYSENTER };         /* sysenter of its own, any registers: any way */
 
 /* What one worker (and its children) share with the supervisor. */
 struct fz_slot {
