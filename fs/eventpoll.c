@@ -167,6 +167,14 @@ static struct epitem *ep_find(struct eventpoll *ep, struct file *f, int fd)
 	return NULL;
 }
 
+/* Set what i asks, and queue it if its file is ready for that now. */
+static void ep_modify(struct epitem *i, const struct epoll_event *ev)
+{
+	i->event = *ev;
+	if (ep_item_poll(i))
+		ep_queue(i);
+}
+
 static int ep_insert(struct eventpoll *ep, struct file *f, int fd, const struct epoll_event *ev)
 {
 	struct epitem *i = kzalloc(sizeof(*i));
@@ -176,23 +184,14 @@ static int ep_insert(struct eventpoll *ep, struct file *f, int fd, const struct 
 	i->ep = ep;
 	i->file = f;
 	i->fd = fd;
-	i->event = *ev;
 	i->next = ep->items;
 	ep->items = i;
 	i->file_next = f->epitems;
 	f->epitems = i;
 	i->all_next = all_items;
 	all_items = i;
-	if (ep_item_poll(i))
-		ep_queue(i);
+	ep_modify(i, ev);
 	return 0;
-}
-
-static void ep_modify(struct epitem *i, const struct epoll_event *ev)
-{
-	i->event = *ev;
-	if (ep_item_poll(i))
-		ep_queue(i);
 }
 
 static void ep_remove(struct epitem *i)

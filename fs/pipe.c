@@ -78,9 +78,8 @@ static bool pipe_full(const struct pipe *p)
 }
 
 /* A ring of nslots empty slots for p: 0 or -ENOMEM. */
-static int pipe_ring(struct pipe *p, uint32_t nslots, uint8_t **buf, struct pipe_slot **slots)
+static int pipe_ring(uint32_t nslots, uint8_t **buf, struct pipe_slot **slots)
 {
-	(void)p;
 	*buf = vmalloc((size_t)nslots * PAGE_SIZE);
 	*slots = kzalloc(nslots * sizeof(**slots));
 	if (*buf && *slots)
@@ -94,7 +93,7 @@ static struct pipe *pipe_new(void)
 {
 	struct pipe *p = kzalloc(sizeof(*p));
 
-	if (p && pipe_ring(p, PIPE_DEF_SLOTS, &p->buf, &p->slots)) {
+	if (p && pipe_ring(PIPE_DEF_SLOTS, &p->buf, &p->slots)) {
 		kfree(p);
 		return NULL;
 	}
@@ -406,7 +405,7 @@ long pipe_set_size(struct file *f, uint32_t size)
 	if (nslots < p->used)
 		return -EBUSY;
 	if (nslots != p->nslots) {
-		if (pipe_ring(p, nslots, &buf, &slots))
+		if (pipe_ring(nslots, &buf, &slots))
 			return -ENOMEM;
 		for (uint32_t i = 0; i < p->used; i++) {
 			struct pipe_slot *s = slot_at(p, i);

@@ -54,15 +54,15 @@ static void timerfd_fire(struct ktimer *t, bool from_user)
  * interrupt counted). */
 static void timerfd_forward(struct timerfd *tf)
 {
-	uint64_t now = clock_mono_ns(), when = tf->timer.when, missed;
+	uint64_t when = tf->timer.when, missed;
 
 	if (!tf->expired || !tf->interval)
 		return;
 	tf->expired = false;
-	missed = now >= when ? (now - when) / tf->interval + 1 : 0;
+	missed = timer_forward(&when, tf->interval, clock_mono_ns());
 	tf->ticks += missed ? missed - 1 : 0;
 	tf->wall_when += missed * tf->interval;
-	ktimer_arm(&tf->timer, when + missed * tf->interval, timerfd_fire);
+	ktimer_arm(&tf->timer, when, timerfd_fire);
 }
 
 /* What timerfd_gettime says: the time to the next expiry (0 if none is

@@ -52,7 +52,7 @@ static bool itimer_check(struct proc *p, int which)
 	if (!t->value || (now = itimer_clock(p, which)) < t->value)
 		return false;
 	if (t->interval)
-		t->value += ((now - t->value) / t->interval + 1) * t->interval;
+		timer_forward(&t->value, t->interval, now);
 	else
 		t->value = 0;
 	signal_post(p, itimer_signal[which], NULL);
@@ -77,12 +77,10 @@ static void itimer_real_fire(struct ktimer *kt, bool from_user)
 void itimer_real_taken(struct proc *p)
 {
 	struct itimer *t = &p->itimer[ITIMER_REAL];
-	uint64_t now = clock_mono_ns();
 
 	if (!t->interval || !t->value || ktimer_armed(&p->real_timer))
 		return;
-	if (now >= t->value)
-		t->value += ((now - t->value) / t->interval + 1) * t->interval;
+	timer_forward(&t->value, t->interval, clock_mono_ns());
 	ktimer_arm(&p->real_timer, t->value, itimer_real_fire);
 }
 

@@ -104,14 +104,10 @@ static void timer_start(struct posix_timer *t)
 }
 
 /* Move a periodic timer past now by whole intervals, counted in missed. */
-static void timer_forward(struct posix_timer *t, uint64_t now)
+static void ptimer_forward(struct posix_timer *t, uint64_t now)
 {
-	uint64_t n;
+	uint64_t n = timer_forward(&t->expiry, t->interval, now);
 
-	if (now < t->expiry)
-		return;
-	n = (now - t->expiry) / t->interval + 1;
-	t->expiry += n * t->interval;
 	t->wall_expiry += n * t->interval;
 	t->missed += (int64_t)MIN(n, (uint64_t)INT32_MAX);
 }
@@ -155,7 +151,7 @@ static void timer_fire(struct posix_timer *t)
 	/* ...but no oftener than the tick, to look again for a handler:
 	 * Linux's rule, which keeps a nanosecond's interval from holding
 	 * the CPU in the timer interrupt. */
-	timer_forward(t, timer_now(t) + (t->interval < NSEC_PER_TICK ? NSEC_PER_TICK : 0));
+	ptimer_forward(t, timer_now(t) + (t->interval < NSEC_PER_TICK ? NSEC_PER_TICK : 0));
 	timer_start(t);
 }
 
@@ -191,7 +187,7 @@ void posix_timer_taken(struct proc *p, struct ksiginfo *info)
 	t->queued = false;
 	if (t->rearm) {
 		t->rearm = false;
-		timer_forward(t, timer_now(t));
+		ptimer_forward(t, timer_now(t));
 		overrun = t->missed;
 		t->overrun_last = clamp_int(overrun);
 		timer_start(t);
@@ -315,7 +311,7 @@ static void timer_get(struct posix_timer *t, uint64_t *interval, uint64_t *value
 	if (!t->active && !(t->none && t->expiry))
 		return;
 	if (t->interval && (t->rearm || t->none))
-		timer_forward(t, now);  /* Linux's common_timer_get: counted as missed */
+		ptimer_forward(t, now);  /* Linux's common_timer_get: counted as missed */
 	if (t->expiry > now)
 		*value = t->expiry - now;
 	else if (!t->none)

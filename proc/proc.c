@@ -162,7 +162,8 @@ void vfork_wait(struct proc *child)
 	/* Only a fatal signal ends the wait (Linux's killable wait). */
 	while (!self->vfork_done && !self->killed)
 		sleep_on(&self->vfork_done);
-	child->vfork_parent = self->vfork_done ? NULL : child->vfork_parent;
+	/* Killed first: the child's vfork_parent goes with our exit
+	 * (reparent_children); released: vfork_release cleared it. */
 }
 
 void vfork_release(struct proc *p)
@@ -319,7 +320,6 @@ static bool wait_ready(struct proc *c, uint32_t options, struct wait_result *r)
 	r->pid = c->pid;
 	if (c->state == PROC_ZOMBIE && c->autoreap)
 		return false;
-	proc_rusage(c, RUSAGE_BOTH, &r->ru);    /* Linux's, whatever the event */
 	if (c->state == PROC_ZOMBIE && (options & WEXITED)) {
 		r->status = st;
 		r->code = (st & 0x7f) ? (st & WCOREFLAG ? CLD_DUMPED : CLD_KILLED) : CLD_EXITED;
@@ -362,6 +362,7 @@ int proc_wait(int pid, uint32_t options, struct wait_result *r)
 			any = true;
 			if (!wait_ready(c, options, r))
 				continue;
+			proc_rusage(c, RUSAGE_BOTH, &r->ru);    /* Linux's, whatever the event */
 			if (c->state == PROC_ZOMBIE && !(options & WNOWAIT)) {
 				proc_rusage_reaped(self, &r->ru);
 				remove_child(self, c);

@@ -398,10 +398,11 @@ static long cpu_sleep(int32_t id, uint32_t flags, uint64_t sec, uint64_t nsec, u
 static long realtime_sleep_until(uint64_t target)
 {
 	for (;;) {
-		uint64_t now = clock_realtime_ns(), left = target - now;
+		uint64_t now = clock_realtime_ns(), left;
 
 		if (now >= target)
 			return 0;
+		left = target - now;
 		if (sleep_on_timeout(&realtime_sleepers, timer_deadline(left / NSEC_PER_SEC, left % NSEC_PER_SEC)) ==
 		    -EINTR)
 			return -ERESTARTNOHAND;
@@ -428,9 +429,7 @@ static long clock_nanosleep(uint32_t clock, uint32_t flags, vaddr_t uts, vaddr_t
 	if ((flags & TIMER_ABSTIME) && (clock == CLOCK_REALTIME || clock == CLOCK_REALTIME_ALARM || clock == CLOCK_TAI))
 		return realtime_sleep_until(ns_of_timespec(sec, nsec));
 	if (flags & TIMER_ABSTIME) {    /* on the monotonic clock: no time left to write */
-		if (sec >= UINT64_MAX / NSEC_PER_SEC)
-			sec = UINT64_MAX / NSEC_PER_SEC - 1;
-		ns = sec * NSEC_PER_SEC + nsec;
+		ns = ns_of_timespec(sec, nsec);
 		if (ns <= now)
 			return 0;
 		ns -= now;

@@ -71,6 +71,19 @@ static inline uint64_t timer_deadline(uint64_t sec, uint64_t nsec)
 	return now + sec * NSEC_PER_SEC + nsec;
 }
 
+/* Move a periodic expiry at *when past now by whole intervals, as
+ * Linux's hrtimer_forward: how many it moved (0 if it is still to come). */
+static inline uint64_t timer_forward(uint64_t *when, uint64_t interval, uint64_t now)
+{
+	uint64_t n;
+
+	if (now < *when)
+		return 0;
+	n = (now - *when) / interval + 1;
+	*when += n * interval;
+	return n;
+}
+
 static inline bool timer_passed(uint64_t deadline)
 {
 	return clock_mono_ns() >= deadline;

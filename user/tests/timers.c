@@ -56,6 +56,16 @@ static int64_t ns_of(struct timespec t)
 	return t.tv_sec * 1000000000LL + t.tv_nsec;
 }
 
+/* Set the wall clock sec seconds on (or back). */
+static void shift_wall_clock(int sec)
+{
+	struct timespec wall;
+
+	CHECK(clock_gettime(CLOCK_REALTIME, &wall) == 0);
+	wall.tv_sec += sec;
+	CHECK(clock_settime(CLOCK_REALTIME, &wall) == 0);
+}
+
 static int arm(int fd, int flags, int64_t interval, int64_t value)
 {
 	struct itimerspec v = its(interval, value);
@@ -193,7 +203,6 @@ static void time64_calls(void)
  * TFD_TIMER_CANCEL_ON_SET makes the setting an ECANCELED read, once. */
 static void wall_clock(void)
 {
-	struct timespec wall;
 	struct pollfd p;
 	uint64_t n;
 	int fd, cfd;
@@ -204,34 +213,26 @@ static void wall_clock(void)
 	CHECK(arm(fd, TFD_TIMER_ABSTIME, 0, now_ns(CLOCK_REALTIME) + 10000 * MS) == 0);
 	CHECK(arm(cfd, TFD_TIMER_ABSTIME | TFD_TIMER_CANCEL_ON_SET, 0, now_ns(CLOCK_REALTIME) + 10000 * MS) == 0);
 	show_ret("10 s off on the wall clock: a read", read(fd, &n, 8));
-	CHECK(clock_gettime(CLOCK_REALTIME, &wall) == 0);
-	wall.tv_sec += 20;
-	CHECK(clock_settime(CLOCK_REALTIME, &wall) == 0);
+	shift_wall_clock(20);
 	p = (struct pollfd){ fd, POLLIN, 0 };
 	show_ret("the clock set 20 s on: poll, 2 s at most", poll(&p, 1, 2000));
 	show_ret("  a read", read(fd, &n, 8));
 	printf("  expiries %llu\n", (unsigned long long)n);
 	show_ret("the CANCEL_ON_SET one: a read", read(cfd, &n, 8));
 	show_ret("  again", read(cfd, &n, 8));
-	CHECK(clock_gettime(CLOCK_REALTIME, &wall) == 0);
-	wall.tv_sec -= 20;
-	CHECK(clock_settime(CLOCK_REALTIME, &wall) == 0);
+	shift_wall_clock(-20);
 	show_ret("the clock set back: it again", read(cfd, &n, 8));
 	CHECK(arm(fd, TFD_TIMER_ABSTIME, 0, now_ns(CLOCK_REALTIME) + 10000 * MS) == 0);
-	CHECK(clock_gettime(CLOCK_REALTIME, &wall) == 0);
-	wall.tv_sec -= 100;
-	CHECK(clock_settime(CLOCK_REALTIME, &wall) == 0);
+	shift_wall_clock(-100);
 	nanosleep(&(struct timespec){ 0, 50 * MS }, NULL);
 	show_ret("set 100 s back: nothing yet", read(fd, &n, 8));
-	CHECK(clock_gettime(CLOCK_REALTIME, &wall) == 0);
-	wall.tv_sec += 100;
-	CHECK(clock_settime(CLOCK_REALTIME, &wall) == 0);
+	shift_wall_clock(100);
 }
 
 /* clock_nanosleep to a wall-clock time wakes when the clock is set past it. */
 static void abs_sleep_clock_set(void)
 {
-	struct timespec wall, until;
+	struct timespec until;
 	int64_t t0;
 	int status;
 	pid_t pid;
@@ -243,15 +244,11 @@ static void abs_sleep_clock_set(void)
 		_exit(clock_nanosleep(CLOCK_REALTIME, TIMER_ABSTIME, &until, NULL));
 	nanosleep(&(struct timespec){ 0, 100 * MS }, NULL);
 	t0 = now_ns(CLOCK_MONOTONIC);
-	CHECK(clock_gettime(CLOCK_REALTIME, &wall) == 0);
-	wall.tv_sec += 20;
-	CHECK(clock_settime(CLOCK_REALTIME, &wall) == 0);
+	shift_wall_clock(20);
 	CHECK(waitpid(pid, &status, 0) == pid);
 	printf("a sleep until 10 s on, the clock set 20 s on: it ends, with %d, within 2 s: %s\n",
 	       WEXITSTATUS(status), now_ns(CLOCK_MONOTONIC) - t0 < 2000 * MS ? "yes" : "no");
-	CHECK(clock_gettime(CLOCK_REALTIME, &wall) == 0);
-	wall.tv_sec -= 20;
-	CHECK(clock_settime(CLOCK_REALTIME, &wall) == 0);
+	shift_wall_clock(-20);
 }
 
 static volatile int handled;
@@ -513,7 +510,6 @@ static void timer_kinds(void)
 {
 	struct sigaction sa = { .sa_sigaction = on_timer, .sa_flags = SA_SIGINFO };
 	struct sev ev = { 5, SIGUSR1, SIGEV_SIGNAL, 0, { 0 } };
-	struct timespec wall;
 	sigset_t set;
 	int id, n;
 	int64_t c0;
@@ -540,23 +536,11 @@ static void timer_kinds(void)
 	ev.value = 7;
 	CHECK(t_create(CLOCK_REALTIME, &ev, &id) == 0);
 	CHECK(t_set(id, TIMER_ABSTIME, 0, now_ns(CLOCK_REALTIME) + 10000 * MS, NULL) == 0);
-	CHECK(clock_gettime(CLOCK_REALTIME, &wall) == 0);
-	wall.tv_sec += 20;
-	CHECK(clock_settime(CLOCK_REALTIME, &wall) == 0);
+	shift_wall_clock(20);
 	wait_for_count(3, 2000);
 	printf("absolute, 10 s on the wall clock, the clock set 20 s on: it fires: %s, value %d\n",
 	       got_count == 3 ? "yes" : "no", got_value);
-	CHECK(clock_gettime(CLOCK_REALTIME, &wall) == 0);
-	wall.tv_sec -= 20;
-	CHECK(clock_settime(CLOCK_REALTIME, &wall) == 0);
-}
-
-static volatile int alrms;
-
-static void on_alrm(int sig)
-{
-	(void)sig;
-	alrms++;
+	shift_wall_clock(-20);
 }
 
 /* Timers of the shortest intervals whose signals wait (blocked) or go
@@ -573,7 +557,7 @@ static void short_intervals(void)
 
 	CHECK(t_create(CLOCK_MONOTONIC, &ev, &id) == 0);        /* SIGURG: ignored by default */
 	CHECK(t_set(id, 0, 1, 1, NULL) == 0);
-	signal(SIGALRM, on_alrm);
+	signal(SIGALRM, on_alarm);
 	sigemptyset(&alrm);
 	sigaddset(&alrm, SIGALRM);
 	CHECK(sigprocmask(SIG_BLOCK, &alrm, NULL) == 0);
@@ -588,7 +572,7 @@ static void short_intervals(void)
 	CHECK(sigprocmask(SIG_UNBLOCK, &alrm, NULL) == 0);
 	it = (struct itimerval){ { 0, 0 }, { 0, 0 } };
 	CHECK(setitimer(ITIMER_REAL, &it, NULL) == 0);
-	printf("  unblocked: the handler ran: %s\n", alrms > 0 ? "yes" : "no");
+	printf("  unblocked: the handler ran: %s\n", handled > 0 ? "yes" : "no");
 	CHECK(syscall(SYS_timer_delete, id) == 0);
 }
 
