@@ -90,7 +90,8 @@ static uint64_t timer_now(const struct posix_timer *t)
 		return clock_mono_ns();
 	if (!t->target)
 		return 0;
-	return (t->clock < 0 && (t->clock & 3) == 1) ? proc_cpu_user_ns(t->target) : proc_cpu_ns(t->target);
+	return t->clock < 0 && (t->clock & CPUCLOCK_KIND_MASK) == CPUCLOCK_VIRT ? proc_cpu_user_ns(t->target)
+										 : proc_cpu_ns(t->target);
 }
 
 static void ktimer_fire(struct ktimer *kt, bool from_user);
@@ -220,11 +221,11 @@ static bool sigevent_good(const struct sigevent32 *ev)
  * clock must be of the caller's own threads), or NULL. */
 static struct proc *cpu_clock_target(int clock)
 {
-	int pid = ~(clock >> 3);
+	int pid = cpuclock_pid(clock);
 
 	if (clock >= 0 || pid == 0 || pid == proc_current->pid)
 		return proc_current;
-	return clock & 4 ? NULL : proc_find(pid);
+	return clock & CPUCLOCK_PERTHREAD ? NULL : proc_find(pid);
 }
 
 /* Which clocks a timer may be on: EINVAL for none, EOPNOTSUPP for one
@@ -237,7 +238,8 @@ static int timer_clock_check(int clock)
 		return -EOPNOTSUPP;
 	if (clock >= 0)
 		return clock_now(clock, &ns);
-	return (clock & 3) == 3 ? -EOPNOTSUPP : 0;      /* a clock of a device file; the pid comes later */
+	/* a clock of a device file; a CPU clock's pid comes later */
+	return (clock & CPUCLOCK_KIND_MASK) == CPUCLOCK_KIND_MASK ? -EOPNOTSUPP : 0;
 }
 
 static void timer_free(struct posix_timer *t)

@@ -67,6 +67,17 @@ int itimerspec_in(vaddr_t u, bool time64, uint64_t *interval, uint64_t *value);
 int itimerspec_out(vaddr_t u, bool time64, uint64_t interval, uint64_t value);
 /* settimeofday's time zone, for the vDSO's gettimeofday. */
 void timezone_get(int32_t *minuteswest, int32_t *dsttime);
+/* A CPU clock's id (clock_getcpuclockid's): ~pid << 3 | kind, and
+ * CPUCLOCK_PERTHREAD for a thread's; the pid it names (0: the caller). */
+#define CPUCLOCK_PROF           0       /* a CPU clock's kinds: user and system time, */
+#define CPUCLOCK_VIRT           1       /* user time only, */
+#define CPUCLOCK_SCHED          2       /* the time run */
+#define CPUCLOCK_KIND_MASK      3       /* (3: a clock of a device file, not a CPU's) */
+#define CPUCLOCK_PERTHREAD      4
+static inline int32_t cpuclock_pid(int32_t id)
+{
+	return ~(id >> 3);
+}
 /* Nanoseconds on clock id since its epoch: 0, or -EINVAL for no such clock. */
 int clock_now(int32_t id, uint64_t *ns);
 

@@ -35,20 +35,9 @@
 #include <pagoda/uaccess.h>
 #include <pagoda/vdso.h>
 
-#define CPUCLOCK_PROF           0       /* a CPU clock's kinds: user and system time, */
-#define CPUCLOCK_VIRT           1       /* user time only, */
-#define CPUCLOCK_SCHED          2       /* the time run */
-#define CPUCLOCK_KIND_MASK      3
-#define CPUCLOCK_PERTHREAD      4
-
 /* struct timezone: what settimeofday keeps and gettimeofday gives back. */
 static struct { int32_t minuteswest, dsttime; } sys_tz;
 
-/* The pid a negative clock id names (0: the caller). */
-static int32_t cpuclock_pid(int32_t id)
-{
-	return ~(id >> 3);
-}
 
 /* The CPU time of the process behind clock id (negative: a pid and a
  * kind; 2 and 3: the caller's own), by kind: 0 or -EINVAL. */

@@ -41,7 +41,10 @@ static struct page *boot_frame(struct vm_object *obj, uint32_t index)
 
 void vdso_init(void)
 {
-	const struct vdso_image *img = arch_vdso_image();
+	const struct vdso_image *img;
+
+	arch_vdso_init();
+	img = arch_vdso_image();
 
 	text_pages = (uint32_t)((img->size + PAGE_SIZE - 1) / PAGE_SIZE);
 	vdso_text = vm_object_anon_shared(&kernel_vm_env, (uint64_t)text_pages * PAGE_SIZE);

@@ -68,10 +68,8 @@ static bool has_sysenter(void)
 	return !(((r[0] >> 8) & 0xf) == 6 && ((r[0] >> 4) & 0xf) < 3 && (r[0] & 0xf) < 3);
 }
 
-const struct vdso_image *arch_vdso_image(void)
+void arch_vdso_init(void)
 {
-	if (image.start)
-		return &image;
 	image.start = vdso_image_start;
 	image.size = (size_t)(vdso_image_end - vdso_image_start);
 	image.sigreturn = VDSO_SYM__kernel_sigreturn;
@@ -84,6 +82,10 @@ const struct vdso_image *arch_vdso_image(void)
 		trap_set_handler(T_DB, sysenter_debug);
 		image.vsyscall = VDSO_SYM__kernel_vsyscall;
 	}
+}
+
+const struct vdso_image *arch_vdso_image(void)
+{
 	return &image;
 }
 

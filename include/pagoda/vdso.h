@@ -28,13 +28,15 @@ struct vdso_data {
 };
 
 /* The image the machine's part gives (arch/x86/vdso.c): its bytes, and
- * the offsets in it of its entry points. */
+ * the offsets in it of its entry points, made at boot by arch_vdso_init
+ * (which also sets up the sysenter entry where the CPU has one). */
 struct vdso_image {
 	const uint8_t *start;
 	size_t size;
 	uint32_t vsyscall;              /* AT_SYSINFO's: sysenter's, or int 0x80's */
 	uint32_t sigreturn, rt_sigreturn;
 };
+void arch_vdso_init(void);
 const struct vdso_image *arch_vdso_image(void);
 
 struct vmspace;
